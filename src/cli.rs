@@ -1,0 +1,276 @@
+//! Command-line arguments (raw, as clap parses them) and the commands they run.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use crate::error::{Error, Result, EXIT_NOT_OPTIMAL, EXIT_VERIFY};
+use crate::estate::load_case;
+use crate::io::table::parse_date;
+use crate::io::write::OutDir;
+use crate::model::{SolveOptions, SolveStatus};
+use crate::plan::Plan;
+use crate::report::{money, write_plan};
+use crate::scenario::Scenario;
+
+/// Provably optimal licence reallocation for Cisco Smart Licensing estates.
+///
+/// Exit codes: 0 success, 1 internal failure, 2 usage error, 3 infeasible or not solved
+/// to optimality, 4 `verify` found violations, 65 bad input data.
+#[derive(Debug, Parser)]
+#[command(name = "reallot", version, about, long_about = None)]
+pub struct Args {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Solve one scenario on a case, write the plan, print a short summary.
+    Plan {
+        /// Case folder (entitlements.csv, usage.csv or instances.csv, ...).
+        case: PathBuf,
+        /// Scenario file (default: the built-in `reallocate` scenario).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Output folder (default: out/<scenario name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Date of the data export, overriding case.toml (YYYY-MM-DD).
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+        /// Seconds allowed per MIP solve.
+        #[arg(long, default_value_t = 60.0)]
+        time_limit: f64,
+    },
+    /// Validate a case and print the vendor's per-VA view, without solving for a plan.
+    Check {
+        /// Case folder.
+        case: PathBuf,
+        /// Date of the data export, overriding case.toml (YYYY-MM-DD).
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+    },
+    /// Re-check a written plan against the case with plain arithmetic.
+    Verify {
+        /// Case folder.
+        case: PathBuf,
+        /// Folder written by `reallot plan`.
+        plan_dir: PathBuf,
+        /// Scenario file the plan was made with (default: built-in `reallocate`).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Date of the data export, overriding case.toml (YYYY-MM-DD).
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+    },
+    /// Plan the shipped sample case (no arguments needed).
+    Demo {
+        /// Output folder (default: out/demo).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn date_arg(s: &str) -> std::result::Result<NaiveDate, String> {
+    parse_date(s).ok_or_else(|| format!("{s:?} is not a date (write YYYY-MM-DD)"))
+}
+
+fn load_scenario(model: Option<&Path>) -> Result<Scenario> {
+    match model {
+        Some(p) => Scenario::load(p),
+        None => Ok(Scenario::default()),
+    }
+}
+
+/// Runs a parsed command line; returns the exit code on success paths.
+pub fn run(args: Args) -> Result<i32> {
+    let stdout = std::io::stdout();
+    let mut w = stdout.lock();
+    match args.command {
+        Command::Plan {
+            case,
+            model,
+            out,
+            as_of,
+            time_limit,
+        } => {
+            let scenario = load_scenario(model.as_deref())?;
+            let out = out.unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
+            let opts = SolveOptions {
+                time_limit: Some(time_limit),
+            };
+            plan_command(&case, &scenario, as_of, &out, &opts, &mut w)
+        }
+        Command::Check { case, as_of } => {
+            let estate = load_case(&case)?;
+            crate::check::check(&estate, as_of, &mut w)?;
+            Ok(0)
+        }
+        Command::Verify {
+            case,
+            plan_dir,
+            model,
+            as_of,
+        } => {
+            let scenario = load_scenario(model.as_deref())?;
+            let estate = load_case(&case)?;
+            let report = crate::verify::verify(&estate, &scenario, as_of, &plan_dir)?;
+            for v in &report.violations {
+                writeln!(w, "VIOLATION {v}").map_err(|e| Error::io("stdout", e))?;
+            }
+            writeln!(
+                w,
+                "verify: {} checks, {} violation{}",
+                report.checks,
+                report.violations.len(),
+                if report.violations.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            )
+            .map_err(|e| Error::io("stdout", e))?;
+            Ok(if report.violations.is_empty() {
+                0
+            } else {
+                EXIT_VERIFY
+            })
+        }
+        Command::Demo { out } => {
+            let out = out.unwrap_or_else(|| PathBuf::from("out").join("demo"));
+            let dir = tempfile::tempdir().map_err(|e| Error::io("temporary folder", e))?;
+            let case = crate::demo::extract(dir.path())?;
+            let scenario = Scenario::parse(crate::demo::SCENARIO, "demo scenario", "renewal")?;
+            writeln!(
+                w,
+                "reallot demo: the shipped sample case (data/acme-networks), scenario {}\n",
+                scenario.name
+            )
+            .map_err(|e| Error::io("stdout", e))?;
+            plan_command(
+                &case,
+                &scenario,
+                None,
+                &out,
+                &SolveOptions::default(),
+                &mut w,
+            )
+        }
+    }
+}
+
+/// `plan`: solve, write atomically, print the summary.
+pub fn plan_command(
+    case: &Path,
+    scenario: &Scenario,
+    as_of: Option<NaiveDate>,
+    out: &Path,
+    opts: &SolveOptions,
+    w: &mut dyn Write,
+) -> Result<i32> {
+    let estate = load_case(case)?;
+    let plan = crate::plan_case(&estate, scenario, as_of, opts)?;
+    let dir = OutDir::new(out)?;
+    write_plan(&plan, &dir)?;
+    let written = dir.commit()?;
+    print_summary(&plan, &written, w).map_err(|e| Error::io("stdout", e))?;
+    Ok(if plan.status == SolveStatus::Optimal {
+        0
+    } else {
+        EXIT_NOT_OPTIMAL
+    })
+}
+
+fn print_summary(plan: &Plan, out: &Path, w: &mut dyn Write) -> std::io::Result<()> {
+    let cur = &plan.currency;
+    writeln!(
+        w,
+        "{} - scenario {} (data as of {}, evaluated at {}): {}",
+        plan.case,
+        plan.scenario,
+        plan.as_of,
+        plan.evaluated_at,
+        plan.status.as_str()
+    )?;
+    if let SolveStatus::Error(msg) = &plan.status {
+        writeln!(w, "  solver error: {msg}")?;
+    }
+    if plan.status != SolveStatus::Optimal {
+        writeln!(
+            w,
+            "  no optimal plan: only summary.json was written to {}",
+            out.display()
+        )?;
+        return Ok(());
+    }
+    let saved = plan.vendor.shortfall_cost - plan.purchase_cost();
+    writeln!(
+        w,
+        "  vendor view (per VA):  {:>8} units short   {cur} {:>12}",
+        plan.vendor.shortfall_units,
+        money(plan.vendor.shortfall_cost)
+    )?;
+    writeln!(
+        w,
+        "  must really be bought: {:>8} units         {cur} {:>12}",
+        plan.purchase_units(),
+        money(plan.purchase_cost())
+    )?;
+    writeln!(
+        w,
+        "  difference:            {:>8} units         {cur} {:>12}",
+        plan.vendor.shortfall_units as i64 - plan.purchase_units() as i64,
+        money(saved)
+    )?;
+    writeln!(
+        w,
+        "  licences moved:        {:>8} in {} transfer{}; {} unit{} covered by a higher tier",
+        plan.licences_moved(),
+        plan.moves.len(),
+        if plan.moves.len() == 1 { "" } else { "s" },
+        plan.substituted_units(),
+        if plan.substituted_units() == 1 {
+            ""
+        } else {
+            "s"
+        }
+    )?;
+    if let Some(r) = &plan.renewal {
+        writeln!(
+            w,
+            "  renewal on {}: {} units expire (like for like {cur} {}); renew {} ({cur} {}), saving {cur} {}",
+            r.date,
+            r.expiring_units,
+            money(r.like_for_like_cost),
+            r.recommended_units,
+            money(r.recommended_cost),
+            money(r.like_for_like_cost - r.recommended_cost)
+        )?;
+    }
+    let h = &plan.hygiene;
+    if h.stale_instances + h.retired_instances > 0 {
+        writeln!(
+            w,
+            "  hygiene: {} stale and {} retired instances released {} units ({} reserved)",
+            h.stale_instances, h.retired_instances, h.released_units, h.released_reservations
+        )?;
+    }
+    writeln!(w, "  written to {}", out.display())?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Args::command().debug_assert();
+    }
+}

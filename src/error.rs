@@ -1,0 +1,209 @@
+//! Error types and the exit codes they map to.
+//!
+//! Every layer reports through [`Error`]; `main` turns it into the documented exit code.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Exit code for bad input data (BSD `EX_DATAERR`).
+pub const EXIT_DATA: i32 = 65;
+/// Exit code for a solve that did not reach a proven optimum.
+pub const EXIT_NOT_OPTIMAL: i32 = 3;
+/// Exit code for a usage error (bad flags, missing files named on the command line).
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code for an internal failure (I/O, solver crash).
+pub const EXIT_INTERNAL: i32 = 1;
+/// Exit code of `verify` when the plan breaks at least one rule.
+pub const EXIT_VERIFY: i32 = 4;
+
+/// How many problems one validation pass reports before it stops listing them.
+pub const ERROR_CAP: usize = 50;
+
+/// One problem found in the input: where it is, what is wrong, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// File name relative to the case folder, e.g. `entitlements.csv`.
+    pub file: String,
+    /// 1-based line number in that file, when the problem sits on one line.
+    pub line: Option<u64>,
+    /// Column (canonical header name), when the problem sits in one cell.
+    pub column: Option<String>,
+    /// The offending value, as written.
+    pub value: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, " line {line}")?;
+        }
+        if let Some(col) = &self.column {
+            write!(f, ", column {col}")?;
+        }
+        write!(f, ": ")?;
+        if let Some(v) = &self.value {
+            write!(f, "{v:?} ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if !self.fix.is_empty() {
+            write!(f, " (fix: {})", self.fix)?;
+        }
+        Ok(())
+    }
+}
+
+/// A collector of [`Diagnostic`]s that keeps the first [`ERROR_CAP`] and counts the rest.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+    dropped: usize,
+}
+
+impl Diagnostics {
+    /// Records one problem.
+    pub fn push(&mut self, d: Diagnostic) {
+        if self.list.len() < ERROR_CAP {
+            self.list.push(d);
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// Shorthand for a problem in one cell.
+    pub fn cell(
+        &mut self,
+        file: &str,
+        line: u64,
+        column: &str,
+        value: &str,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) {
+        self.push(Diagnostic {
+            file: file.to_string(),
+            line: Some(line),
+            column: Some(column.to_string()),
+            value: Some(value.to_string()),
+            message: message.into(),
+            fix: fix.into(),
+        });
+    }
+
+    /// Shorthand for a problem with a whole file or the case.
+    pub fn file(&mut self, file: &str, message: impl Into<String>, fix: impl Into<String>) {
+        self.push(Diagnostic {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            value: None,
+            message: message.into(),
+            fix: fix.into(),
+        });
+    }
+
+    /// True when nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.dropped == 0
+    }
+
+    /// The recorded problems.
+    pub fn list(&self) -> &[Diagnostic] {
+        &self.list
+    }
+
+    /// Turns the collection into `Ok(value)` when empty, else into [`Error::Input`].
+    pub fn finish<T>(self, value: T) -> Result<T, Error> {
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(Error::Input(InputErrors {
+                list: self.list,
+                dropped: self.dropped,
+            }))
+        }
+    }
+}
+
+/// All problems found in one validation pass.
+#[derive(Debug, Clone)]
+pub struct InputErrors {
+    /// The listed problems (at most [`ERROR_CAP`]).
+    pub list: Vec<Diagnostic>,
+    /// How many more were found but not listed.
+    pub dropped: usize,
+}
+
+impl fmt::Display for InputErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.list.len() + self.dropped;
+        writeln!(
+            f,
+            "the case has {n} input error{}:",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for d in &self.list {
+            writeln!(f, "  - {d}")?;
+        }
+        if self.dropped > 0 {
+            writeln!(f, "  ... and {} more", self.dropped)?;
+        }
+        Ok(())
+    }
+}
+
+/// The library's error type.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The case or scenario data is malformed (exit 65).
+    #[error("{0}")]
+    Input(InputErrors),
+    /// The command line asks for something impossible (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// Reading or writing a file failed (exit 1).
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The solver failed in a way that is not a status (exit 1).
+    #[error("solver failure: {0}")]
+    Solver(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// A single input problem as an error.
+    pub fn input(d: Diagnostic) -> Self {
+        Error::Input(InputErrors {
+            list: vec![d],
+            dropped: 0,
+        })
+    }
+
+    /// The process exit code this error maps to.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Input(_) => EXIT_DATA,
+            Error::Usage(_) => EXIT_USAGE,
+            Error::Io { .. } | Error::Solver(_) => EXIT_INTERNAL,
+        }
+    }
+}
+
+/// Library result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

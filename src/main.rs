@@ -1,0 +1,22 @@
+//! The `reallot` command: parse, run, map errors to the documented exit codes.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = reallot::cli::Args::parse();
+    match reallot::cli::run(args) {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            // A closed pipe (e.g. `reallot check | head`) is not a failure.
+            if let reallot::error::Error::Io { source, .. } = &e {
+                if source.kind() == std::io::ErrorKind::BrokenPipe {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            eprintln!("reallot: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

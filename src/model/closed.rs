@@ -1,0 +1,95 @@
+//! Closed-form optimum of a component with a single licence and no substitution.
+
+/// The optimum of one (pool, licence) where no constraint couples it to another licence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PooledSingle {
+    /// Units the pool buys (a multiple of the pack size).
+    pub buy: u64,
+    /// Units leaving each VA (same order as the input).
+    pub out: Vec<u64>,
+    /// Units entering each VA, transfers and purchases alike.
+    pub inn: Vec<u64>,
+}
+
+/// Rounds `need` up to whole packs.
+pub fn packs(need: u64, pack: u64) -> u64 {
+    need.div_ceil(pack) * pack
+}
+
+/// Closed form for a pooled single-licence component, given each pooled VA's residual
+/// demand D' and movable supply M.
+///
+/// With deficits def = max(0, D' - M) and surpluses sur = max(0, M - D'), the pool buys
+/// pack·⌈max(0, Σdef - Σsur)/pack⌉; since Σin = Σout + buy ≥ Σdef, at least
+/// max(0, Σdef - buy) existing licences must move, and that many suffice. Surplus is
+/// taken from the largest surpluses first (fewest transfers), ties by position; purchases
+/// land on deficit VAs, a pack's remainder on the first of them.
+pub fn pooled_single(residual: &[u64], movable: &[u64], pack: u64) -> PooledSingle {
+    let n = residual.len();
+    let def: Vec<u64> = (0..n)
+        .map(|i| residual[i].saturating_sub(movable[i]))
+        .collect();
+    let sur: Vec<u64> = (0..n)
+        .map(|i| movable[i].saturating_sub(residual[i]))
+        .collect();
+    let total_def: u64 = def.iter().sum();
+    let total_sur: u64 = sur.iter().sum();
+    let buy = packs(total_def.saturating_sub(total_sur), pack);
+    let mut moved = total_def.saturating_sub(buy);
+    let mut out = vec![0; n];
+    let mut order: Vec<usize> = (0..n).filter(|&i| sur[i] > 0).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(sur[i]), i));
+    for i in order {
+        let take = sur[i].min(moved);
+        out[i] = take;
+        moved -= take;
+        if moved == 0 {
+            break;
+        }
+    }
+    let mut inn = def.clone();
+    if buy > total_def {
+        let first = def.iter().position(|&d| d > 0).unwrap_or(0);
+        inn[first] += buy - total_def;
+    }
+    PooledSingle { buy, out, inn }
+}
+
+/// Closed form for a VA that does not take part in transfers: buy the deficit in packs.
+pub fn va_single(residual: u64, movable: u64, pack: u64) -> u64 {
+    packs(residual.saturating_sub(movable), pack)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surplus_covers_deficit() {
+        let r = pooled_single(&[10, 0, 5], &[0, 30, 5], 1);
+        assert_eq!(r.buy, 0);
+        assert_eq!(r.out, vec![0, 10, 0]);
+        assert_eq!(r.inn, vec![10, 0, 0]);
+    }
+
+    #[test]
+    fn packs_reduce_moves() {
+        // deficit 12 + 3, surplus 4: need 11, buy 20 (packs of 10), nothing moves.
+        let r = pooled_single(&[12, 3, 0], &[0, 0, 4], 10);
+        assert_eq!(r.buy, 20);
+        assert_eq!(r.out.iter().sum::<u64>(), 0);
+        assert_eq!(r.inn.iter().sum::<u64>(), 20);
+        // need 1 with packs of 5 buys 5; 0 licences move since 5 >= deficit 5.
+        let r = pooled_single(&[5, 0], &[0, 4], 5);
+        assert_eq!((r.buy, r.out.iter().sum::<u64>()), (5, 0));
+        // need 1 with packs of 2 buys 2, one more licence moves from the surplus.
+        let r = pooled_single(&[5, 0], &[0, 4], 2);
+        assert_eq!((r.buy, r.out.iter().sum::<u64>()), (2, 3));
+    }
+
+    #[test]
+    fn va_alone() {
+        assert_eq!(va_single(7, 3, 5), 5);
+        assert_eq!(va_single(3, 7, 5), 0);
+    }
+}

@@ -1,0 +1,422 @@
+//! From an [`Estate`] and a scenario to the model's parameters: S, PAK, d, R, D, Pinned,
+//! D' and M per (VA, licence), pools and substitution families (SPEC §4).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{Duration, NaiveDate};
+
+use crate::estate::{Estate, LicId, Reservation, SaId, Source, VaId};
+use crate::scenario::{Merge, Scenario};
+
+/// The parts of a scenario the model needs, already resolved against a case.
+#[derive(Debug, Clone)]
+pub struct ScenarioView {
+    /// Evaluation date t (renewal date if set, else as_of).
+    pub t: NaiveDate,
+    /// Date of the data export.
+    pub as_of: NaiveDate,
+    /// Transfers allowed.
+    pub reallocate: bool,
+    /// Substitution allowed.
+    pub substitution: bool,
+    /// Drop stale and retired instances.
+    pub hygiene: bool,
+    /// Stale threshold in days.
+    pub stale_after_days: u32,
+    /// Buffer in hundredths of a percent.
+    pub buffer_bp: i64,
+    /// Growth in hundredths of a percent.
+    pub growth_bp: i64,
+    /// Merge groups as lists of SA ids (each SA in at most one group).
+    pub merge_groups: Vec<Vec<SaId>>,
+    /// Extra locked VAs.
+    pub extra_locks: HashSet<VaId>,
+}
+
+impl ScenarioView {
+    /// The vendor's per-VA reading at `as_of`: raw consumption, no transfers, buffer or
+    /// growth, substitution as CSSM applies it.
+    pub fn vendor(as_of: NaiveDate, has_substitutions: bool) -> Self {
+        ScenarioView {
+            t: as_of,
+            as_of,
+            reallocate: false,
+            substitution: has_substitutions,
+            hygiene: false,
+            stale_after_days: 0,
+            buffer_bp: 0,
+            growth_bp: 0,
+            merge_groups: Vec::new(),
+            extra_locks: HashSet::new(),
+        }
+    }
+
+    /// Resolves a scenario against an estate (merge names and locks must exist).
+    pub fn resolve(
+        estate: &Estate,
+        s: &Scenario,
+        as_of: NaiveDate,
+        renewal: Option<NaiveDate>,
+    ) -> Result<Self, String> {
+        let sa_id = |n: &str| estate.sas.iter().position(|x| x == n).map(|i| i as SaId);
+        let merge_groups = match &s.merge {
+            Merge::None => Vec::new(),
+            Merge::All => vec![(0..estate.sas.len() as SaId).collect()],
+            Merge::Groups(groups) => {
+                let mut out = Vec::new();
+                let mut seen = HashSet::new();
+                for g in groups {
+                    let mut ids = Vec::new();
+                    for n in g {
+                        let id = sa_id(n).ok_or_else(|| {
+                            format!("merge names Smart Account {n:?}, which the case does not have (it has: {})", estate.sas.join(", "))
+                        })?;
+                        if !seen.insert(id) {
+                            return Err(format!("merge lists Smart Account {n:?} in two groups"));
+                        }
+                        ids.push(id);
+                    }
+                    out.push(ids);
+                }
+                out
+            }
+        };
+        let mut extra_locks = HashSet::new();
+        for (sa, va) in &s.lock {
+            let id = estate
+                .find_va(sa, va)
+                .ok_or_else(|| format!("lock names {sa}/{va}, a VA the case does not have"))?;
+            extra_locks.insert(id);
+        }
+        Ok(ScenarioView {
+            t: renewal.unwrap_or(as_of),
+            as_of,
+            reallocate: s.reallocate,
+            substitution: s.substitution,
+            hygiene: s.hygiene,
+            stale_after_days: s.stale_after_days,
+            buffer_bp: s.buffer_bp,
+            growth_bp: s.growth_bp,
+            merge_groups,
+            extra_locks,
+        })
+    }
+}
+
+/// Model parameters of one (VA, licence).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cell {
+    /// Virtual Account.
+    pub va: VaId,
+    /// Licence.
+    pub lic: LicId,
+    /// S: units of lots active at t.
+    pub entitled: u64,
+    /// PAK part of S.
+    pub pak: u64,
+    /// In use as exported (before hygiene).
+    pub in_use_raw: u64,
+    /// Reserved as exported (before hygiene).
+    pub reserved_raw: u64,
+    /// d: in use after hygiene.
+    pub in_use: u64,
+    /// R: reserved after hygiene.
+    pub reserved: u64,
+    /// D: demand with growth and buffer.
+    pub demand: u64,
+    /// min(S, PAK + R): serves only this cell.
+    pub pinned: u64,
+    /// D' = max(0, D - Pinned).
+    pub residual: u64,
+    /// M = S - Pinned.
+    pub movable: u64,
+}
+
+/// A transfer pool: VAs of one (merged) Smart Account and pool name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolInfo {
+    /// `+`-joined names of the Smart Accounts with VAs in the pool.
+    pub label: String,
+    /// Pool name inside the Smart Account (`""`: default).
+    pub name: String,
+    /// Whether VA names must be qualified by SA in outputs (pool spans several SAs).
+    pub multi_sa: bool,
+    /// Member VAs (pooled or not).
+    pub vas: Vec<VaId>,
+}
+
+/// Hygiene counts (SPEC §4).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HygieneCounts {
+    /// Distinct stale instances dropped.
+    pub stale_instances: u64,
+    /// Distinct CMDB-retired instances dropped.
+    pub retired_instances: u64,
+    /// Units of the dropped rows.
+    pub released_units: u64,
+    /// Reserved units of the dropped rows.
+    pub released_reservations: u64,
+}
+
+/// Everything the solver needs for one scenario.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The resolved scenario.
+    pub view: ScenarioView,
+    /// Cells sorted by (VA, licence); includes zero cells a family component needs.
+    pub cells: Vec<Cell>,
+    /// (VA, licence) -> index into `cells`.
+    pub index: HashMap<(VaId, LicId), usize>,
+    /// Pools.
+    pub pools: Vec<PoolInfo>,
+    /// Pool of each VA.
+    pub va_pool: Vec<usize>,
+    /// Whether each VA takes part in transfers.
+    pub pooled: Vec<bool>,
+    /// Family id per licence (`None`: no substitution applies).
+    pub family: Vec<Option<usize>>,
+    /// Families: licences (sorted) and edges (higher, lower).
+    pub families: Vec<(Vec<LicId>, Vec<(LicId, LicId)>)>,
+    /// Hygiene counts.
+    pub hygiene: HygieneCounts,
+    /// Instance ids dropped by hygiene, with whether they were retired (else stale).
+    pub dropped: BTreeMap<u32, bool>,
+}
+
+/// ⌈d · (10000 + g) · (10000 + b) / 10^8⌉ in exact integer arithmetic.
+pub fn scaled_demand(d: u64, growth_bp: i64, buffer_bp: i64) -> u64 {
+    let num = d as i128 * (10_000 + growth_bp as i128) * (10_000 + buffer_bp as i128);
+    if num <= 0 {
+        return 0;
+    }
+    let den = 100_000_000i128;
+    ((num + den - 1) / den) as u64
+}
+
+/// Computes the model parameters of `estate` under `view`.
+pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
+    let t = view.t;
+    let mut acc: BTreeMap<(VaId, LicId), Cell> = BTreeMap::new();
+    for lot in &estate.lots {
+        let c = acc.entry((lot.va, lot.lic)).or_insert(Cell {
+            va: lot.va,
+            lic: lot.lic,
+            ..Cell::default()
+        });
+        if lot.active_at(t) {
+            c.entitled += lot.quantity;
+            if lot.source == Source::Pak {
+                c.pak += lot.quantity;
+            }
+        }
+    }
+    let mut hygiene = HygieneCounts::default();
+    let mut dropped = BTreeMap::new();
+    match &estate.instances {
+        Some(instances) => {
+            let cutoff = view.as_of - Duration::days(view.stale_after_days as i64);
+            for i in instances {
+                let c = acc.entry((i.va, i.lic)).or_insert(Cell {
+                    va: i.va,
+                    lic: i.lic,
+                    ..Cell::default()
+                });
+                let reserved = i.reservation != Reservation::None;
+                c.in_use_raw += i.quantity;
+                if reserved {
+                    c.reserved_raw += i.quantity;
+                }
+                if view.hygiene {
+                    let retired = estate
+                        .cmdb
+                        .as_ref()
+                        .and_then(|m| m.get(&i.name))
+                        .copied()
+                        .unwrap_or(false);
+                    let stale = !retired && i.last_contact.is_some_and(|lc| lc < cutoff);
+                    if retired || stale {
+                        dropped.insert(i.name, retired);
+                        hygiene.released_units += i.quantity;
+                        if reserved {
+                            hygiene.released_reservations += i.quantity;
+                        }
+                        continue;
+                    }
+                }
+                c.in_use += i.quantity;
+                if reserved {
+                    c.reserved += i.quantity;
+                }
+            }
+            // An instance name may appear on several rows (one per licence): count it once,
+            // as retired when the CMDB says so (retired wins over stale).
+            for &retired in dropped.values() {
+                if retired {
+                    hygiene.retired_instances += 1;
+                } else {
+                    hygiene.stale_instances += 1;
+                }
+            }
+        }
+        None => {
+            for (&(va, lic), u) in &estate.usage {
+                let c = acc.entry((va, lic)).or_insert(Cell {
+                    va,
+                    lic,
+                    ..Cell::default()
+                });
+                c.in_use_raw = u.in_use;
+                c.reserved_raw = u.reserved;
+                c.in_use = u.in_use;
+                c.reserved = u.reserved;
+            }
+        }
+    }
+
+    // Families: connected components of the substitution graph.
+    let nl = estate.licences.len();
+    let mut family = vec![None; nl];
+    let mut families: Vec<(Vec<LicId>, Vec<(LicId, LicId)>)> = Vec::new();
+    if view.substitution && !estate.substitutions.is_empty() {
+        let mut parent: Vec<usize> = (0..nl).collect();
+        fn find(p: &mut [usize], x: usize) -> usize {
+            let mut r = x;
+            while p[r] != r {
+                r = p[r];
+            }
+            let mut y = x;
+            while p[y] != r {
+                let n = p[y];
+                p[y] = r;
+                y = n;
+            }
+            r
+        }
+        for &(h, l) in &estate.substitutions {
+            let (a, b) = (find(&mut parent, h as usize), find(&mut parent, l as usize));
+            if a != b {
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+        let mut root_fam: HashMap<usize, usize> = HashMap::new();
+        let mut in_sub = vec![false; nl];
+        for &(h, l) in &estate.substitutions {
+            in_sub[h as usize] = true;
+            in_sub[l as usize] = true;
+        }
+        for (lic, &used) in in_sub.iter().enumerate() {
+            if !used {
+                continue;
+            }
+            let r = find(&mut parent, lic);
+            let f = *root_fam.entry(r).or_insert_with(|| {
+                families.push((Vec::new(), Vec::new()));
+                families.len() - 1
+            });
+            family[lic] = Some(f);
+            families[f].0.push(lic as LicId);
+        }
+        for &(h, l) in &estate.substitutions {
+            let f = family[h as usize].expect("edge licences have a family");
+            families[f].1.push((h, l));
+        }
+        for f in &mut families {
+            f.0.sort_unstable();
+            f.1.sort_unstable();
+        }
+    }
+
+    // Pools: (merge group or SA, pool name).
+    let mut sa_group: Vec<usize> = (0..estate.sas.len()).collect();
+    for (g, members) in view.merge_groups.iter().enumerate() {
+        for &sa in members {
+            sa_group[sa as usize] = estate.sas.len() + g;
+        }
+    }
+    let mut pool_ids: BTreeMap<(usize, String), usize> = BTreeMap::new();
+    let mut pools: Vec<PoolInfo> = Vec::new();
+    let mut va_pool = vec![0; estate.vas.len()];
+    let mut pooled = vec![false; estate.vas.len()];
+    for (i, v) in estate.vas.iter().enumerate() {
+        let key = (sa_group[v.sa as usize], v.pool.clone());
+        let p = *pool_ids.entry(key).or_insert_with(|| {
+            pools.push(PoolInfo {
+                label: String::new(),
+                name: v.pool.clone(),
+                multi_sa: false,
+                vas: Vec::new(),
+            });
+            pools.len() - 1
+        });
+        va_pool[i] = p;
+        pools[p].vas.push(i as VaId);
+        pooled[i] = view.reallocate && !v.locked && !view.extra_locks.contains(&(i as VaId));
+    }
+    for p in &mut pools {
+        let mut names: Vec<&str> = p.vas.iter().map(|&v| estate.sa_name(v)).collect();
+        names.sort_unstable();
+        names.dedup();
+        p.multi_sa = names.len() > 1;
+        p.label = names.join("+");
+    }
+
+    // A family component needs every family licence in each VA that touches the family.
+    let mut extra = Vec::new();
+    for &(va, lic) in acc.keys() {
+        if let Some(f) = family[lic as usize] {
+            for &other in &families[f].0 {
+                if !acc.contains_key(&(va, other)) {
+                    extra.push((va, other));
+                }
+            }
+        }
+    }
+    for (va, lic) in extra {
+        acc.entry((va, lic)).or_insert(Cell {
+            va,
+            lic,
+            ..Cell::default()
+        });
+    }
+
+    let mut cells: Vec<Cell> = acc.into_values().collect();
+    for c in &mut cells {
+        c.demand = scaled_demand(c.in_use, view.growth_bp, view.buffer_bp);
+        c.pinned = c.entitled.min(c.pak + c.reserved);
+        c.residual = c.demand.saturating_sub(c.pinned);
+        c.movable = c.entitled - c.pinned;
+    }
+    let index = cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.va, c.lic), i))
+        .collect();
+    Prepared {
+        view: view.clone(),
+        cells,
+        index,
+        pools,
+        va_pool,
+        pooled,
+        family,
+        families,
+        hygiene,
+        dropped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scaled_demand;
+
+    #[test]
+    fn demand_rounds_up_exactly() {
+        assert_eq!(scaled_demand(100, 0, 0), 100);
+        assert_eq!(scaled_demand(100, 725, 0), 108); // 107.25 -> 108
+        assert_eq!(scaled_demand(10, 0, 1000), 11);
+        assert_eq!(scaled_demand(7, -1000, 0), 7); // 6.3 -> 7
+        assert_eq!(scaled_demand(3, 1000, 1000), 4); // 3.63 -> 4
+        assert_eq!(scaled_demand(0, 5000, 5000), 0);
+        assert_eq!(scaled_demand(5, -10000, 0), 0);
+    }
+}

@@ -1,0 +1,341 @@
+//! Exporters: the plan as CSV tables and `summary.json` (SPEC §5).
+
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::error::{Error, Result};
+use crate::io::write::OutDir;
+use crate::plan::{Cents, Plan};
+
+/// Formats integer cents as a decimal with two places.
+pub fn money(cents: Cents) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let a = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}
+
+/// Money that serialises as a JSON number with exactly two decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money(pub Cents);
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let raw = serde_json::value::RawValue::from_string(money(self.0))
+            .map_err(serde::ser::Error::custom)?;
+        raw.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let x = f64::deserialize(d)?;
+        Ok(Money((x * 100.0).round() as Cents))
+    }
+}
+
+/// `vendor_view` block.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct VendorJson {
+    /// Units.
+    pub shortfall_units: u64,
+    /// Cost.
+    pub shortfall_cost: Money,
+}
+
+/// `renewal` block.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RenewalJson {
+    /// Renewal date.
+    pub date: String,
+    /// Units expiring before it.
+    pub expiring_units: u64,
+    /// Units recommended.
+    pub recommended_units: u64,
+    /// Cost of renewing like for like.
+    pub like_for_like_cost: Money,
+    /// Cost of the recommendation.
+    pub recommended_cost: Money,
+    /// like_for_like_cost − recommended_cost.
+    pub savings: Money,
+}
+
+/// `hygiene` block.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HygieneJson {
+    /// Distinct stale instances.
+    pub stale_instances: u64,
+    /// Distinct retired instances.
+    pub retired_instances: u64,
+    /// Units released.
+    pub released_units: u64,
+    /// Reserved units released.
+    pub released_reservations: u64,
+}
+
+/// `summary.json`, keys in the documented order.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    /// Case name.
+    pub case: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// optimal, infeasible, time_limit or error.
+    pub status: String,
+    /// Data export date.
+    pub as_of: String,
+    /// Evaluation date.
+    pub evaluated_at: String,
+    /// Currency.
+    pub currency: String,
+    /// Units to buy.
+    pub purchase_units: u64,
+    /// Cost to buy.
+    pub purchase_cost: Money,
+    /// Existing licences moved.
+    pub licences_moved: u64,
+    /// Rows of moves.csv.
+    pub transfers: u64,
+    /// Units covered by a higher tier.
+    pub substituted_units: u64,
+    /// The vendor's per-VA reading.
+    pub vendor_view: VendorJson,
+    /// Renewal sizing, when a renewal date applies.
+    pub renewal: Option<RenewalJson>,
+    /// Hygiene counts.
+    pub hygiene: HygieneJson,
+}
+
+impl Summary {
+    /// Summary of a plan.
+    pub fn of(plan: &Plan) -> Summary {
+        Summary {
+            case: plan.case.clone(),
+            scenario: plan.scenario.clone(),
+            status: plan.status.as_str().to_string(),
+            as_of: plan.as_of.to_string(),
+            evaluated_at: plan.evaluated_at.to_string(),
+            currency: plan.currency.clone(),
+            purchase_units: plan.purchase_units(),
+            purchase_cost: Money(plan.purchase_cost()),
+            licences_moved: plan.licences_moved(),
+            transfers: plan.moves.len() as u64,
+            substituted_units: plan.substituted_units(),
+            vendor_view: VendorJson {
+                shortfall_units: plan.vendor.shortfall_units,
+                shortfall_cost: Money(plan.vendor.shortfall_cost),
+            },
+            renewal: plan.renewal.as_ref().map(|r| RenewalJson {
+                date: r.date.to_string(),
+                expiring_units: r.expiring_units,
+                recommended_units: r.recommended_units,
+                like_for_like_cost: Money(r.like_for_like_cost),
+                recommended_cost: Money(r.recommended_cost),
+                savings: Money(r.like_for_like_cost - r.recommended_cost),
+            }),
+            hygiene: HygieneJson {
+                stale_instances: plan.hygiene.stale_instances,
+                retired_instances: plan.hygiene.retired_instances,
+                released_units: plan.hygiene.released_units,
+                released_reservations: plan.hygiene.released_reservations,
+            },
+        }
+    }
+
+    /// Pretty JSON with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("summary serialises");
+        s.push('\n');
+        s
+    }
+}
+
+fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    w.write_record(header).expect("in-memory write");
+    for r in rows {
+        w.write_record(&r).expect("in-memory write");
+    }
+    w.into_inner().expect("in-memory write")
+}
+
+/// Column headers of the plan tables.
+pub mod headers {
+    /// purchases.csv
+    pub const PURCHASES: &[&str] = &[
+        "smart_account",
+        "virtual_account",
+        "license",
+        "quantity",
+        "unit_price",
+        "cost",
+    ];
+    /// moves.csv
+    pub const MOVES: &[&str] = &[
+        "smart_account",
+        "license",
+        "from_virtual_account",
+        "to_virtual_account",
+        "quantity",
+    ];
+    /// positions.csv
+    pub const POSITIONS: &[&str] = &[
+        "smart_account",
+        "virtual_account",
+        "license",
+        "entitled",
+        "in_use",
+        "reserved",
+        "demand",
+        "vendor_shortfall",
+        "moved_in",
+        "moved_out",
+        "substituted_in",
+        "substituted_out",
+        "purchased",
+        "surplus_after",
+    ];
+    /// substitutions.csv
+    pub const SUBSTITUTIONS: &[&str] = &[
+        "smart_account",
+        "virtual_account",
+        "license",
+        "covers",
+        "quantity",
+    ];
+    /// renewal.csv
+    pub const RENEWAL: &[&str] = &[
+        "license",
+        "expiring",
+        "recommended",
+        "change",
+        "unit_price",
+        "like_for_like_cost",
+        "recommended_cost",
+    ];
+}
+
+/// Writes every table of the plan into `out` (not yet committed).
+pub fn write_plan(plan: &Plan, out: &OutDir) -> Result<()> {
+    let summary = Summary::of(plan);
+    out.write("summary.json", summary.to_json().as_bytes())?;
+    if plan.status != crate::model::SolveStatus::Optimal {
+        // Only an optimum is published as a plan.
+        return Ok(());
+    }
+    out.write(
+        "purchases.csv",
+        &csv_bytes(
+            headers::PURCHASES,
+            plan.purchases.iter().map(|p| {
+                vec![
+                    p.smart_account.clone(),
+                    p.virtual_account.clone(),
+                    p.license.clone(),
+                    p.quantity.to_string(),
+                    money(p.unit_price),
+                    money(p.cost),
+                ]
+            }),
+        ),
+    )?;
+    out.write(
+        "moves.csv",
+        &csv_bytes(
+            headers::MOVES,
+            plan.moves.iter().map(|m| {
+                vec![
+                    m.smart_account.clone(),
+                    m.license.clone(),
+                    m.from.clone(),
+                    m.to.clone(),
+                    m.quantity.to_string(),
+                ]
+            }),
+        ),
+    )?;
+    out.write(
+        "positions.csv",
+        &csv_bytes(
+            headers::POSITIONS,
+            plan.positions.iter().map(|p| {
+                let mut r = vec![
+                    p.smart_account.clone(),
+                    p.virtual_account.clone(),
+                    p.license.clone(),
+                ];
+                r.extend(
+                    [
+                        p.entitled,
+                        p.in_use,
+                        p.reserved,
+                        p.demand,
+                        p.vendor_shortfall,
+                        p.moved_in,
+                        p.moved_out,
+                        p.substituted_in,
+                        p.substituted_out,
+                        p.purchased,
+                        p.surplus_after,
+                    ]
+                    .iter()
+                    .map(u64::to_string),
+                );
+                r
+            }),
+        ),
+    )?;
+    out.write(
+        "substitutions.csv",
+        &csv_bytes(
+            headers::SUBSTITUTIONS,
+            plan.substitutions.iter().map(|s| {
+                vec![
+                    s.smart_account.clone(),
+                    s.virtual_account.clone(),
+                    s.license.clone(),
+                    s.covers.clone(),
+                    s.quantity.to_string(),
+                ]
+            }),
+        ),
+    )?;
+    if plan.renewal.is_some() {
+        out.write(
+            "renewal.csv",
+            &csv_bytes(
+                headers::RENEWAL,
+                plan.renewal_rows.iter().map(|r| {
+                    vec![
+                        r.license.clone(),
+                        r.expiring.to_string(),
+                        r.recommended.to_string(),
+                        r.change().to_string(),
+                        money(r.unit_price),
+                        money(r.expiring as i64 * r.unit_price),
+                        money(r.recommended as i64 * r.unit_price),
+                    ]
+                }),
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// Reads `summary.json` back (used by `verify` and tests).
+pub fn read_summary(path: &std::path::Path) -> Result<Summary> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_has_two_decimals() {
+        assert_eq!(money(480000), "4800.00");
+        assert_eq!(money(5), "0.05");
+        assert_eq!(money(-1250), "-12.50");
+        let j = serde_json::to_string(&Money(123456)).unwrap();
+        assert_eq!(j, "1234.56");
+    }
+}
