@@ -46,6 +46,10 @@ pub enum Command {
         /// Seconds allowed per MIP solve.
         #[arg(long, default_value_t = 60.0)]
         time_limit: f64,
+        /// Solve every substitution family with the MIP, skipping the exact chain shortcuts
+        /// (same figures, slower; for audits).
+        #[arg(long)]
+        mip_only: bool,
     },
     /// Validate a case and print the vendor's per-VA view, without solving for a plan.
     Check {
@@ -98,11 +102,13 @@ pub fn run(args: Args) -> Result<i32> {
             out,
             as_of,
             time_limit,
+            mip_only,
         } => {
             let scenario = load_scenario(model.as_deref())?;
             let out = out.unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
             let opts = SolveOptions {
                 time_limit: Some(time_limit),
+                fast_paths: !mip_only,
             };
             plan_command(&case, &scenario, as_of, &out, &opts, &mut w)
         }

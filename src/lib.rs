@@ -100,9 +100,22 @@ pub fn plan_case(
     as_of: Option<NaiveDate>,
     opts: &SolveOptions,
 ) -> Result<Plan> {
+    let timer = std::time::Instant::now();
     let prep = prepare_scenario(estate, scenario, as_of)?;
+    let prepared = timer.elapsed();
     let mut flows = solve(&prep, estate, opts);
+    let solved = timer.elapsed();
     let (vendor, vendor_status) = vendor_view(estate, prep.view.as_of, opts);
+    if std::env::var_os("REALLOT_TIMINGS").is_some() {
+        eprintln!(
+            "timings: prepare {:?}, solve {:?} ({} components, {} by MIP or chain), vendor view {:?}",
+            prepared,
+            solved - prepared,
+            flows.components.0,
+            flows.components.1,
+            timer.elapsed() - solved
+        );
+    }
     if flows.status == SolveStatus::Optimal && vendor_status != SolveStatus::Optimal {
         flows.status = vendor_status;
     }

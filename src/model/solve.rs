@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::estate::{Estate, LicId, VaId};
 
+use super::chain::chain_order;
 use super::closed::{pooled_single, va_single};
 use super::milp::{FamilyProblem, FamilySolution, SolveOptions};
 use super::prepare::Prepared;
@@ -167,6 +168,32 @@ fn family_problem(
     }
 }
 
+/// Solves one family component: chains without the solver where that is exact, the
+/// lexicographic MIP otherwise.
+pub fn solve_family(p: &FamilyProblem, opts: &SolveOptions) -> Result<FamilySolution, SolveStatus> {
+    if !opts.fast_paths {
+        return p.solve(opts);
+    }
+    match chain_order(p.n_lics, &p.edges) {
+        Some(order) if !p.pooled => match p.solve_chain_alone(&order) {
+            Some(r) => r,
+            None => p.solve(opts),
+        },
+        Some(order) if p.chain_self_sufficient(&order) => match p.chain_local_solution(&order) {
+            Some(sol) => Ok(sol),
+            None => p.solve(opts),
+        },
+        Some(order) => match p.pooled_chain_moves(&order, opts) {
+            Some(r) => r,
+            None => match p.pooled_chain_optimum(&order) {
+                Some((cost, units)) => p.solve_moves(cost, units, opts),
+                None => Err(SolveStatus::Infeasible),
+            },
+        },
+        None => p.solve(opts),
+    }
+}
+
 /// Solves every component and gathers the values of all variables.
 pub fn solve(prep: &Prepared, estate: &Estate, opts: &SolveOptions) -> Flows {
     let n = prep.cells.len();
@@ -213,7 +240,7 @@ pub fn solve(prep: &Prepared, estate: &Estate, opts: &SolveOptions) -> Flows {
             if p.residual.iter().zip(&p.movable).all(|(d, m)| d <= m) {
                 return None;
             }
-            Some(p.solve(opts))
+            Some(solve_family(&p, opts))
         })
         .collect();
     let mut mip_count = 0;
