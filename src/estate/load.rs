@@ -1,6 +1,8 @@
 //! Reading a case folder into an [`Estate`], reporting every problem found (SPEC §2).
 
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -325,7 +327,7 @@ fn read_usage(
         return Ok(());
     };
     let mut rows = 0;
-    let mut first_line: HashMap<(VaId, LicId), u64> = HashMap::new();
+    let mut first_line: FxHashMap<(VaId, LicId), u64> = FxHashMap::default();
     while let Some(r) = t.next_row(COLS, diags) {
         rows += 1;
         let (sa, va, lic) = (r.text(0, diags), r.text(1, diags), r.text(2, diags));
@@ -382,7 +384,7 @@ fn read_instances(
         return Ok(());
     };
     let mut rows = 0;
-    let mut inst_ids: HashMap<String, u32> = HashMap::new();
+    let mut inst_ids: FxHashMap<Box<str>, u32> = FxHashMap::default();
     let mut list = Vec::new();
     // Consecutive rows usually share SA, VA and licence: remember the last lookup.
     let mut last: Option<(String, String, String, VaId, LicId)> = None;
@@ -406,11 +408,15 @@ fn read_instances(
                 ids
             }
         };
-        let next = inst_ids.len() as u32;
-        let id = *inst_ids.entry(name.to_string()).or_insert_with(|| {
-            e.instance_names.push(name.to_string());
-            next
-        });
+        let id = match inst_ids.get(name) {
+            Some(&id) => id,
+            None => {
+                let id = e.instance_names.len() as u32;
+                e.instance_names.push(name.into());
+                inst_ids.insert(name.into(), id);
+                id
+            }
+        };
         list.push(Instance {
             name: id,
             va: va_id,
@@ -430,33 +436,42 @@ fn read_cmdb(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result<()> 
     let Some(mut t) = TableReader::open(dir, CaseFiles::CMDB, COLS, diags)? else {
         return Ok(());
     };
-    let ids: HashMap<&str, u32> = e
+    let ids: FxHashMap<&str, u32> = e
         .instance_names
         .iter()
         .enumerate()
-        .map(|(i, n)| (n.as_str(), i as u32))
+        .map(|(i, n)| (&**n, i as u32))
         .collect();
-    let mut cmdb: HashMap<u32, bool> = HashMap::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut cmdb = vec![0u8; e.instance_names.len()];
+    let mut line_of: Vec<u64> = vec![0; e.instance_names.len()];
+    let mut unknown: FxHashMap<String, u64> = FxHashMap::default();
     let mut rows = 0;
     while let Some(r) = t.next_row(COLS, diags) {
         rows += 1;
         let (Some(name), Some(status)) = (r.text(0, diags), r.text(1, diags)) else {
             continue;
         };
-        if let Some(first) = seen.get(name) {
+        let first = match ids.get(name) {
+            Some(&id) => {
+                let f = line_of[id as usize];
+                if f == 0 {
+                    line_of[id as usize] = r.line;
+                    cmdb[id as usize] = if is_retired_status(status) { 2 } else { 1 };
+                }
+                f
+            }
+            // Devices the CMDB knows but CSSM does not: only checked for duplicates.
+            None => unknown.get(name).copied().unwrap_or(0),
+        };
+        if first != 0 {
             r.problem(
                 0,
                 format!("repeats the instance of line {first}"),
                 "keep one CMDB row per instance",
                 diags,
             );
-            continue;
-        }
-        seen.insert(name.to_string(), r.line);
-        let retired = is_retired_status(status);
-        if let Some(&id) = ids.get(name) {
-            cmdb.insert(id, retired);
+        } else if !ids.contains_key(name) {
+            unknown.insert(name.to_string(), r.line);
         }
     }
     e.cmdb = Some(cmdb);
@@ -466,10 +481,10 @@ fn read_cmdb(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result<()> 
 
 /// Whether a free-text CMDB status means the device is gone (SPEC §2).
 pub fn is_retired_status(status: &str) -> bool {
-    let s = status.trim().to_lowercase();
+    let s = status.trim();
     ["decommissioned", "retired", "disposed"]
         .iter()
-        .any(|w| s == *w)
+        .any(|w| s.eq_ignore_ascii_case(w))
 }
 
 fn read_accounts(

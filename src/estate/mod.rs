@@ -4,8 +4,6 @@ mod load;
 
 pub use load::{load_case, CaseFiles};
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 
 /// Index of a Smart Account in [`Estate::sas`].
@@ -172,13 +170,14 @@ pub struct Estate {
     /// Entitlement lots.
     pub lots: Vec<Lot>,
     /// Consumption per (VA, licence) from `usage.csv` (instances override it, see `instances`).
-    pub usage: HashMap<(VaId, LicId), Usage>,
+    pub usage: rustc_hash::FxHashMap<(VaId, LicId), Usage>,
     /// Product instances, when `instances.csv` exists.
     pub instances: Option<Vec<Instance>>,
     /// Instance names.
-    pub instance_names: Vec<String>,
-    /// Instance name id -> retired according to `cmdb.csv` (absent: not in the CMDB).
-    pub cmdb: Option<HashMap<u32, bool>>,
+    pub instance_names: Vec<Box<str>>,
+    /// CMDB state per instance name id: `None` without `cmdb.csv`, else per instance
+    /// 0 = not in the CMDB, 1 = listed and in service, 2 = listed as retired.
+    pub cmdb: Option<Vec<u8>>,
     /// Price per licence; `None` when there is no `prices.csv`.
     pub prices: Option<Vec<Option<Price>>>,
     /// Substitution pairs (higher tier, covered lower tier).

@@ -230,9 +230,7 @@ pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
                     let retired = estate
                         .cmdb
                         .as_ref()
-                        .and_then(|m| m.get(&i.name))
-                        .copied()
-                        .unwrap_or(false);
+                        .is_some_and(|m| m[i.name as usize] == 2);
                     let stale = !retired && i.last_contact.is_some_and(|lc| lc < cutoff);
                     if retired || stale {
                         dropped.insert(i.name, retired);
