@@ -1,1 +1,118 @@
-fn main() {}
+//! Phase-by-phase benchmark on seeded synthetic estates: read, build, solve, write.
+//! `cargo bench` for timings; `cargo test --benches` runs each once as a smoke test.
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use reallot::estate::load_case;
+use reallot::model::{prepare, solve, ScenarioView, SolveOptions};
+use reallot::scenario::Scenario;
+
+/// splitmix64: a tiny seeded generator, so the estate is the same on every run.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+}
+
+/// Writes a synthetic case (usage table, pools, locks, PAK, tiers, packs) into `dir`.
+fn synth(dir: &Path, vas: usize, lics: usize, density_pct: u64, seed: u64) {
+    let mut r = Rng(seed);
+    let (mut acc, mut ent, mut use_, mut pri, mut sub) = (
+        String::from("smart_account,virtual_account,pool,locked\n"),
+        String::from("smart_account,virtual_account,license,quantity,license_type,start_date,end_date,source\n"),
+        String::from("smart_account,virtual_account,license,in_use,reserved\n"),
+        String::from("license,unit_price,pack_size\n"),
+        String::from("license,covers\n"),
+    );
+    for v in 0..vas {
+        let pool = if r.next() % 5 == 0 { "north" } else { "" };
+        let locked = r.next() % 20 == 0;
+        writeln!(acc, "SA,VA-{v:04},{pool},{locked}").unwrap();
+        for l in 0..lics {
+            if r.next() % 100 >= density_pct {
+                continue;
+            }
+            let q = r.pick(&[0, 1, 5, 10, 25, 50, 100, 250]);
+            let (kind, end) = if r.next() % 2 == 0 {
+                ("PERPETUAL", "")
+            } else {
+                ("TERM", r.pick(&["2026-12-31", "2027-09-30", "2028-06-30"]))
+            };
+            let src = if r.next() % 30 == 0 { "PAK" } else { "SMART" };
+            writeln!(ent, "SA,VA-{v:04},LIC-{l:05},{q},{kind},,{end},{src}").unwrap();
+            let used = r.pick(&[0, 1, 3, 7, 12, 30, 60, 120, 300]);
+            writeln!(use_, "SA,VA-{v:04},LIC-{l:05},{used},0").unwrap();
+        }
+    }
+    for l in 0..lics {
+        let price = r.pick(&["12.50", "35", "99", "480", "1200"]);
+        let pack = r.pick(&["", "", "", "5", "10"]);
+        writeln!(pri, "LIC-{l:05},{price},{pack}").unwrap();
+    }
+    for f in 0..lics * 3 / 10 / 3 {
+        writeln!(sub, "LIC-{:05},LIC-{:05}", 3 * f, 3 * f + 1).unwrap();
+        writeln!(sub, "LIC-{:05},LIC-{:05}", 3 * f + 1, 3 * f + 2).unwrap();
+    }
+    for (name, text) in [
+        ("accounts.csv", acc),
+        ("entitlements.csv", ent),
+        ("usage.csv", use_),
+        ("prices.csv", pri),
+        ("substitutions.csv", sub),
+        (
+            "case.toml",
+            "name = \"synthetic\"\nas_of = \"2026-11-01\"\nrenewal_date = \"2027-06-30\"\n".into(),
+        ),
+    ] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+fn phases(c: &mut Criterion) {
+    let scenario = Scenario::parse("buffer_pct = 10", "bench", "bench").unwrap();
+    let opts = SolveOptions::default();
+    let mut group = c.benchmark_group("phases");
+    group.sample_size(10);
+    for &(vas, lics) in &[(20usize, 200usize), (40, 500)] {
+        let dir = tempfile::tempdir().unwrap();
+        synth(dir.path(), vas, lics, 20, 7);
+        let label = format!("{vas}x{lics}");
+        group.bench_with_input(BenchmarkId::new("read", &label), &dir, |b, d| {
+            b.iter(|| black_box(load_case(d.path()).unwrap()))
+        });
+        let estate = load_case(dir.path()).unwrap();
+        let as_of = estate.as_of.unwrap();
+        let view = ScenarioView::resolve(&estate, &scenario, as_of, estate.renewal_date).unwrap();
+        group.bench_with_input(BenchmarkId::new("build", &label), &estate, |b, e| {
+            b.iter(|| black_box(prepare(e, &view)))
+        });
+        let prep = prepare(&estate, &view);
+        group.bench_with_input(BenchmarkId::new("solve", &label), &prep, |b, p| {
+            b.iter(|| black_box(solve(p, &estate, &opts)))
+        });
+        let plan = reallot::plan_case(&estate, &scenario, None, &opts).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        group.bench_with_input(BenchmarkId::new("write", &label), &plan, |b, p| {
+            b.iter(|| {
+                let dir = reallot::io::write::OutDir::new(&out.path().join("plan")).unwrap();
+                reallot::report::write_plan(p, &dir).unwrap();
+                dir.commit().unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, phases);
+criterion_main!(benches);

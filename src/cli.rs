@@ -214,28 +214,35 @@ fn print_summary(plan: &Plan, out: &Path, w: &mut dyn Write) -> std::io::Result<
         )?;
         return Ok(());
     }
-    let saved = plan.vendor.shortfall_cost - plan.purchase_cost();
+    let at_renewal = plan.evaluated_at != plan.as_of;
     writeln!(
         w,
-        "  vendor view (per VA):  {:>8} units short   {cur} {:>12}",
+        "  vendor view (each VA on its own, {}): {} units short, {cur} {}",
+        plan.as_of,
         plan.vendor.shortfall_units,
         money(plan.vendor.shortfall_cost)
     )?;
     writeln!(
         w,
-        "  must really be bought: {:>8} units         {cur} {:>12}",
+        "  must really be bought{}: {} units, {cur} {}",
+        if at_renewal {
+            format!(" at {} (renewals included)", plan.evaluated_at)
+        } else {
+            String::new()
+        },
         plan.purchase_units(),
         money(plan.purchase_cost())
     )?;
+    if !at_renewal {
+        writeln!(
+            w,
+            "  the vendor's reading overstates it by {cur} {}",
+            money(plan.vendor.shortfall_cost - plan.purchase_cost())
+        )?;
+    }
     writeln!(
         w,
-        "  difference:            {:>8} units         {cur} {:>12}",
-        plan.vendor.shortfall_units as i64 - plan.purchase_units() as i64,
-        money(saved)
-    )?;
-    writeln!(
-        w,
-        "  licences moved:        {:>8} in {} transfer{}; {} unit{} covered by a higher tier",
+        "  licences moved: {} in {} transfer{}; {} unit{} covered by a higher tier",
         plan.licences_moved(),
         plan.moves.len(),
         if plan.moves.len() == 1 { "" } else { "s" },
@@ -249,7 +256,7 @@ fn print_summary(plan: &Plan, out: &Path, w: &mut dyn Write) -> std::io::Result<
     if let Some(r) = &plan.renewal {
         writeln!(
             w,
-            "  renewal on {}: {} units expire (like for like {cur} {}); renew {} ({cur} {}), saving {cur} {}",
+            "  renewal on {}: {} units expire (like for like {cur} {}); recommended {} ({cur} {}); saving {cur} {}",
             r.date,
             r.expiring_units,
             money(r.like_for_like_cost),
