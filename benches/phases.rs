@@ -36,20 +36,28 @@ fn synth(dir: &Path, vas: usize, lics: usize, density_pct: u64, seed: u64) {
         String::from("license,covers\n"),
     );
     for v in 0..vas {
-        let pool = if r.next() % 5 == 0 { "north" } else { "" };
-        let locked = r.next() % 20 == 0;
+        let pool = if r.next().is_multiple_of(5) {
+            "north"
+        } else {
+            ""
+        };
+        let locked = r.next().is_multiple_of(20);
         writeln!(acc, "SA,VA-{v:04},{pool},{locked}").unwrap();
         for l in 0..lics {
             if r.next() % 100 >= density_pct {
                 continue;
             }
             let q = r.pick(&[0, 1, 5, 10, 25, 50, 100, 250]);
-            let (kind, end) = if r.next() % 2 == 0 {
+            let (kind, end) = if r.next().is_multiple_of(2) {
                 ("PERPETUAL", "")
             } else {
                 ("TERM", r.pick(&["2026-12-31", "2027-09-30", "2028-06-30"]))
             };
-            let src = if r.next() % 30 == 0 { "PAK" } else { "SMART" };
+            let src = if r.next().is_multiple_of(30) {
+                "PAK"
+            } else {
+                "SMART"
+            };
             writeln!(ent, "SA,VA-{v:04},LIC-{l:05},{q},{kind},,{end},{src}").unwrap();
             let used = r.pick(&[0, 1, 3, 7, 12, 30, 60, 120, 300]);
             writeln!(use_, "SA,VA-{v:04},LIC-{l:05},{used},0").unwrap();

@@ -16,7 +16,10 @@ pub const FILES: &[(&str, &str)] = &[
         "accounts.csv",
         include_str!("../data/acme-networks/accounts.csv"),
     ),
-    ("prices.csv", include_str!("../data/acme-networks/prices.csv")),
+    (
+        "prices.csv",
+        include_str!("../data/acme-networks/prices.csv"),
+    ),
     (
         "substitutions.csv",
         include_str!("../data/acme-networks/substitutions.csv"),

@@ -183,10 +183,7 @@ impl Scenario {
             }
         }
         if let Some(v) = &raw.renewal_date {
-            let text = match v {
-                toml::Value::String(t) => t.clone(),
-                other => other.to_string(),
-            };
+            let text = crate::io::toml_text(v);
             if text.eq_ignore_ascii_case("none") {
                 s.renewal = RenewalPolicy::Disabled;
             } else if let Some(date) = parse_date(&text) {

@@ -90,11 +90,7 @@ impl Names {
 }
 
 fn toml_date(v: &toml::Value, key: &str, file: &str, diags: &mut Diagnostics) -> Option<NaiveDate> {
-    let text = match v {
-        toml::Value::String(s) => s.clone(),
-        toml::Value::Datetime(d) => d.to_string(),
-        other => other.to_string(),
-    };
+    let text = crate::io::toml_text(v);
     let d = parse_date(&text);
     if d.is_none() {
         diags.push(Diagnostic {

@@ -103,6 +103,7 @@ pub fn chain_optima(
     // (buying nearer the demand means fewer substitutions).
     let mut found = Vec::new();
     let mut buy = vec![0u64; n];
+    #[allow(clippy::too_many_arguments)]
     fn walk(
         j: usize,
         s: usize,

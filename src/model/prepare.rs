@@ -145,6 +145,9 @@ pub struct PoolInfo {
     pub vas: Vec<VaId>,
 }
 
+/// A substitution family: its licences (sorted) and its pairs (higher, lower).
+pub type Family = (Vec<LicId>, Vec<(LicId, LicId)>);
+
 /// Hygiene counts (SPEC §4).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HygieneCounts {
@@ -176,7 +179,7 @@ pub struct Prepared {
     /// Family id per licence (`None`: no substitution applies).
     pub family: Vec<Option<usize>>,
     /// Families: licences (sorted) and edges (higher, lower).
-    pub families: Vec<(Vec<LicId>, Vec<(LicId, LicId)>)>,
+    pub families: Vec<Family>,
     /// Hygiene counts.
     pub hygiene: HygieneCounts,
     /// Instance ids dropped by hygiene, with whether they were retired (else stale).
@@ -274,7 +277,7 @@ pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
     // Families: connected components of the substitution graph.
     let nl = estate.licences.len();
     let mut family = vec![None; nl];
-    let mut families: Vec<(Vec<LicId>, Vec<(LicId, LicId)>)> = Vec::new();
+    let mut families: Vec<Family> = Vec::new();
     if view.substitution && !estate.substitutions.is_empty() {
         let mut parent: Vec<usize> = (0..nl).collect();
         fn find(p: &mut [usize], x: usize) -> usize {

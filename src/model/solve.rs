@@ -13,9 +13,10 @@ use super::milp::{FamilyProblem, FamilySolution, SolveOptions};
 use super::prepare::Prepared;
 
 /// Outcome of a solve.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum SolveStatus {
     /// Every component at its proven optimum.
+    #[default]
     Optimal,
     /// Some component is infeasible.
     Infeasible,
@@ -89,12 +90,6 @@ pub struct Flows {
     pub status: SolveStatus,
     /// Number of components, and of those that needed the MIP.
     pub components: (usize, usize),
-}
-
-impl Default for SolveStatus {
-    fn default() -> Self {
-        SolveStatus::Optimal
-    }
 }
 
 /// Lists the independent components of a prepared model, in a deterministic order.

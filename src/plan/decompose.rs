@@ -63,16 +63,13 @@ pub fn substitution_paths(edges: &[(LicId, LicId, u64)]) -> Vec<(LicId, LicId, u
             .sum()
     };
     let mut paths: Vec<(LicId, LicId, u64)> = Vec::new();
-    loop {
-        // A start: a tier that sends more than it receives.
-        let Some(start) = rem
-            .iter()
-            .filter(|e| e.2 > 0)
-            .map(|e| e.0)
-            .find(|&h| net(&rem, h) > 0)
-        else {
-            break;
-        };
+    // Each round starts at a tier that sends more than it receives.
+    while let Some(start) = rem
+        .iter()
+        .filter(|e| e.2 > 0)
+        .map(|e| e.0)
+        .find(|&h| net(&rem, h) > 0)
+    {
         let mut path = vec![];
         let mut at = start;
         let mut q = net(&rem, start) as u64;
