@@ -336,6 +336,20 @@ impl FamilyProblem {
         Some(Ok(sol))
     }
 
+    /// The component's supply, demand and prices per chain tier, summed over its VAs.
+    fn aggregate(&self, order: &[usize]) -> (Vec<u64>, Vec<u64>, Vec<Option<Price>>) {
+        let mut supply = vec![0u64; order.len()];
+        let mut demand = vec![0u64; order.len()];
+        for a in 0..self.n_vas {
+            for (k, &l) in order.iter().enumerate() {
+                supply[k] += self.movable[a * self.n_lics + l];
+                demand[k] += self.residual[a * self.n_lics + l];
+            }
+        }
+        let price = order.iter().map(|&l| self.price[l]).collect();
+        (supply, demand, price)
+    }
+
     /// Whether every VA of the component covers its own demand along the chain (each
     /// prefix of its tiers holds): then nothing is bought or moved, and each VA only
     /// substitutes internally.
@@ -390,15 +404,7 @@ impl FamilyProblem {
     ) -> Option<Result<FamilySolution, SolveStatus>> {
         const CAP: usize = 16;
         let _ = opts;
-        let mut supply = vec![0u64; order.len()];
-        let mut demand = vec![0u64; order.len()];
-        for a in 0..self.n_vas {
-            for (k, &l) in order.iter().enumerate() {
-                supply[k] += self.movable[a * self.n_lics + l];
-                demand[k] += self.residual[a * self.n_lics + l];
-            }
-        }
-        let price: Vec<Option<Price>> = order.iter().map(|&l| self.price[l]).collect();
+        let (supply, demand, price) = self.aggregate(order);
         let Some((_, candidates)) = chain_optima(&supply, &demand, &price, CAP) else {
             return Some(Err(SolveStatus::Infeasible));
         };
@@ -480,15 +486,7 @@ impl FamilyProblem {
     /// The optimal (cost, units) of a pooled chain family, from the pool's aggregate:
     /// transfers are free in the first two stages, so the pool acts as one VA.
     pub fn pooled_chain_optimum(&self, order: &[usize]) -> Option<(i64, u64)> {
-        let mut supply = vec![0u64; order.len()];
-        let mut demand = vec![0u64; order.len()];
-        for a in 0..self.n_vas {
-            for (k, &l) in order.iter().enumerate() {
-                supply[k] += self.movable[a * self.n_lics + l];
-                demand[k] += self.residual[a * self.n_lics + l];
-            }
-        }
-        let price: Vec<Option<Price>> = order.iter().map(|&l| self.price[l]).collect();
+        let (supply, demand, price) = self.aggregate(order);
         let (cost, buy) = chain_buy(&supply, &demand, &price)?;
         Some((cost, buy.iter().sum()))
     }
