@@ -25,8 +25,16 @@ pub fn vendor_positions(
     (plan.positions, vendor)
 }
 
-/// Prints the validation result and the vendor view per VA.
-pub fn check(estate: &Estate, as_of: Option<NaiveDate>, w: &mut dyn Write) -> Result<()> {
+/// How many rows of each finding kind `check` prints.
+const SHOWN_PER_KIND: usize = 5;
+
+/// Prints the validation result, the findings, and the vendor view per VA.
+pub fn check(
+    estate: &Estate,
+    as_of: Option<NaiveDate>,
+    stale_after_days: u32,
+    w: &mut dyn Write,
+) -> Result<()> {
     let as_of = crate::resolve_as_of(estate, as_of)?;
     let io = |e| Error::io("stdout", e);
     writeln!(w, "{}: the case is valid (data as of {as_of})", estate.name).map_err(io)?;
@@ -42,6 +50,39 @@ pub fn check(estate: &Estate, as_of: Option<NaiveDate>, w: &mut dyn Write) -> Re
     )
     .map_err(io)?;
     let (positions, vendor) = vendor_positions(estate, as_of);
+    let findings = crate::plan::findings::collect(estate, as_of, stale_after_days, &positions);
+    let mut by_kind: BTreeMap<&str, Vec<&crate::plan::Finding>> = BTreeMap::new();
+    for f in &findings {
+        by_kind.entry(f.kind).or_default().push(f);
+    }
+    writeln!(
+        w,
+        "Findings ({} in all; `reallot plan` writes them to findings.csv):",
+        findings.len()
+    )
+    .map_err(io)?;
+    for (kind, rows) in &by_kind {
+        let units: u64 = rows.iter().map(|f| f.quantity).sum();
+        writeln!(w, "  {kind}: {} row(s), {units} unit(s)", rows.len()).map_err(io)?;
+        for f in rows.iter().take(SHOWN_PER_KIND) {
+            let place = [
+                f.smart_account.as_str(),
+                f.virtual_account.as_str(),
+                f.license.as_str(),
+                f.instance.as_str(),
+            ]
+            .iter()
+            .filter(|x| !x.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" / ");
+            writeln!(w, "      {place}: {}", f.detail).map_err(io)?;
+        }
+        if rows.len() > SHOWN_PER_KIND {
+            writeln!(w, "      ... and {} more", rows.len() - SHOWN_PER_KIND).map_err(io)?;
+        }
+    }
+    writeln!(w).map_err(io)?;
     let cur = &estate.currency;
     writeln!(
         w,

@@ -58,6 +58,9 @@ pub enum Command {
         /// Date of the data export, overriding case.toml (YYYY-MM-DD).
         #[arg(long, value_parser = date_arg)]
         as_of: Option<NaiveDate>,
+        /// Scenario whose stale_after_days the stale-instance findings use (default 90 days).
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Re-check a written plan against the case with plain arithmetic.
     Verify {
@@ -112,9 +115,10 @@ pub fn run(args: Args) -> Result<i32> {
             };
             plan_command(&case, &scenario, as_of, &out, &opts, &mut w)
         }
-        Command::Check { case, as_of } => {
+        Command::Check { case, as_of, model } => {
+            let scenario = load_scenario(model.as_deref())?;
             let estate = load_case(&case)?;
-            crate::check::check(&estate, as_of, &mut w)?;
+            crate::check::check(&estate, as_of, scenario.stale_after_days, &mut w)?;
             Ok(0)
         }
         Command::Verify {

@@ -4,6 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// A million-row instance file means millions of small allocations; mimalloc makes them
+// (and freeing them) several times cheaper than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = reallot::cli::Args::parse();
     match reallot::cli::run(args) {

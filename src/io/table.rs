@@ -51,6 +51,28 @@ pub struct TableReader {
     positions: Vec<Option<usize>>,
     record: csv::ByteRecord,
     width: usize,
+    progress: Option<indicatif::ProgressBar>,
+    rows: u64,
+}
+
+/// Files at least this large show a progress bar while read (on a terminal only).
+const PROGRESS_MIN_BYTES: u64 = 16 << 20;
+
+fn progress_bar(file: &str, len: u64) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if len < PROGRESS_MIN_BYTES || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{prefix:>18} [{bar:30}] {bytes}/{total_bytes} ({eta})",
+        )
+        .ok()?
+        .progress_chars("=> "),
+    );
+    bar.set_prefix(file.to_string());
+    Some(bar)
 }
 
 /// The current row of a [`TableReader`].
@@ -74,6 +96,7 @@ impl TableReader {
     ) -> Result<Option<TableReader>> {
         let path = dir.join(file);
         let f = File::open(&path).map_err(|e| Error::io(&path, e))?;
+        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
@@ -149,6 +172,8 @@ impl TableReader {
             positions,
             record: csv::ByteRecord::new(),
             width: headers.len(),
+            progress: progress_bar(file, len),
+            rows: 0,
         }))
     }
 
@@ -157,8 +182,19 @@ impl TableReader {
     pub fn next_row<'a>(&'a mut self, cols: &'a [Col], diags: &mut Diagnostics) -> Option<Row<'a>> {
         loop {
             match self.reader.read_byte_record(&mut self.record) {
-                Ok(false) => return None,
+                Ok(false) => {
+                    if let Some(bar) = self.progress.take() {
+                        bar.finish_and_clear();
+                    }
+                    return None;
+                }
                 Ok(true) => {
+                    self.rows += 1;
+                    if let Some(bar) = &self.progress {
+                        if self.rows % 65_536 == 0 {
+                            bar.set_position(self.reader.position().byte());
+                        }
+                    }
                     let line = self.record.position().map_or(0, |p| p.line());
                     if self.record.len() == 1 && self.record.get(0).is_some_and(|f| f.is_empty()) {
                         continue; // blank line

@@ -2,8 +2,10 @@
 //! substitutions, positions, renewal and the summary figures.
 
 mod decompose;
+pub mod findings;
 
 pub use decompose::{decompose_pool, substitution_paths, PoolFlow};
+pub use findings::Finding;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -174,6 +176,8 @@ pub struct Plan {
     pub hygiene: HygieneCounts,
     /// Components solved, and of those by MIP.
     pub components: (usize, usize),
+    /// Findings for the advisor.
+    pub findings: Vec<Finding>,
 }
 
 impl Plan {
@@ -422,6 +426,12 @@ pub fn build(
     moves.sort();
     substitutions.sort();
     positions.sort();
+    let findings = findings::collect(
+        estate,
+        prep.view.as_of,
+        prep.view.stale_after_days,
+        &positions,
+    );
     Plan {
         case: estate.name.clone(),
         scenario: scenario.to_string(),
@@ -438,5 +448,6 @@ pub fn build(
         vendor,
         hygiene: prep.hygiene,
         components: flows.components,
+        findings,
     }
 }

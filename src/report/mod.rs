@@ -201,6 +201,16 @@ pub mod headers {
         "covers",
         "quantity",
     ];
+    /// findings.csv
+    pub const FINDINGS: &[&str] = &[
+        "kind",
+        "smart_account",
+        "virtual_account",
+        "license",
+        "instance",
+        "quantity",
+        "detail",
+    ];
     /// renewal.csv
     pub const RENEWAL: &[&str] = &[
         "license",
@@ -294,6 +304,23 @@ pub fn write_plan(plan: &Plan, out: &OutDir) -> Result<()> {
                     s.license.clone(),
                     s.covers.clone(),
                     s.quantity.to_string(),
+                ]
+            }),
+        ),
+    )?;
+    out.write(
+        "findings.csv",
+        &csv_bytes(
+            headers::FINDINGS,
+            plan.findings.iter().map(|f| {
+                vec![
+                    f.kind.to_string(),
+                    f.smart_account.clone(),
+                    f.virtual_account.clone(),
+                    f.license.clone(),
+                    f.instance.clone(),
+                    f.quantity.to_string(),
+                    f.detail.clone(),
                 ]
             }),
         ),
