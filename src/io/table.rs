@@ -191,7 +191,7 @@ impl TableReader {
                 Ok(true) => {
                     self.rows += 1;
                     if let Some(bar) = &self.progress {
-                        if self.rows % 65_536 == 0 {
+                        if self.rows.is_multiple_of(65_536) {
                             bar.set_position(self.reader.position().byte());
                         }
                     }
