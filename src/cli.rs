@@ -51,6 +51,23 @@ pub enum Command {
         #[arg(long)]
         mip_only: bool,
     },
+    /// Run several scenarios on one case: one plan folder each, plus scenarios.csv.
+    Compare {
+        /// Case folder.
+        case: PathBuf,
+        /// A scenario file, or a name in the case's models/ folder (repeatable).
+        #[arg(long)]
+        model: Vec<PathBuf>,
+        /// A folder of scenario files, run in name order (repeatable).
+        #[arg(long)]
+        models: Vec<PathBuf>,
+        /// Output folder (default: out/compare).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Date of the data export, overriding case.toml (YYYY-MM-DD).
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
+    },
     /// Validate a case and print the vendor's per-VA view, without solving for a plan.
     Check {
         /// Case folder.
@@ -114,6 +131,31 @@ pub fn run(args: Args) -> Result<i32> {
                 fast_paths: !mip_only,
             };
             plan_command(&case, &scenario, as_of, &out, &opts, &mut w)
+        }
+        Command::Compare {
+            case,
+            model,
+            models,
+            out,
+            as_of,
+        } => {
+            let scenarios = crate::compare::collect_scenarios(&case, &model, &models)?;
+            let estate = load_case(&case)?;
+            let out = out.unwrap_or_else(|| PathBuf::from("out").join("compare"));
+            let plans = crate::compare::compare(
+                &estate,
+                &scenarios,
+                as_of,
+                &out,
+                &SolveOptions::default(),
+            )?;
+            crate::compare::print_table(&plans, &out, &mut w)
+                .map_err(|e| Error::io("stdout", e))?;
+            Ok(if crate::compare::all_optimal(&plans) {
+                0
+            } else {
+                EXIT_NOT_OPTIMAL
+            })
         }
         Command::Check { case, as_of, model } => {
             let scenario = load_scenario(model.as_deref())?;
@@ -186,7 +228,7 @@ pub fn plan_command(
     let estate = load_case(case)?;
     let plan = crate::plan_case(&estate, scenario, as_of, opts)?;
     let dir = OutDir::new(out)?;
-    write_plan(&plan, &dir)?;
+    write_plan(&plan, &dir.root())?;
     let written = dir.commit()?;
     print_summary(&plan, &written, w).map_err(|e| Error::io("stdout", e))?;
     Ok(if plan.status == SolveStatus::Optimal {

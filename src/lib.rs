@@ -19,6 +19,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod compare;
 pub mod demo;
 pub mod error;
 pub mod estate;

@@ -146,7 +146,7 @@ fn plan_and_verify(e: &Estate, scenario: &Scenario, opts: &SolveOptions) -> real
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("plan");
     let out = reallot::io::write::OutDir::new(&target).unwrap();
-    reallot::report::write_plan(&plan, &out).unwrap();
+    reallot::report::write_plan(&plan, &out.root()).unwrap();
     out.commit().unwrap();
     let rep = reallot::verify::verify(e, scenario, None, &target).unwrap();
     assert!(rep.violations.is_empty(), "verify: {:?}", rep.violations);

@@ -1,3 +1,4 @@
+mod compare;
 mod golden;
 mod hygiene;
 mod props;

@@ -11,6 +11,23 @@ pub struct OutDir {
     target: PathBuf,
 }
 
+/// A sub-folder of an [`OutDir`] (or the folder itself, with an empty prefix).
+pub struct SubDir<'a> {
+    out: &'a OutDir,
+    prefix: String,
+}
+
+impl SubDir<'_> {
+    /// Writes one file into the sub-folder.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        if self.prefix.is_empty() {
+            self.out.write(name, bytes)
+        } else {
+            self.out.write(&format!("{}/{name}", self.prefix), bytes)
+        }
+    }
+}
+
 impl OutDir {
     /// Starts writing `target` (created on [`OutDir::commit`], replacing any older one).
     pub fn new(target: &Path) -> Result<OutDir> {
@@ -27,6 +44,19 @@ impl OutDir {
             tmp,
             target: target.to_path_buf(),
         })
+    }
+
+    /// The folder itself, as a [`SubDir`].
+    pub fn root(&self) -> SubDir<'_> {
+        self.sub("")
+    }
+
+    /// A sub-folder (created on first write).
+    pub fn sub(&self, prefix: &str) -> SubDir<'_> {
+        SubDir {
+            out: self,
+            prefix: prefix.to_string(),
+        }
     }
 
     /// Path of a file inside the folder being written.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::error::{Error, Result};
-use crate::io::write::OutDir;
+use crate::io::write::SubDir;
 use crate::plan::{Cents, Plan};
 
 /// Formats integer cents as a decimal with two places.
@@ -224,7 +224,7 @@ pub mod headers {
 }
 
 /// Writes every table of the plan into `out` (not yet committed).
-pub fn write_plan(plan: &Plan, out: &OutDir) -> Result<()> {
+pub fn write_plan(plan: &Plan, out: &SubDir) -> Result<()> {
     let summary = Summary::of(plan);
     out.write("summary.json", summary.to_json().as_bytes())?;
     if plan.status != crate::model::SolveStatus::Optimal {

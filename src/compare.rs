@@ -1,0 +1,221 @@
+//! `reallot compare`: several scenarios on one case, one plan folder each, side by side.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::estate::Estate;
+use crate::io::write::OutDir;
+use crate::model::{SolveOptions, SolveStatus};
+use crate::plan::Plan;
+use crate::report::{money, write_plan};
+use crate::scenario::Scenario;
+
+/// Finds a scenario file: a path as given, else `NAME` or `NAME.toml` in the case's own
+/// `models/` folder (case-specific what-ifs live with the case).
+pub fn resolve_model(arg: &Path, case: &Path) -> Result<PathBuf> {
+    if arg.is_file() {
+        return Ok(arg.to_path_buf());
+    }
+    let local = case.join("models");
+    for candidate in [local.join(arg), local.join(arg).with_extension("toml")] {
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+    }
+    Err(Error::Usage(format!(
+        "{}: no such scenario file (looked for it as a path and in {})",
+        arg.display(),
+        local.display()
+    )))
+}
+
+/// Every `*.toml` file of a folder, in name order.
+pub fn models_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Error::Usage(format!(
+            "{}: cannot list scenario files ({e})",
+            dir.display()
+        ))
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: holds no scenario (*.toml) files",
+            dir.display()
+        )));
+    }
+    Ok(files)
+}
+
+/// The scenarios to compare: `--model` files, then those of `--models` folders; with
+/// neither, the case's own `models/` folder.
+pub fn collect_scenarios(
+    case: &Path,
+    models: &[PathBuf],
+    dirs: &[PathBuf],
+) -> Result<Vec<Scenario>> {
+    let mut paths = Vec::new();
+    for m in models {
+        paths.push(resolve_model(m, case)?);
+    }
+    for d in dirs {
+        paths.extend(models_in(d)?);
+    }
+    if paths.is_empty() {
+        let local = case.join("models");
+        if local.is_dir() {
+            paths = models_in(&local)?;
+        } else {
+            return Err(Error::Usage(
+                "name the scenarios to compare with --model FILE (repeatable) or --models DIR"
+                    .into(),
+            ));
+        }
+    }
+    let scenarios: Vec<Scenario> = paths
+        .iter()
+        .map(|p| Scenario::load(p))
+        .collect::<Result<_>>()?;
+    for (i, s) in scenarios.iter().enumerate() {
+        if scenarios[..i].iter().any(|t| t.name == s.name) {
+            return Err(Error::Usage(format!(
+                "two scenarios are named {:?}: give each a distinct `name` (it names its output folder)",
+                s.name
+            )));
+        }
+    }
+    Ok(scenarios)
+}
+
+/// Columns of `scenarios.csv`.
+pub const SCENARIOS_HEADER: &[&str] = &[
+    "scenario",
+    "status",
+    "evaluated_at",
+    "purchase_units",
+    "purchase_cost",
+    "licences_moved",
+    "transfers",
+    "substituted_units",
+    "vendor_shortfall_units",
+    "vendor_shortfall_cost",
+    "renewal_expiring_units",
+    "renewal_recommended_units",
+    "renewal_savings",
+    "stale_instances",
+    "retired_instances",
+    "released_units",
+    "change_purchase_units",
+    "change_purchase_cost",
+    "change_licences_moved",
+];
+
+/// `scenarios.csv`: one row per plan, with the change against the first.
+pub fn scenarios_csv(plans: &[Plan]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    w.write_record(SCENARIOS_HEADER).expect("in-memory write");
+    let base = plans.first();
+    for p in plans {
+        let (bu, bc, bm) = base.map_or((0, 0, 0), |b| {
+            (
+                b.purchase_units() as i64,
+                b.purchase_cost(),
+                b.licences_moved() as i64,
+            )
+        });
+        let r = p.renewal.as_ref();
+        w.write_record([
+            p.scenario.clone(),
+            p.status.as_str().to_string(),
+            p.evaluated_at.to_string(),
+            p.purchase_units().to_string(),
+            money(p.purchase_cost()),
+            p.licences_moved().to_string(),
+            p.moves.len().to_string(),
+            p.substituted_units().to_string(),
+            p.vendor.shortfall_units.to_string(),
+            money(p.vendor.shortfall_cost),
+            r.map_or(String::new(), |r| r.expiring_units.to_string()),
+            r.map_or(String::new(), |r| r.recommended_units.to_string()),
+            r.map_or(String::new(), |r| {
+                money(r.like_for_like_cost - r.recommended_cost)
+            }),
+            p.hygiene.stale_instances.to_string(),
+            p.hygiene.retired_instances.to_string(),
+            p.hygiene.released_units.to_string(),
+            (p.purchase_units() as i64 - bu).to_string(),
+            money(p.purchase_cost() - bc),
+            (p.licences_moved() as i64 - bm).to_string(),
+        ])
+        .expect("in-memory write");
+    }
+    w.into_inner().expect("in-memory write")
+}
+
+/// Runs every scenario (in parallel; results do not depend on it) and writes
+/// `OUT/<scenario>/…` plus `OUT/scenarios.csv`, atomically. Returns the plans in order.
+pub fn compare(
+    estate: &Estate,
+    scenarios: &[Scenario],
+    as_of: Option<NaiveDate>,
+    out: &Path,
+    opts: &SolveOptions,
+) -> Result<Vec<Plan>> {
+    let plans: Vec<Plan> = scenarios
+        .par_iter()
+        .map(|s| crate::plan_case(estate, s, as_of, opts))
+        .collect::<Result<_>>()?;
+    let dir = OutDir::new(out)?;
+    for p in &plans {
+        write_plan(p, &dir.sub(&p.scenario))?;
+    }
+    dir.root().write("scenarios.csv", &scenarios_csv(&plans))?;
+    dir.commit()?;
+    Ok(plans)
+}
+
+/// Prints the comparison table.
+pub fn print_table(plans: &[Plan], out: &Path, w: &mut dyn Write) -> std::io::Result<()> {
+    let cur = plans.first().map_or("USD", |p| p.currency.as_str());
+    writeln!(
+        w,
+        "{:<20} {:>10} {:>8} {:>16} {:>8} {:>16}",
+        "scenario",
+        "status",
+        "units",
+        format!("cost ({cur})"),
+        "moved",
+        "change cost"
+    )?;
+    let base = plans.first().map_or(0, |p| p.purchase_cost());
+    for p in plans {
+        writeln!(
+            w,
+            "{:<20} {:>10} {:>8} {:>16} {:>8} {:>16}",
+            p.scenario,
+            p.status.as_str(),
+            p.purchase_units(),
+            money(p.purchase_cost()),
+            p.licences_moved(),
+            money(p.purchase_cost() - base)
+        )?;
+    }
+    writeln!(
+        w,
+        "written to {} (scenarios.csv and one folder per scenario)",
+        out.display()
+    )
+}
+
+/// Whether every plan reached its optimum.
+pub fn all_optimal(plans: &[Plan]) -> bool {
+    plans.iter().all(|p| p.status == SolveStatus::Optimal)
+}
