@@ -176,6 +176,14 @@ pub enum Error {
     /// The solver failed in a way that is not a status (exit 1).
     #[error("solver failure: {0}")]
     Solver(String),
+    /// An output file could not be rendered (exit 1).
+    #[error("cannot render {file}: {message}")]
+    Render {
+        /// The output file.
+        file: String,
+        /// Why.
+        message: String,
+    },
 }
 
 impl Error {
@@ -200,7 +208,7 @@ impl Error {
         match self {
             Error::Input(_) => EXIT_DATA,
             Error::Usage(_) => EXIT_USAGE,
-            Error::Io { .. } | Error::Solver(_) => EXIT_INTERNAL,
+            Error::Io { .. } | Error::Solver(_) | Error::Render { .. } => EXIT_INTERNAL,
         }
     }
 }

@@ -1,4 +1,5 @@
 mod compare;
+mod exports;
 mod golden;
 mod hygiene;
 mod props;

@@ -105,6 +105,11 @@ fn toml_date(v: &toml::Value, key: &str, file: &str, diags: &mut Diagnostics) ->
     d
 }
 
+/// Whether the case holds table `file` (as CSV or as a workbook sheet).
+fn has(dir: &Path, file: &str) -> bool {
+    crate::io::source::locate(dir, file).is_some()
+}
+
 /// Reads and validates the case folder `dir`.
 pub fn load_case(dir: &Path) -> Result<Estate> {
     if !dir.is_dir() {
@@ -125,7 +130,7 @@ pub fn load_case(dir: &Path) -> Result<Estate> {
     let mut diags = Diagnostics::default();
 
     read_case_toml(dir, &mut e, &mut diags)?;
-    if !dir.join(CaseFiles::ENTITLEMENTS).is_file() {
+    if !has(dir, CaseFiles::ENTITLEMENTS) {
         diags.file(
             CaseFiles::ENTITLEMENTS,
             "is missing from the case folder",
@@ -134,8 +139,8 @@ pub fn load_case(dir: &Path) -> Result<Estate> {
     } else {
         read_entitlements(dir, &mut e, &mut names, &mut diags)?;
     }
-    let has_usage = dir.join(CaseFiles::USAGE).is_file();
-    let has_instances = dir.join(CaseFiles::INSTANCES).is_file();
+    let has_usage = has(dir, CaseFiles::USAGE);
+    let has_instances = has(dir, CaseFiles::INSTANCES);
     if !has_usage && !has_instances {
         diags.file(
             "usage.csv",
@@ -148,10 +153,10 @@ pub fn load_case(dir: &Path) -> Result<Estate> {
     }
     if has_instances {
         read_instances(dir, &mut e, &mut names, &mut diags)?;
-        if dir.join(CaseFiles::CMDB).is_file() {
+        if has(dir, CaseFiles::CMDB) {
             read_cmdb(dir, &mut e, &mut diags)?;
         }
-    } else if dir.join(CaseFiles::CMDB).is_file() {
+    } else if has(dir, CaseFiles::CMDB) {
         // A CMDB without instances cannot be matched to anything; say so rather than ignore it.
         diags.file(
             CaseFiles::CMDB,
@@ -159,13 +164,13 @@ pub fn load_case(dir: &Path) -> Result<Estate> {
             "add instances.csv or remove cmdb.csv",
         );
     }
-    if dir.join(CaseFiles::ACCOUNTS).is_file() {
+    if has(dir, CaseFiles::ACCOUNTS) {
         read_accounts(dir, &mut e, &mut names, &mut diags)?;
     }
-    if dir.join(CaseFiles::SUBSTITUTIONS).is_file() {
+    if has(dir, CaseFiles::SUBSTITUTIONS) {
         read_substitutions(dir, &mut e, &mut names, &mut diags)?;
     }
-    if dir.join(CaseFiles::PRICES).is_file() {
+    if has(dir, CaseFiles::PRICES) {
         read_prices(dir, &mut e, &mut names, &mut diags)?;
     }
     diags.finish(e)

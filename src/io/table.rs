@@ -1,8 +1,7 @@
 //! Reading one CSV table of a case: header normalisation, column lookup and cell parsing
 //! that records every problem in a [`Diagnostics`] instead of stopping at the first.
 
-use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -34,6 +33,57 @@ pub const fn opt(name: &'static str) -> Col {
     }
 }
 
+/// Other names CSSM web-UI exports (and spreadsheets) use for our columns, after
+/// normalisation; applied only where the table has the target column.
+pub const ALIASES: &[(&str, &str)] = &[
+    ("account", "smart_account"),
+    ("account_name", "smart_account"),
+    ("smart_account_name", "smart_account"),
+    ("va", "virtual_account"),
+    ("virtual_account_name", "virtual_account"),
+    ("licence", "license"),
+    ("license_name", "license"),
+    ("licence_name", "license"),
+    ("display_name", "license"),
+    ("purchased", "quantity"),
+    ("entitled", "quantity"),
+    ("qty", "quantity"),
+    ("count", "quantity"),
+    ("inuse", "in_use"),
+    ("used", "in_use"),
+    ("consumed", "in_use"),
+    ("reservations", "reserved"),
+    ("type", "license_type"),
+    ("licence_type", "license_type"),
+    ("start", "start_date"),
+    ("end", "end_date"),
+    ("expires", "end_date"),
+    ("expiration_date", "end_date"),
+    ("expiry_date", "end_date"),
+    ("name", "instance"),
+    ("product_instance", "instance"),
+    ("instance_name", "instance"),
+    ("hostname", "instance"),
+    ("last_contact_date", "last_contact"),
+    ("last_seen", "last_contact"),
+    ("price", "unit_price"),
+    ("list_price", "unit_price"),
+    ("pack", "pack_size"),
+    ("subscription", "subscription_id"),
+];
+
+/// Columns of CSSM web-UI exports that carry nothing the model uses (derived figures
+/// or display fields); they are skipped rather than rejected.
+pub const EXPORT_ONLY: &[&str] = &[
+    "alerts",
+    "balance",
+    "billing",
+    "description",
+    "shortage",
+    "surplus",
+    "tags",
+];
+
 /// Normalises a header: trim, lower-case, `-` and spaces to `_`, BOM removed.
 pub fn normalise_header(h: &str) -> String {
     h.trim_start_matches('\u{feff}')
@@ -46,7 +96,8 @@ pub fn normalise_header(h: &str) -> String {
 pub struct TableReader {
     /// File name used in messages.
     pub file: String,
-    reader: csv::Reader<BufReader<File>>,
+    reader: csv::Reader<BufReader<Box<dyn Read>>>,
+    line_offset: u64,
     /// Position of each declared column in the record, if present.
     positions: Vec<Option<usize>>,
     record: csv::ByteRecord,
@@ -86,21 +137,28 @@ pub struct Row<'a> {
 }
 
 impl TableReader {
-    /// Opens `dir/file` and checks its header against `cols`. Returns `Ok(None)` when
-    /// the header is unusable (the problems are in `diags`).
+    /// Opens table `file` of case folder `dir` (a CSV file or a workbook sheet, see
+    /// [`crate::io::source::locate`]) and checks its header against `cols`. Returns
+    /// `Ok(None)` when the header is unusable (the problems are in `diags`).
     pub fn open(
         dir: &Path,
         file: &str,
         cols: &[Col],
         diags: &mut Diagnostics,
     ) -> Result<Option<TableReader>> {
-        let path = dir.join(file);
-        let f = File::open(&path).map_err(|e| Error::io(&path, e))?;
-        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        let Some(source) = crate::io::source::locate(dir, file) else {
+            return Err(Error::io(
+                dir.join(file),
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
+        };
+        let file = &source.label();
+        let len = source.byte_len();
+        let (input, line_offset) = source.open()?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
-            .from_reader(BufReader::with_capacity(1 << 20, f));
+            .from_reader(BufReader::with_capacity(1 << 20, input));
         let headers = match reader.byte_headers() {
             Ok(h) => h.clone(),
             Err(e) => {
@@ -116,9 +174,19 @@ impl TableReader {
         let mut ok = true;
         for (i, raw) in headers.iter().enumerate() {
             let raw = String::from_utf8_lossy(raw);
-            let name = normalise_header(&raw);
+            let mut name = normalise_header(&raw);
             if name.starts_with("x_") {
                 continue;
+            }
+            if !cols.iter().any(|c| c.name == name) {
+                if let Some((_, to)) = ALIASES
+                    .iter()
+                    .find(|(from, to)| *from == name && cols.iter().any(|c| c.name == *to))
+                {
+                    name = to.to_string();
+                } else if EXPORT_ONLY.contains(&name.as_str()) {
+                    continue;
+                }
             }
             match cols.iter().position(|c| c.name == name) {
                 Some(k) if positions[k].is_none() => positions[k] = Some(i),
@@ -174,6 +242,7 @@ impl TableReader {
             width: headers.len(),
             progress: progress_bar(file, len),
             rows: 0,
+            line_offset,
         }))
     }
 
@@ -195,7 +264,7 @@ impl TableReader {
                             bar.set_position(self.reader.position().byte());
                         }
                     }
-                    let line = self.record.position().map_or(0, |p| p.line());
+                    let line = self.record.position().map_or(0, |p| p.line()) + self.line_offset;
                     if self.record.len() == 1 && self.record.get(0).is_some_and(|f| f.is_empty()) {
                         continue; // blank line
                     }

@@ -169,7 +169,7 @@ pub struct Prepared {
     /// Cells sorted by (VA, licence); includes zero cells a family component needs.
     pub cells: Vec<Cell>,
     /// (VA, licence) -> index into `cells`.
-    pub index: HashMap<(VaId, LicId), usize>,
+    pub index: rustc_hash::FxHashMap<(VaId, LicId), usize>,
     /// Pools.
     pub pools: Vec<PoolInfo>,
     /// Pool of each VA.

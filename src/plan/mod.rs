@@ -3,6 +3,7 @@
 
 mod decompose;
 pub mod findings;
+pub mod transfers;
 
 pub use decompose::{decompose_pool, substitution_paths, PoolFlow};
 pub use findings::Finding;
@@ -178,6 +179,8 @@ pub struct Plan {
     pub components: (usize, usize),
     /// Findings for the advisor.
     pub findings: Vec<Finding>,
+    /// The moves as CSSM transfer requests.
+    pub transfers: transfers::Transfers,
 }
 
 impl Plan {
@@ -235,6 +238,7 @@ pub fn build(
     let mut moved_in = vec![0u64; prep.cells.len()];
     let mut purchased = flows.buy_va.clone();
     let mut moves = Vec::new();
+    let mut raw_moves = Vec::new();
     let mut purchases = Vec::new();
 
     // Pool flows per (pool, licence), decomposed into moves and purchase placements.
@@ -274,6 +278,7 @@ pub fn build(
                 quantity: q,
             });
             moved_in[to] += q;
+            raw_moves.push((prep.cells[from].va, prep.cells[to].va, lic, q));
         }
         for (to, q) in flow.purchases {
             purchased[to] += q;
@@ -449,5 +454,6 @@ pub fn build(
         hygiene: prep.hygiene,
         components: flows.components,
         findings,
+        transfers: transfers::build(estate, prep, &raw_moves),
     }
 }

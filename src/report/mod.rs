@@ -1,5 +1,7 @@
 //! Exporters: the plan as CSV tables and `summary.json` (SPEC §5).
 
+pub mod xlsx;
+
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::error::{Error, Result};
@@ -225,6 +227,20 @@ pub mod headers {
 
 /// Writes every table of the plan into `out` (not yet committed).
 pub fn write_plan(plan: &Plan, out: &SubDir) -> Result<()> {
+    // The workbook is the slowest file to render: build it beside the others.
+    let (book, tables) = rayon::join(|| xlsx::workbook(plan), || write_tables(plan, out));
+    tables?;
+    if plan.status == crate::model::SolveStatus::Optimal {
+        let book = book.map_err(|e| Error::Render {
+            file: "plan.xlsx".into(),
+            message: e.to_string(),
+        })?;
+        out.write("plan.xlsx", &book)?;
+    }
+    Ok(())
+}
+
+fn write_tables(plan: &Plan, out: &SubDir) -> Result<()> {
     let summary = Summary::of(plan);
     out.write("summary.json", summary.to_json().as_bytes())?;
     if plan.status != crate::model::SolveStatus::Optimal {
@@ -325,6 +341,9 @@ pub fn write_plan(plan: &Plan, out: &SubDir) -> Result<()> {
             }),
         ),
     )?;
+    let mut transfers = serde_json::to_string_pretty(&plan.transfers).expect("serialises");
+    transfers.push('\n');
+    out.write("transfers.json", transfers.as_bytes())?;
     if plan.renewal.is_some() {
         out.write(
             "renewal.csv",

@@ -1,0 +1,426 @@
+//! `plan.xlsx`: the advisor's deliverable workbook: summary, moves, purchases, renewal,
+//! findings and positions, one sheet each, with headers, frozen panes, number formats,
+//! fitted widths and totals. Byte-identical for the same plan (fixed document date).
+
+use chrono::Datelike;
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::plan::Plan;
+use crate::report::Summary;
+
+/// Cell formats shared by every sheet.
+struct Formats {
+    header: Format,
+    money: Format,
+    count: Format,
+    total_label: Format,
+    total_money: Format,
+    total_count: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let money = Format::new().set_num_format("#,##0.00");
+        let count = Format::new().set_num_format("#,##0");
+        let top = |f: Format| f.set_bold().set_border_top(FormatBorder::Thin);
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_background_color("#DCE6F1")
+                .set_border_bottom(FormatBorder::Thin),
+            total_label: top(Format::new()),
+            total_money: top(money.clone()),
+            total_count: top(count.clone()),
+            money,
+            count,
+        }
+    }
+}
+
+/// A column: header and how its cells are written.
+enum Kind {
+    Text,
+    Count,
+    Money,
+}
+
+/// Rows a sheet shows at most; the CSV files hold everything.
+pub const MAX_SHEET_ROWS: usize = 50_000;
+
+/// Writes a table into a constant-memory sheet (rows in order): header, rows (at most
+/// [`MAX_SHEET_ROWS`], then a note), totals. Widths are fitted from the text, since
+/// Excel's autofit needs the cells in memory.
+fn table(
+    ws: &mut Worksheet,
+    f: &Formats,
+    cols: &[(&str, Kind)],
+    rows: &[Vec<String>],
+    totals: bool,
+    csv: &str,
+) -> Result<(), XlsxError> {
+    let mut widths: Vec<usize> = cols.iter().map(|(n, _)| n.len()).collect();
+    for row in rows.iter().take(MAX_SHEET_ROWS) {
+        for (c, v) in row.iter().enumerate() {
+            widths[c] = widths[c].max(v.chars().count() + 2);
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w).min(60) as f64 + 1.0)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (c, (name, _)) in cols.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *name, &f.header)?;
+    }
+    let shown = &rows[..rows.len().min(MAX_SHEET_ROWS)];
+    let mut sums = vec![0f64; cols.len()];
+    for row in &rows[shown.len()..] {
+        for (c, (_, kind)) in cols.iter().enumerate() {
+            if !matches!(kind, Kind::Text) {
+                sums[c] += row[c].parse::<f64>().unwrap_or(0.0);
+            }
+        }
+    }
+    for (r, row) in shown.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, (_, kind)) in cols.iter().enumerate() {
+            let v = &row[c];
+            let c16 = c as u16;
+            match kind {
+                Kind::Text => {
+                    ws.write_string(r, c16, v)?;
+                }
+                Kind::Count | Kind::Money => {
+                    let x: f64 = v.parse().unwrap_or(0.0);
+                    sums[c] += x;
+                    let fmt = if matches!(kind, Kind::Money) {
+                        &f.money
+                    } else {
+                        &f.count
+                    };
+                    ws.write_number_with_format(r, c16, x, fmt)?;
+                }
+            }
+        }
+    }
+    let mut r = shown.len() as u32 + 1;
+    if rows.len() > shown.len() {
+        ws.write_string(
+            r,
+            0,
+            format!("... {} more rows in {csv}", rows.len() - shown.len()),
+        )?;
+        r += 1;
+    }
+    if totals && !rows.is_empty() {
+        ws.write_string_with_format(r, 0, "Total", &f.total_label)?;
+        for (c, (_, kind)) in cols.iter().enumerate().skip(1) {
+            let c16 = c as u16;
+            match kind {
+                Kind::Money => ws.write_number_with_format(
+                    r,
+                    c16,
+                    (sums[c] * 100.0).round() / 100.0,
+                    &f.total_money,
+                )?,
+                Kind::Count => ws.write_number_with_format(r, c16, sums[c], &f.total_count)?,
+                Kind::Text => ws.write_string_with_format(r, c16, "", &f.total_label)?,
+            };
+        }
+    }
+    Ok(())
+}
+
+/// Renders the workbook.
+pub fn workbook(plan: &Plan) -> Result<Vec<u8>, XlsxError> {
+    use Kind::*;
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    let d = plan.as_of;
+    let when = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("reallot plan: {} ({})", plan.case, plan.scenario))
+            .set_creation_datetime(&when),
+    );
+
+    // Summary: key, value.
+    let s = Summary::of(plan);
+    let ws = wb.add_worksheet().set_name("Summary")?;
+    ws.write_string_with_format(0, 0, "item", &f.header)?;
+    ws.write_string_with_format(0, 1, "value", &f.header)?;
+    let cur = &plan.currency;
+    let mut rows: Vec<(String, Option<f64>, String, bool)> = vec![
+        ("Case".into(), None, s.case.clone(), false),
+        ("Scenario".into(), None, s.scenario.clone(), false),
+        ("Status".into(), None, s.status.clone(), false),
+        ("Data as of".into(), None, s.as_of.clone(), false),
+        ("Evaluated at".into(), None, s.evaluated_at.clone(), false),
+        (
+            format!("Vendor view shortfall ({cur})"),
+            Some(s.vendor_view.shortfall_cost.0 as f64 / 100.0),
+            String::new(),
+            true,
+        ),
+        (
+            "Vendor view shortfall (units)".into(),
+            Some(s.vendor_view.shortfall_units as f64),
+            String::new(),
+            false,
+        ),
+        (
+            format!("Purchase cost ({cur})"),
+            Some(s.purchase_cost.0 as f64 / 100.0),
+            String::new(),
+            true,
+        ),
+        (
+            "Purchase units".into(),
+            Some(s.purchase_units as f64),
+            String::new(),
+            false,
+        ),
+        (
+            "Licences moved".into(),
+            Some(s.licences_moved as f64),
+            String::new(),
+            false,
+        ),
+        (
+            "Transfers".into(),
+            Some(s.transfers as f64),
+            String::new(),
+            false,
+        ),
+        (
+            "Substituted units".into(),
+            Some(s.substituted_units as f64),
+            String::new(),
+            false,
+        ),
+    ];
+    if let Some(r) = &s.renewal {
+        rows.push(("Renewal date".into(), None, r.date.clone(), false));
+        rows.push((
+            "Expiring units".into(),
+            Some(r.expiring_units as f64),
+            String::new(),
+            false,
+        ));
+        rows.push((
+            "Recommended units".into(),
+            Some(r.recommended_units as f64),
+            String::new(),
+            false,
+        ));
+        rows.push((
+            format!("Like-for-like cost ({cur})"),
+            Some(r.like_for_like_cost.0 as f64 / 100.0),
+            String::new(),
+            true,
+        ));
+        rows.push((
+            format!("Recommended cost ({cur})"),
+            Some(r.recommended_cost.0 as f64 / 100.0),
+            String::new(),
+            true,
+        ));
+        rows.push((
+            format!("Savings ({cur})"),
+            Some(r.savings.0 as f64 / 100.0),
+            String::new(),
+            true,
+        ));
+    }
+    for (i, (k, num, text, is_money)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, k)?;
+        match num {
+            Some(x) => {
+                ws.write_number_with_format(r, 1, *x, if *is_money { &f.money } else { &f.count })?;
+            }
+            None => {
+                ws.write_string(r, 1, text)?;
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofit();
+
+    let money = crate::report::money;
+    let ws = wb.add_worksheet_with_constant_memory()?.set_name("Moves")?;
+    let rows: Vec<Vec<String>> = plan
+        .moves
+        .iter()
+        .map(|m| {
+            vec![
+                m.smart_account.clone(),
+                m.license.clone(),
+                m.from.clone(),
+                m.to.clone(),
+                m.quantity.to_string(),
+            ]
+        })
+        .collect();
+    table(
+        ws,
+        &f,
+        &[
+            ("smart_account", Text),
+            ("license", Text),
+            ("from_virtual_account", Text),
+            ("to_virtual_account", Text),
+            ("quantity", Count),
+        ],
+        &rows,
+        true,
+        "moves.csv",
+    )?;
+
+    let ws = wb
+        .add_worksheet_with_constant_memory()?
+        .set_name("Purchases")?;
+    let rows: Vec<Vec<String>> = plan
+        .purchases
+        .iter()
+        .map(|p| {
+            vec![
+                p.smart_account.clone(),
+                p.virtual_account.clone(),
+                p.license.clone(),
+                p.quantity.to_string(),
+                money(p.unit_price),
+                money(p.cost),
+            ]
+        })
+        .collect();
+    table(
+        ws,
+        &f,
+        &[
+            ("smart_account", Text),
+            ("virtual_account", Text),
+            ("license", Text),
+            ("quantity", Count),
+            ("unit_price", Text),
+            ("cost", Money),
+        ],
+        &rows,
+        true,
+        "purchases.csv",
+    )?;
+
+    let ws = wb
+        .add_worksheet_with_constant_memory()?
+        .set_name("Renewal")?;
+    let rows: Vec<Vec<String>> = plan
+        .renewal_rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.license.clone(),
+                r.expiring.to_string(),
+                r.recommended.to_string(),
+                r.change().to_string(),
+                money(r.unit_price),
+                money(r.expiring as i64 * r.unit_price),
+                money(r.recommended as i64 * r.unit_price),
+            ]
+        })
+        .collect();
+    table(
+        ws,
+        &f,
+        &[
+            ("license", Text),
+            ("expiring", Count),
+            ("recommended", Count),
+            ("change", Count),
+            ("unit_price", Text),
+            ("like_for_like_cost", Money),
+            ("recommended_cost", Money),
+        ],
+        &rows,
+        true,
+        "renewal.csv",
+    )?;
+
+    let ws = wb
+        .add_worksheet_with_constant_memory()?
+        .set_name("Findings")?;
+    let rows: Vec<Vec<String>> = plan
+        .findings
+        .iter()
+        .map(|x| {
+            vec![
+                x.kind.to_string(),
+                x.smart_account.clone(),
+                x.virtual_account.clone(),
+                x.license.clone(),
+                x.instance.clone(),
+                x.quantity.to_string(),
+                x.detail.clone(),
+            ]
+        })
+        .collect();
+    table(
+        ws,
+        &f,
+        &[
+            ("kind", Text),
+            ("smart_account", Text),
+            ("virtual_account", Text),
+            ("license", Text),
+            ("instance", Text),
+            ("quantity", Count),
+            ("detail", Text),
+        ],
+        &rows,
+        false,
+        "findings.csv",
+    )?;
+
+    let ws = wb
+        .add_worksheet_with_constant_memory()?
+        .set_name("Positions")?;
+    let rows: Vec<Vec<String>> = plan
+        .positions
+        .iter()
+        .map(|p| {
+            let mut r = vec![
+                p.smart_account.clone(),
+                p.virtual_account.clone(),
+                p.license.clone(),
+            ];
+            r.extend(
+                [
+                    p.entitled,
+                    p.in_use,
+                    p.reserved,
+                    p.demand,
+                    p.vendor_shortfall,
+                    p.moved_in,
+                    p.moved_out,
+                    p.substituted_in,
+                    p.substituted_out,
+                    p.purchased,
+                    p.surplus_after,
+                ]
+                .iter()
+                .map(u64::to_string),
+            );
+            r
+        })
+        .collect();
+    let mut cols: Vec<(&str, Kind)> = vec![
+        ("smart_account", Text),
+        ("virtual_account", Text),
+        ("license", Text),
+    ];
+    for h in &crate::report::headers::POSITIONS[3..] {
+        cols.push((h, Count));
+    }
+    table(ws, &f, &cols, &rows, true, "positions.csv")?;
+    wb.save_to_buffer()
+}
