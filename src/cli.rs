@@ -225,11 +225,21 @@ pub fn plan_command(
     opts: &SolveOptions,
     w: &mut dyn Write,
 ) -> Result<i32> {
+    let timer = std::time::Instant::now();
     let estate = load_case(case)?;
+    let loaded = timer.elapsed();
     let plan = crate::plan_case(&estate, scenario, as_of, opts)?;
+    let planned = timer.elapsed();
     let dir = OutDir::new(out)?;
     write_plan(&plan, &dir.root())?;
     let written = dir.commit()?;
+    if std::env::var_os("REALLOT_TIMINGS").is_some() {
+        eprintln!(
+            "timings: read {loaded:?}, model and plan {:?}, write {:?}",
+            planned - loaded,
+            timer.elapsed() - planned
+        );
+    }
     print_summary(&plan, &written, w).map_err(|e| Error::io("stdout", e))?;
     Ok(if plan.status == SolveStatus::Optimal {
         0

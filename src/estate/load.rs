@@ -385,7 +385,6 @@ fn read_instances(
         return Ok(());
     };
     let mut rows = 0;
-    let mut inst_ids: FxHashMap<Box<str>, u32> = FxHashMap::default();
     let mut list = Vec::new();
     // Consecutive rows usually share SA, VA and licence: remember the last lookup.
     let mut last: Option<(String, String, String, VaId, LicId)> = None;
@@ -409,15 +408,7 @@ fn read_instances(
                 ids
             }
         };
-        let id = match inst_ids.get(name) {
-            Some(&id) => id,
-            None => {
-                let id = e.instance_names.len() as u32;
-                e.instance_names.push(name.into());
-                inst_ids.insert(name.into(), id);
-                id
-            }
-        };
+        let id = e.instance_names.intern(name);
         list.push(Instance {
             name: id,
             va: va_id,
@@ -437,12 +428,6 @@ fn read_cmdb(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result<()> 
     let Some(mut t) = TableReader::open(dir, CaseFiles::CMDB, COLS, diags)? else {
         return Ok(());
     };
-    let ids: FxHashMap<&str, u32> = e
-        .instance_names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (&**n, i as u32))
-        .collect();
     let mut cmdb = vec![0u8; e.instance_names.len()];
     let mut line_of: Vec<u64> = vec![0; e.instance_names.len()];
     let mut unknown: FxHashMap<String, u64> = FxHashMap::default();
@@ -452,8 +437,9 @@ fn read_cmdb(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result<()> 
         let (Some(name), Some(status)) = (r.text(0, diags), r.text(1, diags)) else {
             continue;
         };
-        let first = match ids.get(name) {
-            Some(&id) => {
+        let known = e.instance_names.find(name);
+        let first = match known {
+            Some(id) => {
                 let f = line_of[id as usize];
                 if f == 0 {
                     line_of[id as usize] = r.line;
@@ -471,7 +457,7 @@ fn read_cmdb(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result<()> 
                 "keep one CMDB row per instance",
                 diags,
             );
-        } else if !ids.contains_key(name) {
+        } else if known.is_none() {
             unknown.insert(name.to_string(), r.line);
         }
     }

@@ -1,8 +1,10 @@
 //! The typed estate: a case folder read, validated and interned into small integer ids.
 
 mod load;
+mod names;
 
 pub use load::{load_case, CaseFiles};
+pub use names::NameArena;
 
 use chrono::NaiveDate;
 
@@ -174,7 +176,7 @@ pub struct Estate {
     /// Product instances, when `instances.csv` exists.
     pub instances: Option<Vec<Instance>>,
     /// Instance names.
-    pub instance_names: Vec<Box<str>>,
+    pub instance_names: NameArena,
     /// CMDB state per instance name id: `None` without `cmdb.csv`, else per instance
     /// 0 = not in the CMDB, 1 = listed and in service, 2 = listed as retired.
     pub cmdb: Option<Vec<u8>>,

@@ -210,7 +210,7 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
         if reserved {
             u.reserved += i.quantity;
         }
-        let name = &*e.instance_names[i.name as usize];
+        let name = e.instance_names.get(i.name);
         let cmdb = e.cmdb.as_ref().map(|m| m[i.name as usize]);
         let retired = cmdb == Some(2);
         let stale = i.last_contact.is_some_and(|lc| lc < cutoff);

@@ -47,7 +47,7 @@ enum Kind {
 }
 
 /// Rows a sheet shows at most; the CSV files hold everything.
-pub const MAX_SHEET_ROWS: usize = 50_000;
+pub const MAX_SHEET_ROWS: usize = 20_000;
 
 /// Writes a table into a constant-memory sheet (rows in order): header, rows (at most
 /// [`MAX_SHEET_ROWS`], then a note), totals. Widths are fitted from the text, since
