@@ -101,17 +101,24 @@ pub fn plan_case(
     as_of: Option<NaiveDate>,
     opts: &SolveOptions,
 ) -> Result<Plan> {
-    let timer = std::time::Instant::now();
     let prep = prepare_scenario(estate, scenario, as_of)?;
-    let prepared = timer.elapsed();
-    let mut flows = solve(&prep, estate, opts);
+    Ok(plan_prepared(estate, &prep, scenario, opts))
+}
+
+/// Solves a prepared model and builds its plan (with the vendor view beside it).
+pub fn plan_prepared(
+    estate: &Estate,
+    prep: &Prepared,
+    scenario: &Scenario,
+    opts: &SolveOptions,
+) -> Plan {
+    let timer = std::time::Instant::now();
+    let mut flows = solve(prep, estate, opts);
     let solved = timer.elapsed();
     let (vendor, vendor_status) = vendor_view(estate, prep.view.as_of, opts);
     if std::env::var_os("REALLOT_TIMINGS").is_some() {
         eprintln!(
-            "timings: prepare {:?}, solve {:?} ({} components, {} by MIP or chain), vendor view {:?}",
-            prepared,
-            solved - prepared,
+            "timings: solve {solved:?} ({} components, {} by MIP or chain), vendor view {:?}",
             flows.components.0,
             flows.components.1,
             timer.elapsed() - solved
@@ -120,12 +127,72 @@ pub fn plan_case(
     if flows.status == SolveStatus::Optimal && vendor_status != SolveStatus::Optimal {
         flows.status = vendor_status;
     }
-    Ok(plan::build(
+    plan::build(
         estate,
-        &prep,
+        prep,
         &flows,
         &scenario.name,
         renewal_date(estate, scenario),
         vendor,
-    ))
+    )
+}
+
+/// One bar of the savings waterfall: a label, purchase cost (cents) and units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaterfallStep {
+    /// What the bar stands for.
+    pub label: String,
+    /// Purchase cost in cents.
+    pub cost: i64,
+    /// Purchased units.
+    pub units: u64,
+}
+
+/// The savings waterfall of a plan: the vendor view, then the scenario's levers switched
+/// on one at a time (hygiene without transfers, then reallocation without the merge),
+/// then the recommended purchase. Each intermediate bar is the same model, solved.
+pub fn waterfall(
+    estate: &Estate,
+    prep: &Prepared,
+    plan: &Plan,
+    scenario: &Scenario,
+    opts: &SolveOptions,
+) -> Vec<WaterfallStep> {
+    let step = |label: &str, p: &Plan| WaterfallStep {
+        label: label.to_string(),
+        cost: p.purchase_cost(),
+        units: p.purchase_units(),
+    };
+    let mut steps = vec![WaterfallStep {
+        label: "Vendor view".into(),
+        cost: plan.vendor.shortfall_cost,
+        units: plan.vendor.shortfall_units,
+    }];
+    let v = &prep.view;
+    let merged = !v.merge_groups.is_empty();
+    let solve_variant = |reallocate: bool, merge: bool| {
+        let variant = prep.variant(estate, reallocate, merge);
+        let flows = solve(&variant, estate, opts);
+        plan::build(
+            estate,
+            &variant,
+            &flows,
+            &scenario.name,
+            None,
+            plan.vendor.clone(),
+        )
+    };
+    if v.hygiene && (v.reallocate || merged) {
+        steps.push(step("After hygiene", &solve_variant(false, false)));
+    }
+    if v.reallocate && merged {
+        steps.push(step("After reallocation", &solve_variant(true, false)));
+    }
+    let last = if plan.renewal.is_some() {
+        "Recommended renewal"
+    } else {
+        "Recommended purchase"
+    };
+    steps.push(step(last, plan));
+    steps
 }

@@ -196,6 +196,65 @@ pub fn scaled_demand(d: u64, growth_bp: i64, buffer_bp: i64) -> u64 {
     ((num + den - 1) / den) as u64
 }
 
+/// Pools of a scenario: VAs grouped by (merge group or SA, pool name), and which VAs
+/// take part in transfers.
+fn pools_for(estate: &Estate, view: &ScenarioView) -> (Vec<PoolInfo>, Vec<usize>, Vec<bool>) {
+    let mut sa_group: Vec<usize> = (0..estate.sas.len()).collect();
+    for (g, members) in view.merge_groups.iter().enumerate() {
+        for &sa in members {
+            sa_group[sa as usize] = estate.sas.len() + g;
+        }
+    }
+    let mut pool_ids: BTreeMap<(usize, String), usize> = BTreeMap::new();
+    let mut pools: Vec<PoolInfo> = Vec::new();
+    let mut va_pool = vec![0; estate.vas.len()];
+    let mut pooled = vec![false; estate.vas.len()];
+    for (i, v) in estate.vas.iter().enumerate() {
+        let key = (sa_group[v.sa as usize], v.pool.clone());
+        let p = *pool_ids.entry(key).or_insert_with(|| {
+            pools.push(PoolInfo {
+                label: String::new(),
+                name: v.pool.clone(),
+                multi_sa: false,
+                vas: Vec::new(),
+            });
+            pools.len() - 1
+        });
+        va_pool[i] = p;
+        pools[p].vas.push(i as VaId);
+        pooled[i] = view.reallocate && !v.locked && !view.extra_locks.contains(&(i as VaId));
+    }
+    for p in &mut pools {
+        let mut names: Vec<&str> = p.vas.iter().map(|&v| estate.sa_name(v)).collect();
+        names.sort_unstable();
+        names.dedup();
+        p.multi_sa = names.len() > 1;
+        p.label = names.join("+");
+    }
+
+    (pools, va_pool, pooled)
+}
+
+impl Prepared {
+    /// The same parameters under other transfer rules (reallocation on or off, Smart
+    /// Accounts merged or not): cells, hygiene and dates are shared, only pools change.
+    pub fn variant(&self, estate: &Estate, reallocate: bool, merge: bool) -> Prepared {
+        let mut view = self.view.clone();
+        view.reallocate = reallocate;
+        if !merge {
+            view.merge_groups.clear();
+        }
+        let (pools, va_pool, pooled) = pools_for(estate, &view);
+        Prepared {
+            view,
+            pools,
+            va_pool,
+            pooled,
+            ..self.clone()
+        }
+    }
+}
+
 /// Computes the model parameters of `estate` under `view`.
 pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
     let t = view.t;
@@ -327,39 +386,7 @@ pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
         }
     }
 
-    // Pools: (merge group or SA, pool name).
-    let mut sa_group: Vec<usize> = (0..estate.sas.len()).collect();
-    for (g, members) in view.merge_groups.iter().enumerate() {
-        for &sa in members {
-            sa_group[sa as usize] = estate.sas.len() + g;
-        }
-    }
-    let mut pool_ids: BTreeMap<(usize, String), usize> = BTreeMap::new();
-    let mut pools: Vec<PoolInfo> = Vec::new();
-    let mut va_pool = vec![0; estate.vas.len()];
-    let mut pooled = vec![false; estate.vas.len()];
-    for (i, v) in estate.vas.iter().enumerate() {
-        let key = (sa_group[v.sa as usize], v.pool.clone());
-        let p = *pool_ids.entry(key).or_insert_with(|| {
-            pools.push(PoolInfo {
-                label: String::new(),
-                name: v.pool.clone(),
-                multi_sa: false,
-                vas: Vec::new(),
-            });
-            pools.len() - 1
-        });
-        va_pool[i] = p;
-        pools[p].vas.push(i as VaId);
-        pooled[i] = view.reallocate && !v.locked && !view.extra_locks.contains(&(i as VaId));
-    }
-    for p in &mut pools {
-        let mut names: Vec<&str> = p.vas.iter().map(|&v| estate.sa_name(v)).collect();
-        names.sort_unstable();
-        names.dedup();
-        p.multi_sa = names.len() > 1;
-        p.label = names.join("+");
-    }
+    let (pools, va_pool, pooled) = pools_for(estate, view);
 
     // A family component needs every family licence in each VA that touches the family.
     let mut extra = Vec::new();
