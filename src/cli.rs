@@ -20,7 +20,7 @@ use crate::scenario::Scenario;
 /// Exit codes: 0 success, 1 internal failure, 2 usage error, 3 infeasible or not solved
 /// to optimality, 4 `verify` found violations, 65 bad input data.
 #[derive(Debug, Parser)]
-#[command(name = "reallot", version, about, long_about = None)]
+#[command(name = "reallot", version, about)]
 pub struct Args {
     /// What to do.
     #[command(subcommand)]

@@ -1,0 +1,226 @@
+//! Every command, its help and its exit codes, through the real binary.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use reallot::error::{EXIT_DATA, EXIT_USAGE, EXIT_VERIFY};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn story(name: &str) -> PathBuf {
+    root().join("tests/data/conformance").join(name)
+}
+
+fn reallot() -> Command {
+    Command::cargo_bin("reallot").unwrap()
+}
+
+#[test]
+fn help_for_every_command() {
+    reallot()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit codes"));
+    for cmd in ["plan", "compare", "check", "verify", "demo"] {
+        reallot()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage: reallot ").and(predicate::str::contains(cmd)));
+    }
+    reallot().arg("--version").assert().success();
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    reallot().arg("frobnicate").assert().code(EXIT_USAGE);
+    reallot().arg("plan").assert().code(EXIT_USAGE);
+    let out = tempfile::tempdir().unwrap();
+    reallot()
+        .args(["plan", "no/such/case", "--out"])
+        .arg(out.path().join("p"))
+        .assert()
+        .code(EXIT_USAGE)
+        .stderr(predicate::str::contains("not a case folder"));
+    reallot()
+        .arg("plan")
+        .arg(story("story-wrong-token"))
+        .args(["--model", "no/such/scenario.toml", "--out"])
+        .arg(out.path().join("p"))
+        .assert()
+        .code(EXIT_USAGE);
+    reallot()
+        .arg("plan")
+        .arg(story("story-wrong-token"))
+        .args(["--as-of", "01/11/2026"])
+        .assert()
+        .code(EXIT_USAGE);
+    assert!(!out.path().join("p").exists());
+}
+
+#[test]
+fn plan_writes_every_table() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    reallot()
+        .arg("plan")
+        .arg(story("story-acquisition"))
+        .arg("--model")
+        .arg(story("story-acquisition").join("scenario.toml"))
+        .arg("--out")
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("must really be bought")
+                .and(predicate::str::contains("renewal on 2027-03-01")),
+        );
+    for f in [
+        "summary.json",
+        "purchases.csv",
+        "moves.csv",
+        "positions.csv",
+        "substitutions.csv",
+        "findings.csv",
+        "renewal.csv",
+        "transfers.json",
+        "plan.xlsx",
+    ] {
+        assert!(dir.join(f).is_file(), "{f} missing");
+    }
+    let s: reallot::report::Summary =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!((s.status.as_str(), s.licences_moved), ("optimal", 70));
+    assert!(s.renewal.is_some());
+}
+
+#[test]
+fn as_of_comes_from_the_case_or_the_flag() {
+    let case = tempfile::tempdir().unwrap();
+    for f in ["entitlements.csv", "usage.csv", "prices.csv"] {
+        std::fs::copy(story("story-wrong-token").join(f), case.path().join(f)).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    reallot()
+        .arg("plan")
+        .arg(case.path())
+        .arg("--out")
+        .arg(out.path().join("a"))
+        .assert()
+        .code(EXIT_DATA)
+        .stderr(predicate::str::contains("as_of"));
+    assert!(!out.path().join("a").exists());
+    reallot()
+        .arg("plan")
+        .arg(case.path())
+        .args(["--as-of", "2026-11-01", "--out"])
+        .arg(out.path().join("b"))
+        .assert()
+        .success();
+    let s = std::fs::read_to_string(out.path().join("b/summary.json")).unwrap();
+    assert!(s.contains("\"as_of\": \"2026-11-01\""));
+}
+
+#[test]
+fn check_shows_the_vendor_view() {
+    reallot()
+        .arg("check")
+        .arg(story("story-wrong-token"))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("ACME/Campus-B: OUT OF COMPLIANCE")
+                .and(predicate::str::contains("C9300 DNA Advantage -60"))
+                .and(predicate::str::contains("ACME/Campus-A: in compliance"))
+                .and(predicate::str::contains("surplus: C9300 DNA Advantage +80")),
+        );
+}
+
+fn planned(case: &str) -> (tempfile::TempDir, PathBuf) {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    reallot()
+        .arg("plan")
+        .arg(story(case))
+        .arg("--model")
+        .arg(story(case).join("scenario.toml"))
+        .arg("--out")
+        .arg(&dir)
+        .assert()
+        .success();
+    (out, dir)
+}
+
+fn verify(case: &str, dir: &Path) -> assert_cmd::assert::Assert {
+    reallot()
+        .arg("verify")
+        .arg(story(case))
+        .arg(dir)
+        .arg("--model")
+        .arg(story(case).join("scenario.toml"))
+        .assert()
+}
+
+#[test]
+fn verify_accepts_an_honest_plan() {
+    let (_t, dir) = planned("story-wrong-token");
+    verify("story-wrong-token", &dir)
+        .success()
+        .stdout(predicate::str::contains("0 violations"));
+}
+
+#[test]
+fn verify_catches_a_short_move() {
+    let (_t, dir) = planned("story-wrong-token");
+    let moves = std::fs::read_to_string(dir.join("moves.csv")).unwrap();
+    std::fs::write(dir.join("moves.csv"), moves.replace(",60\n", ",59\n")).unwrap();
+    verify("story-wrong-token", &dir)
+        .code(EXIT_VERIFY)
+        .stdout(predicate::str::contains("VIOLATION").and(predicate::str::contains("Campus-B")));
+}
+
+#[test]
+fn verify_catches_a_missing_purchase_and_a_wrong_total() {
+    let (_t, dir) = planned("story-acquisition");
+    let purchases = std::fs::read_to_string(dir.join("purchases.csv")).unwrap();
+    let kept: Vec<&str> = purchases.lines().take(2).collect();
+    std::fs::write(dir.join("purchases.csv"), kept.join("\n") + "\n").unwrap();
+    verify("story-acquisition", &dir).code(EXIT_VERIFY).stdout(
+        predicate::str::contains("covered").and(predicate::str::contains("purchase_units")),
+    );
+    // A move out of a locked VA, or across pools, is caught too.
+    let (_t2, dir) = planned("story-wrong-token");
+    let accounts = "smart_account,virtual_account,pool,locked\nACME,Campus-A,,true\n";
+    let case = tempfile::tempdir().unwrap();
+    for f in ["entitlements.csv", "usage.csv", "prices.csv", "case.toml"] {
+        std::fs::copy(story("story-wrong-token").join(f), case.path().join(f)).unwrap();
+    }
+    std::fs::write(case.path().join("accounts.csv"), accounts).unwrap();
+    reallot()
+        .arg("verify")
+        .arg(case.path())
+        .arg(&dir)
+        .assert()
+        .code(EXIT_VERIFY)
+        .stdout(predicate::str::contains("locked"));
+}
+
+#[test]
+fn demo_runs_with_no_arguments_but_out() {
+    let out = tempfile::tempdir().unwrap();
+    reallot()
+        .arg("demo")
+        .arg("--out")
+        .arg(out.path().join("demo"))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Acme Networks").and(predicate::str::contains("vendor view")),
+        );
+    let s = std::fs::read_to_string(out.path().join("demo/summary.json")).unwrap();
+    assert!(s.contains("\"status\": \"optimal\""));
+}
