@@ -384,8 +384,11 @@ fn read_instances(
     let Some(mut t) = TableReader::open(dir, CaseFiles::INSTANCES, COLS, diags)? else {
         return Ok(());
     };
+    // Size the containers from the file (rows run about 55 bytes) to avoid regrowth.
+    let estimate = (t.byte_len() / 55) as usize;
+    e.instance_names.reserve(estimate, estimate * 10);
     let mut rows = 0;
-    let mut list = Vec::new();
+    let mut list = Vec::with_capacity(estimate);
     // Consecutive rows usually share SA, VA and licence: remember the last lookup.
     let mut last: Option<(String, String, String, VaId, LicId)> = None;
     while let Some(r) = t.next_row(COLS, diags) {

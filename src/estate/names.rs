@@ -35,6 +35,18 @@ impl NameArena {
         self.ends.is_empty()
     }
 
+    /// Makes room for about `names` more names of `bytes` bytes in all.
+    pub fn reserve(&mut self, names: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(names);
+        let (text, ends) = (&self.text, &self.ends);
+        self.table.reserve(names, |&id| {
+            let i = id as usize;
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            hash(&text[start..ends[i]])
+        });
+    }
+
     /// The name with id `id`.
     pub fn get(&self, id: u32) -> &str {
         let i = id as usize;

@@ -104,6 +104,7 @@ pub struct TableReader {
     width: usize,
     progress: Option<indicatif::ProgressBar>,
     rows: u64,
+    bytes: u64,
 }
 
 /// Files at least this large show a progress bar while read (on a terminal only).
@@ -242,8 +243,14 @@ impl TableReader {
             width: headers.len(),
             progress: progress_bar(file, len),
             rows: 0,
+            bytes: len,
             line_offset,
         }))
+    }
+
+    /// Size of the underlying file in bytes (0 for a workbook sheet).
+    pub fn byte_len(&self) -> u64 {
+        self.bytes
     }
 
     /// Reads the next row; `None` at the end. Rows that cannot be parsed as CSV or have

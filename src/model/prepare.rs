@@ -258,7 +258,8 @@ impl Prepared {
 /// Computes the model parameters of `estate` under `view`.
 pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
     let t = view.t;
-    let mut acc: BTreeMap<(VaId, LicId), Cell> = BTreeMap::new();
+    // A hash map while accumulating (a million instances hit it); sorted once at the end.
+    let mut acc: rustc_hash::FxHashMap<(VaId, LicId), Cell> = rustc_hash::FxHashMap::default();
     for lot in &estate.lots {
         let c = acc.entry((lot.va, lot.lic)).or_insert(Cell {
             va: lot.va,
@@ -408,6 +409,7 @@ pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
     }
 
     let mut cells: Vec<Cell> = acc.into_values().collect();
+    cells.sort_unstable_by_key(|c| (c.va, c.lic));
     for c in &mut cells {
         c.demand = scaled_demand(c.in_use, view.growth_bp, view.buffer_bp);
         c.pinned = c.entitled.min(c.pak + c.reserved);
