@@ -26,6 +26,7 @@ pub mod estate;
 pub mod io;
 pub mod model;
 pub mod plan;
+pub mod plot;
 pub mod report;
 pub mod scenario;
 pub mod verify;
@@ -102,7 +103,60 @@ pub fn plan_case(
     opts: &SolveOptions,
 ) -> Result<Plan> {
     let prep = prepare_scenario(estate, scenario, as_of)?;
-    Ok(plan_prepared(estate, &prep, scenario, opts))
+    let mut plan = plan_prepared(estate, &prep, scenario, opts);
+    if plan.status == SolveStatus::Optimal {
+        plan.waterfall = waterfall(estate, &prep, &plan, opts);
+    }
+    plan.assumptions = assumptions(estate, scenario, &prep);
+    Ok(plan)
+}
+
+/// The settings and data a plan rests on, as (item, value) rows for the report.
+pub fn assumptions(estate: &Estate, s: &Scenario, prep: &Prepared) -> Vec<(String, String)> {
+    let pct = |bp: i64| format!("{}.{:02}%", bp / 100, (bp % 100).abs());
+    let mut rows = vec![
+        ("scenario".to_string(), s.name.clone()),
+        ("data as of".into(), prep.view.as_of.to_string()),
+        ("evaluated at".into(), prep.view.t.to_string()),
+        ("reallocate".into(), s.reallocate.to_string()),
+        ("substitution".into(), s.substitution.to_string()),
+        ("hygiene".into(), s.hygiene.to_string()),
+        ("stale_after_days".into(), s.stale_after_days.to_string()),
+        ("buffer_pct".into(), pct(s.buffer_bp)),
+        ("growth_pct".into(), pct(s.growth_bp)),
+        (
+            "renewal date".into(),
+            renewal_date(estate, s).map_or("none".into(), |d| d.to_string()),
+        ),
+        (
+            "merge".into(),
+            match &s.merge {
+                scenario::Merge::None => "none".into(),
+                scenario::Merge::All => "all Smart Accounts".into(),
+                scenario::Merge::Groups(g) => g
+                    .iter()
+                    .map(|x| x.join(" + "))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            },
+        ),
+        (
+            "extra locks".into(),
+            if s.lock.is_empty() {
+                "none".into()
+            } else {
+                s.lock
+                    .iter()
+                    .map(|(a, v)| format!("{a}/{v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+    ];
+    for (f, n) in &estate.files {
+        rows.push((format!("file {f}"), format!("{n} rows")));
+    }
+    rows
 }
 
 /// Solves a prepared model and builds its plan (with the vendor view beside it).
@@ -148,51 +202,80 @@ pub struct WaterfallStep {
     pub units: u64,
 }
 
-/// The savings waterfall of a plan: the vendor view, then the scenario's levers switched
-/// on one at a time (hygiene without transfers, then reallocation without the merge),
-/// then the recommended purchase. Each intermediate bar is the same model, solved.
+/// Purchase cost and units of solved flows.
+fn purchase_totals(estate: &Estate, prep: &Prepared, flows: &model::Flows) -> (i64, u64) {
+    let price = |l: estate::LicId| estate.price(l).map_or(0, |p| p.cents);
+    let mut cost = 0i64;
+    let mut units = 0u64;
+    for (i, c) in prep.cells.iter().enumerate() {
+        cost += flows.buy_va[i] as i64 * price(c.lic);
+        units += flows.buy_va[i];
+    }
+    for (&(_, lic), &q) in &flows.pool_buy {
+        cost += q as i64 * price(lic);
+        units += q;
+    }
+    (cost, units)
+}
+
+/// The savings waterfall of a plan: the vendor view; the same per-VA reading at the
+/// evaluation date with the scenario's buffer and growth; then the scenario's levers
+/// switched on one at a time (hygiene, reallocation, consolidation); then the
+/// recommended purchase. Each intermediate bar is the same model, solved.
 pub fn waterfall(
     estate: &Estate,
     prep: &Prepared,
     plan: &Plan,
-    scenario: &Scenario,
     opts: &SolveOptions,
 ) -> Vec<WaterfallStep> {
-    let step = |label: &str, p: &Plan| WaterfallStep {
-        label: label.to_string(),
-        cost: p.purchase_cost(),
-        units: p.purchase_units(),
-    };
+    let v = &prep.view;
+    let merged = !v.merge_groups.is_empty();
     let mut steps = vec![WaterfallStep {
         label: "Vendor view".into(),
         cost: plan.vendor.shortfall_cost,
         units: plan.vendor.shortfall_units,
     }];
-    let v = &prep.view;
-    let merged = !v.merge_groups.is_empty();
-    let solve_variant = |reallocate: bool, merge: bool| {
-        let variant = prep.variant(estate, reallocate, merge);
-        let flows = solve(&variant, estate, opts);
-        plan::build(
-            estate,
-            &variant,
-            &flows,
-            &scenario.name,
-            None,
-            plan.vendor.clone(),
-        )
+    let own = (v.hygiene, v.reallocate, merged);
+    let mut bar = |label: String, hygiene: bool, reallocate: bool, merge: bool| {
+        let (cost, units) = if (hygiene, reallocate, merge) == own {
+            (plan.purchase_cost(), plan.purchase_units())
+        } else {
+            let variant = if hygiene == v.hygiene {
+                prep.variant(estate, reallocate, merge)
+            } else {
+                let mut view = v.clone();
+                view.hygiene = hygiene;
+                prepare(estate, &view).variant(estate, reallocate, merge)
+            };
+            let flows = solve(&variant, estate, opts);
+            if flows.status != SolveStatus::Optimal {
+                return;
+            }
+            purchase_totals(estate, &variant, &flows)
+        };
+        steps.push(WaterfallStep { label, cost, units });
     };
-    if v.hygiene && (v.reallocate || merged) {
-        steps.push(step("After hygiene", &solve_variant(false, false)));
+    if v.t != v.as_of || v.buffer_bp != 0 || v.growth_bp != 0 {
+        bar(format!("Per VA at {}", v.t), false, false, false);
     }
-    if v.reallocate && merged {
-        steps.push(step("After reallocation", &solve_variant(true, false)));
+    if v.hygiene {
+        bar("After hygiene".into(), true, false, false);
+    }
+    if v.reallocate {
+        bar("After reallocation".into(), v.hygiene, true, false);
+    }
+    if merged {
+        bar("After consolidation".into(), v.hygiene, v.reallocate, true);
     }
     let last = if plan.renewal.is_some() {
         "Recommended renewal"
     } else {
         "Recommended purchase"
     };
-    steps.push(step(last, plan));
+    steps.push(WaterfallStep {
+        label: last.into(),
+        cost: plan.purchase_cost(),
+        units: plan.purchase_units(),
+    });
     steps
 }

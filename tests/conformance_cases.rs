@@ -95,15 +95,35 @@ fn plans_are_byte_identical_across_runs() {
             reallot::report::write_plan(&plan, &out.root()).unwrap();
             out.commit().unwrap();
         }
-        for e in std::fs::read_dir(dir.path().join("a")).unwrap() {
-            let name = e.unwrap().file_name();
+        let files = walk(&dir.path().join("a"));
+        assert!(files.len() >= 10, "too few files: {files:?}");
+        for rel in files {
             assert_eq!(
-                std::fs::read(dir.path().join("a").join(&name)).unwrap(),
-                std::fs::read(dir.path().join("b").join(&name)).unwrap(),
-                "{}: {:?}",
+                std::fs::read(dir.path().join("a").join(&rel)).unwrap(),
+                std::fs::read(dir.path().join("b").join(&rel)).unwrap(),
+                "{}: {}",
                 case.display(),
-                name
+                rel.display()
             );
         }
     }
+}
+
+/// Every file below `root`, as paths relative to it.
+fn walk(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        for e in std::fs::read_dir(root.join(&rel)).unwrap() {
+            let e = e.unwrap();
+            let r = rel.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                stack.push(r);
+            } else {
+                out.push(r);
+            }
+        }
+    }
+    out.sort();
+    out
 }

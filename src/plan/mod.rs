@@ -181,6 +181,11 @@ pub struct Plan {
     pub findings: Vec<Finding>,
     /// The moves as CSSM transfer requests.
     pub transfers: transfers::Transfers,
+    /// The savings waterfall (filled by [`crate::plan_case`]).
+    pub waterfall: Vec<crate::WaterfallStep>,
+    /// What the plan assumes: scenario settings, dates, data files with row counts
+    /// (filled by [`crate::plan_case`]).
+    pub assumptions: Vec<(String, String)>,
 }
 
 impl Plan {
@@ -455,5 +460,7 @@ pub fn build(
         components: flows.components,
         findings,
         transfers: transfers::build(estate, prep, &raw_moves),
+        waterfall: Vec::new(),
+        assumptions: Vec::new(),
     }
 }

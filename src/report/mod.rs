@@ -1,5 +1,7 @@
 //! Exporters: the plan as CSV tables and `summary.json` (SPEC §5).
 
+pub mod html;
+pub mod markdown;
 pub mod xlsx;
 
 use serde::{Deserialize, Serialize, Serializer};
@@ -236,7 +238,45 @@ pub fn write_plan(plan: &Plan, out: &SubDir) -> Result<()> {
             message: e.to_string(),
         })?;
         out.write("plan.xlsx", &book)?;
+        write_report(plan, out)?;
     }
+    Ok(())
+}
+
+/// The report and its charts: report.html, report.md and plots/*.svg|png.
+fn write_report(plan: &Plan, out: &SubDir) -> Result<()> {
+    use crate::plot::{self, Measure};
+    let cur = &plan.currency;
+    let charts: Vec<(&str, String)> = vec![
+        (
+            "waterfall-money",
+            plot::waterfall_svg(&plan.waterfall, Measure::Money, cur),
+        ),
+        (
+            "waterfall-units",
+            plot::waterfall_svg(&plan.waterfall, Measure::Units, cur),
+        ),
+        ("positions", plot::positions_svg(plan, 6)),
+        ("heatmap", plot::heatmap_svg(plan, 12)),
+    ];
+    let pngs: Vec<Result<Vec<u8>>> = {
+        use rayon::prelude::*;
+        charts
+            .par_iter()
+            .map(|(name, svg)| {
+                plot::to_png(svg).map_err(|message| Error::Render {
+                    file: format!("plots/{name}.png"),
+                    message,
+                })
+            })
+            .collect()
+    };
+    for ((name, svg), png) in charts.iter().zip(pngs) {
+        out.write(&format!("plots/{name}.svg"), svg.as_bytes())?;
+        out.write(&format!("plots/{name}.png"), &png?)?;
+    }
+    out.write("report.html", html::html(plan).as_bytes())?;
+    out.write("report.md", markdown::markdown(plan).as_bytes())?;
     Ok(())
 }
 
