@@ -6,3 +6,4 @@ mod golden;
 mod hygiene;
 mod input_errors;
 mod props;
+mod report;

@@ -37,7 +37,11 @@ fn table(
             out,
             "| {} |",
             t.iter()
-                .map(|c| format!("**{}**", cell(c)))
+                .map(|c| if c.is_empty() {
+                    String::new()
+                } else {
+                    format!("**{}**", cell(c))
+                })
                 .collect::<Vec<_>>()
                 .join(" | ")
         );
