@@ -178,6 +178,23 @@ pub fn compare(
         write_plan(p, &dir.sub(&p.scenario))?;
     }
     dir.root().write("scenarios.csv", &scenarios_csv(&plans))?;
+    let bars: Vec<crate::plot::ScenarioBar> = plans
+        .iter()
+        .map(|p| crate::plot::ScenarioBar {
+            name: p.scenario.clone(),
+            cost: p.purchase_cost(),
+            units: p.purchase_units(),
+            moved: p.licences_moved(),
+        })
+        .collect();
+    let currency = plans.first().map_or("USD", |p| p.currency.as_str());
+    let svg = crate::plot::scenarios_svg(&bars, currency);
+    let png = crate::plot::to_png(&svg).map_err(|message| Error::Render {
+        file: "scenarios.png".into(),
+        message,
+    })?;
+    dir.root().write("scenarios.svg", svg.as_bytes())?;
+    dir.root().write("scenarios.png", &png)?;
     dir.commit()?;
     Ok(plans)
 }
