@@ -92,11 +92,37 @@ pub enum Command {
         #[arg(long, value_parser = date_arg)]
         as_of: Option<NaiveDate>,
     },
+    /// Turn other formats into a case folder.
+    Import {
+        /// The format.
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Plan the shipped sample case (no arguments needed).
     Demo {
         /// Output folder (default: out/demo).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+}
+
+/// What `import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Smart Licensing API responses (v1 licence usage, account lists, snake_case summary).
+    CssmJson {
+        /// JSON files (several are combined, e.g. one per Smart Account).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Case folder to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Smart Account name (default: from the file's accountName or accountDomain).
+        #[arg(long)]
+        smart_account: Option<String>,
+        /// Date of the export, written to case.toml (YYYY-MM-DD).
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<NaiveDate>,
     },
 }
 
@@ -192,6 +218,36 @@ pub fn run(args: Args) -> Result<i32> {
             } else {
                 EXIT_VERIFY
             })
+        }
+        Command::Import {
+            what:
+                ImportCommand::CssmJson {
+                    files,
+                    out,
+                    smart_account,
+                    as_of,
+                },
+        } => {
+            let r = crate::import::import_cssm_json(&files, smart_account.as_deref(), as_of, &out)?;
+            let io = |e| Error::io("stdout", e);
+            writeln!(
+                w,
+                "imported {} Smart Account(s), {} VAs, {} licence rows, {} lots, {} substitution pairs into {}",
+                r.smart_accounts,
+                r.virtual_accounts,
+                r.licences,
+                r.lots,
+                r.substitutions,
+                out.display()
+            )
+            .map_err(io)?;
+            for warning in &r.warnings {
+                writeln!(w, "  warning: {warning}").map_err(io)?;
+            }
+            if as_of.is_none() {
+                writeln!(w, "  note: add as_of to case.toml (or pass --as-of to plan): results must not depend on today").map_err(io)?;
+            }
+            Ok(0)
         }
         Command::Demo { out } => {
             let out = out.unwrap_or_else(|| PathBuf::from("out").join("demo"));

@@ -23,6 +23,7 @@ pub mod compare;
 pub mod demo;
 pub mod error;
 pub mod estate;
+pub mod import;
 pub mod io;
 pub mod model;
 pub mod plan;
