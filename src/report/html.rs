@@ -163,6 +163,24 @@ pub(crate) fn finding_counts(plan: &Plan) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The first findings, as the report lists them.
+pub(crate) fn finding_rows(plan: &Plan) -> Vec<Vec<String>> {
+    plan.findings
+        .iter()
+        .take(MAX_FINDINGS)
+        .map(|f| {
+            vec![
+                f.kind.to_string(),
+                format!("{}/{}", f.smart_account, f.virtual_account),
+                f.license.clone(),
+                f.instance.clone(),
+                f.quantity.to_string(),
+                f.detail.clone(),
+            ]
+        })
+        .collect()
+}
+
 pub(crate) fn headline(plan: &Plan) -> Vec<(String, String)> {
     let cur = &plan.currency;
     let mut v = vec![
@@ -316,21 +334,7 @@ pub fn html(plan: &Plan) -> String {
         None,
         "findings.csv",
     );
-    let rows: Vec<Vec<String>> = plan
-        .findings
-        .iter()
-        .take(MAX_FINDINGS)
-        .map(|f| {
-            vec![
-                f.kind.to_string(),
-                format!("{}/{}", f.smart_account, f.virtual_account),
-                f.license.clone(),
-                f.instance.clone(),
-                f.quantity.to_string(),
-                f.detail.clone(),
-            ]
-        })
-        .collect();
+    let rows = finding_rows(plan);
     table(
         &mut o,
         &["kind", "VA", "licence", "instance", "units", "detail"],

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use crate::plan::Plan;
 use crate::report::html::{
-    finding_counts, headline, move_rows, purchase_rows, renewal_rows, MAX_FINDINGS, MAX_ROWS,
+    finding_counts, finding_rows, headline, move_rows, purchase_rows, renewal_rows, MAX_ROWS,
 };
 use crate::report::money;
 
@@ -157,21 +157,7 @@ pub fn markdown(plan: &Plan) -> String {
         None,
         "findings.csv",
     );
-    let rows: Vec<Vec<String>> = plan
-        .findings
-        .iter()
-        .take(MAX_FINDINGS)
-        .map(|f| {
-            vec![
-                f.kind.to_string(),
-                format!("{}/{}", f.smart_account, f.virtual_account),
-                f.license.clone(),
-                f.instance.clone(),
-                f.quantity.to_string(),
-                f.detail.clone(),
-            ]
-        })
-        .collect();
+    let rows = finding_rows(plan);
     table(
         &mut o,
         &["kind", "VA", "licence", "instance", "units", "detail"],

@@ -287,123 +287,138 @@ fn write_tables(plan: &Plan, out: &SubDir) -> Result<()> {
         // Only an optimum is published as a plan.
         return Ok(());
     }
-    out.write(
+    let table = |name: &str, header: &[&str], rows: Vec<Vec<String>>| {
+        out.write(name, &csv_bytes(header, rows.into_iter()))
+    };
+    table(
         "purchases.csv",
-        &csv_bytes(
-            headers::PURCHASES,
-            plan.purchases.iter().map(|p| {
-                vec![
-                    p.smart_account.clone(),
-                    p.virtual_account.clone(),
-                    p.license.clone(),
-                    p.quantity.to_string(),
-                    money(p.unit_price),
-                    money(p.cost),
-                ]
-            }),
-        ),
+        headers::PURCHASES,
+        plan.purchases.iter().map(rows::purchase).collect(),
     )?;
-    out.write(
+    table(
         "moves.csv",
-        &csv_bytes(
-            headers::MOVES,
-            plan.moves.iter().map(|m| {
-                vec![
-                    m.smart_account.clone(),
-                    m.license.clone(),
-                    m.from.clone(),
-                    m.to.clone(),
-                    m.quantity.to_string(),
-                ]
-            }),
-        ),
+        headers::MOVES,
+        plan.moves.iter().map(rows::moved).collect(),
     )?;
-    out.write(
+    table(
         "positions.csv",
-        &csv_bytes(
-            headers::POSITIONS,
-            plan.positions.iter().map(|p| {
-                let mut r = vec![
-                    p.smart_account.clone(),
-                    p.virtual_account.clone(),
-                    p.license.clone(),
-                ];
-                r.extend(
-                    [
-                        p.entitled,
-                        p.in_use,
-                        p.reserved,
-                        p.demand,
-                        p.vendor_shortfall,
-                        p.moved_in,
-                        p.moved_out,
-                        p.substituted_in,
-                        p.substituted_out,
-                        p.purchased,
-                        p.surplus_after,
-                    ]
-                    .iter()
-                    .map(u64::to_string),
-                );
-                r
-            }),
-        ),
+        headers::POSITIONS,
+        plan.positions.iter().map(rows::position).collect(),
     )?;
-    out.write(
+    table(
         "substitutions.csv",
-        &csv_bytes(
-            headers::SUBSTITUTIONS,
-            plan.substitutions.iter().map(|s| {
-                vec![
-                    s.smart_account.clone(),
-                    s.virtual_account.clone(),
-                    s.license.clone(),
-                    s.covers.clone(),
-                    s.quantity.to_string(),
-                ]
-            }),
-        ),
+        headers::SUBSTITUTIONS,
+        plan.substitutions.iter().map(rows::substitution).collect(),
     )?;
-    out.write(
+    table(
         "findings.csv",
-        &csv_bytes(
-            headers::FINDINGS,
-            plan.findings.iter().map(|f| {
-                vec![
-                    f.kind.to_string(),
-                    f.smart_account.clone(),
-                    f.virtual_account.clone(),
-                    f.license.clone(),
-                    f.instance.clone(),
-                    f.quantity.to_string(),
-                    f.detail.clone(),
-                ]
-            }),
-        ),
+        headers::FINDINGS,
+        plan.findings.iter().map(rows::finding).collect(),
     )?;
     let mut transfers = serde_json::to_string_pretty(&plan.transfers).expect("serialises");
     transfers.push('\n');
     out.write("transfers.json", transfers.as_bytes())?;
     if plan.renewal.is_some() {
-        out.write(
+        table(
             "renewal.csv",
-            &csv_bytes(
-                headers::RENEWAL,
-                plan.renewal_rows.iter().map(|r| {
-                    vec![
-                        r.license.clone(),
-                        r.expiring.to_string(),
-                        r.recommended.to_string(),
-                        r.change().to_string(),
-                        money(r.unit_price),
-                        money(r.expiring as i64 * r.unit_price),
-                        money(r.recommended as i64 * r.unit_price),
-                    ]
-                }),
-            ),
+            headers::RENEWAL,
+            plan.renewal_rows.iter().map(rows::renewal).collect(),
         )?;
     }
     Ok(())
+}
+
+/// Each table row as the text its CSV file holds (the workbook and reports reuse them).
+pub mod rows {
+    use super::money;
+    use crate::plan::{Finding, Move, Position, Purchase, RenewalRow, Substitution};
+
+    /// A `purchases.csv` row.
+    pub fn purchase(p: &Purchase) -> Vec<String> {
+        vec![
+            p.smart_account.clone(),
+            p.virtual_account.clone(),
+            p.license.clone(),
+            p.quantity.to_string(),
+            money(p.unit_price),
+            money(p.cost),
+        ]
+    }
+
+    /// A `moves.csv` row.
+    pub fn moved(m: &Move) -> Vec<String> {
+        vec![
+            m.smart_account.clone(),
+            m.license.clone(),
+            m.from.clone(),
+            m.to.clone(),
+            m.quantity.to_string(),
+        ]
+    }
+
+    /// A `positions.csv` row.
+    pub fn position(p: &Position) -> Vec<String> {
+        let mut r = vec![
+            p.smart_account.clone(),
+            p.virtual_account.clone(),
+            p.license.clone(),
+        ];
+        r.extend(
+            [
+                p.entitled,
+                p.in_use,
+                p.reserved,
+                p.demand,
+                p.vendor_shortfall,
+                p.moved_in,
+                p.moved_out,
+                p.substituted_in,
+                p.substituted_out,
+                p.purchased,
+                p.surplus_after,
+            ]
+            .iter()
+            .map(u64::to_string),
+        );
+        r
+    }
+
+    /// A `substitutions.csv` row.
+    pub fn substitution(s: &Substitution) -> Vec<String> {
+        vec![
+            s.smart_account.clone(),
+            s.virtual_account.clone(),
+            s.license.clone(),
+            s.covers.clone(),
+            s.quantity.to_string(),
+        ]
+    }
+
+    /// A `findings.csv` row.
+    pub fn finding(f: &Finding) -> Vec<String> {
+        vec![
+            f.kind.to_string(),
+            f.smart_account.clone(),
+            f.virtual_account.clone(),
+            f.license.clone(),
+            f.instance.clone(),
+            f.quantity.to_string(),
+            f.detail.clone(),
+        ]
+    }
+
+    /// A `renewal.csv` row.
+    pub fn renewal(r: &RenewalRow) -> Vec<String> {
+        vec![
+            r.license.clone(),
+            r.expiring.to_string(),
+            r.recommended.to_string(),
+            r.change().to_string(),
+            money(r.unit_price),
+            money(r.expiring as i64 * r.unit_price),
+            money(r.recommended as i64 * r.unit_price),
+        ]
+    }
 }
 
 /// Reads `summary.json` back (used by `verify` and tests).

@@ -8,7 +8,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::plan::Plan;
-use crate::report::Summary;
+use crate::report::{rows, Summary};
 
 /// Cell formats shared by every sheet.
 struct Formats {
@@ -248,21 +248,8 @@ pub fn workbook(plan: &Plan) -> Result<Vec<u8>, XlsxError> {
     ws.set_freeze_panes(1, 0)?;
     ws.autofit();
 
-    let money = crate::report::money;
     let ws = wb.add_worksheet_with_constant_memory()?.set_name("Moves")?;
-    let rows: Vec<Vec<String>> = plan
-        .moves
-        .iter()
-        .map(|m| {
-            vec![
-                m.smart_account.clone(),
-                m.license.clone(),
-                m.from.clone(),
-                m.to.clone(),
-                m.quantity.to_string(),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = plan.moves.iter().map(rows::moved).collect();
     table(
         ws,
         &f,
@@ -281,20 +268,7 @@ pub fn workbook(plan: &Plan) -> Result<Vec<u8>, XlsxError> {
     let ws = wb
         .add_worksheet_with_constant_memory()?
         .set_name("Purchases")?;
-    let rows: Vec<Vec<String>> = plan
-        .purchases
-        .iter()
-        .map(|p| {
-            vec![
-                p.smart_account.clone(),
-                p.virtual_account.clone(),
-                p.license.clone(),
-                p.quantity.to_string(),
-                money(p.unit_price),
-                money(p.cost),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = plan.purchases.iter().map(rows::purchase).collect();
     table(
         ws,
         &f,
@@ -314,21 +288,7 @@ pub fn workbook(plan: &Plan) -> Result<Vec<u8>, XlsxError> {
     let ws = wb
         .add_worksheet_with_constant_memory()?
         .set_name("Renewal")?;
-    let rows: Vec<Vec<String>> = plan
-        .renewal_rows
-        .iter()
-        .map(|r| {
-            vec![
-                r.license.clone(),
-                r.expiring.to_string(),
-                r.recommended.to_string(),
-                r.change().to_string(),
-                money(r.unit_price),
-                money(r.expiring as i64 * r.unit_price),
-                money(r.recommended as i64 * r.unit_price),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = plan.renewal_rows.iter().map(rows::renewal).collect();
     table(
         ws,
         &f,
@@ -349,21 +309,7 @@ pub fn workbook(plan: &Plan) -> Result<Vec<u8>, XlsxError> {
     let ws = wb
         .add_worksheet_with_constant_memory()?
         .set_name("Findings")?;
-    let rows: Vec<Vec<String>> = plan
-        .findings
-        .iter()
-        .map(|x| {
-            vec![
-                x.kind.to_string(),
-                x.smart_account.clone(),
-                x.virtual_account.clone(),
-                x.license.clone(),
-                x.instance.clone(),
-                x.quantity.to_string(),
-                x.detail.clone(),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = plan.findings.iter().map(rows::finding).collect();
     table(
         ws,
         &f,
@@ -384,35 +330,7 @@ pub fn workbook(plan: &Plan) -> Result<Vec<u8>, XlsxError> {
     let ws = wb
         .add_worksheet_with_constant_memory()?
         .set_name("Positions")?;
-    let rows: Vec<Vec<String>> = plan
-        .positions
-        .iter()
-        .map(|p| {
-            let mut r = vec![
-                p.smart_account.clone(),
-                p.virtual_account.clone(),
-                p.license.clone(),
-            ];
-            r.extend(
-                [
-                    p.entitled,
-                    p.in_use,
-                    p.reserved,
-                    p.demand,
-                    p.vendor_shortfall,
-                    p.moved_in,
-                    p.moved_out,
-                    p.substituted_in,
-                    p.substituted_out,
-                    p.purchased,
-                    p.surplus_after,
-                ]
-                .iter()
-                .map(u64::to_string),
-            );
-            r
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = plan.positions.iter().map(rows::position).collect();
     let mut cols: Vec<(&str, Kind)> = vec![
         ("smart_account", Text),
         ("virtual_account", Text),
