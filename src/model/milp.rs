@@ -161,6 +161,8 @@ impl FamilyProblem {
         problem = problem.set_option("output_flag", false);
         problem = problem.set_threads(1);
         if !relax {
+            // Primal heuristics cost more than they save on models this small.
+            problem = problem.set_option("mip_heuristic_run_feasibility_jump", false);
             problem = problem
                 .set_mip_rel_gap(0.0)
                 .and_then(|p| p.set_mip_abs_gap(0.5))
