@@ -224,3 +224,25 @@ fn demo_runs_with_no_arguments_but_out() {
     let s = std::fs::read_to_string(out.path().join("demo/summary.json")).unwrap();
     assert!(s.contains("\"status\": \"optimal\""));
 }
+
+/// A solve stopped by its time limit is reported as such (exit 3, status time_limit), and
+/// no plan tables are published, only summary.json.
+#[test]
+fn time_limited_solves_are_not_published() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("plan");
+    reallot()
+        .arg("plan")
+        .arg(story("story-cucm-substitution"))
+        .args(["--mip-only", "--time-limit", "0", "--out"])
+        .arg(&dir)
+        .assert()
+        .code(reallot::error::EXIT_NOT_OPTIMAL)
+        .stdout(
+            predicate::str::contains("time_limit").and(predicate::str::contains("no optimal plan")),
+        );
+    let s = std::fs::read_to_string(dir.join("summary.json")).unwrap();
+    assert!(s.contains("\"status\": \"time_limit\""), "{s}");
+    let files: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(files.len(), 1, "only summary.json");
+}

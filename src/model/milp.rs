@@ -232,6 +232,9 @@ impl FamilyProblem {
             Err(ResolutionError::Unbounded) => {
                 return Err(SolveStatus::Error("unbounded model".into()))
             }
+            // good_lp reports a limit (time, iterations, ...) reached before any feasible
+            // solution as "NoSolutionFound"; an optimum always has a solution.
+            Err(ResolutionError::Other("NoSolutionFound")) => return Err(SolveStatus::TimeLimit),
             Err(e) => return Err(SolveStatus::Error(e.to_string())),
         };
         match sol.status() {
