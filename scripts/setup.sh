@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs what the build needs (HiGHS builds from source: cmake, libclang) when missing.
+# Installs what the build needs when missing: HiGHS builds from source with cmake, and its
+# bindings are generated with libclang (the Debian package libclang-dev).
 set -euo pipefail
 need=()
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
-ldconfig -p 2>/dev/null | grep -q 'libclang' || [ -n "$(ls /usr/lib/llvm-*/lib/libclang*.so* 2>/dev/null)" ] || need+=(libclang-dev)
+dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
   SUDO=""

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # test skips itself with a message.
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 \
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
       || echo "test.sh: chromium could not be installed; the browser test will be skipped" >&2
   fi
 fi
