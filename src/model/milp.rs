@@ -99,17 +99,9 @@ impl FamilyProblem {
         stage: u8,
         fixed_cost: Option<i64>,
         fixed_units: Option<u64>,
-        fixed_buy: Option<&[u64]>,
-        relax: bool,
         opts: &SolveOptions,
     ) -> Result<(f64, FamilySolution), SolveStatus> {
-        let var = || {
-            if relax {
-                variable().min(0)
-            } else {
-                variable().integer().min(0)
-            }
-        };
+        let var = || variable().integer().min(0);
         let (nv, nl) = (self.n_vas, self.n_lics);
         let mut pv = ProblemVariables::new();
         let cells = nv * nl;
@@ -129,11 +121,10 @@ impl FamilyProblem {
             }
         }
         for l in 0..nl {
-            if self.price[l].is_some() && fixed_buy.is_none() {
+            if self.price[l].is_some() {
                 v.packs[l] = Some(pv.add(var()));
             }
         }
-        let bought = |l: usize| fixed_buy.map_or(0.0, |b| b[l] as f64);
         for _ in 0..nv * self.edges.len() {
             v.sub.push(pv.add(var()));
         }
@@ -160,14 +151,12 @@ impl FamilyProblem {
         let mut problem = pv.minimise(&objective).using(highs);
         problem = problem.set_option("output_flag", false);
         problem = problem.set_threads(1);
-        if !relax {
-            // Primal heuristics cost more than they save on models this small.
-            problem = problem.set_option("mip_heuristic_run_feasibility_jump", false);
-            problem = problem
-                .set_mip_rel_gap(0.0)
-                .and_then(|p| p.set_mip_abs_gap(0.5))
-                .map_err(|e| SolveStatus::Error(e.to_string()))?;
-        }
+        // Primal heuristics cost more than they save on models this small.
+        problem = problem.set_option("mip_heuristic_run_feasibility_jump", false);
+        problem = problem
+            .set_mip_rel_gap(0.0)
+            .and_then(|p| p.set_mip_abs_gap(0.5))
+            .map_err(|e| SolveStatus::Error(e.to_string()))?;
         if let Some(t) = opts.time_limit {
             problem = problem.set_time_limit(t);
         }
@@ -196,10 +185,7 @@ impl FamilyProblem {
                         e.add_mul(1.0, s);
                     }
                 }
-                let mut need = self.residual[c] as f64 - self.movable[c] as f64;
-                if !self.pooled {
-                    need -= bought(l);
-                }
+                let need = self.residual[c] as f64 - self.movable[c] as f64;
                 problem.add_constraint(e.geq(need));
             }
         }
@@ -217,7 +203,7 @@ impl FamilyProblem {
                 if let (Some(k), Some(p)) = (v.packs[l], self.price[l]) {
                     e.add_mul(p.pack as f64, k);
                 }
-                problem.add_constraint(e.eq(-bought(l)));
+                problem.add_constraint(e.eq(0.0));
             }
         }
         if let Some(c) = fixed_cost {
@@ -251,10 +237,6 @@ impl FamilyProblem {
                     "non-integral solution value {val}"
                 )));
             }
-            // A relaxation counts only when its optimum is integral (checked tightly).
-            if relax && (val - r).abs() > 1e-9 {
-                return Err(SolveStatus::Error("fractional relaxation".into()));
-            }
             Ok(r as u64)
         };
         let opt_int = |x: Option<Variable>| x.map_or(Ok(0), int);
@@ -274,23 +256,20 @@ impl FamilyProblem {
         };
         for l in 0..nl {
             let pack = self.price[l].map_or(1, |p| p.pack);
-            s.buy.push(match fixed_buy {
-                Some(b) => b[l],
-                None => opt_int(v.packs[l])? * pack,
-            });
+            s.buy.push(opt_int(v.packs[l])? * pack);
         }
         Ok((objective.eval_with(&sol), s))
     }
 
     /// Solves the three stages: cost, then units, then moves (and substitutions).
     pub fn solve(&self, opts: &SolveOptions) -> Result<FamilySolution, SolveStatus> {
-        let (c, s1) = self.stage(1, None, None, None, false, opts)?;
+        let (c, s1) = self.stage(1, None, None, opts)?;
         let cost = c.round() as i64;
         // Nothing to buy at zero cost with zero units: stage 2 can only confirm it.
         let units = if cost == 0 && s1.buy.iter().all(|&b| b == 0) {
             0
         } else {
-            let (u, _) = self.stage(2, Some(cost), None, None, false, opts)?;
+            let (u, _) = self.stage(2, Some(cost), None, opts)?;
             u.round() as u64
         };
         self.solve_moves(cost, units, opts)
@@ -303,7 +282,7 @@ impl FamilyProblem {
         units: u64,
         opts: &SolveOptions,
     ) -> Result<FamilySolution, SolveStatus> {
-        let (_, s3) = self.stage(3, Some(cost), Some(units), None, false, opts)?;
+        let (_, s3) = self.stage(3, Some(cost), Some(units), opts)?;
         Ok(s3)
     }
 
@@ -401,7 +380,7 @@ impl FamilyProblem {
     /// units (from the chain DP), each with its purchases fixed. With purchases fixed the
     /// constraint matrix is a network matrix, so the LP's vertex optimum is integral (and
     /// checked to be); the best candidate is the stage-3 optimum. `None` when there are
-    /// too many candidates or the relaxation came back fractional: use the MIP.
+    /// too many candidates: use the MIP.
     pub fn pooled_chain_moves(
         &self,
         order: &[usize],
