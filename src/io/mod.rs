@@ -1,5 +1,6 @@
 //! Tables in and out: CSV reading with positioned errors, and atomic output folders.
 
+pub mod guard;
 pub mod source;
 pub mod table;
 pub mod write;
