@@ -113,7 +113,7 @@ fn phases(c: &mut Criterion) {
         let out = tempfile::tempdir().unwrap();
         group.bench_with_input(BenchmarkId::new("write", &label), &plan, |b, p| {
             b.iter(|| {
-                let dir = reallot::io::write::OutDir::new(&out.path().join("plan")).unwrap();
+                let dir = reallot::io::write::OutDir::new(&out.path().join("plan"), &[]).unwrap();
                 reallot::report::write_plan(p, &dir.root()).unwrap();
                 dir.commit().unwrap()
             })

@@ -36,6 +36,7 @@ pub fn check(
     w: &mut dyn Write,
 ) -> Result<()> {
     let as_of = crate::resolve_as_of(estate, as_of)?;
+    crate::check_magnitudes(estate, &crate::scenario::Scenario::default())?;
     let io = |e| Error::io("stdout", e);
     writeln!(w, "{}: the case is valid (data as of {as_of})", estate.name).map_err(io)?;
     for (f, rows) in &estate.files {

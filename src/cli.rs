@@ -43,8 +43,8 @@ pub enum Command {
         /// Date of the data export, overriding case.toml (YYYY-MM-DD).
         #[arg(long, value_parser = date_arg)]
         as_of: Option<NaiveDate>,
-        /// Seconds allowed per MIP solve.
-        #[arg(long, default_value_t = 60.0)]
+        /// Seconds allowed per MIP solve (more than 0, at most 86400).
+        #[arg(long, default_value_t = 60.0, value_parser = time_limit_arg)]
         time_limit: f64,
         /// Solve every substitution family with the MIP, skipping the exact chain shortcuts
         /// (same figures, slower; for audits).
@@ -130,6 +130,15 @@ fn date_arg(s: &str) -> std::result::Result<NaiveDate, String> {
     parse_date(s).ok_or_else(|| format!("{s:?} is not a date (write YYYY-MM-DD)"))
 }
 
+fn time_limit_arg(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(t) if t.is_finite() && t > 0.0 && t <= 86_400.0 => Ok(t),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds above 0 and at most 86400"
+        )),
+    }
+}
+
 fn load_scenario(model: Option<&Path>) -> Result<Scenario> {
     match model {
         Some(p) => Scenario::load(p),
@@ -156,7 +165,9 @@ pub fn run(args: Args) -> Result<i32> {
                 time_limit: Some(time_limit),
                 fast_paths: !mip_only,
             };
-            plan_command(&case, &scenario, as_of, &out, &opts, &mut w)
+            let mut inputs = vec![case.as_path()];
+            inputs.extend(model.as_deref());
+            plan_command(&case, &scenario, as_of, (&out, &inputs), &opts, &mut w)
         }
         Command::Compare {
             case,
@@ -166,13 +177,17 @@ pub fn run(args: Args) -> Result<i32> {
             as_of,
         } => {
             let scenarios = crate::compare::collect_scenarios(&case, &model, &models)?;
-            let estate = load_case(&case)?;
             let out = out.unwrap_or_else(|| PathBuf::from("out").join("compare"));
+            let mut inputs = vec![case.as_path()];
+            inputs.extend(model.iter().map(PathBuf::as_path));
+            inputs.extend(models.iter().map(PathBuf::as_path));
+            crate::io::write::check_target(&out, &inputs)?;
+            let estate = load_case(&case)?;
             let plans = crate::compare::compare(
                 &estate,
                 &scenarios,
                 as_of,
-                &out,
+                (&out, &inputs),
                 &SolveOptions::default(),
             )?;
             crate::compare::print_table(&plans, &out, &mut w)
@@ -196,6 +211,12 @@ pub fn run(args: Args) -> Result<i32> {
             as_of,
         } => {
             let scenario = load_scenario(model.as_deref())?;
+            if !plan_dir.is_dir() {
+                return Err(Error::Usage(format!(
+                    "{}: no plan folder there (write one with `reallot plan`)",
+                    plan_dir.display()
+                )));
+            }
             let estate = load_case(&case)?;
             let report = crate::verify::verify(&estate, &scenario, as_of, &plan_dir)?;
             for v in &report.violations {
@@ -228,6 +249,8 @@ pub fn run(args: Args) -> Result<i32> {
                     as_of,
                 },
         } => {
+            let inputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+            crate::io::write::check_target(&out, &inputs)?;
             let r = crate::import::import_cssm_json(&files, smart_account.as_deref(), as_of, &out)?;
             let io = |e| Error::io("stdout", e);
             writeln!(
@@ -264,7 +287,7 @@ pub fn run(args: Args) -> Result<i32> {
                 &case,
                 &scenario,
                 None,
-                &out,
+                (&out, &[]),
                 &SolveOptions::default(),
                 &mut w,
             )
@@ -272,21 +295,23 @@ pub fn run(args: Args) -> Result<i32> {
     }
 }
 
-/// `plan`: solve, write atomically, print the summary.
+/// `plan`: solve, write atomically, print the summary. `out` is the output folder and
+/// the input paths it must not overwrite (SPEC §5.1); it is checked before any work.
 pub fn plan_command(
     case: &Path,
     scenario: &Scenario,
     as_of: Option<NaiveDate>,
-    out: &Path,
+    (out, inputs): (&Path, &[&Path]),
     opts: &SolveOptions,
     w: &mut dyn Write,
 ) -> Result<i32> {
+    crate::io::write::check_target(out, inputs)?;
     let timer = std::time::Instant::now();
     let estate = load_case(case)?;
     let loaded = timer.elapsed();
     let plan = crate::plan_case(&estate, scenario, as_of, opts)?;
     let planned = timer.elapsed();
-    let dir = OutDir::new(out)?;
+    let dir = OutDir::new(out, inputs)?;
     write_plan(&plan, &dir.root())?;
     let written = dir.commit()?;
     if std::env::var_os("REALLOT_TIMINGS").is_some() {

@@ -85,6 +85,15 @@ pub fn collect_scenarios(
         .map(|p| Scenario::load(p))
         .collect::<Result<_>>()?;
     for (i, s) in scenarios.iter().enumerate() {
+        if RESERVED_NAMES
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&s.name))
+        {
+            return Err(Error::Usage(format!(
+                "a scenario is named {:?}, which compare writes as a file of its own: give it another `name`",
+                s.name
+            )));
+        }
         if scenarios[..i].iter().any(|t| t.name == s.name) {
             return Err(Error::Usage(format!(
                 "two scenarios are named {:?}: give each a distinct `name` (it names its output folder)",
@@ -94,6 +103,9 @@ pub fn collect_scenarios(
     }
     Ok(scenarios)
 }
+
+/// Files compare writes beside the scenario folders: no scenario may be named so.
+const RESERVED_NAMES: &[&str] = &["scenarios.csv", "scenarios.svg", "scenarios.png"];
 
 /// Columns of `scenarios.csv`.
 pub const SCENARIOS_HEADER: &[&str] = &[
@@ -126,14 +138,14 @@ pub fn scenarios_csv(plans: &[Plan]) -> Vec<u8> {
     for p in plans {
         let (bu, bc, bm) = base.map_or((0, 0, 0), |b| {
             (
-                b.purchase_units() as i64,
+                i128::from(b.purchase_units()),
                 b.purchase_cost(),
-                b.licences_moved() as i64,
+                i128::from(b.licences_moved()),
             )
         });
         let r = p.renewal.as_ref();
         w.write_record([
-            p.scenario.clone(),
+            crate::io::guard::guard(&p.scenario).into_owned(),
             p.status.as_str().to_string(),
             p.evaluated_at.to_string(),
             p.purchase_units().to_string(),
@@ -151,9 +163,9 @@ pub fn scenarios_csv(plans: &[Plan]) -> Vec<u8> {
             p.hygiene.stale_instances.to_string(),
             p.hygiene.retired_instances.to_string(),
             p.hygiene.released_units.to_string(),
-            (p.purchase_units() as i64 - bu).to_string(),
+            (i128::from(p.purchase_units()) - bu).to_string(),
             money(p.purchase_cost() - bc),
-            (p.licences_moved() as i64 - bm).to_string(),
+            (i128::from(p.licences_moved()) - bm).to_string(),
         ])
         .expect("in-memory write");
     }
@@ -166,14 +178,14 @@ pub fn compare(
     estate: &Estate,
     scenarios: &[Scenario],
     as_of: Option<NaiveDate>,
-    out: &Path,
+    (out, inputs): (&Path, &[&Path]),
     opts: &SolveOptions,
 ) -> Result<Vec<Plan>> {
     let plans: Vec<Plan> = scenarios
         .par_iter()
         .map(|s| crate::plan_case(estate, s, as_of, opts))
         .collect::<Result<_>>()?;
-    let dir = OutDir::new(out)?;
+    let dir = OutDir::new(out, inputs)?;
     for p in &plans {
         write_plan(p, &dir.sub(&p.scenario))?;
     }
@@ -193,7 +205,8 @@ pub fn compare(
         file: "scenarios.png".into(),
         message,
     })?;
-    dir.root().write("scenarios.svg", svg.as_bytes())?;
+    dir.root()
+        .write("scenarios.svg", crate::plot::xml_safe(&svg).as_bytes())?;
     dir.root().write("scenarios.png", &png)?;
     dir.commit()?;
     Ok(plans)

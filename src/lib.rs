@@ -63,6 +63,60 @@ pub fn renewal_date(estate: &Estate, scenario: &Scenario) -> Option<NaiveDate> {
     }
 }
 
+/// The largest total of units (all entitlements, or all demand after growth and buffer)
+/// a case may reach. Below it every unit figure fits a `u64` with room for sums, and every
+/// money figure (units × a price of at most 10^12 cents) an `i128`: no figure can wrap.
+pub const MAX_TOTAL_UNITS: u128 = 1_000_000_000_000_000_000;
+
+/// Refuses a case whose unit totals under `scenario` exceed [`MAX_TOTAL_UNITS`] (SPEC §2:
+/// a figure the tool cannot represent exactly is an error, never a printed number).
+pub fn check_magnitudes(estate: &Estate, scenario: &Scenario) -> Result<()> {
+    let supply: u128 = estate.lots.iter().map(|l| u128::from(l.quantity)).sum();
+    let used: u128 = estate
+        .usage
+        .values()
+        .map(|u| u128::from(u.in_use))
+        .chain(
+            estate
+                .instances
+                .iter()
+                .flatten()
+                .map(|i| u128::from(i.quantity)),
+        )
+        .sum();
+    // Growth and buffer as factors in hundredths of a percent; never below 1 (the vendor
+    // view and the waterfall read raw consumption).
+    let factor = |bp: i64| u128::try_from(10_000 + bp).unwrap_or(0).max(10_000);
+    let demand = used * factor(scenario.growth_bp) * factor(scenario.buffer_bp) / 100_000_000;
+    let over = |what: &str, total: u128| {
+        Error::input(Diagnostic {
+            file: format!("case {}", estate.name),
+            line: None,
+            column: None,
+            value: Some(total.to_string()),
+            message: format!(
+                "{what} adds up to more units than reallot computes exactly (10^18{})",
+                if what.contains("demand") {
+                    format!(", with scenario {}", scenario.name)
+                } else {
+                    String::new()
+                }
+            ),
+            fix: "check the quantities for a unit or export error (counts above 10^12 per row are already refused)".into(),
+        })
+    };
+    if supply > MAX_TOTAL_UNITS {
+        return Err(over("the entitlement total", supply));
+    }
+    if demand > MAX_TOTAL_UNITS {
+        return Err(over(
+            "the demand total (growth and buffer included)",
+            demand,
+        ));
+    }
+    Ok(())
+}
+
 /// Resolves a scenario against a case and computes the model parameters.
 pub fn prepare_scenario(
     estate: &Estate,
@@ -70,6 +124,7 @@ pub fn prepare_scenario(
     as_of: Option<NaiveDate>,
 ) -> Result<Prepared> {
     let as_of = resolve_as_of(estate, as_of)?;
+    check_magnitudes(estate, scenario)?;
     let view = ScenarioView::resolve(estate, scenario, as_of, renewal_date(estate, scenario))
         .map_err(|message| {
             Error::input(Diagnostic {
@@ -198,22 +253,22 @@ pub struct WaterfallStep {
     /// What the bar stands for.
     pub label: String,
     /// Purchase cost in cents.
-    pub cost: i64,
+    pub cost: plan::Cents,
     /// Purchased units.
     pub units: u64,
 }
 
 /// Purchase cost and units of solved flows.
-fn purchase_totals(estate: &Estate, prep: &Prepared, flows: &model::Flows) -> (i64, u64) {
-    let price = |l: estate::LicId| estate.price(l).map_or(0, |p| p.cents);
-    let mut cost = 0i64;
+fn purchase_totals(estate: &Estate, prep: &Prepared, flows: &model::Flows) -> (plan::Cents, u64) {
+    let price = |l: estate::LicId| plan::Cents::from(estate.price(l).map_or(0, |p| p.cents));
+    let mut cost: plan::Cents = 0;
     let mut units = 0u64;
     for (i, c) in prep.cells.iter().enumerate() {
-        cost += flows.buy_va[i] as i64 * price(c.lic);
+        cost += plan::Cents::from(flows.buy_va[i]) * price(c.lic);
         units += flows.buy_va[i];
     }
     for (&(_, lic), &q) in &flows.pool_buy {
-        cost += q as i64 * price(lic);
+        cost += plan::Cents::from(q) * price(lic);
         units += q;
     }
     (cost, units)

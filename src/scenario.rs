@@ -89,6 +89,36 @@ struct Raw {
     lock: Option<Vec<String>>,
 }
 
+/// Largest `buffer_pct` and `growth_pct` (1000 %), in hundredths of a percent (SPEC §3).
+pub const MAX_PCT_BP: i64 = 100_000;
+/// Largest `stale_after_days` (a century).
+pub const MAX_STALE_DAYS: u32 = 36_500;
+/// Longest scenario name.
+pub const MAX_NAME_LEN: usize = 100;
+
+/// Checks a scenario name (SPEC §3): it names output folders, so only letters, digits,
+/// `.`, `_` and `-`, not starting with `.`, and at most [`MAX_NAME_LEN`] characters.
+pub fn check_name(name: &str) -> std::result::Result<(), String> {
+    if name.is_empty() {
+        return Err("is empty".into());
+    }
+    if name.starts_with('.') {
+        return Err("starts with '.' (it names an output folder)".into());
+    }
+    if name.chars().count() > MAX_NAME_LEN {
+        return Err(format!("is longer than {MAX_NAME_LEN} characters"));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    {
+        return Err(format!(
+            "contains {c:?}: a scenario name names an output folder, so only letters, digits, ., _ and - are allowed"
+        ));
+    }
+    Ok(())
+}
+
 /// Converts a percentage with at most two decimals into hundredths.
 fn hundredths(v: &toml::Value) -> Option<i64> {
     let x = match v {
@@ -104,12 +134,31 @@ fn hundredths(v: &toml::Value) -> Option<i64> {
 impl Scenario {
     /// Reads a scenario file; the name defaults to the file stem.
     pub fn load(path: &Path) -> Result<Scenario> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        if path.is_dir() {
+            return Err(Error::Usage(format!(
+                "{}: is a folder, not a scenario file (name a .toml file, or use compare --models DIR)",
+                path.display()
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 Error::Usage(format!("{}: scenario file not found", path.display()))
             } else {
-                Error::io(path, e)
+                Error::Usage(format!(
+                    "{}: cannot read the scenario file: {e}",
+                    path.display()
+                ))
             }
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::input(Diagnostic {
+                file: path.display().to_string(),
+                line: None,
+                column: None,
+                value: None,
+                message: format!("is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+                fix: "save the scenario file as UTF-8".into(),
+            })
         })?;
         let stem = path
             .file_stem()
@@ -142,6 +191,16 @@ impl Scenario {
             })
         };
         let d = Scenario::default();
+        if let Err(why) = check_name(raw.name.as_deref().unwrap_or(default_name)) {
+            let (value, fix) = match &raw.name {
+                Some(n) => (n.clone(), "write e.g. name = \"renewal-2027\" (letters, digits, ., _ and - only, not starting with .)".to_string()),
+                None => (
+                    default_name.to_string(),
+                    "the name defaults to the file name: rename the file, or add e.g. name = \"renewal-2027\"".to_string(),
+                ),
+            };
+            bad("name", value, &why, &fix);
+        }
         let mut s = Scenario {
             name: raw.name.unwrap_or_else(|| default_name.to_string()),
             reallocate: raw.reallocate.unwrap_or(d.reallocate),
@@ -151,33 +210,33 @@ impl Scenario {
         };
         if let Some(days) = raw.stale_after_days {
             match u32::try_from(days) {
-                Ok(v) => s.stale_after_days = v,
-                Err(_) => bad(
+                Ok(v) if v <= MAX_STALE_DAYS => s.stale_after_days = v,
+                _ => bad(
                     "stale_after_days",
                     days.to_string(),
-                    "is not a whole number of days >= 0",
+                    "is not a whole number of days from 0 to 36500",
                     "write e.g. stale_after_days = 90",
                 ),
             }
         }
         if let Some(v) = &raw.buffer_pct {
             match hundredths(v) {
-                Some(b) if b >= 0 => s.buffer_bp = b,
+                Some(b) if (0..=MAX_PCT_BP).contains(&b) => s.buffer_bp = b,
                 _ => bad(
                     "buffer_pct",
                     v.to_string(),
-                    "is not a percentage >= 0 with at most two decimals",
+                    "is not a percentage from 0 to 1000 with at most two decimals",
                     "write e.g. buffer_pct = 10 or 12.5",
                 ),
             }
         }
         if let Some(v) = &raw.growth_pct {
             match hundredths(v) {
-                Some(g) if g >= -10000 => s.growth_bp = g,
+                Some(g) if g > -10000 && g <= MAX_PCT_BP => s.growth_bp = g,
                 _ => bad(
                     "growth_pct",
                     v.to_string(),
-                    "is not a percentage >= -100 with at most two decimals",
+                    "is not a percentage above -100 and at most 1000, with at most two decimals",
                     "write e.g. growth_pct = 7.25 or -10",
                 ),
             }
@@ -266,6 +325,24 @@ mod tests {
         assert!(Scenario::parse("bufer_pct = 1", "x", "x").is_err());
         assert!(Scenario::parse("lock = [\"novaname\"]", "x", "x").is_err());
         assert!(Scenario::parse("growth_pct = -101", "x", "x").is_err());
+        assert!(Scenario::parse("growth_pct = -100", "x", "x").is_err());
+        assert!(Scenario::parse("growth_pct = 1000", "x", "x").is_ok());
+        assert!(Scenario::parse("growth_pct = 1000.01", "x", "x").is_err());
+        assert!(Scenario::parse("buffer_pct = 1e9", "x", "x").is_err());
+        assert!(Scenario::parse("buffer_pct = 1000", "x", "x").is_ok());
+        assert!(Scenario::parse("stale_after_days = 36501", "x", "x").is_err());
+    }
+
+    #[test]
+    fn names_must_be_safe_folder_names() {
+        for bad in ["../x", "/abs", ".hidden", "a/b", "a b", "", "a\\b", "é"] {
+            let text = format!("name = {bad:?}");
+            let e = Scenario::parse(&text, "s.toml", "s").unwrap_err();
+            assert_eq!(e.exit_code(), crate::error::EXIT_DATA, "{bad:?}");
+            assert!(e.to_string().contains("s.toml"), "{e}");
+        }
+        assert!(Scenario::parse("", "my plan.toml", "my plan").is_err());
+        assert!(Scenario::parse("name = \"renewal-2027.v2_b\"", "s", "s").is_ok());
     }
 
     #[test]

@@ -156,7 +156,7 @@ pub fn verify(
 
     // Purchases.
     let purchases = read_rows(plan_dir, "purchases.csv", 6)?;
-    let (mut total_units, mut total_cost) = (0u64, 0i64);
+    let (mut total_units, mut total_cost) = (0u64, 0i128);
     for (n, r) in purchases.iter().enumerate() {
         let line = n + 2;
         let (Some(&va), Some(&lic)) = (
@@ -188,7 +188,7 @@ pub fn verify(
             format!(
                 "purchases.csv line {line}: unit price {} is not the list price {}",
                 r[4],
-                money(p.cents)
+                money(i128::from(p.cents))
             )
         });
         rep.check(cost == q as i64 * unit, || {
@@ -198,7 +198,7 @@ pub fn verify(
             )
         });
         total_units += q;
-        total_cost += cost;
+        total_cost += i128::from(cost);
         if prep.pooled[va as usize] {
             *pool_bought
                 .entry((prep.va_pool[va as usize], lic))

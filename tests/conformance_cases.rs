@@ -70,7 +70,7 @@ fn every_case_matches_expected_and_verifies() {
             // verify, independently of the solver.
             let dir = tempfile::tempdir().unwrap();
             let target = dir.path().join("plan");
-            let out = reallot::io::write::OutDir::new(&target).unwrap();
+            let out = reallot::io::write::OutDir::new(&target, &[]).unwrap();
             reallot::report::write_plan(&plan, &out.root()).unwrap();
             out.commit().unwrap();
             let rep = reallot::verify::verify(&estate, &scenario, None, &target).unwrap();
@@ -91,7 +91,7 @@ fn plans_are_byte_identical_across_runs() {
         for run in ["a", "b"] {
             let plan =
                 reallot::plan_case(&estate, &scenario, None, &SolveOptions::default()).unwrap();
-            let out = reallot::io::write::OutDir::new(&dir.path().join(run)).unwrap();
+            let out = reallot::io::write::OutDir::new(&dir.path().join(run), &[]).unwrap();
             reallot::report::write_plan(&plan, &out.root()).unwrap();
             out.commit().unwrap();
         }

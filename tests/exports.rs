@@ -16,7 +16,7 @@ fn plan(dir: &Path) -> reallot::plan::Plan {
     reallot::plan_case(&e, &Scenario::default(), None, &Default::default()).unwrap()
 }
 
-fn figures(p: &reallot::plan::Plan) -> (i64, u64, u64, u64) {
+fn figures(p: &reallot::plan::Plan) -> (i128, u64, u64, u64) {
     (
         p.purchase_cost(),
         p.purchase_units(),

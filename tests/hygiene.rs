@@ -203,7 +203,7 @@ fn renewal_by_hand() {
     assert_eq!((r.expiring_units, r.recommended_units), (130, 70));
     assert_eq!(r.like_for_like_cost, 100 * 1000 + 30 * 450);
     assert_eq!(r.recommended_cost, 70 * 1000);
-    let rows: Vec<(&str, u64, u64, i64)> = p
+    let rows: Vec<(&str, u64, u64, i128)> = p
         .renewal_rows
         .iter()
         .map(|r| (r.license.as_str(), r.expiring, r.recommended, r.change()))

@@ -18,7 +18,7 @@ fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
 }
 
-fn figures(dir: &Path) -> (i64, u64, u64, u64) {
+fn figures(dir: &Path) -> (i128, u64, u64, u64) {
     let e = load_case(dir).unwrap();
     let p = reallot::plan_case(&e, &Scenario::default(), Some(day()), &Default::default()).unwrap();
     (

@@ -145,7 +145,7 @@ fn plan_and_verify(e: &Estate, scenario: &Scenario, opts: &SolveOptions) -> real
     assert_eq!(plan.status, reallot::model::SolveStatus::Optimal);
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("plan");
-    let out = reallot::io::write::OutDir::new(&target).unwrap();
+    let out = reallot::io::write::OutDir::new(&target, &[]).unwrap();
     reallot::report::write_plan(&plan, &out.root()).unwrap();
     out.commit().unwrap();
     let rep = reallot::verify::verify(e, scenario, None, &target).unwrap();

@@ -447,7 +447,8 @@ pub fn import_cssm_json(
     }
     diags.finish(())?;
     acc.lots.sort();
-    let dir = OutDir::new(out)?;
+    let inputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let dir = OutDir::new(out, &inputs)?;
     let root = dir.root();
     let lots: Vec<Vec<String>> = acc
         .lots

@@ -193,7 +193,9 @@ pub fn scaled_demand(d: u64, growth_bp: i64, buffer_bp: i64) -> u64 {
         return 0;
     }
     let den = 100_000_000i128;
-    ((num + den - 1) / den) as u64
+    // Saturates rather than wraps; a case whose totals come near this is refused before
+    // any solve (see `crate::check_magnitudes`).
+    u64::try_from((num + den - 1) / den).unwrap_or(u64::MAX)
 }
 
 /// Pools of a scenario: VAs grouped by (merge group or SA, pool name), and which VAs

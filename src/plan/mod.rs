@@ -16,7 +16,7 @@ use crate::estate::{Estate, LicId, VaId};
 use crate::model::{Flows, HygieneCounts, Prepared, SolveStatus};
 
 /// Money in integer cents.
-pub type Cents = i64;
+pub type Cents = i128;
 
 /// A row of `purchases.csv`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -113,8 +113,8 @@ pub struct RenewalRow {
 
 impl RenewalRow {
     /// recommended − expiring.
-    pub fn change(&self) -> i64 {
-        self.recommended as i64 - self.expiring as i64
+    pub fn change(&self) -> i128 {
+        i128::from(self.recommended) - i128::from(self.expiring)
     }
 }
 
@@ -214,7 +214,8 @@ pub fn vendor_view(estate: &Estate, prep: &Prepared, flows: &Flows) -> VendorVie
         let q = flows.buy_va[i];
         if q > 0 {
             v.shortfall_units += q;
-            v.shortfall_cost += q as i64 * estate.price(c.lic).map_or(0, |p| p.cents);
+            v.shortfall_cost +=
+                Cents::from(q) * Cents::from(estate.price(c.lic).map_or(0, |p| p.cents));
             v.per_cell.insert((c.va, c.lic), q);
         }
     }
@@ -231,7 +232,7 @@ pub fn build(
     vendor: VendorView,
 ) -> Plan {
     let lic_name = |l: LicId| estate.licences[l as usize].clone();
-    let price = |l: LicId| estate.price(l).map_or(0, |p| p.cents);
+    let price = |l: LicId| Cents::from(estate.price(l).map_or(0, |p| p.cents));
     let va_in_pool = |va: VaId| {
         let p = &prep.pools[prep.va_pool[va as usize]];
         if p.multi_sa {
@@ -293,7 +294,7 @@ pub fn build(
                 license: lic_name(lic),
                 quantity: q,
                 unit_price: price(lic),
-                cost: q as i64 * price(lic),
+                cost: Cents::from(q) * price(lic),
             });
         }
     }
@@ -306,7 +307,7 @@ pub fn build(
                 license: lic_name(c.lic),
                 quantity: q,
                 unit_price: price(c.lic),
-                cost: q as i64 * price(c.lic),
+                cost: Cents::from(q) * price(c.lic),
             });
         }
     }
@@ -419,8 +420,8 @@ pub fn build(
             let p = price(lic);
             sum.expiring_units += e;
             sum.recommended_units += r;
-            sum.like_for_like_cost += e as i64 * p;
-            sum.recommended_cost += r as i64 * p;
+            sum.like_for_like_cost += Cents::from(e) * p;
+            sum.recommended_cost += Cents::from(r) * p;
             renewal_rows.push(RenewalRow {
                 license: lic_name(lic),
                 expiring: e,

@@ -71,7 +71,7 @@ fn slots(n: usize) -> std::ops::Range<usize> {
 
 fn fmt_value(v: f64, measure: Measure) -> String {
     match measure {
-        Measure::Money => money((v * 100.0).round() as i64),
+        Measure::Money => money((v * 100.0).round() as i128),
         Measure::Units => format!("{}", v.round() as i64),
     }
 }
@@ -412,7 +412,7 @@ pub struct ScenarioBar {
     /// Scenario name.
     pub name: String,
     /// Purchase cost in cents.
-    pub cost: i64,
+    pub cost: crate::plan::Cents,
     /// Purchased units.
     pub units: u64,
     /// Licences moved.
@@ -450,7 +450,7 @@ fn draw_scenarios(buf: &mut String, rows: &[ScenarioBar], currency: &str) -> Dra
             _ => String::new(),
         })
         .y_desc(currency)
-        .y_label_formatter(&|v| money((v * 100.0).round() as i64))
+        .y_label_formatter(&|v| money((v * 100.0).round() as i128))
         .label_style(("sans-serif", 13).into_font().color(&palette::INK))
         .draw()?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
@@ -481,11 +481,28 @@ fn draw_scenarios(buf: &mut String, rows: &[ScenarioBar], currency: &str) -> Dra
     Ok(())
 }
 
+/// Replaces the characters XML 1.0 forbids (control characters other than tab, line
+/// feed and carriage return) with U+FFFD, so no name can make a chart unreadable. Names
+/// with control characters are refused at read time; this is the second line of defence.
+pub fn xml_safe(svg: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if svg.chars().any(bad) {
+        std::borrow::Cow::Owned(
+            svg.chars()
+                .map(|c| if bad(c) { '\u{fffd}' } else { c })
+                .collect(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(svg)
+    }
+}
+
 /// The font charts use in PNG form (DejaVu Sans, embedded; its licence is in assets/fonts).
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// Rasterises an SVG chart to PNG (white background, embedded font).
 pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
+    let svg = &xml_safe(svg);
     let mut opt = resvg::usvg::Options::default();
     let db = opt.fontdb_mut();
     db.load_font_data(FONT.to_vec());

@@ -136,8 +136,8 @@ pub(crate) fn renewal_rows(plan: &Plan) -> Vec<Vec<String>> {
                 r.recommended.to_string(),
                 format!("{:+}", r.change()),
                 money(r.unit_price),
-                money(r.expiring as i64 * r.unit_price),
-                money(r.recommended as i64 * r.unit_price),
+                money(i128::from(r.expiring) * r.unit_price),
+                money(i128::from(r.recommended) * r.unit_price),
             ]
         })
         .collect()
@@ -316,7 +316,10 @@ pub fn html(plan: &Plan) -> String {
                     "Total".into(),
                     r.expiring_units.to_string(),
                     r.recommended_units.to_string(),
-                    format!("{:+}", r.recommended_units as i64 - r.expiring_units as i64),
+                    format!(
+                        "{:+}",
+                        i128::from(r.recommended_units) - i128::from(r.expiring_units)
+                    ),
                     String::new(),
                     money(r.like_for_like_cost),
                     money(r.recommended_cost),

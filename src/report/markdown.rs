@@ -8,8 +8,35 @@ use crate::report::html::{
 };
 use crate::report::money;
 
+/// Text as Markdown shows it literally: HTML and Markdown syntax characters escaped, so a
+/// name like `<script>` or `*x*` is shown as written and never interpreted (SPEC §5.1).
+pub(crate) fn text(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut o = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let word = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|c| c.is_alphanumeric())
+        };
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            // Inside a word (`idle_surplus`) an underscore is literal in CommonMark.
+            '_' if word(i.checked_sub(1)) && word(Some(i + 1)) => o.push('_'),
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '#' | '!' | '~' => {
+                o.push('\\');
+                o.push(c);
+            }
+            c if c.is_control() => o.push(' '),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    text(s)
 }
 
 fn table(
@@ -60,18 +87,18 @@ fn table(
 pub fn markdown(plan: &Plan) -> String {
     let cur = &plan.currency;
     let mut o = String::new();
-    let _ = writeln!(o, "# {}\n", plan.case);
+    let _ = writeln!(o, "# {}\n", text(&plan.case));
     let _ = writeln!(
         o,
         "Scenario **{}** · data as of {} · evaluated at {} · status {}\n",
-        plan.scenario,
+        text(&plan.scenario),
         plan.as_of,
         plan.evaluated_at,
         plan.status.as_str()
     );
     o.push_str("## Headline\n\n");
     for (v, k) in headline(plan) {
-        let _ = writeln!(o, "- **{v}**: {k}");
+        let _ = writeln!(o, "- **{}**: {}", text(&v), text(&k));
     }
     o.push_str("\n## Savings waterfall\n\n![Savings waterfall](plots/waterfall-money.svg)\n![Savings waterfall, units](plots/waterfall-units.svg)\n\n");
     let rows: Vec<Vec<String>> = plan
@@ -140,7 +167,10 @@ pub fn markdown(plan: &Plan) -> String {
                     "Total".into(),
                     r.expiring_units.to_string(),
                     r.recommended_units.to_string(),
-                    format!("{:+}", r.recommended_units as i64 - r.expiring_units as i64),
+                    format!(
+                        "{:+}",
+                        i128::from(r.recommended_units) - i128::from(r.expiring_units)
+                    ),
                     String::new(),
                     money(r.like_for_like_cost),
                     money(r.recommended_cost),

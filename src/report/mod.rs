@@ -10,6 +10,25 @@ use crate::error::{Error, Result};
 use crate::io::write::SubDir;
 use crate::plan::{Cents, Plan};
 
+#[cfg(test)]
+mod money_tests {
+    use super::*;
+
+    #[test]
+    fn money_round_trips_exactly() {
+        for c in [0, 1, 99, 100, -5, 123_456_789_012_345_678_901_234_567_i128] {
+            assert_eq!(parse_money(&money(c)), Some(c));
+        }
+        assert_eq!(parse_money("12.5"), Some(1250));
+        assert_eq!(parse_money("1.005"), None);
+        assert_eq!(parse_money("1e3"), None);
+        assert_eq!(parse_money("."), None);
+        assert_eq!(parse_money("1."), None);
+        let m: Money = serde_json::from_str("20111079702611886.08").unwrap();
+        assert_eq!(m.0, 2_011_107_970_261_188_608);
+    }
+}
+
 /// Formats integer cents as a decimal with two places.
 pub fn money(cents: Cents) -> String {
     let sign = if cents < 0 { "-" } else { "" };
@@ -30,10 +49,37 @@ impl Serialize for Money {
 }
 
 impl<'de> Deserialize<'de> for Money {
+    /// Reads the number exactly as written (never through a float): an optional `-`,
+    /// digits, and at most two decimals.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let x = f64::deserialize(d)?;
-        Ok(Money((x * 100.0).round() as Cents))
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        parse_money(raw.get()).map(Money).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{} is not an amount with at most two decimals",
+                raw.get()
+            ))
+        })
     }
+}
+
+/// Parses a decimal amount (optional `-`, at most two decimals) into cents, exactly.
+pub fn parse_money(text: &str) -> Option<Cents> {
+    let (neg, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || frac.len() > 2 || !all_digits(whole) || !all_digits(frac) {
+        return None;
+    }
+    if digits.contains('.') && frac.is_empty() {
+        return None;
+    }
+    let w: Cents = whole.parse().ok()?;
+    let f: Cents = format!("{frac:0<2}").parse().ok()?;
+    let c = w.checked_mul(100)?.checked_add(f)?;
+    Some(if neg { -c } else { c })
 }
 
 /// `vendor_view` block.
@@ -152,11 +198,40 @@ impl Summary {
     }
 }
 
-fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+/// Columns whose cells hold names or free text (never numbers): written through
+/// [`crate::io::guard::guard`] so a spreadsheet never reads them as formulas (SPEC §5.1).
+pub const TEXT_COLUMNS: &[&str] = &[
+    "smart_account",
+    "virtual_account",
+    "license",
+    "from_virtual_account",
+    "to_virtual_account",
+    "covers",
+    "instance",
+    "kind",
+    "detail",
+    "scenario",
+];
+
+/// A CSV file: the header, then the rows, with every text column guarded.
+pub fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let text: Vec<bool> = header.iter().map(|h| TEXT_COLUMNS.contains(h)).collect();
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     w.write_record(header).expect("in-memory write");
     for r in rows {
-        w.write_record(&r).expect("in-memory write");
+        let cells: Vec<std::borrow::Cow<str>> = r
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if text.get(i).copied().unwrap_or(false) {
+                    crate::io::guard::guard(c)
+                } else {
+                    std::borrow::Cow::Borrowed(c.as_str())
+                }
+            })
+            .collect();
+        w.write_record(cells.iter().map(|c| c.as_bytes()))
+            .expect("in-memory write");
     }
     w.into_inner().expect("in-memory write")
 }
@@ -272,7 +347,7 @@ fn write_report(plan: &Plan, out: &SubDir) -> Result<()> {
             .collect()
     };
     for ((name, svg), png) in charts.iter().zip(pngs) {
-        out.write(&format!("plots/{name}.svg"), svg.as_bytes())?;
+        out.write(&format!("plots/{name}.svg"), plot::xml_safe(svg).as_bytes())?;
         out.write(&format!("plots/{name}.png"), &png?)?;
     }
     out.write("report.html", html::html(plan).as_bytes())?;
@@ -415,8 +490,8 @@ pub mod rows {
             r.recommended.to_string(),
             r.change().to_string(),
             money(r.unit_price),
-            money(r.expiring as i64 * r.unit_price),
-            money(r.recommended as i64 * r.unit_price),
+            money(i128::from(r.expiring) * r.unit_price),
+            money(i128::from(r.recommended) * r.unit_price),
         ]
     }
 }

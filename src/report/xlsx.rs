@@ -40,6 +40,7 @@ impl Formats {
 }
 
 /// A column: header and how its cells are written.
+#[derive(Clone, Copy)]
 enum Kind {
     Text,
     Count,
@@ -52,6 +53,58 @@ pub const MAX_SHEET_ROWS: usize = 20_000;
 /// Writes a table into a constant-memory sheet (rows in order): header, rows (at most
 /// [`MAX_SHEET_ROWS`], then a note), totals. Widths are fitted from the text, since
 /// Excel's autofit needs the cells in memory.
+/// Excel's limit on the characters of one cell.
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// Text as a cell can hold it: over Excel's limit it is cut, with a note saying so.
+fn cell_text(s: &str) -> std::borrow::Cow<'_, str> {
+    let n = s.chars().count();
+    if n <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let note = format!(" … (truncated: {n} characters in all; the CSV file has the full text)");
+    let keep: String = s
+        .chars()
+        .take(MAX_CELL_CHARS - note.chars().count())
+        .collect();
+    std::borrow::Cow::Owned(keep + &note)
+}
+
+/// The largest integer an Excel number (an IEEE double) holds exactly.
+const EXACT_LIMIT: i128 = 1 << 53;
+
+/// A count or money cell's exact value, in units or cents, from its CSV text.
+fn exact(kind: Kind, v: &str) -> Option<i128> {
+    match kind {
+        Kind::Money => super::parse_money(v),
+        Kind::Count => v.parse::<i128>().ok(),
+        Kind::Text => None,
+    }
+}
+
+/// Writes a count or money figure as a number when a double holds it exactly, else as
+/// text (so no printed figure is ever rounded).
+fn write_figure(
+    ws: &mut Worksheet,
+    (r, c): (u32, u16),
+    kind: Kind,
+    value: i128,
+    fmt: &rust_xlsxwriter::Format,
+) -> Result<(), XlsxError> {
+    if value.abs() > EXACT_LIMIT {
+        let text = match kind {
+            Kind::Money => super::money(value),
+            _ => value.to_string(),
+        };
+        ws.write_string(r, c, text)?;
+    } else if matches!(kind, Kind::Money) {
+        ws.write_number_with_format(r, c, value as f64 / 100.0, fmt)?;
+    } else {
+        ws.write_number_with_format(r, c, value as f64, fmt)?;
+    }
+    Ok(())
+}
+
 fn table(
     ws: &mut Worksheet,
     f: &Formats,
@@ -74,12 +127,10 @@ fn table(
         ws.write_string_with_format(0, c as u16, *name, &f.header)?;
     }
     let shown = &rows[..rows.len().min(MAX_SHEET_ROWS)];
-    let mut sums = vec![0f64; cols.len()];
-    for row in &rows[shown.len()..] {
+    let mut sums = vec![0i128; cols.len()];
+    for row in rows {
         for (c, (_, kind)) in cols.iter().enumerate() {
-            if !matches!(kind, Kind::Text) {
-                sums[c] += row[c].parse::<f64>().unwrap_or(0.0);
-            }
+            sums[c] += exact(*kind, &row[c]).unwrap_or(0);
         }
     }
     for (r, row) in shown.iter().enumerate() {
@@ -89,17 +140,20 @@ fn table(
             let c16 = c as u16;
             match kind {
                 Kind::Text => {
-                    ws.write_string(r, c16, v)?;
+                    ws.write_string(r, c16, cell_text(v))?;
                 }
                 Kind::Count | Kind::Money => {
-                    let x: f64 = v.parse().unwrap_or(0.0);
-                    sums[c] += x;
                     let fmt = if matches!(kind, Kind::Money) {
                         &f.money
                     } else {
                         &f.count
                     };
-                    ws.write_number_with_format(r, c16, x, fmt)?;
+                    match exact(*kind, v) {
+                        Some(x) => write_figure(ws, (r, c16), *kind, x, fmt)?,
+                        None => {
+                            ws.write_string(r, c16, cell_text(v))?;
+                        }
+                    }
                 }
             }
         }
@@ -118,14 +172,11 @@ fn table(
         for (c, (_, kind)) in cols.iter().enumerate().skip(1) {
             let c16 = c as u16;
             match kind {
-                Kind::Money => ws.write_number_with_format(
-                    r,
-                    c16,
-                    (sums[c] * 100.0).round() / 100.0,
-                    &f.total_money,
-                )?,
-                Kind::Count => ws.write_number_with_format(r, c16, sums[c], &f.total_count)?,
-                Kind::Text => ws.write_string_with_format(r, c16, "", &f.total_label)?,
+                Kind::Money => write_figure(ws, (r, c16), *kind, sums[c], &f.total_money)?,
+                Kind::Count => write_figure(ws, (r, c16), *kind, sums[c], &f.total_count)?,
+                Kind::Text => {
+                    ws.write_string_with_format(r, c16, "", &f.total_label)?;
+                }
             };
         }
     }
@@ -138,7 +189,13 @@ pub fn workbook(plan: &Plan) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
     let mut wb = Workbook::new();
     let d = plan.as_of;
-    let when = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+    // Excel dates run from 1900 to 9999; outside them the file carries a fixed date, so
+    // the same inputs still give the same bytes.
+    let when = u16::try_from(d.year())
+        .ok()
+        .filter(|y| (1900..=9999).contains(y))
+        .and_then(|y| ExcelDateTime::from_ymd(y, d.month() as u8, d.day() as u8).ok())
+        .map_or_else(|| ExcelDateTime::from_ymd(1980, 1, 1), Ok)?;
     wb.set_properties(
         &DocProperties::new()
             .set_title(format!("reallot plan: {} ({})", plan.case, plan.scenario))
@@ -151,7 +208,7 @@ pub fn workbook(plan: &Plan) -> Result<Vec<u8>, XlsxError> {
     ws.write_string_with_format(0, 0, "item", &f.header)?;
     ws.write_string_with_format(0, 1, "value", &f.header)?;
     let cur = &plan.currency;
-    let mut rows: Vec<(String, Option<f64>, String, bool)> = vec![
+    let mut rows: Vec<(String, Option<i128>, String, bool)> = vec![
         ("Case".into(), None, s.case.clone(), false),
         ("Scenario".into(), None, s.scenario.clone(), false),
         ("Status".into(), None, s.status.clone(), false),
@@ -159,43 +216,43 @@ pub fn workbook(plan: &Plan) -> Result<Vec<u8>, XlsxError> {
         ("Evaluated at".into(), None, s.evaluated_at.clone(), false),
         (
             format!("Vendor view shortfall ({cur})"),
-            Some(s.vendor_view.shortfall_cost.0 as f64 / 100.0),
+            Some(s.vendor_view.shortfall_cost.0),
             String::new(),
             true,
         ),
         (
             "Vendor view shortfall (units)".into(),
-            Some(s.vendor_view.shortfall_units as f64),
+            Some(i128::from(s.vendor_view.shortfall_units)),
             String::new(),
             false,
         ),
         (
             format!("Purchase cost ({cur})"),
-            Some(s.purchase_cost.0 as f64 / 100.0),
+            Some(s.purchase_cost.0),
             String::new(),
             true,
         ),
         (
             "Purchase units".into(),
-            Some(s.purchase_units as f64),
+            Some(i128::from(s.purchase_units)),
             String::new(),
             false,
         ),
         (
             "Licences moved".into(),
-            Some(s.licences_moved as f64),
+            Some(i128::from(s.licences_moved)),
             String::new(),
             false,
         ),
         (
             "Transfers".into(),
-            Some(s.transfers as f64),
+            Some(i128::from(s.transfers)),
             String::new(),
             false,
         ),
         (
             "Substituted units".into(),
-            Some(s.substituted_units as f64),
+            Some(i128::from(s.substituted_units)),
             String::new(),
             false,
         ),
@@ -204,44 +261,49 @@ pub fn workbook(plan: &Plan) -> Result<Vec<u8>, XlsxError> {
         rows.push(("Renewal date".into(), None, r.date.clone(), false));
         rows.push((
             "Expiring units".into(),
-            Some(r.expiring_units as f64),
+            Some(i128::from(r.expiring_units)),
             String::new(),
             false,
         ));
         rows.push((
             "Recommended units".into(),
-            Some(r.recommended_units as f64),
+            Some(i128::from(r.recommended_units)),
             String::new(),
             false,
         ));
         rows.push((
             format!("Like-for-like cost ({cur})"),
-            Some(r.like_for_like_cost.0 as f64 / 100.0),
+            Some(r.like_for_like_cost.0),
             String::new(),
             true,
         ));
         rows.push((
             format!("Recommended cost ({cur})"),
-            Some(r.recommended_cost.0 as f64 / 100.0),
+            Some(r.recommended_cost.0),
             String::new(),
             true,
         ));
         rows.push((
             format!("Savings ({cur})"),
-            Some(r.savings.0 as f64 / 100.0),
+            Some(r.savings.0),
             String::new(),
             true,
         ));
     }
     for (i, (k, num, text, is_money)) in rows.iter().enumerate() {
         let r = i as u32 + 1;
-        ws.write_string(r, 0, k)?;
+        ws.write_string(r, 0, cell_text(k))?;
         match num {
             Some(x) => {
-                ws.write_number_with_format(r, 1, *x, if *is_money { &f.money } else { &f.count })?;
+                let (kind, fmt) = if *is_money {
+                    (Money, &f.money)
+                } else {
+                    (Count, &f.count)
+                };
+                write_figure(ws, (r, 1), kind, *x, fmt)?;
             }
             None => {
-                ws.write_string(r, 1, text)?;
+                ws.write_string(r, 1, cell_text(text))?;
             }
         }
     }
