@@ -151,16 +151,10 @@ impl Tables {
         }
     }
 
-    /// A note for "is missing" messages when some workbook could not be read.
-    fn missing_note(&self) -> String {
-        if self.unreadable.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " (unless it is in {}, which cannot be read)",
-                self.unreadable.join(", ")
-            )
-        }
+    /// Whether an absent table is known to be missing: not when some workbook could not
+    /// be read (it may hold the table; that workbook is what gets reported).
+    fn can_tell_missing(&self) -> bool {
+        self.unreadable.is_empty()
     }
 }
 
@@ -185,23 +179,23 @@ pub fn load_case(dir: &Path) -> Result<Estate> {
 
     read_case_toml(dir, &mut e, &mut diags)?;
     let tables = Tables::scan(dir, &mut diags);
-    let note = tables.missing_note();
+    let sure = tables.can_tell_missing();
     match tables.find(CaseFiles::ENTITLEMENTS, &mut diags) {
         Table::Here(src) => read_entitlements(&src, &mut e, &mut names, &mut diags)?,
-        Table::Absent => diags.file(
+        Table::Absent if sure => diags.file(
             CaseFiles::ENTITLEMENTS,
-            format!("is missing from the case folder{note}"),
+            "is missing from the case folder",
             "export the entitlements (one row per lot) into entitlements.csv",
         ),
-        Table::Unusable => {}
+        Table::Absent | Table::Unusable => {}
     }
     let usage = tables.find(CaseFiles::USAGE, &mut diags);
     let instances = tables.find(CaseFiles::INSTANCES, &mut diags);
     let cmdb = tables.find(CaseFiles::CMDB, &mut diags);
-    if let (Table::Absent, Table::Absent) = (&usage, &instances) {
+    if let (Table::Absent, Table::Absent, true) = (&usage, &instances, sure) {
         diags.file(
             "usage.csv",
-            format!("is missing, and so is instances.csv{note}"),
+            "is missing, and so is instances.csv",
             "add usage.csv (in use per SA, VA and licence) or instances.csv (one row per product instance)",
         );
     }
@@ -216,11 +210,9 @@ pub fn load_case(dir: &Path) -> Result<Estate> {
             }
         }
         // A CMDB without instances cannot be matched to anything; say so rather than ignore it.
-        (Table::Absent, Table::Here(_)) => diags.file(
+        (Table::Absent, Table::Here(_)) if sure => diags.file(
             CaseFiles::CMDB,
-            format!(
-                "is present but instances.csv is not, so it cannot be matched to devices{note}"
-            ),
+            "is present but instances.csv is not, so it cannot be matched to devices",
             "add instances.csv or remove cmdb.csv",
         ),
         _ => {}
