@@ -123,7 +123,11 @@ impl Ctx<'_> {
             file: self.file.to_string(),
             line: None,
             column: Some(path.to_string()),
-            value: Some(shown(&v.to_string())),
+            // Strings as written; other JSON values as JSON text.
+            value: Some(shown(&match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })),
             message: message.into(),
             fix: fix.into(),
         });
@@ -291,11 +295,11 @@ fn lot_date(cx: &mut Ctx, lot: &Value, keys: &[&'static str], path: &str) -> Fie
     }
 }
 
-/// One lot of `licenseDetails[]`; `None` when it was reported.
+/// One lot of `licenseDetails[]` (its SA, VA and licence left empty for the caller);
+/// `None` when it was reported.
 fn lot_row(
     cx: &mut Ctx,
     warnings: &mut Vec<String>,
-    (sa, va, lic): (&str, &str, &str),
     order: usize,
     lot: &Value,
     lp: &str,
@@ -331,9 +335,9 @@ fn lot_row(
         warnings,
     );
     Some(LotRow {
-        sa: sa.into(),
-        va: va.into(),
-        lic: lic.into(),
+        sa: String::new(),
+        va: String::new(),
+        lic: String::new(),
         order,
         quantity: q,
         license_type: lt,
@@ -364,6 +368,42 @@ fn licence_row(
     let reserved = count(cx, row, &["reserved"], path);
     let details = array(cx, row, &["licenseDetails", "license_details"], path);
     let subs = array(cx, row, &["licenseSubstitutions"], path);
+    let mut lots = Vec::new();
+    let mut lots_ok = true;
+    if let Ok(Some(list)) = details {
+        for (i, lot) in list.iter().enumerate() {
+            let lp = format!("{path}.licenseDetails[{i}]");
+            match lot_row(cx, &mut acc.warnings, i, lot, &lp) {
+                Some(l) => lots.push(l),
+                None => lots_ok = false,
+            }
+        }
+    }
+    let mut covers = Vec::new();
+    for (i, s) in subs.unwrap_or(None).into_iter().flatten().enumerate() {
+        let sp = format!("{path}.licenseSubstitutions[{i}]");
+        if !object(cx, s, &sp) {
+            continue;
+        }
+        match text(
+            cx,
+            s,
+            &[
+                "license",
+                "licenseName",
+                "substitutedLicense",
+                "substituted_license",
+            ],
+            &sp,
+        ) {
+            Ok(Some(other)) => covers.push(other),
+            Err(Reported) => {}
+            Ok(None) => cx.missing(
+                &format!("{sp}.license"),
+                "a substitution names the licence it covers",
+            ),
+        }
+    }
     let lic = match lic {
         Ok(Some(l)) => Some(l),
         Ok(None) => {
@@ -400,8 +440,8 @@ fn licence_row(
             return;
         }
     }
-    let (Some(lic), Some(va), Ok(quantity), Ok(in_use), Ok(reserved), Ok(details), Ok(subs)) =
-        (lic, va, quantity, in_use, reserved, details, subs)
+    let (Some(lic), Some(va), Ok(quantity), Ok(in_use), Ok(reserved), Ok(details), true) =
+        (lic, va, quantity, in_use, reserved, details, lots_ok)
     else {
         return;
     };
@@ -436,14 +476,10 @@ fn licence_row(
         return;
     }
     acc.usage.insert(usage_key, (used, res));
-    let mut lots = Vec::new();
     match details {
         Some(list) if !list.is_empty() => {
-            for (i, lot) in list.iter().enumerate() {
-                let lp = format!("{path}.licenseDetails[{i}]");
-                if let Some(l) = lot_row(cx, &mut acc.warnings, (sa, va, lic), i, lot, &lp) {
-                    lots.push(l);
-                }
+            for l in &mut lots {
+                (l.sa, l.va, l.lic) = (sa.into(), va.into(), lic.into());
             }
         }
         _ => lots.push(LotRow {
@@ -460,30 +496,9 @@ fn licence_row(
         }),
     }
     acc.lots.extend(lots);
-    for (i, s) in subs.into_iter().flatten().enumerate() {
-        let sp = format!("{path}.licenseSubstitutions[{i}]");
-        if !object(cx, s, &sp) {
-            continue;
-        }
-        match text(
-            cx,
-            s,
-            &[
-                "license",
-                "licenseName",
-                "substitutedLicense",
-                "substituted_license",
-            ],
-            &sp,
-        ) {
-            Ok(Some(other)) if other != lic => {
-                acc.subs.insert((lic.to_string(), other.to_string()));
-            }
-            Ok(Some(_)) | Err(Reported) => {}
-            Ok(None) => cx.missing(
-                &format!("{sp}.license"),
-                "a substitution names the licence it covers",
-            ),
+    for other in covers {
+        if other != lic {
+            acc.subs.insert((lic.to_string(), other.to_string()));
         }
     }
 }
