@@ -145,7 +145,7 @@ impl Tables {
             Ok(Some(s)) => Table::Here(s),
             Ok(None) => Table::Absent,
             Err(d) => {
-                diags.push(d);
+                diags.push(*d);
                 Table::Unusable
             }
         }

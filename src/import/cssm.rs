@@ -459,9 +459,10 @@ fn licence_row(
     let (in_use, reserved) = (in_use.unwrap_or(0), reserved.unwrap_or(0));
     let usage_key = (sa.to_string(), va.to_string(), lic.to_string());
     let u = acc.usage.get(&usage_key).copied().unwrap_or((0, 0));
-    // Each sum stays at most 10^12 (checked below; reserved <= in use row by row).
-    let used = u.0.checked_add(in_use).unwrap_or(u64::MAX);
-    let res = u.1.checked_add(reserved).unwrap_or(u64::MAX);
+    // Each sum stays at most 10^12 (checked below; reserved <= in use row by row), so
+    // saturation never hides a value: anything above 10^12 is refused.
+    let used = u.0.saturating_add(in_use);
+    let res = u.1.saturating_add(reserved);
     if used > MAX_COUNT {
         let (key, x) = field(row, &["inUse", "inuse", "in_use"]).expect("in use was read");
         cx.bad(

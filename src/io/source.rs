@@ -168,14 +168,14 @@ impl Sources {
 
     /// Table `file`: `Ok(None)` when the folder does not hold it, an input problem
     /// naming every candidate when it holds it more than once.
-    pub fn locate(&self, file: &str) -> std::result::Result<Option<Source>, Diagnostic> {
+    pub fn locate(&self, file: &str) -> std::result::Result<Option<Source>, Box<Diagnostic>> {
         let mut found = self.candidates(file);
         match found.len() {
             0 => Ok(None),
             1 => Ok(found.pop()),
             _ => {
                 let names: Vec<String> = found.iter().map(Source::label).collect();
-                Err(Diagnostic {
+                Err(Box::new(Diagnostic {
                     file: file.to_string(),
                     line: None,
                     column: None,
@@ -186,7 +186,7 @@ impl Sources {
                         names.join(", ")
                     ),
                     fix: "keep one of them: delete, rename or move the others (a sheet of the same name counts as the table)".into(),
-                })
+                }))
             }
         }
     }

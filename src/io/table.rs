@@ -445,12 +445,12 @@ impl TableReader {
                         cols,
                         bad: 0,
                     };
-                    for k in 0..cols.len() {
+                    for (k, col) in cols.iter().enumerate() {
                         if let Err((message, fix)) = check_name(row.get(k)) {
                             diags.cell(
                                 &self.file,
                                 line,
-                                cols[k].name,
+                                col.name,
                                 &shown(row.get(k)),
                                 message,
                                 fix,
@@ -920,6 +920,33 @@ mod tests {
         assert_eq!(parse_date("2026-11-01T23:59:59+02:00"), Some(d));
         assert_eq!(parse_date("2026-13-01"), None);
         assert_eq!(parse_date("01/11/2026"), None);
+    }
+
+    #[test]
+    fn date_range() {
+        assert_eq!(check_date("1900-01-01").map(|d| d.year()), Ok(1900));
+        assert_eq!(check_date("9999-12-31").map(|d| d.year()), Ok(9999));
+        assert_eq!(check_date("1899-12-31"), Err(DateError::OutOfRange));
+        assert_eq!(
+            check_date("0001-01-01T00:00:00Z"),
+            Err(DateError::OutOfRange)
+        );
+        assert_eq!(check_date("0001-13-01"), Err(DateError::NotADate));
+        assert_eq!(parse_date("0001-01-01"), None);
+    }
+
+    #[test]
+    fn names() {
+        assert!(check_name(&"é".repeat(MAX_NAME_CHARS)).is_ok());
+        assert!(check_name(&"x".repeat(MAX_NAME_CHARS + 1)).is_err());
+        assert!(check_name("Ünïcode ÀÉ ¿").is_ok());
+        let (message, _) = check_name("a\u{85}b").unwrap_err();
+        assert_eq!(message, "contains the control character U+0085");
+        let (message, _) = check_name("a\u{7}").unwrap_err();
+        assert_eq!(message, "contains the control character U+0007 (bell)");
+        assert_eq!(limit_text(MAX_COUNT.into()), "1000000000000 (10^12)");
+        assert_eq!(limit_text(1500), "1500");
+        assert_eq!(shown(&"y".repeat(70)), format!("{}…", "y".repeat(60)));
     }
 
     #[test]
