@@ -155,3 +155,120 @@ fn cli_import_is_deterministic() {
         );
     }
 }
+
+/// Runs `reallot import cssm-json FILE --out DIR`; returns (exit code, stderr) and checks
+/// that a failed import wrote nothing.
+fn import_cli(file: &Path) -> (i32, String) {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("case");
+    let r = Command::cargo_bin("reallot")
+        .unwrap()
+        .args(["import", "cssm-json"])
+        .arg(file)
+        .arg("--out")
+        .arg(&target)
+        .output()
+        .unwrap();
+    let code = r.status.code().unwrap();
+    if code != 0 {
+        assert!(
+            !target.exists(),
+            "a failed import wrote {}",
+            target.display()
+        );
+    }
+    (code, String::from_utf8(r.stderr).unwrap())
+}
+
+/// Wrong types, signs, fractions, reserved above in use, counts over 10^12, control
+/// characters and out-of-range dates are each an error at their JSON path; nothing is
+/// rounded, clamped or read as 0.
+#[test]
+fn strict_values_name_their_json_path() {
+    let (code, err) = import_cli(&fixture("strict-bad.json"));
+    assert_eq!(code, reallot::error::EXIT_DATA, "{err}");
+    for want in [
+        "strict-bad.json, column licenses[0].licenseDetails[0].quantity: \"-10\" is negative",
+        "column licenses[1].inUse: \"1.5\" is not a whole number",
+        "column licenses[2].quantity: \"true\" is not a number",
+        "column licenses[3].reserved: \"5\" is more than the units in use (4)",
+        "column licenses[4].inUse: \"1000000000001\" is more than 1000000000000 (10^12)",
+        "column licenses[4].licenseDetails[0].startDate: \"0001-01-01\" is not a date from 1900 to 9999",
+        "column licenses[5].license",
+        "U+0007",
+        "column licenses[6].license: \"42\" is not text",
+        "column licenses[6].inUse: \"7x\" is not a whole number",
+        "column licenses[7].inUse: \"3.0\" is written as a decimal",
+        "column licenses[7].licenseDetails: \"{\\\"quantity\\\":3}\" is not a list",
+        "11 input errors",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in:\n{err}");
+    }
+    assert_eq!(err.matches("(fix: ").count(), 11, "{err}");
+}
+
+/// The limits themselves are accepted; digit strings and `null` are read as written.
+#[test]
+fn strict_boundaries_import() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("case");
+    import_cssm_json(&[fixture("strict-edge.json")], None, Some(day()), &dir).unwrap();
+    let usage = std::fs::read_to_string(dir.join("usage.csv")).unwrap();
+    assert!(
+        usage.contains("Globex,V,Max,1000000000000,1000000000000"),
+        "{usage}"
+    );
+    assert!(usage.contains("Globex,V,Str,12,0"), "{usage}");
+    let ent = std::fs::read_to_string(dir.join("entitlements.csv")).unwrap();
+    assert!(
+        ent.contains("Globex,V,Max,1000000000000,PERPETUAL,1900-01-01,9999-12-31,ACTIVE,981"),
+        "{ent}"
+    );
+    load_case(&dir).unwrap();
+}
+
+/// Bytes that are not UTF-8, UTF-16 text and malformed JSON: exit 65 naming the file
+/// and the position.
+#[test]
+fn unreadable_json_is_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let latin1 = dir.path().join("latin1.json");
+    std::fs::write(
+        &latin1,
+        b"{\n  \"accountName\": \"Soci\xe9t\xe9\",\n  \"licenses\": []\n}\n",
+    )
+    .unwrap();
+    let (code, err) = import_cli(&latin1);
+    assert_eq!(code, reallot::error::EXIT_DATA, "{err}");
+    assert!(
+        err.contains("latin1.json line 2, column 23: is not UTF-8: byte 0xE9 at line 2, column 23"),
+        "{err}"
+    );
+    let utf16 = dir.path().join("utf16.json");
+    let mut bytes = vec![0xff, 0xfe];
+    bytes.extend("{}".encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&utf16, bytes).unwrap();
+    let (code, err) = import_cli(&utf16);
+    assert_eq!(code, reallot::error::EXIT_DATA, "{err}");
+    assert!(
+        err.contains("utf16.json: is UTF-16 text, not UTF-8"),
+        "{err}"
+    );
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        "{\n  \"licenses\": [\n    {\"license\": \"L\",}\n  ]\n}\n",
+    )
+    .unwrap();
+    let (code, err) = import_cli(&broken);
+    assert_eq!(code, reallot::error::EXIT_DATA, "{err}");
+    assert!(err.contains("broken.json line 3, column"), "{err}");
+    assert!(err.contains("is not valid JSON"), "{err}");
+    // A BOM is tolerated.
+    let bom = dir.path().join("bom.json");
+    let mut text = b"\xef\xbb\xbf".to_vec();
+    text.extend(std::fs::read(fixture("v1-licenses.json")).unwrap());
+    std::fs::write(&bom, text).unwrap();
+    let (code, err) = import_cli(&bom);
+    assert_eq!(code, 0, "{err}");
+}

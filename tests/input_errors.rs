@@ -304,3 +304,333 @@ fn errors_are_capped() {
         &["80 input errors", "... and 30 more"],
     );
 }
+
+/// SPEC §2 limits, each at its boundary: the limit itself is accepted, one more is an
+/// error naming the file, line, column and value.
+#[test]
+fn count_limits() {
+    let ent = |q: &str| format!("smart_account,virtual_account,license,quantity\nA,V1,L,{q}\n");
+    accepts(&[("entitlements.csv", &ent("1000000000000"))]);
+    rejects(
+        &[("entitlements.csv", &ent("1000000000001"))],
+        &[
+            "entitlements.csv line 2, column quantity: \"1000000000001\"",
+            "more than 1000000000000 (10^12)",
+        ],
+    );
+    // Far beyond u64: the same message, not "not a number".
+    rejects(
+        &[("entitlements.csv", &ent("99999999999999999999999"))],
+        &["column quantity", "more than 1000000000000 (10^12)"],
+    );
+    let usage = |u: &str, r: &str| {
+        format!("smart_account,virtual_account,license,in_use,reserved\nA,V1,L,{u},{r}\n")
+    };
+    let big_ent = "smart_account,virtual_account,license,quantity\nA,V1,L,1000000000000\n";
+    accepts(&[
+        ("entitlements.csv", big_ent),
+        ("usage.csv", &usage("1000000000000", "1000000000000")),
+    ]);
+    rejects(
+        &[("usage.csv", &usage("1000000000001", "1000000000001"))],
+        &[
+            "usage.csv line 2, column in_use: \"1000000000001\"",
+            "usage.csv line 2, column reserved: \"1000000000001\"",
+        ],
+    );
+    let inst = |q: &str| {
+        format!("instance,smart_account,virtual_account,license,quantity\nd1,A,V1,L,{q}\n")
+    };
+    accepts(&[
+        ("usage.csv", ""),
+        ("entitlements.csv", big_ent),
+        ("instances.csv", &inst("1000000000000")),
+    ]);
+    rejects(
+        &[("usage.csv", ""), ("instances.csv", &inst("1000000000001"))],
+        &[
+            "instances.csv line 2, column quantity: \"1000000000001\"",
+            "10^12",
+        ],
+    );
+}
+
+#[test]
+fn price_and_pack_limits() {
+    accepts(&[(
+        "prices.csv",
+        "license,unit_price,pack_size\nL,10000000000.00,1000000\n",
+    )]);
+    rejects(
+        &[(
+            "prices.csv",
+            "license,unit_price,pack_size\nL,10000000000.01,1000001\n",
+        )],
+        &[
+            "prices.csv line 2, column unit_price: \"10000000000.01\"",
+            "more than 10000000000 (10^10)",
+            "prices.csv line 2, column pack_size: \"1000001\"",
+            "more than 1000000 (10^6), the largest pack size",
+        ],
+    );
+    rejects(
+        &[("prices.csv", "license,unit_price\nL,99999999999999999999\n")],
+        &["column unit_price", "more than 10000000000 (10^10)"],
+    );
+}
+
+#[test]
+fn name_limits() {
+    let at = |name: &str| {
+        format!("smart_account,virtual_account,license,in_use\nA,V1,{name},4\nA,V2,L,6\n")
+    };
+    let ent = |name: &str| {
+        format!("smart_account,virtual_account,license,quantity\nA,V1,L,10\nA,V1,{name},4\n")
+    };
+    let long = "x".repeat(1000);
+    accepts(&[("usage.csv", &at(&long)), ("entitlements.csv", &ent(&long))]);
+    // 1,000 characters, not bytes: é is two bytes.
+    let accented = "é".repeat(1000);
+    accepts(&[
+        ("usage.csv", &at(&accented)),
+        ("entitlements.csv", &ent(&accented)),
+    ]);
+    let longer = "x".repeat(1001);
+    rejects(
+        &[("usage.csv", &at(&longer))],
+        &[
+            "usage.csv line 2, column license",
+            "is 1001 characters long, more than the 1000 allowed",
+        ],
+    );
+    rejects(
+        &[(
+            "usage.csv",
+            "smart_account,virtual_account,license,in_use\nA,V\u{7}1,L,4\nA,V2,L\u{1b},6\n",
+        )],
+        &[
+            "usage.csv line 2, column virtual_account: \"V\\u{7}1\" contains the control character U+0007",
+            "usage.csv line 3, column license",
+            "U+001B",
+            "2 input errors",
+        ],
+    );
+    // Optional text columns are names too.
+    rejects(
+        &[(
+            "entitlements.csv",
+            "smart_account,virtual_account,license,quantity,subscription_id,sku\nA,V1,L,10,S\t1,K\u{7f}\n",
+        )],
+        &[
+            "column subscription_id",
+            "U+0009 (tab)",
+            "column sku",
+            "U+007F",
+        ],
+    );
+    rejects(
+        &[(
+            "accounts.csv",
+            "smart_account,virtual_account,pool\nA,V1,p\u{85}ool\n",
+        )],
+        &["accounts.csv line 2, column pool", "U+0085"],
+    );
+}
+
+#[test]
+fn case_toml_limits() {
+    accepts(&[(
+        "case.toml",
+        "as_of = \"2026-11-01\"\nname = \"Ünïcode café\"\ncurrency = \"EUR\"\n",
+    )]);
+    rejects(
+        &[(
+            "case.toml",
+            "as_of = \"2026-11-01\"\nname = \"bad\\u0007name\"\ncurrency = \"usd\"\n",
+        )],
+        &[
+            "case.toml, column name",
+            "U+0007",
+            "case.toml, column currency: \"usd\"",
+            "three capital letters",
+        ],
+    );
+    rejects(
+        &[(
+            "case.toml",
+            &format!("as_of = \"2026-11-01\"\nname = \"{}\"\n", "n".repeat(1001)),
+        )],
+        &["case.toml, column name", "1001 characters"],
+    );
+    rejects(
+        &[("case.toml", "as_of = \"0001-01-01\"\n")],
+        &[
+            "case.toml, column as_of: \"0001-01-01\"",
+            "outside the years 1900 to 9999",
+        ],
+    );
+    rejects(
+        &[("case.toml", "as_of = 1899-12-31\n")],
+        &["column as_of", "outside the years 1900 to 9999"],
+    );
+    rejects(
+        &[(
+            "entitlements.csv",
+            "smart_account,virtual_account,license,quantity,end_date\nA,V1,L,10,0999-01-01\n",
+        )],
+        &[
+            "entitlements.csv line 2, column end_date: \"0999-01-01\"",
+            "outside the years 1900 to 9999",
+        ],
+    );
+}
+
+/// A row that brings the units of one licence in one VA past 10^18 is an error at that
+/// row; exactly 10^18 loads.
+#[test]
+fn lot_sums_stay_representable() {
+    let dir = case(&[]);
+    let mut ent = String::from("smart_account,virtual_account,license,quantity\n");
+    for _ in 0..1_000_000 {
+        ent.push_str("A,V1,L,1000000000000\n");
+    }
+    std::fs::write(dir.path().join("entitlements.csv"), &ent).unwrap();
+    let e = reallot::estate::load_case(dir.path()).unwrap();
+    assert_eq!(
+        e.lots.iter().map(|l| u128::from(l.quantity)).sum::<u128>(),
+        10u128.pow(18)
+    );
+    ent.push_str("A,V1,L,1\n");
+    std::fs::write(dir.path().join("entitlements.csv"), &ent).unwrap();
+    let err = reallot::estate::load_case(dir.path()).unwrap_err();
+    assert_eq!(err.exit_code(), EXIT_DATA);
+    let msg = err.to_string();
+    assert!(
+        msg.contains("entitlements.csv line 1000002, column quantity: \"1\" brings the entitled units of L in A/V1 to more than 1000000000000000000 (10^18)"),
+        "{msg}"
+    );
+}
+
+/// Line numbers are the line where a row starts, whatever the line endings, a BOM, blank
+/// lines or quoted values spanning lines.
+#[test]
+fn line_numbers_with_any_line_ending() {
+    let body = |nl: &str| {
+        [
+            "\u{feff}smart_account,virtual_account,license,quantity,x_note",
+            "A,V1,L,10,\"a note\nover two lines\"",
+            "",
+            "A,V1,L,x,",
+            "A,V1,L,y,\"and one\nmore\"",
+            "A,V\u{7}1,L,1,",
+            "",
+        ]
+        .join(nl)
+    };
+    for (nl, name) in [("\n", "LF"), ("\r\n", "CRLF"), ("\r", "CR")] {
+        // Quoted values keep the file's own line ending.
+        let text = body("\n").replace('\n', nl);
+        let dir = case(&[("entitlements.csv", &text)]);
+        let (code, err) = run(dir.path(), &[]);
+        assert_eq!(code, EXIT_DATA, "{name}: {err}");
+        for want in [
+            "entitlements.csv line 5, column quantity: \"x\"",
+            "entitlements.csv line 6, column quantity: \"y\"",
+            "entitlements.csv line 8, column virtual_account",
+            "3 input errors",
+        ] {
+            assert!(err.contains(want), "{name}: missing {want:?} in:\n{err}");
+        }
+    }
+}
+
+fn workbook(path: &Path, sheets: &[(&str, &str)]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, text) in sheets {
+        let ws = wb.add_worksheet().set_name(*name).unwrap();
+        for (r, line) in text.lines().enumerate() {
+            for (c, cell) in line.split(',').enumerate() {
+                ws.write_string(r as u32, c as u16, cell.replace('|', "\n"))
+                    .unwrap();
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+/// Sheet rows keep their numbers even when a cell holds a line break.
+#[test]
+fn sheet_rows_with_line_breaks() {
+    let dir = case(&[("entitlements.csv", "")]);
+    workbook(
+        &dir.path().join("customer.xlsx"),
+        &[(
+            "entitlements",
+            "smart_account,virtual_account,license,quantity,x_note\nA,V1,L,10,two|lines\nA,V1,L,x,",
+        )],
+    );
+    let (code, err) = run(dir.path(), &[]);
+    assert_eq!(code, EXIT_DATA, "{err}");
+    assert!(
+        err.contains("customer.xlsx[entitlements] line 3, column quantity: \"x\""),
+        "{err}"
+    );
+}
+
+/// A table found in two places is an error naming both; a workbook that cannot be read is
+/// reported as unreadable, not as a missing table; `~$` lock files are ignored.
+#[test]
+fn ambiguous_and_unreadable_sources() {
+    // usage.csv and a usage sheet.
+    let dir = case(&[]);
+    workbook(&dir.path().join("customer.xlsx"), &[("Usage", USAGE)]);
+    let (code, err) = run(dir.path(), &[]);
+    assert_eq!(code, EXIT_DATA, "{err}");
+    assert!(
+        err.contains("usage.csv: is in the case folder 2 times: usage.csv, customer.xlsx[Usage]"),
+        "{err}"
+    );
+    // usage.xlsx and a usage sheet in another workbook.
+    let dir = case(&[("usage.csv", "")]);
+    workbook(&dir.path().join("usage.xlsx"), &[("Sheet1", USAGE)]);
+    workbook(&dir.path().join("other.xlsx"), &[("usage", USAGE)]);
+    let (code, err) = run(dir.path(), &[]);
+    assert_eq!(code, EXIT_DATA, "{err}");
+    assert!(
+        err.contains("other.xlsx[usage], usage.xlsx[Sheet1]"),
+        "{err}"
+    );
+    // Two workbooks with the same sheet.
+    let dir = case(&[("entitlements.csv", "")]);
+    workbook(&dir.path().join("a.xlsx"), &[("entitlements", ENT)]);
+    workbook(&dir.path().join("b.xlsx"), &[("Entitlements", ENT)]);
+    let (code, err) = run(dir.path(), &[]);
+    assert_eq!(code, EXIT_DATA, "{err}");
+    assert!(
+        err.contains("entitlements.csv: is in the case folder 2 times: a.xlsx[entitlements], b.xlsx[Entitlements]"),
+        "{err}"
+    );
+    // A corrupt workbook: named as unreadable, and no table reported missing.
+    let dir = case(&[("usage.csv", "")]);
+    std::fs::write(dir.path().join("usage.xlsx"), b"this is not a zip file").unwrap();
+    let (code, err) = run(dir.path(), &[]);
+    assert_eq!(code, EXIT_DATA, "{err}");
+    assert!(
+        err.contains("usage.xlsx: is a workbook that cannot be read"),
+        "{err}"
+    );
+    assert!(!err.contains("missing"), "{err}");
+    // Excel's lock file is not a table source.
+    let dir = case(&[]);
+    std::fs::write(dir.path().join("~$usage.xlsx"), b"lock").unwrap();
+    accepts_dir(dir.path());
+    // The single-source case still loads from a workbook.
+    let dir = case(&[("usage.csv", "")]);
+    workbook(&dir.path().join("usage.xlsx"), &[("Sheet1", USAGE)]);
+    accepts_dir(dir.path());
+}
+
+fn accepts_dir(dir: &Path) {
+    let (code, err) = run(dir, &[]);
+    assert_eq!(code, 0, "stderr: {err}");
+}

@@ -10,7 +10,9 @@ use serde::Deserialize;
 
 use super::*;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::io::table::{opt, parse_cents, parse_date, req, Col, TableReader};
+use crate::io::source::{Source as TableSource, Sources};
+use crate::io::table::{check_date, check_name, limit_text, opt, req, Col, Row, TableReader};
+use crate::io::table::{MAX_PACK, MAX_TOTAL};
 
 /// Names of the files a case folder may hold.
 pub struct CaseFiles;
@@ -91,23 +93,69 @@ impl Names {
 
 fn toml_date(v: &toml::Value, key: &str, file: &str, diags: &mut Diagnostics) -> Option<NaiveDate> {
     let text = crate::io::toml_text(v);
-    let d = parse_date(&text);
-    if d.is_none() {
-        diags.push(Diagnostic {
-            file: file.to_string(),
-            line: None,
-            column: Some(key.to_string()),
-            value: Some(text),
-            message: "is not a date".into(),
-            fix: "write it as \"YYYY-MM-DD\"".into(),
-        });
+    match check_date(&text) {
+        Ok(d) => Some(d),
+        Err(why) => {
+            diags.push(Diagnostic {
+                file: file.to_string(),
+                line: None,
+                column: Some(key.to_string()),
+                value: Some(crate::io::table::shown(&text)),
+                message: why.message().into(),
+                fix: format!("write it as \"YYYY-MM-DD\" ({})", why.fix()),
+            });
+            None
+        }
     }
-    d
 }
 
-/// Whether the case holds table `file` (as CSV or as a workbook sheet).
-fn has(dir: &Path, file: &str) -> bool {
-    crate::io::source::locate(dir, file).is_some()
+/// Where each table of the case comes from, located once.
+struct Tables {
+    sources: Sources,
+    /// Workbooks that could not be opened (already reported).
+    unreadable: Vec<String>,
+}
+
+/// Whether a table is there, and where.
+enum Table {
+    /// Not in the folder.
+    Absent,
+    /// In one place.
+    Here(TableSource),
+    /// In several places, or otherwise unusable (already reported).
+    Unusable,
+}
+
+impl Tables {
+    fn scan(dir: &Path, diags: &mut Diagnostics) -> Tables {
+        let (sources, problems) = Sources::scan(dir);
+        let unreadable = problems.iter().map(|d| d.file.clone()).collect();
+        for d in problems {
+            diags.push(d);
+        }
+        Tables {
+            sources,
+            unreadable,
+        }
+    }
+
+    /// Locates `file`, reporting it when it is in several places.
+    fn find(&self, file: &str, diags: &mut Diagnostics) -> Table {
+        match self.sources.locate(file) {
+            Ok(Some(s)) => Table::Here(s),
+            Ok(None) => Table::Absent,
+            Err(d) => {
+                diags.push(*d);
+                Table::Unusable
+            }
+        }
+    }
+
+    /// Whether an absent table is known to be missing: not when some workbook could not
+    /// be read (it may hold the table; that workbook is what gets reported).
+    fn can_tell_missing(&self) -> bool {
+        self.unreadable.is_empty()
+    }
 }
 
 /// Reads and validates the case folder `dir`.
@@ -130,50 +178,105 @@ pub fn load_case(dir: &Path) -> Result<Estate> {
     let mut diags = Diagnostics::default();
 
     read_case_toml(dir, &mut e, &mut diags)?;
-    if !has(dir, CaseFiles::ENTITLEMENTS) {
-        diags.file(
+    let tables = Tables::scan(dir, &mut diags);
+    let sure = tables.can_tell_missing();
+    match tables.find(CaseFiles::ENTITLEMENTS, &mut diags) {
+        Table::Here(src) => read_entitlements(&src, &mut e, &mut names, &mut diags)?,
+        Table::Absent if sure => diags.file(
             CaseFiles::ENTITLEMENTS,
             "is missing from the case folder",
             "export the entitlements (one row per lot) into entitlements.csv",
-        );
-    } else {
-        read_entitlements(dir, &mut e, &mut names, &mut diags)?;
+        ),
+        Table::Absent | Table::Unusable => {}
     }
-    let has_usage = has(dir, CaseFiles::USAGE);
-    let has_instances = has(dir, CaseFiles::INSTANCES);
-    if !has_usage && !has_instances {
+    let usage = tables.find(CaseFiles::USAGE, &mut diags);
+    let instances = tables.find(CaseFiles::INSTANCES, &mut diags);
+    let cmdb = tables.find(CaseFiles::CMDB, &mut diags);
+    if let (Table::Absent, Table::Absent, true) = (&usage, &instances, sure) {
         diags.file(
             "usage.csv",
             "is missing, and so is instances.csv",
             "add usage.csv (in use per SA, VA and licence) or instances.csv (one row per product instance)",
         );
     }
-    if has_usage {
-        read_usage(dir, &mut e, &mut names, &mut diags)?;
+    if let Table::Here(src) = &usage {
+        read_usage(src, &mut e, &mut names, &mut diags)?;
     }
-    if has_instances {
-        read_instances(dir, &mut e, &mut names, &mut diags)?;
-        if has(dir, CaseFiles::CMDB) {
-            read_cmdb(dir, &mut e, &mut diags)?;
+    match (&instances, &cmdb) {
+        (Table::Here(src), _) => {
+            read_instances(src, &mut e, &mut names, &mut diags)?;
+            if let Table::Here(src) = &cmdb {
+                read_cmdb(src, &mut e, &mut diags)?;
+            }
         }
-    } else if has(dir, CaseFiles::CMDB) {
         // A CMDB without instances cannot be matched to anything; say so rather than ignore it.
-        diags.file(
+        (Table::Absent, Table::Here(_)) if sure => diags.file(
             CaseFiles::CMDB,
             "is present but instances.csv is not, so it cannot be matched to devices",
             "add instances.csv or remove cmdb.csv",
-        );
+        ),
+        _ => {}
     }
-    if has(dir, CaseFiles::ACCOUNTS) {
-        read_accounts(dir, &mut e, &mut names, &mut diags)?;
+    if let Table::Here(src) = tables.find(CaseFiles::ACCOUNTS, &mut diags) {
+        read_accounts(&src, &mut e, &mut names, &mut diags)?;
     }
-    if has(dir, CaseFiles::SUBSTITUTIONS) {
-        read_substitutions(dir, &mut e, &mut names, &mut diags)?;
+    if let Table::Here(src) = tables.find(CaseFiles::SUBSTITUTIONS, &mut diags) {
+        read_substitutions(&src, &mut e, &mut names, &mut diags)?;
     }
-    if has(dir, CaseFiles::PRICES) {
-        read_prices(dir, &mut e, &mut names, &mut diags)?;
+    if let Table::Here(src) = tables.find(CaseFiles::PRICES, &mut diags) {
+        read_prices(&src, &mut e, &mut names, &mut diags)?;
     }
     diags.finish(e)
+}
+
+/// Running sums of units while loading (lots, or instance quantities): per (VA,
+/// licence) and per licence, each kept at or under [`MAX_TOTAL`].
+#[derive(Default)]
+struct Totals {
+    per_va: FxHashMap<(VaId, LicId), u64>,
+    per_lic: Vec<u64>,
+}
+
+impl Totals {
+    /// Adds `units` of `lic` in `va`, or reports at column `k` of `row` that it would
+    /// push a sum past [`MAX_TOTAL`] (then nothing is added). `what` names the units.
+    fn add(
+        &mut self,
+        e: &Estate,
+        (va, lic): (VaId, LicId),
+        units: u64,
+        what: &str,
+        (row, k): (&Row, usize),
+        diags: &mut Diagnostics,
+    ) -> bool {
+        if self.per_lic.len() <= lic as usize {
+            self.per_lic.resize(lic as usize + 1, 0);
+        }
+        let in_va = self.per_va.get(&(va, lic)).copied().unwrap_or(0);
+        let in_lic = self.per_lic[lic as usize];
+        let v = &e.vas[va as usize];
+        let licence = &e.licences[lic as usize];
+        let over = |sum: u64| sum.checked_add(units).is_none_or(|s| s > MAX_TOTAL);
+        let scope = if over(in_va) {
+            format!("{what} of {licence} in {}/{}", e.sas[v.sa as usize], v.name)
+        } else if over(in_lic) {
+            format!("{what} of {licence} across the case")
+        } else {
+            self.per_va.insert((va, lic), in_va + units);
+            self.per_lic[lic as usize] = in_lic + units;
+            return true;
+        };
+        row.problem(
+            k,
+            format!(
+                "brings the {scope} to more than {}, the largest total reallot can represent exactly",
+                limit_text(MAX_TOTAL.into())
+            ),
+            "check the quantities: no estate holds that many units",
+            diags,
+        );
+        false
+    }
 }
 
 fn read_case_toml(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result<()> {
@@ -194,10 +297,31 @@ fn read_case_toml(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result
         }
     };
     if let Some(n) = ct.name {
-        e.name = n;
+        match check_name(&n) {
+            Ok(()) => e.name = n,
+            Err((message, fix)) => diags.push(Diagnostic {
+                file: CaseFiles::CASE.into(),
+                line: None,
+                column: Some("name".into()),
+                value: Some(crate::io::table::shown(&n)),
+                message,
+                fix,
+            }),
+        }
     }
     if let Some(c) = ct.currency {
-        e.currency = c;
+        if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) {
+            e.currency = c;
+        } else {
+            diags.push(Diagnostic {
+                file: CaseFiles::CASE.into(),
+                line: None,
+                column: Some("currency".into()),
+                value: Some(crate::io::table::shown(&c)),
+                message: "is not a currency code (three capital letters A-Z)".into(),
+                fix: "write an ISO 4217 code such as USD, EUR or GBP".into(),
+            });
+        }
     }
     if let Some(v) = &ct.as_of {
         e.as_of = toml_date(v, "as_of", CaseFiles::CASE, diags);
@@ -233,7 +357,7 @@ const RESERVATIONS: &[(&str, Reservation)] = &[
 ];
 
 fn read_entitlements(
-    dir: &Path,
+    src: &TableSource,
     e: &mut Estate,
     names: &mut Names,
     diags: &mut Diagnostics,
@@ -251,12 +375,15 @@ fn read_entitlements(
         opt("subscription_id"),
         opt("sku"),
     ];
-    let Some(mut t) = TableReader::open(dir, CaseFiles::ENTITLEMENTS, COLS, diags)? else {
+    let Some(mut t) = TableReader::open(src, COLS, diags)? else {
         return Ok(());
     };
     let mut rows = 0;
+    let mut totals = Totals::default();
     while let Some(r) = t.next_row(COLS, diags) {
         rows += 1;
+        // subscription_id and sku are not used, but are checked as names.
+        let _ = (r.opt_text(9), r.opt_text(10));
         let sa = r.text(0, diags);
         let va = r.text(1, diags);
         let lic = r.text(2, diags);
@@ -295,6 +422,9 @@ fn read_entitlements(
         {
             let va = names.va(e, sa, va);
             let lic = names.lic(e, lic);
+            if !totals.add(e, (va, lic), q, "entitled units", (&r, 3), diags) {
+                continue;
+            }
             e.lots.push(Lot {
                 va,
                 lic,
@@ -312,7 +442,7 @@ fn read_entitlements(
 }
 
 fn read_usage(
-    dir: &Path,
+    src: &TableSource,
     e: &mut Estate,
     names: &mut Names,
     diags: &mut Diagnostics,
@@ -324,11 +454,12 @@ fn read_usage(
         req("in_use"),
         opt("reserved"),
     ];
-    let Some(mut t) = TableReader::open(dir, CaseFiles::USAGE, COLS, diags)? else {
+    let Some(mut t) = TableReader::open(src, COLS, diags)? else {
         return Ok(());
     };
     let mut rows = 0;
     let mut first_line: FxHashMap<(VaId, LicId), u64> = FxHashMap::default();
+    let mut totals = Totals::default();
     while let Some(r) = t.next_row(COLS, diags) {
         rows += 1;
         let (sa, va, lic) = (r.text(0, diags), r.text(1, diags), r.text(2, diags));
@@ -359,6 +490,9 @@ fn read_usage(
             continue;
         }
         first_line.insert(key, r.line);
+        if !totals.add(e, key, in_use, "units in use", (&r, 3), diags) {
+            continue;
+        }
         e.usage.insert(key, Usage { in_use, reserved });
     }
     e.files.push((CaseFiles::USAGE.into(), rows));
@@ -366,7 +500,7 @@ fn read_usage(
 }
 
 fn read_instances(
-    dir: &Path,
+    src: &TableSource,
     e: &mut Estate,
     names: &mut Names,
     diags: &mut Diagnostics,
@@ -381,7 +515,7 @@ fn read_instances(
         opt("reservation"),
         opt("product_type"),
     ];
-    let Some(mut t) = TableReader::open(dir, CaseFiles::INSTANCES, COLS, diags)? else {
+    let Some(mut t) = TableReader::open(src, COLS, diags)? else {
         return Ok(());
     };
     // Size the containers from the file (rows run about 55 bytes) to avoid regrowth.
@@ -391,8 +525,11 @@ fn read_instances(
     let mut list = Vec::with_capacity(estimate);
     // Consecutive rows usually share SA, VA and licence: remember the last lookup.
     let mut last: Option<(String, String, String, VaId, LicId)> = None;
+    let mut totals = Totals::default();
     while let Some(r) = t.next_row(COLS, diags) {
         rows += 1;
+        // product_type is not used, but is checked as a name.
+        let _ = r.opt_text(7);
         let name = r.text(0, diags);
         let (sa, va, lic) = (r.text(1, diags), r.text(2, diags), r.text(3, diags));
         let qty = r.count(4, Some(1), diags);
@@ -411,6 +548,9 @@ fn read_instances(
                 ids
             }
         };
+        if !totals.add(e, (va_id, lic_id), qty, "instance units", (&r, 4), diags) {
+            continue;
+        }
         let id = e.instance_names.intern(name);
         list.push(Instance {
             name: id,
@@ -426,9 +566,9 @@ fn read_instances(
     Ok(())
 }
 
-fn read_cmdb(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result<()> {
+fn read_cmdb(src: &TableSource, e: &mut Estate, diags: &mut Diagnostics) -> Result<()> {
     const COLS: &[Col] = &[req("instance"), req("status")];
-    let Some(mut t) = TableReader::open(dir, CaseFiles::CMDB, COLS, diags)? else {
+    let Some(mut t) = TableReader::open(src, COLS, diags)? else {
         return Ok(());
     };
     let mut cmdb = vec![0u8; e.instance_names.len()];
@@ -478,7 +618,7 @@ pub fn is_retired_status(status: &str) -> bool {
 }
 
 fn read_accounts(
-    dir: &Path,
+    src: &TableSource,
     e: &mut Estate,
     names: &mut Names,
     diags: &mut Diagnostics,
@@ -489,7 +629,7 @@ fn read_accounts(
         opt("pool"),
         opt("locked"),
     ];
-    let Some(mut t) = TableReader::open(dir, CaseFiles::ACCOUNTS, COLS, diags)? else {
+    let Some(mut t) = TableReader::open(src, COLS, diags)? else {
         return Ok(());
     };
     let mut rows = 0;
@@ -499,7 +639,9 @@ fn read_accounts(
         let (Some(sa), Some(va)) = (r.text(0, diags), r.text(1, diags)) else {
             continue;
         };
-        let pool = r.get(2).to_string();
+        let Some(pool) = r.opt_text(2).map(str::to_string) else {
+            continue;
+        };
         let Some(locked) = r.choice(
             3,
             &[
@@ -533,13 +675,13 @@ fn read_accounts(
 }
 
 fn read_substitutions(
-    dir: &Path,
+    src: &TableSource,
     e: &mut Estate,
     names: &mut Names,
     diags: &mut Diagnostics,
 ) -> Result<()> {
     const COLS: &[Col] = &[req("license"), req("covers")];
-    let Some(mut t) = TableReader::open(dir, CaseFiles::SUBSTITUTIONS, COLS, diags)? else {
+    let Some(mut t) = TableReader::open(src, COLS, diags)? else {
         return Ok(());
     };
     let mut rows = 0;
@@ -616,13 +758,13 @@ fn read_substitutions(
 }
 
 fn read_prices(
-    dir: &Path,
+    src: &TableSource,
     e: &mut Estate,
     names: &mut Names,
     diags: &mut Diagnostics,
 ) -> Result<()> {
     const COLS: &[Col] = &[req("license"), req("unit_price"), opt("pack_size")];
-    let Some(mut t) = TableReader::open(dir, CaseFiles::PRICES, COLS, diags)? else {
+    let Some(mut t) = TableReader::open(src, COLS, diags)? else {
         return Ok(());
     };
     let mut rows = 0;
@@ -632,24 +774,8 @@ fn read_prices(
         let Some(lic) = r.text(0, diags) else {
             continue;
         };
-        let price = r.get(1);
-        let cents = match parse_cents(price) {
-            Ok(c) => Some(c),
-            Err(why) => {
-                r.problem(
-                    1,
-                    format!("is not a price >= 0 ({why})"),
-                    "write a decimal number with at most two decimals, e.g. 1450.00",
-                    diags,
-                );
-                None
-            }
-        };
-        let pack = r.count(2, Some(1), diags);
-        if pack == Some(0) {
-            r.problem(2, "is not a pack size >= 1", "write 1 or more", diags);
-            continue;
-        }
+        let cents = r.price(1, diags);
+        let pack = r.count_in(2, Some(1), 1, MAX_PACK, diags);
         let (Some(cents), Some(pack)) = (cents, pack) else {
             continue;
         };

@@ -12,10 +12,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::io::table::{check_name, limit_text, parse_count, shown, MAX_COUNT, MAX_YEAR, MIN_YEAR};
 use crate::io::write::OutDir;
 
 /// What an import read.
@@ -59,7 +60,8 @@ struct Acc {
     warnings: Vec<String>,
 }
 
-/// Parses the date forms the API uses: `2019-05-20`, `2019-01-18T01:07:36Z`, `2026-Jan-01`.
+/// Parses the date forms the API uses: `2019-05-20`, `2019-01-18T01:07:36Z`, `2026-Jan-01`
+/// (years 1900 to 9999).
 pub fn parse_api_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     if let Some(d) = crate::io::table::parse_date(s) {
@@ -82,7 +84,15 @@ pub fn parse_api_date(s: &str) -> Option<NaiveDate> {
         month,
         d.get(..2).unwrap_or(d).trim().parse().ok()?,
     )
+    .filter(|day| (MIN_YEAR..=MAX_YEAR).contains(&day.year()))
 }
+
+/// Marks a field already reported as an input problem.
+#[derive(Debug, Clone, Copy)]
+struct Reported;
+
+/// A field read strictly: absent (or `null`), a value, or reported as wrong.
+type Field<T> = std::result::Result<Option<T>, Reported>;
 
 struct Ctx<'a> {
     file: &'a str,
@@ -100,22 +110,148 @@ impl Ctx<'_> {
             fix: "export the full API response, or fix the field in the file".into(),
         });
     }
+
+    /// Reports the value `v` at JSON path `path`.
+    fn bad(
+        &mut self,
+        path: &str,
+        v: &Value,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Reported {
+        self.diags.push(Diagnostic {
+            file: self.file.to_string(),
+            line: None,
+            column: Some(path.to_string()),
+            // Strings as written; other JSON values as JSON text.
+            value: Some(shown(&match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })),
+            message: message.into(),
+            fix: fix.into(),
+        });
+        Reported
+    }
 }
 
-fn text<'v>(v: &'v Value, keys: &[&str]) -> Option<&'v str> {
+/// The first of `keys` that `v` holds with a value other than `null`.
+fn field<'v>(v: &'v Value, keys: &[&'static str]) -> Option<(&'static str, &'v Value)> {
     keys.iter()
-        .find_map(|k| v.get(*k).and_then(Value::as_str))
-        .filter(|s| !s.trim().is_empty())
+        .find_map(|&k| v.get(k).filter(|x| !x.is_null()).map(|x| (k, x)))
 }
 
-fn count(v: &Value, keys: &[&str]) -> Option<u64> {
-    keys.iter().find_map(|k| match v.get(*k)? {
-        Value::Number(n) => n
-            .as_u64()
-            .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f.round() as u64)),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    })
+/// A text field of object `v` at `path` (a name: checked for length and control
+/// characters); an empty string counts as absent.
+fn text<'v>(cx: &mut Ctx, v: &'v Value, keys: &[&'static str], path: &str) -> Field<&'v str> {
+    let Some((key, x)) = field(v, keys) else {
+        return Ok(None);
+    };
+    let at = format!("{path}{}{key}", if path.is_empty() { "" } else { "." });
+    let Some(s) = x.as_str() else {
+        return Err(cx.bad(
+            &at,
+            x,
+            "is not text",
+            "write the name as a JSON string, or export the API response unchanged",
+        ));
+    };
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    check_name(s).map_err(|(message, fix)| cx.bad(&at, x, message, fix))?;
+    Ok(Some(s))
+}
+
+/// An identifier that the API writes as text or as a whole number (`subscriptionId`).
+fn ident(cx: &mut Ctx, v: &Value, keys: &[&'static str], path: &str) -> Field<String> {
+    match field(v, keys) {
+        Some((_, Value::Number(n))) if n.is_u64() => Ok(Some(n.to_string())),
+        _ => Ok(text(cx, v, keys, path)?.map(str::to_string)),
+    }
+}
+
+/// A count field of object `v` at `path`: a whole JSON number from 0 to 10^12 (a string
+/// of digits is read as one).
+fn count(cx: &mut Ctx, v: &Value, keys: &[&'static str], path: &str) -> Field<u64> {
+    let Some((key, x)) = field(v, keys) else {
+        return Ok(None);
+    };
+    let at = format!("{path}.{key}");
+    let fix = format!(
+        "a count is a whole number from 0 to {}, written without a sign, decimal point or exponent",
+        limit_text(MAX_COUNT.into())
+    );
+    let n = match x {
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => u,
+            (None, Some(_), _) => return Err(cx.bad(&at, x, "is negative", fix)),
+            (None, None, Some(f)) if f < 0.0 => return Err(cx.bad(&at, x, "is negative", fix)),
+            (None, None, Some(f)) if f.fract() != 0.0 => {
+                return Err(cx.bad(&at, x, "is not a whole number", fix))
+            }
+            _ => {
+                return Err(cx.bad(
+                    &at,
+                    x,
+                    "is written as a decimal or with an exponent, not as a whole number",
+                    fix,
+                ))
+            }
+        },
+        Value::String(s) => match parse_count(s.trim()) {
+            Ok(u) => u,
+            Err("too large") => u64::MAX,
+            Err(why) => {
+                return Err(cx.bad(&at, x, format!("is not a whole number >= 0 ({why})"), fix))
+            }
+        },
+        _ => return Err(cx.bad(&at, x, "is not a number", fix)),
+    };
+    if n > MAX_COUNT {
+        return Err(cx.bad(
+            &at,
+            x,
+            format!(
+                "is more than {}, the largest count accepted",
+                limit_text(MAX_COUNT.into())
+            ),
+            fix,
+        ));
+    }
+    Ok(Some(n))
+}
+
+/// An array field of object `v` at `path`; absent when missing or `null`.
+fn array<'v>(cx: &mut Ctx, v: &'v Value, keys: &[&'static str], path: &str) -> Field<&'v [Value]> {
+    let Some((key, x)) = field(v, keys) else {
+        return Ok(None);
+    };
+    match x.as_array() {
+        Some(a) => Ok(Some(a)),
+        None => Err(cx.bad(
+            &format!("{path}{}{key}", if path.is_empty() { "" } else { "." }),
+            x,
+            "is not a list",
+            "export the API response unchanged (this field holds a JSON array)",
+        )),
+    }
+}
+
+/// Whether `v` (at `path`) is a JSON object; reports it when not.
+fn object(cx: &mut Ctx, v: &Value, path: &str) -> bool {
+    if v.is_object() {
+        true
+    } else {
+        cx.bad(
+            path,
+            v,
+            "is not an object",
+            "export the API response unchanged (each entry is a JSON object)",
+        );
+        false
+    }
 }
 
 fn canonical(
@@ -137,6 +273,81 @@ fn canonical(
 const TYPES: &[&str] = &["PERPETUAL", "TERM", "SUBSCRIPTION", "DEMO"];
 const STATUSES: &[&str] = &["ACTIVE", "EXPIRED", "CANCELLED", "FUTURE", "PENDING"];
 
+const LICENCE_KEYS: &[&str] = &["license", "licenseName", "display_name", "license_name"];
+const VA_KEYS: &[&str] = &["virtualAccount", "virtual_account", "virtualAccountName"];
+
+/// A date field of lot `lot` at `path`, as `YYYY-MM-DD` (empty when absent).
+fn lot_date(cx: &mut Ctx, lot: &Value, keys: &[&'static str], path: &str) -> Field<String> {
+    let Some(d) = text(cx, lot, keys, path)? else {
+        return Ok(None);
+    };
+    match parse_api_date(d) {
+        Some(day) => Ok(Some(day.to_string())),
+        None => {
+            let (key, x) = field(lot, keys).expect("the field was just read");
+            Err(cx.bad(
+                &format!("{path}.{key}"),
+                x,
+                "is not a date from 1900 to 9999",
+                "dates look like 2019-05-20, 2019-01-18T01:07:36Z or 2026-Jan-01",
+            ))
+        }
+    }
+}
+
+/// One lot of `licenseDetails[]` (its SA, VA and licence left empty for the caller);
+/// `None` when it was reported.
+fn lot_row(
+    cx: &mut Ctx,
+    warnings: &mut Vec<String>,
+    order: usize,
+    lot: &Value,
+    lp: &str,
+) -> Option<LotRow> {
+    if !object(cx, lot, lp) {
+        return None;
+    }
+    let q = count(cx, lot, &["quantity"], lp);
+    let lt = text(cx, lot, &["licenseType", "license_type"], lp);
+    let st = text(cx, lot, &["status"], lp);
+    let start = lot_date(cx, lot, &["startDate", "start_date"], lp);
+    let end = lot_date(cx, lot, &["endDate", "end_date"], lp);
+    let sub = ident(cx, lot, &["subscriptionId", "subscription_id"], lp);
+    let (Ok(q), Ok(lt), Ok(st), Ok(start), Ok(end), Ok(sub)) = (q, lt, st, start, end, sub) else {
+        return None;
+    };
+    let Some(q) = q else {
+        cx.missing(&format!("{lp}.quantity"), "every lot has a quantity");
+        return None;
+    };
+    let lt = canonical(
+        lt.unwrap_or("PERPETUAL"),
+        TYPES,
+        "PERPETUAL",
+        "licence type",
+        warnings,
+    );
+    let st = canonical(
+        st.unwrap_or("ACTIVE"),
+        STATUSES,
+        "ACTIVE",
+        "status",
+        warnings,
+    );
+    Some(LotRow {
+        sa: String::new(),
+        va: String::new(),
+        lic: String::new(),
+        order,
+        quantity: q,
+        license_type: lt,
+        start: start.unwrap_or_default(),
+        end: end.unwrap_or_default(),
+        status: st,
+        subscription: sub.unwrap_or_default(),
+    })
+}
+
 /// One licence row (camelCase or snake_case) at JSON path `path`.
 fn licence_row(
     cx: &mut Ctx,
@@ -146,30 +357,93 @@ fn licence_row(
     row: &Value,
     path: &str,
 ) {
-    let Some(lic) = text(
-        row,
-        &["license", "licenseName", "display_name", "license_name"],
-    ) else {
-        cx.missing(
-            &format!("{path}.license"),
-            "every licence row names its licence",
-        );
+    if !object(cx, row, path) {
         return;
-    };
-    let va = match text(
-        row,
-        &["virtualAccount", "virtual_account", "virtualAccountName"],
-    )
-    .or(default_va)
-    {
-        Some(v) => v.to_string(),
-        None => {
+    }
+    // Every field is checked before anything is kept, so one pass reports them all.
+    let lic = text(cx, row, LICENCE_KEYS, path);
+    let va = text(cx, row, VA_KEYS, path);
+    let quantity = count(cx, row, &["quantity", "entitled", "purchased"], path);
+    let in_use = count(cx, row, &["inUse", "inuse", "in_use"], path);
+    let reserved = count(cx, row, &["reserved"], path);
+    let details = array(cx, row, &["licenseDetails", "license_details"], path);
+    let subs = array(cx, row, &["licenseSubstitutions"], path);
+    let mut lots = Vec::new();
+    let mut lots_ok = true;
+    if let Ok(Some(list)) = details {
+        for (i, lot) in list.iter().enumerate() {
+            let lp = format!("{path}.licenseDetails[{i}]");
+            match lot_row(cx, &mut acc.warnings, i, lot, &lp) {
+                Some(l) => lots.push(l),
+                None => lots_ok = false,
+            }
+        }
+    }
+    let mut covers = Vec::new();
+    for (i, s) in subs.unwrap_or(None).into_iter().flatten().enumerate() {
+        let sp = format!("{path}.licenseSubstitutions[{i}]");
+        if !object(cx, s, &sp) {
+            continue;
+        }
+        match text(
+            cx,
+            s,
+            &[
+                "license",
+                "licenseName",
+                "substitutedLicense",
+                "substituted_license",
+            ],
+            &sp,
+        ) {
+            Ok(Some(other)) => covers.push(other),
+            Err(Reported) => {}
+            Ok(None) => cx.missing(
+                &format!("{sp}.license"),
+                "a substitution names the licence it covers",
+            ),
+        }
+    }
+    let lic = match lic {
+        Ok(Some(l)) => Some(l),
+        Ok(None) => {
             cx.missing(
-                &format!("{path}.virtualAccount"),
-                "every licence row names its Virtual Account",
+                &format!("{path}.license"),
+                "every licence row names its licence",
+            );
+            None
+        }
+        Err(Reported) => None,
+    };
+    let va = match va {
+        Ok(v) => match v.or(default_va) {
+            Some(v) => Some(v),
+            None => {
+                cx.missing(
+                    &format!("{path}.virtualAccount"),
+                    "every licence row names its Virtual Account",
+                );
+                None
+            }
+        },
+        Err(Reported) => None,
+    };
+    if let (Ok(Some(u)), Ok(Some(r))) = (&in_use, &reserved) {
+        if r > u {
+            let (key, x) = field(row, &["reserved"]).expect("reserved was read");
+            cx.bad(
+                &format!("{path}.{key}"),
+                x,
+                format!("is more than the units in use ({u})"),
+                "reserved units are part of those in use: the response is inconsistent, export it again",
             );
             return;
         }
+    }
+    let (Some(lic), Some(va), Ok(quantity), Ok(in_use), Ok(reserved), Ok(details), true) =
+        (lic, va, quantity, in_use, reserved, details, lots_ok)
+    else {
+        return;
     };
     // The same row under several roles counts once.
     let key = (
@@ -182,121 +456,128 @@ fn licence_row(
     if !acc.seen_rows.insert(key) {
         return;
     }
-    let lic = lic.trim().to_string();
-    let quantity = count(row, &["quantity", "entitled", "purchased"]).unwrap_or(0);
-    let in_use = count(row, &["inUse", "inuse", "in_use"]).unwrap_or(0);
-    let reserved = count(row, &["reserved"]).unwrap_or(0);
-    let u = acc
-        .usage
-        .entry((sa.to_string(), va.clone(), lic.clone()))
-        .or_default();
-    u.0 += in_use;
-    u.1 += reserved.min(in_use);
-    let details = row
-        .get("licenseDetails")
-        .or_else(|| row.get("license_details"))
-        .and_then(Value::as_array);
-    match details {
-        Some(lots) if !lots.is_empty() => {
-            for (i, lot) in lots.iter().enumerate() {
-                let lp = format!("{path}.licenseDetails[{i}]");
-                let Some(q) = count(lot, &["quantity"]) else {
-                    cx.missing(&format!("{lp}.quantity"), "every lot has a quantity");
-                    continue;
-                };
-                let lt = text(lot, &["licenseType", "license_type"]).unwrap_or("PERPETUAL");
-                let lt = canonical(lt, TYPES, "PERPETUAL", "licence type", &mut acc.warnings);
-                let st = text(lot, &["status"]).unwrap_or("ACTIVE");
-                let st = canonical(st, STATUSES, "ACTIVE", "status", &mut acc.warnings);
-                let mut date = |keys: &[&str], name: &str| -> String {
-                    match text(lot, keys) {
-                        None => String::new(),
-                        Some(d) => match parse_api_date(d) {
-                            Some(d) => d.to_string(),
-                            None => {
-                                cx.diags.push(Diagnostic {
-                                    file: cx.file.to_string(),
-                                    line: None,
-                                    column: Some(format!("{lp}.{name}")),
-                                    value: Some(d.to_string()),
-                                    message: "is not a date".into(),
-                                    fix: "dates look like 2019-05-20, 2019-01-18T01:07:36Z or 2026-Jan-01".into(),
-                                });
-                                String::new()
-                            }
-                        },
-                    }
-                };
-                let start = date(&["startDate", "start_date"], "startDate");
-                let end = date(&["endDate", "end_date"], "endDate");
-                let sub = text(lot, &["subscriptionId", "subscription_id"])
-                    .unwrap_or("")
-                    .to_string();
-                acc.lots.push(LotRow {
-                    sa: sa.into(),
-                    va: va.clone(),
-                    lic: lic.clone(),
-                    order: i,
-                    quantity: q,
-                    license_type: lt,
-                    start,
-                    end,
-                    status: st,
-                    subscription: sub,
-                });
-            }
-        }
-        _ => {
-            acc.lots.push(LotRow {
-                sa: sa.into(),
-                va: va.clone(),
-                lic: lic.clone(),
-                order: 0,
-                quantity,
-                license_type: "PERPETUAL".into(),
-                start: String::new(),
-                end: String::new(),
-                status: "ACTIVE".into(),
-                subscription: String::new(),
-            });
-        }
+    let (in_use, reserved) = (in_use.unwrap_or(0), reserved.unwrap_or(0));
+    let usage_key = (sa.to_string(), va.to_string(), lic.to_string());
+    let u = acc.usage.get(&usage_key).copied().unwrap_or((0, 0));
+    // Each sum stays at most 10^12 (checked below; reserved <= in use row by row), so
+    // saturation never hides a value: anything above 10^12 is refused.
+    let used = u.0.saturating_add(in_use);
+    let res = u.1.saturating_add(reserved);
+    if used > MAX_COUNT {
+        let (key, x) = field(row, &["inUse", "inuse", "in_use"]).expect("in use was read");
+        cx.bad(
+            &format!("{path}.{key}"),
+            x,
+            format!(
+                "brings the units in use of {lic} in {sa}/{va} (over several rows) to {used}, more than {}",
+                limit_text(MAX_COUNT.into())
+            ),
+            "check the response: a count above 10^12 is not a licence count",
+        );
+        return;
     }
-    if let Some(subs) = row.get("licenseSubstitutions").and_then(Value::as_array) {
-        for (i, s) in subs.iter().enumerate() {
-            match text(
-                s,
-                &[
-                    "license",
-                    "licenseName",
-                    "substitutedLicense",
-                    "substituted_license",
-                ],
-            ) {
-                Some(other) if other.trim() != lic => {
-                    acc.subs.insert((lic.clone(), other.trim().to_string()));
-                }
-                Some(_) => {}
-                None => cx.missing(
-                    &format!("{path}.licenseSubstitutions[{i}].license"),
-                    "a substitution names the licence it covers",
-                ),
+    acc.usage.insert(usage_key, (used, res));
+    match details {
+        Some(list) if !list.is_empty() => {
+            for l in &mut lots {
+                (l.sa, l.va, l.lic) = (sa.into(), va.into(), lic.into());
             }
+        }
+        _ => lots.push(LotRow {
+            sa: sa.into(),
+            va: va.into(),
+            lic: lic.into(),
+            order: 0,
+            quantity: quantity.unwrap_or(0),
+            license_type: "PERPETUAL".into(),
+            start: String::new(),
+            end: String::new(),
+            status: "ACTIVE".into(),
+            subscription: String::new(),
+        }),
+    }
+    acc.lots.extend(lots);
+    for other in covers {
+        if other != lic {
+            acc.subs.insert((lic.to_string(), other.to_string()));
         }
     }
 }
 
-fn rows_in(v: &Value) -> Vec<&Value> {
+/// The licence rows of an account or role object at `path`: `licenses[]` and
+/// `assignedLicenses.licenses[]`, each with its JSON path.
+fn rows_in<'v>(cx: &mut Ctx, v: &'v Value, path: &str) -> Vec<(String, &'v Value)> {
+    let dot = if path.is_empty() { "" } else { "." };
     let mut out = Vec::new();
-    if let Some(a) = v.get("licenses").and_then(Value::as_array) {
-        out.extend(a.iter());
+    if let Ok(Some(a)) = array(cx, v, &["licenses"], path) {
+        out.extend(
+            a.iter()
+                .enumerate()
+                .map(|(i, r)| (format!("{path}{dot}licenses[{i}]"), r)),
+        );
     }
-    if let Some(a) = v
-        .pointer("/assignedLicenses/licenses")
-        .and_then(Value::as_array)
-    {
-        out.extend(a.iter());
+    if let Some(assigned) = v.get("assignedLicenses").filter(|x| !x.is_null()) {
+        let ap = format!("{path}{dot}assignedLicenses");
+        if object(cx, assigned, &ap) {
+            if let Ok(Some(a)) = array(cx, assigned, &["licenses"], &ap) {
+                out.extend(
+                    a.iter()
+                        .enumerate()
+                        .map(|(i, r)| (format!("{ap}.licenses[{i}]"), r)),
+                );
+            }
+        }
     }
     out
+}
+
+/// The text of a JSON file, or why it is not UTF-8 JSON text (the error is reported).
+fn json_text(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
+    let fail = |diags: &mut Diagnostics,
+                line: Option<u64>,
+                col: Option<usize>,
+                message: String,
+                fix: &str| {
+        diags.push(Diagnostic {
+            file: file.to_string(),
+            line,
+            column: col.map(|c| c.to_string()),
+            value: None,
+            message,
+            fix: fix.into(),
+        });
+    };
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        fail(
+            diags,
+            None,
+            None,
+            "is UTF-16 text, not UTF-8".into(),
+            "save the API response as UTF-8 (in PowerShell: Out-File -Encoding utf8)",
+        );
+        return None;
+    }
+    let bytes = match bytes.strip_prefix(&[0xef, 0xbb, 0xbf]) {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            let col = good.len() - good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+            let byte = e.as_bytes()[good.len()];
+            fail(
+                diags,
+                Some(line),
+                Some(col),
+                format!("is not UTF-8: byte 0x{byte:02X} at line {line}, column {col} is not valid there"),
+                "save the API response as UTF-8, unchanged",
+            );
+            None
+        }
+    }
 }
 
 fn import_file(
@@ -310,13 +591,16 @@ fn import_file(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let text_in = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::Usage(format!("{}: no such file", path.display()))
         } else {
             Error::io(path, e)
         }
     })?;
+    let Some(text_in) = json_text(&file, bytes, diags) else {
+        return Ok(());
+    };
     let v: Value = match serde_json::from_str(&text_in) {
         Ok(v) => v,
         Err(e) => {
@@ -332,78 +616,84 @@ fn import_file(
         }
     };
     let mut cx = Ctx { file: &file, diags };
-    let file_sa =
-        text(&v, &["accountName", "smartAccountName", "accountDomain"]).map(str::to_string);
-    let sa_for = |cx: &mut Ctx, own: Option<String>, path: &str| -> Option<String> {
-        match sa_flag.map(str::to_string).or(own) {
-            Some(s) => Some(s),
-            None => {
+    if !object(&mut cx, &v, "(top level)") {
+        return Ok(());
+    }
+    let file_sa = text(
+        &mut cx,
+        &v,
+        &["accountName", "smartAccountName", "accountDomain"],
+        "",
+    );
+    let sa_for = |cx: &mut Ctx, own: Field<&str>, path: &str| -> Option<String> {
+        match (sa_flag, own) {
+            (Some(s), _) => Some(s.to_string()),
+            (None, Ok(Some(s))) => Some(s.to_string()),
+            (None, Err(Reported)) => None,
+            (None, Ok(None)) => {
                 cx.missing(path, "the Smart Account name: pass --smart-account NAME");
                 None
             }
         }
     };
     let mut matched = false;
-    if let Some(accounts) = v.get("accounts").and_then(Value::as_array) {
+    if let Some(accounts) = array(&mut cx, &v, &["accounts"], "").unwrap_or(None) {
         matched = true;
         for (a, account) in accounts.iter().enumerate() {
-            let own = text(account, &["accountName", "accountDomain"]).map(str::to_string);
-            let Some(sa) = sa_for(&mut cx, own, &format!("accounts[{a}].accountName")) else {
+            let ap = format!("accounts[{a}]");
+            if !object(&mut cx, account, &ap) {
+                continue;
+            }
+            let own = text(&mut cx, account, &["accountName", "accountDomain"], &ap);
+            let Some(sa) = sa_for(&mut cx, own, &format!("{ap}.accountName")) else {
                 continue;
             };
             sas.insert(sa.clone());
-            for (r, role) in account
-                .get("roles")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                for (i, row) in rows_in(role).into_iter().enumerate() {
+            let roles = array(&mut cx, account, &["roles"], &ap).unwrap_or(None);
+            for (r, role) in roles.into_iter().flatten().enumerate() {
+                let rp = format!("{ap}.roles[{r}]");
+                if !object(&mut cx, role, &rp) {
+                    continue;
+                }
+                for (p, row) in rows_in(&mut cx, role, &rp) {
+                    licence_row(&mut cx, acc, &sa, None, row, &p);
+                }
+            }
+            for (p, row) in rows_in(&mut cx, account, &ap) {
+                licence_row(&mut cx, acc, &sa, None, row, &p);
+            }
+        }
+    } else if v.get("accounts").is_some_and(|x| !x.is_null()) {
+        matched = true; // reported as not a list
+    }
+    let has_rows = ["licenses", "assignedLicenses"]
+        .iter()
+        .any(|k| v.get(*k).is_some_and(|x| !x.is_null()));
+    if has_rows {
+        matched = true;
+        let rows = rows_in(&mut cx, &v, "");
+        if let Some(sa) = sa_for(&mut cx, file_sa, "accountName") {
+            sas.insert(sa.clone());
+            for (p, row) in rows {
+                licence_row(&mut cx, acc, &sa, None, row, &p);
+            }
+        }
+    }
+    if v.get("summary").is_some_and(|x| !x.is_null()) {
+        matched = true;
+        if let Ok(Some(summary)) = array(&mut cx, &v, &["summary"], "") {
+            if let Some(sa) = sa_for(&mut cx, file_sa, "accountName") {
+                sas.insert(sa.clone());
+                for (i, row) in summary.iter().enumerate() {
                     licence_row(
                         &mut cx,
                         acc,
                         &sa,
-                        None,
+                        Some("DEFAULT"),
                         row,
-                        &format!("accounts[{a}].roles[{r}].licenses[{i}]"),
+                        &format!("summary[{i}]"),
                     );
                 }
-            }
-            for (i, row) in rows_in(account).into_iter().enumerate() {
-                licence_row(
-                    &mut cx,
-                    acc,
-                    &sa,
-                    None,
-                    row,
-                    &format!("accounts[{a}].licenses[{i}]"),
-                );
-            }
-        }
-    }
-    if v.get("licenses").is_some() || v.pointer("/assignedLicenses/licenses").is_some() {
-        matched = true;
-        if let Some(sa) = sa_for(&mut cx, file_sa.clone(), "accountName") {
-            sas.insert(sa.clone());
-            for (i, row) in rows_in(&v).into_iter().enumerate() {
-                licence_row(&mut cx, acc, &sa, None, row, &format!("licenses[{i}]"));
-            }
-        }
-    }
-    if let Some(summary) = v.get("summary").and_then(Value::as_array) {
-        matched = true;
-        if let Some(sa) = sa_for(&mut cx, file_sa, "accountName") {
-            sas.insert(sa.clone());
-            for (i, row) in summary.iter().enumerate() {
-                licence_row(
-                    &mut cx,
-                    acc,
-                    &sa,
-                    Some("DEFAULT"),
-                    row,
-                    &format!("summary[{i}]"),
-                );
             }
         }
     }
@@ -442,6 +732,16 @@ pub fn import_cssm_json(
     let mut acc = Acc::default();
     let mut diags = Diagnostics::default();
     let mut sas = BTreeSet::new();
+    if let Some(Err((message, fix))) = smart_account.map(check_name) {
+        diags.push(Diagnostic {
+            file: "--smart-account".into(),
+            line: None,
+            column: None,
+            value: Some(shown(smart_account.unwrap_or_default())),
+            message,
+            fix,
+        });
+    }
     for f in files {
         import_file(f, smart_account, &mut acc, &mut diags, &mut sas)?;
     }

@@ -1,14 +1,19 @@
 //! Where a case table comes from: `NAME.csv`, or a sheet of an Excel workbook in the case
-//! folder (`NAME.xlsx`, or a sheet named `NAME` in any workbook there), since advisors
-//! often receive Excel files. A sheet is turned into CSV text in memory, so the same
-//! reader, checks and messages apply (its rows keep their sheet row numbers).
+//! folder (`NAME.xlsx`'s first sheet, or a sheet named `NAME` in any workbook there),
+//! since advisors often receive Excel files. A sheet is turned into CSV text in memory,
+//! so the same reader, checks and messages apply (its rows keep their sheet row numbers).
+//!
+//! The folder is scanned once ([`Sources::scan`]). A table found in two places (say
+//! `usage.csv` and a `usage` sheet) is an error naming every candidate, never a silent
+//! pick; a workbook that cannot be opened is reported as unreadable, with the reason,
+//! rather than leaving its tables to look missing. Excel's `~$` lock files are ignored.
 
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Data, Reader};
 
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::io::table::normalise_header;
 
 /// A located table.
@@ -34,17 +39,27 @@ impl Source {
         }
     }
 
-    /// Opens it for reading as CSV text; also returns how many sheet rows precede the
-    /// first one read (added to line numbers so messages match the spreadsheet).
-    pub fn open(&self) -> Result<(Box<dyn Read>, u64)> {
+    /// Opens it for reading as CSV text. For a sheet, also returns the 0-based sheet row
+    /// of the first record (so messages can name sheet rows); `None` for a CSV file,
+    /// whose messages name physical lines. A sheet that cannot be read is an input error.
+    pub fn open(&self) -> Result<(Box<dyn Read>, Option<u64>)> {
         match self {
             Source::Csv(p) => {
                 let f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
-                Ok((Box::new(f), 0))
+                Ok((Box::new(f), None))
             }
             Source::Sheet { book, sheet } => {
-                let (bytes, offset) = sheet_as_csv(book, sheet)?;
-                Ok((Box::new(Cursor::new(bytes)), offset))
+                let (bytes, offset) = sheet_as_csv(book, sheet).map_err(|why| {
+                    Error::input(Diagnostic {
+                        file: self.label(),
+                        line: None,
+                        column: None,
+                        value: None,
+                        message: format!("cannot be read: {why}"),
+                        fix: "open the workbook in Excel and save it again as .xlsx, or export the sheet as CSV".into(),
+                    })
+                })?;
+                Ok((Box::new(Cursor::new(bytes)), Some(offset)))
             }
         }
     }
@@ -65,48 +80,122 @@ fn file_name(p: &Path) -> String {
     )
 }
 
-fn workbooks(dir: &Path) -> Vec<PathBuf> {
-    let mut books: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.extension().is_some_and(|x| {
-                        x.eq_ignore_ascii_case("xlsx") || x.eq_ignore_ascii_case("xls")
-                    }) && !file_name(p).starts_with("~$")
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    books.sort();
-    books
+/// A workbook of the case folder and its sheet names.
+#[derive(Debug, Clone)]
+struct Book {
+    path: PathBuf,
+    sheets: Vec<String>,
 }
 
-/// Finds table `file` (e.g. `entitlements.csv`) in `dir`: the CSV, else `STEM.xlsx`'s
-/// first sheet, else a sheet named `STEM` (case-insensitive) in a workbook of the folder.
-pub fn locate(dir: &Path, file: &str) -> Option<Source> {
-    let csv = dir.join(file);
-    if csv.is_file() {
-        return Some(Source::Csv(csv));
+/// The tables a case folder offers: its CSV files and the sheets of its workbooks.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    dir: PathBuf,
+    books: Vec<Book>,
+}
+
+impl Sources {
+    /// Scans `dir` once: lists its workbooks (`.xlsx`, `.xls`, not `~$` lock files) and
+    /// their sheets. Each workbook that cannot be opened is returned as a problem.
+    pub fn scan(dir: &Path) -> (Sources, Vec<Diagnostic>) {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| is_workbook(p) && !file_name(p).starts_with("~$"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        paths.sort();
+        let mut books = Vec::new();
+        let mut problems = Vec::new();
+        for path in paths {
+            match open_workbook_auto(&path) {
+                Ok(wb) => books.push(Book {
+                    sheets: wb.sheet_names(),
+                    path,
+                }),
+                Err(e) => problems.push(Diagnostic {
+                    file: file_name(&path),
+                    line: None,
+                    column: None,
+                    value: None,
+                    message: format!("is a workbook that cannot be read: {e}"),
+                    fix: "open it in Excel and save it again as .xlsx (a workbook may hold case tables, so it is not skipped), or move it out of the case folder".into(),
+                }),
+            }
+        }
+        (
+            Sources {
+                dir: dir.to_path_buf(),
+                books,
+            },
+            problems,
+        )
     }
-    let stem = file.strip_suffix(".csv")?;
-    for book in workbooks(dir) {
-        let Ok(wb) = open_workbook_auto(&book) else {
-            continue;
+
+    /// Every place table `file` (e.g. `usage.csv`) could come from: the CSV file, the
+    /// first sheet of `STEM.xlsx` and sheets named `STEM` (case-insensitive, `-` and
+    /// spaces read as `_`) in the folder's workbooks.
+    pub fn candidates(&self, file: &str) -> Vec<Source> {
+        let mut out = Vec::new();
+        let csv = self.dir.join(file);
+        if csv.is_file() {
+            out.push(Source::Csv(csv));
+        }
+        let Some(stem) = file.strip_suffix(".csv") else {
+            return out;
         };
-        let names = wb.sheet_names();
-        let own = book
-            .file_stem()
-            .is_some_and(|s| normalise_header(&s.to_string_lossy()) == stem);
-        let pick = if own {
-            names.first().cloned()
-        } else {
-            names.into_iter().find(|n| normalise_header(n) == stem)
-        };
-        if let Some(sheet) = pick {
-            return Some(Source::Sheet { book, sheet });
+        for book in &self.books {
+            let own = book
+                .path
+                .file_stem()
+                .is_some_and(|s| normalise_header(&s.to_string_lossy()) == stem);
+            let sheets: Vec<&String> = if own {
+                book.sheets.first().into_iter().collect()
+            } else {
+                book.sheets
+                    .iter()
+                    .filter(|n| normalise_header(n) == stem)
+                    .collect()
+            };
+            out.extend(sheets.into_iter().map(|s| Source::Sheet {
+                book: book.path.clone(),
+                sheet: s.clone(),
+            }));
+        }
+        out
+    }
+
+    /// Table `file`: `Ok(None)` when the folder does not hold it, an input problem
+    /// naming every candidate when it holds it more than once.
+    pub fn locate(&self, file: &str) -> std::result::Result<Option<Source>, Box<Diagnostic>> {
+        let mut found = self.candidates(file);
+        match found.len() {
+            0 => Ok(None),
+            1 => Ok(found.pop()),
+            _ => {
+                let names: Vec<String> = found.iter().map(Source::label).collect();
+                Err(Box::new(Diagnostic {
+                    file: file.to_string(),
+                    line: None,
+                    column: None,
+                    value: None,
+                    message: format!(
+                        "is in the case folder {} times: {}",
+                        names.len(),
+                        names.join(", ")
+                    ),
+                    fix: "keep one of them: delete, rename or move the others (a sheet of the same name counts as the table)".into(),
+                }))
+            }
         }
     }
-    None
+}
+
+fn is_workbook(p: &Path) -> bool {
+    p.is_file()
+        && p.extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("xlsx") || x.eq_ignore_ascii_case("xls"))
 }
 
 /// Renders one cell as the text a CSV export would hold.
@@ -126,22 +215,17 @@ fn cell_text(c: &Data) -> String {
     }
 }
 
-fn sheet_as_csv(book: &Path, sheet: &str) -> Result<(Vec<u8>, u64)> {
-    let bad = |e: String| {
-        Error::Usage(format!(
-            "{}: cannot read sheet {sheet:?}: {e}",
-            book.display()
-        ))
-    };
-    let mut wb = open_workbook_auto(book).map_err(|e| bad(e.to_string()))?;
-    let range = wb.worksheet_range(sheet).map_err(|e| bad(e.to_string()))?;
+/// A sheet as CSV bytes and the 0-based row of its first record; the error is why not.
+fn sheet_as_csv(book: &Path, sheet: &str) -> std::result::Result<(Vec<u8>, u64), String> {
+    let mut wb = open_workbook_auto(book).map_err(|e| e.to_string())?;
+    let range = wb.worksheet_range(sheet).map_err(|e| e.to_string())?;
     let mut w = csv::WriterBuilder::new()
         .flexible(true)
         .from_writer(Vec::new());
     let first_row = range.start().map_or(0, |(r, _)| r as u64);
     for row in range.rows() {
         let cells: Vec<String> = row.iter().map(cell_text).collect();
-        w.write_record(&cells).map_err(|e| bad(e.to_string()))?;
+        w.write_record(&cells).map_err(|e| e.to_string())?;
     }
-    Ok((w.into_inner().map_err(|e| bad(e.to_string()))?, first_row))
+    Ok((w.into_inner().map_err(|e| e.to_string())?, first_row))
 }

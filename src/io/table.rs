@@ -1,12 +1,91 @@
 //! Reading one CSV table of a case: header normalisation, column lookup and cell parsing
 //! that records every problem in a [`Diagnostics`] instead of stopping at the first.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::io::{BufReader, Read};
-use std::path::Path;
+use std::rc::Rc;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::io::source::Source;
+
+/// Largest count a case may hold: quantity, in_use, reserved, instance quantity (SPEC §2).
+pub const MAX_COUNT: u64 = 1_000_000_000_000;
+/// Largest sum of counts built while loading (lots or instances per VA and licence,
+/// totals per licence): far below `u64::MAX`, so later sums and products of units and
+/// money have room.
+pub const MAX_TOTAL: u64 = 1_000_000_000_000_000_000;
+/// Largest unit price, in cents (10^10 currency units).
+pub const MAX_PRICE_CENTS: i64 = 1_000_000_000_000;
+/// Largest pack size.
+pub const MAX_PACK: u64 = 1_000_000;
+/// Longest name (SA, VA, licence, instance, pool, ...), in characters.
+pub const MAX_NAME_CHARS: usize = 1_000;
+/// Earliest year a date may carry (spreadsheets count days from 1900).
+pub const MIN_YEAR: i32 = 1900;
+/// Latest year a date may carry.
+pub const MAX_YEAR: i32 = 9999;
+
+/// `n` for messages, with its power of ten when it is one: `1000000000000 (10^12)`.
+pub fn limit_text(n: u128) -> String {
+    let digits = n.to_string();
+    if n >= 1000 && digits[1..].bytes().all(|b| b == b'0') && digits.starts_with('1') {
+        format!("{digits} (10^{})", digits.len() - 1)
+    } else {
+        digits
+    }
+}
+
+/// Checks a name or any other text cell: at most [`MAX_NAME_CHARS`] characters and no
+/// control characters. The error is the message (what is wrong) and the fix.
+pub fn check_name(v: &str) -> std::result::Result<(), (String, String)> {
+    // Fast path: short ASCII-or-UTF-8 text with no byte that could start a control character.
+    if v.len() <= MAX_NAME_CHARS && !v.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2) {
+        return Ok(());
+    }
+    if let Some(c) = v.chars().find(|c| c.is_control()) {
+        return Err((
+            format!(
+                "contains the control character U+{:04X}{}",
+                c as u32,
+                control_name(c).map_or(String::new(), |n| format!(" ({n})"))
+            ),
+            "remove it: names and other text may not hold tabs, line breaks or other control characters".into(),
+        ));
+    }
+    let n = v.chars().count();
+    if n > MAX_NAME_CHARS {
+        return Err((
+            format!("is {n} characters long, more than the {MAX_NAME_CHARS} allowed"),
+            format!("shorten it to at most {MAX_NAME_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+fn control_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\0' => "null",
+        '\u{7}' => "bell",
+        '\u{8}' => "backspace",
+        '\t' => "tab",
+        '\n' => "line feed",
+        '\r' => "carriage return",
+        '\u{1b}' => "escape",
+        '\u{7f}' => "delete",
+        _ => return None,
+    })
+}
+
+/// A value as shown in a message: cut to its first 60 characters when longer.
+pub fn shown(v: &str) -> String {
+    match v.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &v[..i]),
+        None => v.to_string(),
+    }
+}
 
 /// One column a table may have.
 #[derive(Debug, Clone, Copy)]
@@ -92,12 +171,103 @@ pub fn normalise_header(h: &str) -> String {
         .replace(['-', ' '], "_")
 }
 
+/// Where the line breaks of a CSV file are, as far as it has been read: the byte range
+/// of each `\n`, `\r\n` or lone `\r` (a `\r\n` is one break).
+#[derive(Default)]
+struct Breaks {
+    /// Byte ranges `[start, end)` of breaks not yet passed by a record start.
+    pending: VecDeque<(u64, u64)>,
+    /// Bytes read so far.
+    read: u64,
+    /// Whether the last byte read was `\r`.
+    prev_cr: bool,
+}
+
+/// A reader that notes the line breaks of what passes through it, so a record's line
+/// can be told from its byte offset whatever the line endings (the CSV parser's own
+/// line count is one short per record in CRLF files).
+struct BreakCounter<R> {
+    inner: R,
+    breaks: Rc<RefCell<Breaks>>,
+}
+
+impl<R: Read> Read for BreakCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let chunk = &buf[..n];
+        let mut b = self.breaks.borrow_mut();
+        let start = b.read;
+        for i in memchr::memchr2_iter(b'\r', b'\n', chunk) {
+            let after_cr = if i == 0 {
+                b.prev_cr
+            } else {
+                chunk[i - 1] == b'\r'
+            };
+            let at = start + i as u64;
+            if chunk[i] == b'\r' {
+                b.pending.push_back((at, at + 1));
+            } else if after_cr {
+                // The `\n` of a `\r\n`: widen the break pushed for the `\r`.
+                if let Some(last) = b.pending.back_mut() {
+                    last.1 = at + 1;
+                }
+            } else {
+                b.pending.push_back((at, at + 1));
+            }
+        }
+        if let Some(&last) = chunk.last() {
+            b.prev_cr = last == b'\r';
+        }
+        b.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// How a table's records map to the line numbers messages show.
+enum Lines {
+    /// A CSV file: the physical line where a record starts (`passed` breaks lie before
+    /// the last record).
+    Physical {
+        breaks: Rc<RefCell<Breaks>>,
+        passed: u64,
+    },
+    /// A workbook sheet: one record per sheet row, the header on row `first` (1-based).
+    Rows { first: u64, records: u64 },
+}
+
+impl Lines {
+    /// The line of the record the parser says starts at byte `offset` (records come in
+    /// file order). The parser's offset can fall before the record's first byte: on the
+    /// `\n` of a `\r\n`, or on blank lines it skipped; breaks there are passed too.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        match self {
+            Lines::Physical { breaks, passed } => {
+                let mut b = breaks.borrow_mut();
+                let mut cursor = offset;
+                while let Some(&(start, end)) = b.pending.front() {
+                    if start > cursor {
+                        break;
+                    }
+                    b.pending.pop_front();
+                    *passed += 1;
+                    cursor = cursor.max(end);
+                }
+                *passed + 1
+            }
+            Lines::Rows { first, records } => {
+                *records += 1;
+                *first + *records
+            }
+        }
+    }
+}
+
 /// A CSV table being read row by row.
 pub struct TableReader {
     /// File name used in messages.
     pub file: String,
     reader: csv::Reader<BufReader<Box<dyn Read>>>,
-    line_offset: u64,
+    lines: Lines,
     /// Position of each declared column in the record, if present.
     positions: Vec<Option<usize>>,
     record: csv::ByteRecord,
@@ -129,33 +299,51 @@ fn progress_bar(file: &str, len: u64) -> Option<indicatif::ProgressBar> {
 
 /// The current row of a [`TableReader`].
 pub struct Row<'a> {
-    /// 1-based line number of the row in the file.
+    /// 1-based line number of the row in the file: the line where it starts when a
+    /// quoted value spans several lines; the sheet row for a workbook sheet.
     pub line: u64,
     record: &'a csv::ByteRecord,
     positions: &'a [Option<usize>],
     file: &'a str,
     cols: &'a [Col],
+    /// Bit `k` set: declared column `k` holds text that breaks the name rules (already
+    /// reported), so its accessors return `None` without a second message.
+    bad: u64,
 }
 
 impl TableReader {
-    /// Opens table `file` of case folder `dir` (a CSV file or a workbook sheet, see
-    /// [`crate::io::source::locate`]) and checks its header against `cols`. Returns
-    /// `Ok(None)` when the header is unusable (the problems are in `diags`).
+    /// Opens table `source` (a CSV file or a workbook sheet, see
+    /// [`crate::io::source::Sources`]) and checks its header against `cols`. Returns
+    /// `Ok(None)` when the table is unusable (the problems are in `diags`).
     pub fn open(
-        dir: &Path,
-        file: &str,
+        source: &Source,
         cols: &[Col],
         diags: &mut Diagnostics,
     ) -> Result<Option<TableReader>> {
-        let Some(source) = crate::io::source::locate(dir, file) else {
-            return Err(Error::io(
-                dir.join(file),
-                std::io::Error::from(std::io::ErrorKind::NotFound),
-            ));
-        };
+        assert!(cols.len() <= 64, "a table declares at most 64 columns");
         let file = &source.label();
         let len = source.byte_len();
-        let (input, line_offset) = source.open()?;
+        let (input, first_row) = match source.open() {
+            Ok(x) => x,
+            Err(Error::Input(problems)) => {
+                for d in problems.list {
+                    diags.push(d);
+                }
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
+        let (input, lines): (Box<dyn Read>, Lines) = match first_row {
+            Some(first) => (input, Lines::Rows { first, records: 0 }),
+            None => {
+                let breaks = Rc::new(RefCell::new(Breaks::default()));
+                let counted = BreakCounter {
+                    inner: input,
+                    breaks: Rc::clone(&breaks),
+                };
+                (Box::new(counted), Lines::Physical { breaks, passed: 0 })
+            }
+        };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
@@ -171,80 +359,21 @@ impl TableReader {
                 return Ok(None);
             }
         };
-        let mut positions = vec![None; cols.len()];
-        let mut ok = true;
-        for (i, raw) in headers.iter().enumerate() {
-            let raw = String::from_utf8_lossy(raw);
-            let mut name = normalise_header(&raw);
-            if name.starts_with("x_") {
-                continue;
-            }
-            if !cols.iter().any(|c| c.name == name) {
-                if let Some((_, to)) = ALIASES
-                    .iter()
-                    .find(|(from, to)| *from == name && cols.iter().any(|c| c.name == *to))
-                {
-                    name = to.to_string();
-                } else if EXPORT_ONLY.contains(&name.as_str()) {
-                    continue;
-                }
-            }
-            match cols.iter().position(|c| c.name == name) {
-                Some(k) if positions[k].is_none() => positions[k] = Some(i),
-                Some(_) => {
-                    diags.push(Diagnostic {
-                        file: file.to_string(),
-                        line: Some(1),
-                        column: Some(name.clone()),
-                        value: Some(raw.to_string()),
-                        message: "is a duplicate column".into(),
-                        fix: "remove one of the two columns".into(),
-                    });
-                    ok = false;
-                }
-                None => {
-                    let known: Vec<&str> = cols.iter().map(|c| c.name).collect();
-                    diags.push(Diagnostic {
-                        file: file.to_string(),
-                        line: Some(1),
-                        column: Some(format!("{}", i + 1)),
-                        value: Some(raw.to_string()),
-                        message: "is not a known column".into(),
-                        fix: format!(
-                            "use one of {}, or prefix the column with x_ to keep it as a note",
-                            known.join(", ")
-                        ),
-                    });
-                    ok = false;
-                }
-            }
-        }
-        for (k, c) in cols.iter().enumerate() {
-            if c.required && positions[k].is_none() {
-                diags.push(Diagnostic {
-                    file: file.to_string(),
-                    line: Some(1),
-                    column: Some(c.name.to_string()),
-                    value: None,
-                    message: "required column is missing".into(),
-                    fix: format!("add a column named {} to the header row", c.name),
-                });
-                ok = false;
-            }
-        }
-        if !ok {
+        let mut lines = lines;
+        let header_line = lines.line_at(headers.position().map_or(0, |p| p.byte()));
+        let Some(positions) = match_header(file, &headers, header_line, cols, diags) else {
             return Ok(None);
-        }
+        };
         Ok(Some(TableReader {
             file: file.to_string(),
             reader,
+            lines,
             positions,
             record: csv::ByteRecord::new(),
             width: headers.len(),
             progress: progress_bar(file, len),
             rows: 0,
             bytes: len,
-            line_offset,
         }))
     }
 
@@ -254,7 +383,8 @@ impl TableReader {
     }
 
     /// Reads the next row; `None` at the end. Rows that cannot be parsed as CSV or have
-    /// the wrong number of fields are reported and skipped.
+    /// the wrong number of fields are reported and skipped; text that breaks the name
+    /// rules (length, control characters) is reported here, once per cell.
     pub fn next_row<'a>(&'a mut self, cols: &'a [Col], diags: &mut Diagnostics) -> Option<Row<'a>> {
         loop {
             match self.reader.read_byte_record(&mut self.record) {
@@ -271,9 +401,15 @@ impl TableReader {
                             bar.set_position(self.reader.position().byte());
                         }
                     }
-                    let line = self.record.position().map_or(0, |p| p.line()) + self.line_offset;
-                    if self.record.len() == 1 && self.record.get(0).is_some_and(|f| f.is_empty()) {
-                        continue; // blank line
+                    let line = self
+                        .lines
+                        .line_at(self.record.position().map_or(0, |p| p.byte()));
+                    if self
+                        .record
+                        .iter()
+                        .all(|f| f.iter().all(u8::is_ascii_whitespace))
+                    {
+                        continue; // a blank line, or a row of empty cells
                     }
                     if self.record.len() != self.width {
                         diags.push(Diagnostic {
@@ -301,16 +437,31 @@ impl TableReader {
                         });
                         continue;
                     }
-                    return Some(Row {
+                    let mut row = Row {
                         line,
                         record: &self.record,
                         positions: &self.positions,
                         file: &self.file,
                         cols,
-                    });
+                        bad: 0,
+                    };
+                    for (k, col) in cols.iter().enumerate() {
+                        if let Err((message, fix)) = check_name(row.get(k)) {
+                            diags.cell(
+                                &self.file,
+                                line,
+                                col.name,
+                                &shown(row.get(k)),
+                                message,
+                                fix,
+                            );
+                            row.bad |= 1 << k;
+                        }
+                    }
+                    return Some(row);
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
+                    let line = self.lines.line_at(e.position().map_or(0, |p| p.byte()));
                     diags.push(Diagnostic {
                         file: self.file.clone(),
                         line: Some(line),
@@ -326,6 +477,79 @@ impl TableReader {
             }
         }
     }
+}
+
+/// Matches a header row against the declared columns: the position of each, or `None`
+/// (with the problems in `diags`) when a column is unknown, repeated or missing.
+fn match_header(
+    file: &str,
+    headers: &csv::ByteRecord,
+    line: u64,
+    cols: &[Col],
+    diags: &mut Diagnostics,
+) -> Option<Vec<Option<usize>>> {
+    let mut positions = vec![None; cols.len()];
+    let mut ok = true;
+    for (i, raw) in headers.iter().enumerate() {
+        let raw = String::from_utf8_lossy(raw);
+        let mut name = normalise_header(&raw);
+        if name.starts_with("x_") {
+            continue;
+        }
+        if !cols.iter().any(|c| c.name == name) {
+            if let Some((_, to)) = ALIASES
+                .iter()
+                .find(|(from, to)| *from == name && cols.iter().any(|c| c.name == *to))
+            {
+                name = to.to_string();
+            } else if EXPORT_ONLY.contains(&name.as_str()) {
+                continue;
+            }
+        }
+        match cols.iter().position(|c| c.name == name) {
+            Some(k) if positions[k].is_none() => positions[k] = Some(i),
+            Some(_) => {
+                diags.push(Diagnostic {
+                    file: file.to_string(),
+                    line: Some(line),
+                    column: Some(name.clone()),
+                    value: Some(raw.to_string()),
+                    message: "is a duplicate column".into(),
+                    fix: "remove one of the two columns".into(),
+                });
+                ok = false;
+            }
+            None => {
+                let known: Vec<&str> = cols.iter().map(|c| c.name).collect();
+                diags.push(Diagnostic {
+                    file: file.to_string(),
+                    line: Some(line),
+                    column: Some(format!("{}", i + 1)),
+                    value: Some(shown(&raw)),
+                    message: "is not a known column".into(),
+                    fix: format!(
+                        "use one of {}, or prefix the column with x_ to keep it as a note",
+                        known.join(", ")
+                    ),
+                });
+                ok = false;
+            }
+        }
+    }
+    for (k, c) in cols.iter().enumerate() {
+        if c.required && positions[k].is_none() {
+            diags.push(Diagnostic {
+                file: file.to_string(),
+                line: Some(line),
+                column: Some(c.name.to_string()),
+                value: None,
+                message: "required column is missing".into(),
+                fix: format!("add a column named {} to the header row", c.name),
+            });
+            ok = false;
+        }
+    }
+    ok.then_some(positions)
 }
 
 impl<'a> Row<'a> {
@@ -350,8 +574,16 @@ impl<'a> Row<'a> {
         self.cols[k].name
     }
 
+    /// Whether column `k` broke the name rules (reported when the row was read).
+    fn is_bad(&self, k: usize) -> bool {
+        self.bad & (1 << k) != 0
+    }
+
     /// A required non-empty text cell.
     pub fn text(&self, k: usize, diags: &mut Diagnostics) -> Option<&'a str> {
+        if self.is_bad(k) {
+            return None;
+        }
         let v = self.get(k);
         if v.is_empty() {
             diags.cell(
@@ -368,9 +600,32 @@ impl<'a> Row<'a> {
         }
     }
 
-    /// A whole number >= 0; `default` when the cell is empty (`None` makes it required).
+    /// An optional text cell (empty when absent); `None` when it broke the name rules.
+    pub fn opt_text(&self, k: usize) -> Option<&'a str> {
+        (!self.is_bad(k)).then(|| self.get(k))
+    }
+
+    /// A count: a whole number from 0 to [`MAX_COUNT`]; `default` when the cell is empty
+    /// (`None` makes it required).
     pub fn count(&self, k: usize, default: Option<u64>, diags: &mut Diagnostics) -> Option<u64> {
+        self.count_in(k, default, 0, MAX_COUNT, diags)
+    }
+
+    /// A whole number from `min` to `max`; `default` when the cell is empty (`None`
+    /// makes it required).
+    pub fn count_in(
+        &self,
+        k: usize,
+        default: Option<u64>,
+        min: u64,
+        max: u64,
+        diags: &mut Diagnostics,
+    ) -> Option<u64> {
+        if self.is_bad(k) {
+            return None;
+        }
         let v = self.get(k);
+        let what = self.col(k).replace('_', " ");
         if v.is_empty() {
             if default.is_none() {
                 diags.cell(
@@ -379,43 +634,84 @@ impl<'a> Row<'a> {
                     self.col(k),
                     v,
                     "is empty",
-                    format!("write a whole number >= 0 in {}", self.col(k)),
+                    format!("write a whole number >= {min} in {}", self.col(k)),
                 );
             }
             return default;
         }
-        match parse_count(v) {
-            Ok(n) => Some(n),
+        let problem = match parse_count(v) {
+            Ok(n) if n < min => format!("is less than {min}, the smallest {what} accepted"),
+            Ok(n) if n > max => format!(
+                "is more than {}, the largest {what} accepted",
+                limit_text(max.into())
+            ),
+            Ok(n) => return Some(n),
+            Err("too large") => format!(
+                "is more than {}, the largest {what} accepted",
+                limit_text(max.into())
+            ),
+            Err(why) => format!("is not a whole number >= {min} ({why})"),
+        };
+        diags.cell(
+            self.file,
+            self.line,
+            self.col(k),
+            &shown(v),
+            problem,
+            format!(
+                "write a whole number from {min} to {} in digits only, e.g. 1200 (no sign, decimals or thousands separators)",
+                limit_text(max.into())
+            ),
+        );
+        None
+    }
+
+    /// A required money amount in cents: a decimal from 0 to 10^10 with at most two
+    /// decimals.
+    pub fn price(&self, k: usize, diags: &mut Diagnostics) -> Option<i64> {
+        if self.is_bad(k) {
+            return None;
+        }
+        let v = self.get(k);
+        let problem = match parse_cents(v) {
+            Ok(c) if c <= MAX_PRICE_CENTS => return Some(c),
+            Ok(_) | Err("too large") => format!(
+                "is more than {}, the largest {} accepted",
+                limit_text((MAX_PRICE_CENTS / 100) as u128),
+                self.col(k).replace('_', " ")
+            ),
+            Err(why) => format!("is not a price >= 0 ({why})"),
+        };
+        diags.cell(
+            self.file,
+            self.line,
+            self.col(k),
+            &shown(v),
+            problem,
+            "write a decimal number from 0 to 10000000000 with at most two decimals, e.g. 1450.00",
+        );
+        None
+    }
+
+    /// An optional date (`YYYY-MM-DD` or RFC 3339) from 1900 to 9999.
+    pub fn date(&self, k: usize, diags: &mut Diagnostics) -> Option<Option<NaiveDate>> {
+        if self.is_bad(k) {
+            return None;
+        }
+        let v = self.get(k);
+        if v.is_empty() {
+            return Some(None);
+        }
+        match check_date(v) {
+            Ok(d) => Some(Some(d)),
             Err(why) => {
                 diags.cell(
                     self.file,
                     self.line,
                     self.col(k),
-                    v,
-                    format!("is not a whole number >= 0 ({why})"),
-                    "write digits only, e.g. 1200 (no sign, decimals or thousands separators)",
-                );
-                None
-            }
-        }
-    }
-
-    /// An optional date (`YYYY-MM-DD` or RFC 3339).
-    pub fn date(&self, k: usize, diags: &mut Diagnostics) -> Option<Option<NaiveDate>> {
-        let v = self.get(k);
-        if v.is_empty() {
-            return Some(None);
-        }
-        match parse_date(v) {
-            Some(d) => Some(Some(d)),
-            None => {
-                diags.cell(
-                    self.file,
-                    self.line,
-                    self.col(k),
-                    v,
-                    "is not a date",
-                    "write dates as YYYY-MM-DD (or RFC 3339, e.g. 2026-11-01T00:00:00Z)",
+                    &shown(v),
+                    why.message(),
+                    why.fix(),
                 );
                 None
             }
@@ -430,6 +726,9 @@ impl<'a> Row<'a> {
         default: T,
         diags: &mut Diagnostics,
     ) -> Option<T> {
+        if self.is_bad(k) {
+            return None;
+        }
         let v = self.get(k);
         if v.is_empty() {
             return Some(default);
@@ -442,7 +741,7 @@ impl<'a> Row<'a> {
                     self.file,
                     self.line,
                     self.col(k),
-                    v,
+                    &shown(v),
                     "is not a known value",
                     format!("use one of {}", names.join(", ")),
                 );
@@ -459,7 +758,14 @@ impl<'a> Row<'a> {
         fix: impl Into<String>,
         diags: &mut Diagnostics,
     ) {
-        diags.cell(self.file, self.line, self.col(k), self.get(k), message, fix);
+        diags.cell(
+            self.file,
+            self.line,
+            self.col(k),
+            &shown(self.get(k)),
+            message,
+            fix,
+        );
     }
 }
 
@@ -480,8 +786,52 @@ pub fn parse_count(v: &str) -> std::result::Result<u64, &'static str> {
     v.parse::<u64>().map_err(|_| "too large")
 }
 
-/// Parses a date written as `YYYY-MM-DD` or RFC 3339 (the date part is used).
+/// Why a date was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateError {
+    /// Not a date in any accepted form.
+    NotADate,
+    /// A real date, but outside the years [`MIN_YEAR`] to [`MAX_YEAR`].
+    OutOfRange,
+}
+
+impl DateError {
+    /// What is wrong, for a message.
+    pub fn message(self) -> &'static str {
+        match self {
+            DateError::NotADate => "is not a date",
+            DateError::OutOfRange => "is outside the years 1900 to 9999",
+        }
+    }
+
+    /// How to fix it.
+    pub fn fix(self) -> &'static str {
+        match self {
+            DateError::NotADate => {
+                "write dates as YYYY-MM-DD (or RFC 3339, e.g. 2026-11-01T00:00:00Z)"
+            }
+            DateError::OutOfRange => "check the year: dates run from 1900-01-01 to 9999-12-31",
+        }
+    }
+}
+
+/// Parses a date written as `YYYY-MM-DD` or RFC 3339 (the date part is used), from
+/// [`MIN_YEAR`] to [`MAX_YEAR`].
+pub fn check_date(v: &str) -> std::result::Result<NaiveDate, DateError> {
+    let d = parse_any_date(v).ok_or(DateError::NotADate)?;
+    if (MIN_YEAR..=MAX_YEAR).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(DateError::OutOfRange)
+    }
+}
+
+/// [`check_date`] without the reason.
 pub fn parse_date(v: &str) -> Option<NaiveDate> {
+    check_date(v).ok()
+}
+
+fn parse_any_date(v: &str) -> Option<NaiveDate> {
     let v = v.trim();
     // Fast path for the common YYYY-MM-DD (a million rows of instances carry one each).
     let b = v.as_bytes();
@@ -570,6 +920,33 @@ mod tests {
         assert_eq!(parse_date("2026-11-01T23:59:59+02:00"), Some(d));
         assert_eq!(parse_date("2026-13-01"), None);
         assert_eq!(parse_date("01/11/2026"), None);
+    }
+
+    #[test]
+    fn date_range() {
+        assert_eq!(check_date("1900-01-01").map(|d| d.year()), Ok(1900));
+        assert_eq!(check_date("9999-12-31").map(|d| d.year()), Ok(9999));
+        assert_eq!(check_date("1899-12-31"), Err(DateError::OutOfRange));
+        assert_eq!(
+            check_date("0001-01-01T00:00:00Z"),
+            Err(DateError::OutOfRange)
+        );
+        assert_eq!(check_date("0001-13-01"), Err(DateError::NotADate));
+        assert_eq!(parse_date("0001-01-01"), None);
+    }
+
+    #[test]
+    fn names() {
+        assert!(check_name(&"é".repeat(MAX_NAME_CHARS)).is_ok());
+        assert!(check_name(&"x".repeat(MAX_NAME_CHARS + 1)).is_err());
+        assert!(check_name("Ünïcode ÀÉ ¿").is_ok());
+        let (message, _) = check_name("a\u{85}b").unwrap_err();
+        assert_eq!(message, "contains the control character U+0085");
+        let (message, _) = check_name("a\u{7}").unwrap_err();
+        assert_eq!(message, "contains the control character U+0007 (bell)");
+        assert_eq!(limit_text(MAX_COUNT.into()), "1000000000000 (10^12)");
+        assert_eq!(limit_text(1500), "1500");
+        assert_eq!(shown(&"y".repeat(70)), format!("{}…", "y".repeat(60)));
     }
 
     #[test]
