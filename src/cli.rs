@@ -8,7 +8,6 @@ use clap::{Parser, Subcommand};
 
 use crate::error::{Error, Result, EXIT_NOT_OPTIMAL, EXIT_VERIFY};
 use crate::estate::load_case;
-use crate::io::table::parse_date;
 use crate::io::write::OutDir;
 use crate::model::{SolveOptions, SolveStatus};
 use crate::plan::Plan;
@@ -127,7 +126,8 @@ pub enum ImportCommand {
 }
 
 fn date_arg(s: &str) -> std::result::Result<NaiveDate, String> {
-    parse_date(s).ok_or_else(|| format!("{s:?} is not a date (write YYYY-MM-DD)"))
+    crate::io::table::check_date(s)
+        .map_err(|why| format!("{s:?} {} ({})", why.message(), why.fix()))
 }
 
 fn time_limit_arg(s: &str) -> std::result::Result<f64, String> {
