@@ -322,7 +322,10 @@ impl Scenario {
         match renewal {
             RenewalPolicy::FromCase => {}
             RenewalPolicy::Date(d) => {
-                t.insert("renewal_date".into(), text(&d.format("%Y-%m-%d").to_string()));
+                t.insert(
+                    "renewal_date".into(),
+                    text(&d.format("%Y-%m-%d").to_string()),
+                );
             }
             RenewalPolicy::Disabled => {
                 t.insert("renewal_date".into(), text("none"));
@@ -341,7 +344,11 @@ impl Scenario {
         t.insert("merge".into(), merge);
         t.insert(
             "lock".into(),
-            toml::Value::Array(lock.iter().map(|(sa, va)| text(&format!("{sa}/{va}"))).collect()),
+            toml::Value::Array(
+                lock.iter()
+                    .map(|(sa, va)| text(&format!("{sa}/{va}")))
+                    .collect(),
+            ),
         );
         let mut out = String::from(
             "# The scenario this plan was made with, as reallot read it (`reallot verify` uses it).\n",

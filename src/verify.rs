@@ -433,7 +433,8 @@ impl<'a> Model<'a> {
         let mut hygiene = Hygiene::default();
         match &e.instances {
             Some(instances) => {
-                let cutoff = as_of.checked_sub_days(chrono::Days::new(u64::from(s.stale_after_days)));
+                let cutoff =
+                    as_of.checked_sub_days(chrono::Days::new(u64::from(s.stale_after_days)));
                 let mut dropped: BTreeMap<u32, bool> = BTreeMap::new();
                 for i in instances {
                     let k = (i.va, i.lic);
@@ -595,7 +596,6 @@ impl<'a> Model<'a> {
     fn label(&self, va: VaId) -> String {
         self.e.va_label(va)
     }
-
 }
 
 fn round_up(q: u128, pack: u128) -> u128 {
@@ -625,12 +625,9 @@ struct Row {
 
 /// Reads a plan table: the header must be exactly `header`; name cells are unguarded. A
 /// missing file, a wrong header or a malformed row is a violation.
-fn read_table(
-    rep: &mut VerifyReport,
-    dir: &Path,
-    file: &str,
-    header: &[&str],
-) -> Option<Vec<Row>> {
+fn read_table(rep: &mut VerifyReport, dir: &Path, file: &str, header: &[&str]) -> Option<Vec<Row>> {
+    // findings.csv keeps the order of its rules; it is compared row by row instead.
+    let sorted = file != "findings.csv";
     let text = read_text(rep, dir, file)?;
     let mut r = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -677,7 +674,7 @@ fn read_table(
     // Rows sorted by their key columns (the leading name columns).
     let keys: Vec<usize> = (0..header.len()).filter(|&i| text_col[i]).collect();
     let key = |r: &Row| -> Vec<String> { keys.iter().map(|&i| r.cells[i].clone()).collect() };
-    let unsorted = rows.windows(2).find(|w| key(&w[0]) > key(&w[1]));
+    let unsorted = rows.windows(2).find(|w| sorted && key(&w[0]) > key(&w[1]));
     rep.check(unsorted.is_none(), || {
         format!(
             "{file} line {}: rows are not sorted by their key columns",
@@ -755,7 +752,9 @@ impl Verifier<'_> {
     fn run(&mut self) {
         let summary = self.read_summary();
         if let Some(s) = &summary {
-            let status = s.get("status").and_then(|r| serde_json::from_str::<String>(r.get()).ok());
+            let status = s
+                .get("status")
+                .and_then(|r| serde_json::from_str::<String>(r.get()).ok());
             if let Some(st) = status.filter(|st| st != "optimal") {
                 self.rep.fail(format!(
                     "summary.json: status is {st:?}, not optimal: there is no plan to verify"
@@ -808,7 +807,12 @@ impl Verifier<'_> {
             BTreeMap::new();
         for r in &rows {
             let c = &r.cells;
-            let find = |va: &str| self.m.va_by_pool.get(&(c[0].clone(), va.to_string())).copied();
+            let find = |va: &str| {
+                self.m
+                    .va_by_pool
+                    .get(&(c[0].clone(), va.to_string()))
+                    .copied()
+            };
             let (Some(from), Some(to), Some(&lic)) =
                 (find(&c[2]), find(&c[3]), self.m.lic_by_name.get(&c[1]))
             else {
@@ -843,7 +847,9 @@ impl Verifier<'_> {
             *t.moved_out.entry((from, lic)).or_default() += q;
             *t.moved_in.entry((to, lic)).or_default() += q;
             t.moved_total = t.moved_total.saturating_add(q);
-            let e = ends.entry((self.m.pool_of[from as usize], lic)).or_default();
+            let e = ends
+                .entry((self.m.pool_of[from as usize], lic))
+                .or_default();
             e.0.insert(from);
             e.1.insert(to);
             e.2 += 1;
@@ -864,10 +870,16 @@ impl Verifier<'_> {
         // Existing licences only change hands inside a pool: what leaves arrives.
         let mut balance: BTreeMap<(usize, LicId), (u128, u128)> = BTreeMap::new();
         for (&(va, lic), &q) in &t.moved_out {
-            balance.entry((self.m.pool_of[va as usize], lic)).or_default().0 += q;
+            balance
+                .entry((self.m.pool_of[va as usize], lic))
+                .or_default()
+                .0 += q;
         }
         for (&(va, lic), &q) in &t.moved_in {
-            balance.entry((self.m.pool_of[va as usize], lic)).or_default().1 += q;
+            balance
+                .entry((self.m.pool_of[va as usize], lic))
+                .or_default()
+                .1 += q;
         }
         for ((pool, lic), (out, inn)) in balance {
             self.rep.check(out == inn, || {
@@ -903,8 +915,9 @@ impl Verifier<'_> {
                 self.m.va_by_pool.get(&(c[0].clone(), c[1].clone())),
                 self.m.lic_by_name.get(&c[2]),
             ) else {
-                self.rep
-                    .fail(format!("{F} line {line}: unknown pool, VA or licence in {c:?}"));
+                self.rep.fail(format!(
+                    "{F} line {line}: unknown pool, VA or licence in {c:?}"
+                ));
                 continue;
             };
             let (Some(q), Some(unit), Some(cost)) = (
@@ -918,7 +931,10 @@ impl Verifier<'_> {
                 .check(q > 0, || format!("{F} line {line}: buys 0 units"));
             let price = self.m.e.price(lic);
             self.rep.check(price.is_some(), || {
-                format!("{F} line {line}: {} has no price and cannot be bought", c[2])
+                format!(
+                    "{F} line {line}: {} has no price and cannot be bought",
+                    c[2]
+                )
             });
             let list = self.m.price(lic);
             self.rep.check(unit == list, || {
@@ -1035,7 +1051,9 @@ impl Verifier<'_> {
             }
             let deficit = c.residual.saturating_sub(c.movable);
             if self.m.pooled[k.0 as usize] {
-                let g = groups.entry((self.m.pool_of[k.0 as usize], k.1)).or_default();
+                let g = groups
+                    .entry((self.m.pool_of[k.0 as usize], k.1))
+                    .or_default();
                 g.0 += deficit;
                 g.1 += c.movable.saturating_sub(c.residual);
                 g.2 += get(&t.moved_out, k);
@@ -1080,8 +1098,10 @@ impl Verifier<'_> {
                 self.m.va_by_sa.get(&(c[0].clone(), c[1].clone())),
                 self.m.lic_by_name.get(&c[2]),
             ) else {
-                self.rep
-                    .fail(format!("{F} line {}: unknown VA or licence in {c:?}", r.line));
+                self.rep.fail(format!(
+                    "{F} line {}: unknown VA or licence in {c:?}",
+                    r.line
+                ));
                 continue;
             };
             let nums: Option<Vec<u128>> = (3..h.len())
@@ -1089,8 +1109,10 @@ impl Verifier<'_> {
                 .collect();
             let Some(nums) = nums else { continue };
             if file.insert((va, lic), (r.line, nums)).is_some() {
-                self.rep
-                    .fail(format!("{F} line {}: a second row for {} {}", r.line, c[1], c[2]));
+                self.rep.fail(format!(
+                    "{F} line {}: a second row for {} {}",
+                    r.line, c[1], c[2]
+                ));
             }
         }
         // The vendor's shortfall: closed form outside substitution families; the file's
@@ -1132,7 +1154,10 @@ impl Verifier<'_> {
                 bought,
                 held.saturating_sub(mo + so + c.demand),
             ];
-            let any = want.iter().enumerate().any(|(i, &x)| i != 2 && i != 10 && x > 0);
+            let any = want
+                .iter()
+                .enumerate()
+                .any(|(i, &x)| i != 2 && i != 10 && x > 0);
             let (sa, va, lic) = (
                 self.m.e.sa_name(k.0).to_string(),
                 self.m.e.vas[k.0 as usize].name.clone(),
@@ -1215,13 +1240,23 @@ impl Verifier<'_> {
                 None => self.vendor_closed_form(k),
             };
             units = units.saturating_add(q);
-            cost = cost.saturating_add(i128::try_from(q).unwrap_or(i128::MAX).saturating_mul(self.m.price(k.1)));
+            cost = cost.saturating_add(
+                i128::try_from(q)
+                    .unwrap_or(i128::MAX)
+                    .saturating_mul(self.m.price(k.1)),
+            );
         }
         for ((va, _), lics) in fams {
             let lics: Vec<LicId> = lics.into_iter().collect();
             let cells: Vec<Cell> = lics
                 .iter()
-                .map(|&l| self.m.vendor_cells.get(&(va, l)).copied().unwrap_or_default())
+                .map(|&l| {
+                    self.m
+                        .vendor_cells
+                        .get(&(va, l))
+                        .copied()
+                        .unwrap_or_default()
+                })
                 .collect();
             let supply: Vec<u128> = lics
                 .iter()
@@ -1331,11 +1366,10 @@ impl Verifier<'_> {
             self.rep.check((1..=MAX_ENTRIES).contains(&k), || {
                 format!("{at}: {k} licence entries (CSSM takes 1 to {MAX_ENTRIES})")
             });
-            let Some(&from) = self
-                .m
-                .va_by_sa
-                .get(&(req.smart_account.clone(), req.source_virtual_account.clone()))
-            else {
+            let Some(&from) = self.m.va_by_sa.get(&(
+                req.smart_account.clone(),
+                req.source_virtual_account.clone(),
+            )) else {
                 self.rep.fail(format!(
                     "{at}: unknown source VA {}/{}",
                     req.smart_account, req.source_virtual_account
@@ -1345,12 +1379,16 @@ impl Verifier<'_> {
             for (j, en) in req.body.licenses.iter().enumerate() {
                 let at = format!("{at}.body.licenses[{j}]");
                 let q = u128::from(en.quantity);
-                self.rep.check((1..=u128::from(MAX_UNITS)).contains(&q), || {
-                    format!("{at}: quantity {q} (CSSM takes 1 to {MAX_UNITS})")
-                });
+                self.rep
+                    .check((1..=u128::from(MAX_UNITS)).contains(&q), || {
+                        format!("{at}: quantity {q} (CSSM takes 1 to {MAX_UNITS})")
+                    });
                 let kind_ok = matches!(en.license_type.as_str(), "PERPETUAL" | "TERM");
                 self.rep.check(kind_ok, || {
-                    format!("{at}: licenseType {:?} is not PERPETUAL or TERM", en.license_type)
+                    format!(
+                        "{at}: licenseType {:?} is not PERPETUAL or TERM",
+                        en.license_type
+                    )
                 });
                 let to = self
                     .m
@@ -1387,7 +1425,8 @@ impl Verifier<'_> {
             *crossing.entry((from, to, lic)).or_default() += u128::from(ne.quantity);
         }
         // The same moves as moves.csv, split by whether they stay inside a Smart Account.
-        let same_sa = |f: VaId, to: VaId| self.m.e.vas[f as usize].sa == self.m.e.vas[to as usize].sa;
+        let same_sa =
+            |f: VaId, to: VaId| self.m.e.vas[f as usize].sa == self.m.e.vas[to as usize].sa;
         let mut out_same: BTreeMap<Key, u128> = BTreeMap::new();
         let mut keys: BTreeSet<(VaId, VaId, LicId)> = t.moves.keys().copied().collect();
         keys.extend(sent.keys().copied());
@@ -1481,7 +1520,11 @@ impl Verifier<'_> {
         }
         let mut want: BTreeMap<String, [i128; 6]> = BTreeMap::new();
         let mut sum = (date, 0u128, 0u128, 0i128, 0i128);
-        let lics: BTreeSet<LicId> = expiring.keys().chain(t.bought_by_lic.keys()).copied().collect();
+        let lics: BTreeSet<LicId> = expiring
+            .keys()
+            .chain(t.bought_by_lic.keys())
+            .copied()
+            .collect();
         for lic in lics {
             let e = expiring.get(&lic).copied().unwrap_or(0);
             let r = t.bought_by_lic.get(&lic).copied().unwrap_or(0);
@@ -1493,7 +1536,14 @@ impl Verifier<'_> {
                 i128::try_from(e).unwrap_or(i128::MAX),
                 i128::try_from(r).unwrap_or(i128::MAX),
             );
-            let row = [ei, ri, ri - ei, p, ei.saturating_mul(p), ri.saturating_mul(p)];
+            let row = [
+                ei,
+                ri,
+                ri - ei,
+                p,
+                ei.saturating_mul(p),
+                ri.saturating_mul(p),
+            ];
             sum.1 += e;
             sum.2 += r;
             sum.3 = sum.3.saturating_add(row[4]);
@@ -1562,7 +1612,8 @@ impl Verifier<'_> {
         .map(crate::report::rows::finding)
         .collect();
         let got: Vec<&Vec<String>> = rows.iter().map(|r| &r.cells).collect();
-        let first_diff = (0..want.len().max(got.len())).find(|&i| want.get(i) != got.get(i).copied());
+        let first_diff =
+            (0..want.len().max(got.len())).find(|&i| want.get(i) != got.get(i).copied());
         self.rep.check(first_diff.is_none(), || {
             let i = first_diff.unwrap_or(0);
             format!(
@@ -1583,6 +1634,9 @@ impl Verifier<'_> {
         vendor: (u128, i128),
         renewal: Option<&(NaiveDate, u128, u128, i128, i128)>,
     ) {
+        const PURCHASES: &str = "purchases.csv adds up to";
+        const CASE: &str = "the case gives";
+        const VENDOR: &str = "the vendor's per-VA reading of the case (positions.csv's vendor_shortfall column inside substitution families) adds up to";
         let e = self.m.e;
         let hy = &self.m.hygiene;
         let want: Vec<(&str, Want)> = vec![
@@ -1592,16 +1646,25 @@ impl Verifier<'_> {
             ("as_of", Want::Text(self.m.as_of.to_string())),
             ("evaluated_at", Want::Text(self.m.t.to_string())),
             ("currency", Want::Text(e.currency.clone())),
-            ("purchase_units", Want::Units(t.bought_units)),
-            ("purchase_cost", Want::Money(t.bought_cost)),
-            ("licences_moved", Want::Units(t.moved_total)),
-            ("transfers", Want::Units(t.move_rows)),
-            ("substituted_units", Want::Units(t.sub_total)),
+            ("purchase_units", Want::Units(t.bought_units, PURCHASES)),
+            ("purchase_cost", Want::Money(t.bought_cost, PURCHASES)),
+            (
+                "licences_moved",
+                Want::Units(t.moved_total, "moves.csv adds up to"),
+            ),
+            (
+                "transfers",
+                Want::Units(t.move_rows, "the rows of moves.csv number"),
+            ),
+            (
+                "substituted_units",
+                Want::Units(t.sub_total, "substitutions.csv adds up to"),
+            ),
             (
                 "vendor_view",
                 Want::Object(vec![
-                    ("shortfall_units", Want::Units(vendor.0)),
-                    ("shortfall_cost", Want::Money(vendor.1)),
+                    ("shortfall_units", Want::Units(vendor.0, VENDOR)),
+                    ("shortfall_cost", Want::Money(vendor.1, VENDOR)),
                 ]),
             ),
             (
@@ -1610,50 +1673,63 @@ impl Verifier<'_> {
                     None => Want::Null,
                     Some(&(date, exp, rec, lfl, rc)) => Want::Object(vec![
                         ("date", Want::Text(date.to_string())),
-                        ("expiring_units", Want::Units(exp)),
-                        ("recommended_units", Want::Units(rec)),
-                        ("like_for_like_cost", Want::Money(lfl)),
-                        ("recommended_cost", Want::Money(rc)),
-                        ("savings", Want::Money(lfl.saturating_sub(rc))),
+                        ("expiring_units", Want::Units(exp, CASE)),
+                        ("recommended_units", Want::Units(rec, PURCHASES)),
+                        ("like_for_like_cost", Want::Money(lfl, CASE)),
+                        ("recommended_cost", Want::Money(rc, PURCHASES)),
+                        (
+                            "savings",
+                            Want::Money(
+                                lfl.saturating_sub(rc),
+                                "like_for_like_cost − recommended_cost is",
+                            ),
+                        ),
                     ]),
                 },
             ),
             (
                 "hygiene",
                 Want::Object(vec![
-                    ("stale_instances", Want::Units(hy.stale)),
-                    ("retired_instances", Want::Units(hy.retired)),
-                    ("released_units", Want::Units(hy.released_units)),
-                    ("released_reservations", Want::Units(hy.released_reservations)),
+                    ("stale_instances", Want::Units(hy.stale, CASE)),
+                    ("retired_instances", Want::Units(hy.retired, CASE)),
+                    ("released_units", Want::Units(hy.released_units, CASE)),
+                    (
+                        "released_reservations",
+                        Want::Units(hy.released_reservations, CASE),
+                    ),
                 ]),
             ),
         ];
-        check_object(&mut self.rep, "summary.json", s, &want);
+        check_object(&mut self.rep, "", s, &want);
     }
 }
 
 /// An expected summary.json value.
 enum Want {
     Text(String),
-    Units(u128),
-    Money(i128),
+    /// Units, and where the figure comes from.
+    Units(u128, &'static str),
+    /// Cents, and where the figure comes from.
+    Money(i128, &'static str),
     Null,
     Object(Vec<(&'static str, Want)>),
 }
 
+/// Checks one object of summary.json; `prefix` is the path of the object (`""` at the top,
+/// else e.g. `"renewal."`).
 fn check_object(
     rep: &mut VerifyReport,
-    path: &str,
+    prefix: &str,
     got: &BTreeMap<String, Box<RawValue>>,
     want: &[(&str, Want)],
 ) {
     for k in got.keys() {
         rep.check(want.iter().any(|(w, _)| w == k), || {
-            format!("{path}: key {k:?} is not one reallot writes (verify cannot vouch for it)")
+            format!("summary.json: key {prefix}{k} is not one reallot writes (verify cannot vouch for it)")
         });
     }
     for (key, w) in want {
-        let at = format!("{path}: {key}");
+        let at = format!("summary.json: {prefix}{key}");
         let Some(raw) = got.get(*key) else {
             rep.fail(format!("{at} is missing"));
             continue;
@@ -1666,15 +1742,15 @@ fn check_object(
                     format!("{at} is {text}, the case and the scenario give {s:?}")
                 });
             }
-            Want::Units(u) => {
+            Want::Units(u, src) => {
                 let g: Option<u64> = serde_json::from_str(text).ok();
                 rep.check(g.map(u128::from) == Some(*u), || {
-                    format!("{at} is {text}, the plan's tables add up to {u}")
+                    format!("{at} is {text}, {src} {u}")
                 });
             }
-            Want::Money(m) => {
+            Want::Money(m, src) => {
                 rep.check(parse_money(text) == Some(*m), || {
-                    format!("{at} is {text}, the plan's tables add up to {}", fmt_cents(*m))
+                    format!("{at} is {text}, {src} {}", fmt_cents(*m))
                 });
             }
             Want::Null => {
@@ -1682,10 +1758,12 @@ fn check_object(
                     format!("{at} is {text}, but the scenario sizes no renewal (null)")
                 });
             }
-            Want::Object(fields) => match serde_json::from_str::<BTreeMap<String, Box<RawValue>>>(text) {
-                Ok(obj) => check_object(rep, &at.replace(": ", "."), &obj, fields),
-                Err(_) => rep.fail(format!("{at} is {text}, not an object")),
-            },
+            Want::Object(fields) => {
+                match serde_json::from_str::<BTreeMap<String, Box<RawValue>>>(text) {
+                    Ok(obj) => check_object(rep, &format!("{prefix}{key}."), &obj, fields),
+                    Err(_) => rep.fail(format!("{at} is {text}, not an object")),
+                }
+            }
         }
     }
 }
@@ -1704,7 +1782,9 @@ mod tests {
             parse_money("20111079702611886.08"),
             Some(2_011_107_970_261_188_608)
         );
-        for bad in ["1.005", "1e3", ".", "1.", "", "-", "1,000.00", "+1.00", " 1.00"] {
+        for bad in [
+            "1.005", "1e3", ".", "1.", "", "-", "1,000.00", "+1.00", " 1.00",
+        ] {
             assert_eq!(parse_money(bad), None, "{bad:?}");
         }
         for c in [0i128, 1, 99, 100, -5, 123_456_789_012_345_678_901] {

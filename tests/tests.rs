@@ -8,3 +8,4 @@ mod import;
 mod input_errors;
 mod props;
 mod report;
+mod verify;
