@@ -246,40 +246,6 @@ impl Scenario {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn defaults_and_percentages() {
-        let s = Scenario::parse("buffer_pct = 12.5\ngrowth_pct = -10", "x.toml", "x").unwrap();
-        assert_eq!(s.name, "x");
-        assert!(s.reallocate && s.substitution && !s.hygiene);
-        assert_eq!((s.buffer_bp, s.growth_bp), (1250, -1000));
-        let s = Scenario::parse("growth_pct = 7.25", "x.toml", "x").unwrap();
-        assert_eq!(s.growth_bp, 725);
-    }
-
-    #[test]
-    fn rejects_bad_values() {
-        assert!(Scenario::parse("buffer_pct = 1.234", "x", "x").is_err());
-        assert!(Scenario::parse("bufer_pct = 1", "x", "x").is_err());
-        assert!(Scenario::parse("lock = [\"novaname\"]", "x", "x").is_err());
-        assert!(Scenario::parse("growth_pct = -101", "x", "x").is_err());
-    }
-
-    #[test]
-    fn merge_and_renewal() {
-        let s =
-            Scenario::parse("merge = [[\"A\",\"B\"]]\nrenewal_date = \"none\"", "x", "x").unwrap();
-        assert_eq!(s.merge, Merge::Groups(vec![vec!["A".into(), "B".into()]]));
-        assert_eq!(s.renewal, RenewalPolicy::Disabled);
-        let s = Scenario::parse("merge = \"all\"\nrenewal_date = 2027-01-31", "x", "x").unwrap();
-        assert_eq!(s.merge, Merge::All);
-        assert!(matches!(s.renewal, RenewalPolicy::Date(_)));
-    }
-}
-
 impl Scenario {
     /// The scenario as a scenario file: `Scenario::parse(&s.to_toml(), file, other_name)`
     /// gives back `s`, name included, for every scenario `parse` can produce (a plan folder
@@ -355,5 +321,39 @@ impl Scenario {
         );
         out.push_str(&toml::to_string(&t).expect("a TOML table serialises"));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_percentages() {
+        let s = Scenario::parse("buffer_pct = 12.5\ngrowth_pct = -10", "x.toml", "x").unwrap();
+        assert_eq!(s.name, "x");
+        assert!(s.reallocate && s.substitution && !s.hygiene);
+        assert_eq!((s.buffer_bp, s.growth_bp), (1250, -1000));
+        let s = Scenario::parse("growth_pct = 7.25", "x.toml", "x").unwrap();
+        assert_eq!(s.growth_bp, 725);
+    }
+
+    #[test]
+    fn rejects_bad_values() {
+        assert!(Scenario::parse("buffer_pct = 1.234", "x", "x").is_err());
+        assert!(Scenario::parse("bufer_pct = 1", "x", "x").is_err());
+        assert!(Scenario::parse("lock = [\"novaname\"]", "x", "x").is_err());
+        assert!(Scenario::parse("growth_pct = -101", "x", "x").is_err());
+    }
+
+    #[test]
+    fn merge_and_renewal() {
+        let s =
+            Scenario::parse("merge = [[\"A\",\"B\"]]\nrenewal_date = \"none\"", "x", "x").unwrap();
+        assert_eq!(s.merge, Merge::Groups(vec![vec!["A".into(), "B".into()]]));
+        assert_eq!(s.renewal, RenewalPolicy::Disabled);
+        let s = Scenario::parse("merge = \"all\"\nrenewal_date = 2027-01-31", "x", "x").unwrap();
+        assert_eq!(s.merge, Merge::All);
+        assert!(matches!(s.renewal, RenewalPolicy::Date(_)));
     }
 }

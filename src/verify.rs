@@ -716,6 +716,9 @@ fn money_cell(
 
 type Key = (VaId, LicId);
 
+/// Sources, sinks and rows of the moves of one (pool, licence).
+type Ends = (BTreeSet<VaId>, BTreeSet<VaId>, u128);
+
 /// What the plan's tables say, resolved to ids.
 #[derive(Default)]
 struct Tables {
@@ -803,8 +806,7 @@ impl Verifier<'_> {
             return;
         };
         t.move_rows = rows.len() as u128;
-        let mut ends: BTreeMap<(usize, LicId), (BTreeSet<VaId>, BTreeSet<VaId>, u128)> =
-            BTreeMap::new();
+        let mut ends: BTreeMap<(usize, LicId), Ends> = BTreeMap::new();
         for r in &rows {
             let c = &r.cells;
             let find = |va: &str| {
@@ -965,7 +967,7 @@ impl Verifier<'_> {
         // Packs: per pool for pooled VAs, per VA otherwise.
         for (&(pool, lic), &q) in &t.pool_bought {
             let pack = self.m.pack(lic);
-            self.rep.check(q % pack == 0, || {
+            self.rep.check(q.is_multiple_of(pack), || {
                 format!(
                     "{F}: pool {} buys {q} of {}, not a multiple of the pack size {pack}",
                     self.m.pools[pool].label,
@@ -976,7 +978,7 @@ impl Verifier<'_> {
         for (&(va, lic), &q) in &t.bought {
             if !self.m.pooled[va as usize] {
                 let pack = self.m.pack(lic);
-                self.rep.check(q % pack == 0, || {
+                self.rep.check(q.is_multiple_of(pack), || {
                     format!(
                         "{F}: {} buys {q} of {}, not a multiple of the pack size {pack}",
                         self.m.label(va),
@@ -1228,7 +1230,7 @@ impl Verifier<'_> {
                     fams.entry((k.0, f)).or_default().insert(k.1);
                     let q = get(&t.vendor_file, k);
                     let pack = self.m.pack(k.1);
-                    self.rep.check(q % pack == 0, || {
+                    self.rep.check(q.is_multiple_of(pack), || {
                         format!(
                             "positions.csv: vendor_shortfall {q} of {} {} is not a multiple of the pack size {pack}",
                             self.m.label(k.0),
