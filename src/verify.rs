@@ -89,19 +89,20 @@ pub fn parse_money(text: &str) -> Option<i128> {
     Some(if neg { -c } else { c })
 }
 
-/// `reallot verify CASE PLAN_DIR [--model FILE] [--as-of DATE]`: prints each violation and
-/// a count; returns exit code 0, or [`EXIT_VERIFY`] when anything is wrong.
+/// `reallot verify CASE PLAN_DIR [--model FILE] [--as-of DATE]`, once the command line has
+/// read the scenario file (if any): prints each violation and a count; returns exit code 0,
+/// or [`EXIT_VERIFY`] when anything is wrong. A plan folder that does not exist is a usage
+/// error (exit 2); every problem inside it is a violation.
 pub fn command(
     case: &Path,
     plan_dir: &Path,
-    model: Option<&Path>,
+    scenario: Option<&Scenario>,
     as_of: Option<NaiveDate>,
     w: &mut dyn Write,
 ) -> Result<i32> {
-    let scenario = model.map(Scenario::load).transpose()?;
     check_plan_dir(plan_dir)?;
     let estate = crate::estate::load_case(case)?;
-    let report = verify_plan(&estate, scenario.as_ref(), as_of, plan_dir)?;
+    let report = verify_plan(&estate, scenario, as_of, plan_dir)?;
     let io = |e| Error::io("stdout", e);
     for v in &report.violations {
         writeln!(w, "VIOLATION {v}").map_err(io)?;

@@ -39,7 +39,8 @@ fn demo() -> (tempfile::TempDir, PathBuf) {
 /// exit code and printed text.
 fn verify(case: &Path, dir: &Path, model: Option<&Path>) -> (i32, String) {
     let mut out = Vec::new();
-    let code = match reallot::verify::command(case, dir, model, None, &mut out) {
+    let scenario = model.map(|m| Scenario::load(m).unwrap());
+    let code = match reallot::verify::command(case, dir, scenario.as_ref(), None, &mut out) {
         Ok(c) => c,
         Err(e) => e.exit_code(),
     };
