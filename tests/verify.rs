@@ -507,3 +507,34 @@ proptest! {
         prop_assert_eq!(back.unwrap(), s, "{}", text);
     }
 }
+
+/// Inside a substitution family the vendor's per-VA figure is not a closed form: a lowered
+/// one, with the summary lowered to match, still leaves the VA short in the vendor's
+/// reading, and that is caught (Hall's condition on "covers").
+#[test]
+fn a_lowered_vendor_figure_inside_a_family_is_caught() {
+    let (_t, dir) = demo();
+    edit(
+        &dir.join("positions.csv"),
+        "Air-Gapped,C9300 DNA Advantage,10,12,12,14,2,",
+        "Air-Gapped,C9300 DNA Advantage,10,12,12,14,0,",
+    );
+    edit(
+        &dir.join("summary.json"),
+        "\"shortfall_units\": 337",
+        "\"shortfall_units\": 335",
+    );
+    edit(
+        &dir.join("summary.json"),
+        "\"shortfall_cost\": 126173.00",
+        "\"shortfall_cost\": 123273.00",
+    );
+    caught(
+        &dir,
+        &[
+            "positions.csv",
+            "Air-Gapped",
+            "short in the vendor's reading",
+        ],
+    );
+}
