@@ -1,12 +1,24 @@
 //! `reallot verify`: re-checks every file of a written plan against the case and against
 //! each other, with its own arithmetic, independently of the solver (SPEC §6).
 //!
-//! What it shares with the planner: the case readers ([`crate::estate`]), the scenario
-//! reader, the column headers of the plan tables, and the findings rules
+//! The scenario: a plan folder keeps the one it was made with (`scenario.toml`). Without
+//! `--model` verify uses it; with `--model` it uses the given one and the recorded one must
+//! be the same (a difference is a violation naming the keys that differ).
+//!
+//! What it shares with the planner: the case readers ([`crate::estate`], including
+//! `Estate::price`), the scenario reader, `resolve_as_of`, the column headers of the plan
+//! tables, CSSM's request limits, and the findings rules
 //! ([`crate::plan::findings::collect`], applied to the positions verify recomputes itself).
-//! What it computes on its own: supply, PAK, hygiene, demand, pinned units, residual demand
+//! Nothing of [`crate::model`]: supply, PAK, hygiene, demand, pinned units, residual demand
 //! and movable supply per (VA, licence); pools, locks and merges; the vendor's per-VA
-//! reading; the renewal sizing; the perpetual/term split of the transfer requests.
+//! reading; the renewal sizing; the perpetual/term split of the transfer requests are all
+//! computed here.
+//!
+//! Optimality is checked wherever it has a closed form (every licence outside a
+//! substitution family, per pool or per unpooled VA, and the vendor's reading outside
+//! families); inside a family the plan's purchases are checked for feasibility (coverage,
+//! packs, "covers" pairs) and the vendor's per-VA purchases by Hall's condition, not for
+//! minimality.
 //!
 //! Every problem with the plan folder's files (missing, unreadable, malformed, altered,
 //! inconsistent) is a violation; only a plan folder that does not exist is a usage error.
