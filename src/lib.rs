@@ -164,6 +164,7 @@ pub fn plan_case(
         plan.waterfall = waterfall(estate, &prep, &plan, opts);
     }
     plan.assumptions = assumptions(estate, scenario, &prep);
+    plan.settings = Some(scenario.clone());
     Ok(plan)
 }
 

@@ -305,6 +305,84 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// The scenario as a scenario file: `Scenario::parse(&s.to_toml(), file, other_name)`
+    /// gives back `s`, name included, for every scenario `parse` can produce (a plan folder
+    /// keeps this copy as `scenario.toml`, which `verify` reads back). Values are written by
+    /// the `toml` crate (quoting and escaping included); percentages are whole numbers where
+    /// they can be, else the nearest float to the two-decimal value, which reads back exactly.
+    pub fn to_toml(&self) -> String {
+        // Destructured so that a new field cannot be added without writing it here.
+        let Scenario {
+            name,
+            reallocate,
+            substitution,
+            hygiene,
+            stale_after_days,
+            buffer_bp,
+            growth_bp,
+            renewal,
+            merge,
+            lock,
+        } = self;
+        let pct = |bp: i64| {
+            if bp % 100 == 0 {
+                toml::Value::Integer(bp / 100)
+            } else {
+                toml::Value::Float(bp as f64 / 100.0)
+            }
+        };
+        let text = |s: &str| toml::Value::String(s.to_string());
+        let mut t = toml::Table::new();
+        t.insert("name".into(), text(name));
+        t.insert("reallocate".into(), toml::Value::Boolean(*reallocate));
+        t.insert("substitution".into(), toml::Value::Boolean(*substitution));
+        t.insert("hygiene".into(), toml::Value::Boolean(*hygiene));
+        t.insert(
+            "stale_after_days".into(),
+            toml::Value::Integer(i64::from(*stale_after_days)),
+        );
+        t.insert("buffer_pct".into(), pct(*buffer_bp));
+        t.insert("growth_pct".into(), pct(*growth_bp));
+        match renewal {
+            RenewalPolicy::FromCase => {}
+            RenewalPolicy::Date(d) => {
+                t.insert(
+                    "renewal_date".into(),
+                    text(&d.format("%Y-%m-%d").to_string()),
+                );
+            }
+            RenewalPolicy::Disabled => {
+                t.insert("renewal_date".into(), text("none"));
+            }
+        }
+        let merge = match merge {
+            Merge::None => text("none"),
+            Merge::All => text("all"),
+            Merge::Groups(groups) => toml::Value::Array(
+                groups
+                    .iter()
+                    .map(|g| toml::Value::Array(g.iter().map(|n| text(n)).collect()))
+                    .collect(),
+            ),
+        };
+        t.insert("merge".into(), merge);
+        t.insert(
+            "lock".into(),
+            toml::Value::Array(
+                lock.iter()
+                    .map(|(sa, va)| text(&format!("{sa}/{va}")))
+                    .collect(),
+            ),
+        );
+        let mut out = String::from(
+            "# The scenario this plan was made with, as reallot read it (`reallot verify` uses it).\n",
+        );
+        out.push_str(&toml::to_string(&t).expect("a TOML table serialises"));
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,3 +9,4 @@ mod input_errors;
 mod props;
 mod report;
 mod safety;
+mod verify;

@@ -186,6 +186,9 @@ pub struct Plan {
     /// What the plan assumes: scenario settings, dates, data files with row counts
     /// (filled by [`crate::plan_case`]).
     pub assumptions: Vec<(String, String)>,
+    /// The scenario the plan was made with, written to `scenario.toml` beside the tables
+    /// (filled by [`crate::plan_case`]).
+    pub settings: Option<crate::scenario::Scenario>,
 }
 
 impl Plan {
@@ -463,5 +466,6 @@ pub fn build(
         transfers: transfers::build(estate, prep, &raw_moves),
         waterfall: Vec::new(),
         assumptions: Vec::new(),
+        settings: None,
     }
 }

@@ -313,6 +313,9 @@ pub fn write_plan(plan: &Plan, out: &SubDir) -> Result<()> {
             message: e.to_string(),
         })?;
         out.write("plan.xlsx", &book)?;
+        if let Some(s) = &plan.settings {
+            out.write("scenario.toml", s.to_toml().as_bytes())?;
+        }
         write_report(plan, out)?;
     }
     Ok(())
