@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use crate::error::{Error, Result, EXIT_NOT_OPTIMAL, EXIT_VERIFY};
+use crate::error::{Error, Result, EXIT_NOT_OPTIMAL};
 use crate::estate::load_case;
 use crate::io::write::OutDir;
 use crate::model::{SolveOptions, SolveStatus};
@@ -84,7 +84,7 @@ pub enum Command {
         case: PathBuf,
         /// Folder written by `reallot plan`.
         plan_dir: PathBuf,
-        /// Scenario file the plan was made with (default: built-in `reallocate`).
+        /// Scenario to check the plan against (default: the one recorded in the plan folder).
         #[arg(long)]
         model: Option<PathBuf>,
         /// Date of the data export, overriding case.toml (YYYY-MM-DD).
@@ -210,35 +210,8 @@ pub fn run(args: Args) -> Result<i32> {
             model,
             as_of,
         } => {
-            let scenario = load_scenario(model.as_deref())?;
-            if !plan_dir.is_dir() {
-                return Err(Error::Usage(format!(
-                    "{}: no plan folder there (write one with `reallot plan`)",
-                    plan_dir.display()
-                )));
-            }
-            let estate = load_case(&case)?;
-            let report = crate::verify::verify(&estate, &scenario, as_of, &plan_dir)?;
-            for v in &report.violations {
-                writeln!(w, "VIOLATION {v}").map_err(|e| Error::io("stdout", e))?;
-            }
-            writeln!(
-                w,
-                "verify: {} checks, {} violation{}",
-                report.checks,
-                report.violations.len(),
-                if report.violations.len() == 1 {
-                    ""
-                } else {
-                    "s"
-                }
-            )
-            .map_err(|e| Error::io("stdout", e))?;
-            Ok(if report.violations.is_empty() {
-                0
-            } else {
-                EXIT_VERIFY
-            })
+            let scenario = model.as_deref().map(Scenario::load).transpose()?;
+            crate::verify::command(&case, &plan_dir, scenario.as_ref(), as_of, &mut w)
         }
         Command::Import {
             what:

@@ -408,7 +408,7 @@ fn write(plan: &reallot::plan::Plan, target: &Path) {
 // `OutDir::new` gains an argument (the input paths) in the lead's tree; keep the call in
 // one place.
 fn new_out(target: &Path) -> reallot::io::write::OutDir {
-    reallot::io::write::OutDir::new(target).unwrap()
+    reallot::io::write::OutDir::new(target, &[]).unwrap()
 }
 
 #[test]
