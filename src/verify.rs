@@ -619,17 +619,7 @@ fn round_up(q: u128, pack: u128) -> u128 {
 // Reading the plan's tables.
 
 /// Columns holding names or free text, written through the spreadsheet guard.
-const TEXT_COLUMNS: &[&str] = &[
-    "smart_account",
-    "virtual_account",
-    "license",
-    "from_virtual_account",
-    "to_virtual_account",
-    "covers",
-    "instance",
-    "kind",
-    "detail",
-];
+use crate::report::TEXT_COLUMNS;
 
 struct Row {
     line: u64,
