@@ -37,9 +37,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(scenario) = Scenario::parse(text, "scenario.toml", "fuzz") else {
         return;
     };
-    let rows = estate.lots.len()
-        + estate.usage.len()
-        + estate.instances.as_ref().map_or(0, |i| i.len());
+    let rows =
+        estate.lots.len() + estate.usage.len() + estate.instances.as_ref().map_or(0, |i| i.len());
     if rows <= PLAN_MAX_ROWS {
         let opts = SolveOptions {
             time_limit: Some(1.0),

@@ -97,7 +97,10 @@ pub fn split_case(data: &[u8]) -> Vec<(&'static str, &[u8])> {
 pub fn case_dir() -> tempfile::TempDir {
     let shm = Path::new("/dev/shm");
     if shm.is_dir() {
-        if let Ok(d) = tempfile::Builder::new().prefix("reallot-fuzz").tempdir_in(shm) {
+        if let Ok(d) = tempfile::Builder::new()
+            .prefix("reallot-fuzz")
+            .tempdir_in(shm)
+        {
             return d;
         }
     }
