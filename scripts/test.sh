@@ -19,3 +19,4 @@ cargo run --release --locked --quiet -- demo --out target/ci-demo >/dev/null
 if [ -f ../shared/conformance/check.py ]; then
   python3 ../shared/conformance/check.py target/release/reallot
 fi
+./scripts/fuzz-smoke.sh
