@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 use reallot::model::SolveOptions;
 use reallot::scenario::Scenario;
-use reallot_fuzz::{case_dir, split_case, MAX_INPUT};
+use reallot_fuzz::{case_dir, no_internal, split_case, MAX_INPUT};
 
 /// Plan only cases this small (in lots + usage rows), so each run stays fast.
 const PLAN_MAX_ROWS: usize = 40;
@@ -26,11 +26,11 @@ fuzz_target!(|data: &[u8]| {
             std::fs::write(dir.path().join(name), part).expect("write a case file");
         }
     }
-    let Ok(estate) = reallot::estate::load_case(dir.path()) else {
+    let Some(estate) = no_internal(reallot::estate::load_case(dir.path())) else {
         return;
     };
     let mut out = Vec::new();
-    let _ = reallot::check::check(&estate, None, 90, &mut out);
+    no_internal(reallot::check::check(&estate, None, 90, &mut out));
     let Some(text) = scenario_text.and_then(|t| std::str::from_utf8(t).ok()) else {
         return;
     };
@@ -44,6 +44,6 @@ fuzz_target!(|data: &[u8]| {
             time_limit: Some(1.0),
             ..SolveOptions::default()
         };
-        let _ = reallot::plan_case(&estate, &scenario, None, &opts);
+        no_internal(reallot::plan_case(&estate, &scenario, None, &opts));
     }
 });

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let dir = case_dir();
     let scenario = dir.path().join("scenario.toml");
     std::fs::write(&scenario, data).expect("write the scenario");
-    let _ = Scenario::load(&scenario);
+    reallot_fuzz::no_internal(Scenario::load(&scenario));
     write_case_with(dir.path(), "case.toml", data);
-    let _ = reallot::estate::load_case(dir.path());
+    reallot_fuzz::no_internal(reallot::estate::load_case(dir.path()));
 });

@@ -109,3 +109,16 @@ pub fn case_dir() -> tempfile::TempDir {
         .tempdir()
         .expect("create a temporary folder")
 }
+
+/// The library's answer to fuzz input: a value, or an error that names the input (exit 65)
+/// or the command line (exit 2). An internal failure (exit 1) after reading input is a
+/// bug (SPEC §6: whatever can be validated is validated first), and so fails the run.
+pub fn no_internal<T>(r: reallot::error::Result<T>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) if e.exit_code() == reallot::error::EXIT_INTERNAL => {
+            panic!("internal failure (exit 1) on fuzz input: {e}")
+        }
+        Err(_) => None,
+    }
+}

@@ -284,7 +284,24 @@ fn read_case_toml(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result
     if !path.is_file() {
         return Ok(());
     }
-    let text = std::fs::read_to_string(&path).map_err(|err| Error::io(&path, err))?;
+    let bytes = std::fs::read(&path).map_err(|err| Error::io(&path, err))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let good = &err.as_bytes()[..at];
+            let line = good.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            diags.push(Diagnostic {
+                file: CaseFiles::CASE.into(),
+                line: Some(line),
+                column: None,
+                value: Some(format!("byte 0x{:02x} at offset {at}", err.as_bytes()[at])),
+                message: "is not valid UTF-8".into(),
+                fix: "save case.toml as UTF-8".into(),
+            });
+            return Ok(());
+        }
+    };
     let ct: CaseToml = match toml::from_str(&text) {
         Ok(c) => c,
         Err(err) => {
