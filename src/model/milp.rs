@@ -9,7 +9,7 @@ use good_lp::{
 
 use crate::estate::Price;
 
-use super::chain::{chain_flows, chain_optima, chain_substituted, ChainError};
+use super::chain::{chain_optima, ChainError};
 use super::mcf::{Cost, FlowGraph};
 
 /// How many optimal purchase vectors of a chain the exact paths weigh in stages 3–4;
@@ -73,6 +73,9 @@ struct Vars {
     inn: Vec<Option<Variable>>,
     packs: Vec<Option<Variable>>,
     sub: Vec<Variable>,
+    /// Units of each (VA, licence) covered by a higher tier (net substitution inflow),
+    /// stage 3 only.
+    covered: Vec<Option<Variable>>,
 }
 
 impl FamilyProblem {
@@ -114,6 +117,7 @@ impl FamilyProblem {
             inn: vec![None; cells],
             packs: vec![None; nl],
             sub: Vec::with_capacity(nv * self.edges.len()),
+            covered: Vec::new(),
         };
         if self.pooled {
             for c in 0..cells {
@@ -132,21 +136,33 @@ impl FamilyProblem {
         for _ in 0..nv * self.edges.len() {
             v.sub.push(pv.add(var()));
         }
+        v.covered = vec![None; cells];
+        if stage >= 3 {
+            for a in 0..nv {
+                for l in 0..nl {
+                    if self.edges.iter().any(|&(_, lo)| lo == l) {
+                        v.covered[a * nl + l] = Some(pv.add(var()));
+                    }
+                }
+            }
+        }
         let objective = match stage {
             1 => self.cost_expr(&v),
             2 => self.units_expr(&v),
             _ => {
                 // Licences moved first, then (as a tie-break that cannot change the three
-                // published figures) the fewest substituted units. Σsub is at most
-                // n_lics × all units held, so this weight keeps the order lexicographic
-                // (and is exact in f64: `mip_can_certify` bounds W·Σout by 2^53).
+                // published figures) the fewest units covered by a higher tier: Σ over
+                // (VA, licence) of the net substitution inflow, the figure published as
+                // `substituted_units`. It is at most all units held, so this weight keeps
+                // the order lexicographic (and is exact in f64: `mip_can_certify` bounds
+                // W·Σout by 2^53).
                 let w = self.moves_weight(fixed_units.unwrap_or(0)) as f64;
                 let mut e = Expression::with_capacity(cells + v.sub.len());
                 for o in v.out.iter().flatten() {
                     e.add_mul(w, *o);
                 }
-                for s in &v.sub {
-                    e.add_mul(1.0, *s);
+                for z in v.covered.iter().flatten() {
+                    e.add_mul(1.0, *z);
                 }
                 e
             }
@@ -190,6 +206,26 @@ impl FamilyProblem {
                 }
                 let need = self.residual[c] as f64 - self.movable[c] as f64;
                 problem.add_constraint(e.geq(need));
+            }
+        }
+        // covered(a,l) ≥ Σ_h sub(a,h,l) − Σ_l' sub(a,l,l'): the net inflow, when positive.
+        for a in 0..nv {
+            for l in 0..nl {
+                let Some(z) = v.covered[a * nl + l] else {
+                    continue;
+                };
+                let mut e = Expression::with_capacity(8);
+                e.add_mul(1.0, z);
+                for (j, &(h, lo)) in self.edges.iter().enumerate() {
+                    let s = v.sub[a * self.edges.len() + j];
+                    if lo == l {
+                        e.add_mul(-1.0, s);
+                    }
+                    if h == l {
+                        e.add_mul(1.0, s);
+                    }
+                }
+                problem.add_constraint(e.geq(0.0));
             }
         }
         // Pool balance per licence.
@@ -354,8 +390,31 @@ impl FamilyProblem {
             return bad("transfers in a VA outside the pool");
         }
         let moves = s.out.iter().map(|&x| u128::from(x)).sum();
-        let subs = s.sub.iter().map(|&x| u128::from(x)).sum();
-        Ok((cost, units, moves, subs))
+        Ok((cost, units, moves, self.covered_units(&s.sub)))
+    }
+
+    /// Units covered by a higher tier, Σ over (VA, licence) of the positive net
+    /// substitution inflow: the figure the plan publishes as substituted units (its path
+    /// decomposition keeps every net flow), and the stage-4 tie-break.
+    pub fn covered_units(&self, sub: &[u64]) -> u128 {
+        let (nl, ne) = (self.n_lics, self.edges.len());
+        let mut total = 0u128;
+        for a in 0..self.n_vas {
+            for l in 0..nl {
+                let mut net = 0i128;
+                for (j, &(h, lo)) in self.edges.iter().enumerate() {
+                    let q = i128::from(sub[a * ne + j]);
+                    if lo == l {
+                        net += q;
+                    }
+                    if h == l {
+                        net -= q;
+                    }
+                }
+                total += net.max(0) as u128;
+            }
+        }
+        total
     }
 
     /// Solves the stages: cost, then units, then moves (and, as a tie-break, substituted
@@ -427,52 +486,17 @@ impl FamilyProblem {
         self.n_lics as u128 * (movable + u128::from(units)) + 1
     }
 
-    /// Solves a single VA's chain family without the solver: the optimal purchase vectors
-    /// from [`chain_optima`], the one needing the fewest substitutions (by
-    /// [`chain_flows`], which are the least flows for fixed supply). `None` when not a
-    /// chain or when the chain algorithm cannot settle it (the MIP then decides).
+    /// Solves a single VA's chain family without the solver: the optimal purchase
+    /// vectors from [`chain_optima`], each with its substitutions by
+    /// [`FamilyProblem::moves_by_flow`]; the one covering the fewest units by a higher
+    /// tier wins. `None` when the chain algorithm cannot settle it (the MIP decides).
     pub fn solve_chain_alone(
         &self,
         order: &[usize],
         opts: &SolveOptions,
     ) -> Option<Result<FamilySolution, SolveStatus>> {
         debug_assert_eq!(self.n_vas, 1);
-        let supply: Vec<u64> = order.iter().map(|&l| self.movable[l]).collect();
-        let demand: Vec<u64> = order.iter().map(|&l| self.residual[l]).collect();
-        let price: Vec<Option<Price>> = order.iter().map(|&l| self.price[l]).collect();
-        let opt = match chain_optima(&supply, &demand, &price, CANDIDATES) {
-            Ok(o) => o,
-            Err(ChainError::Infeasible) => return Some(Err(SolveStatus::Infeasible)),
-            Err(ChainError::TooLarge(_)) => return None,
-        };
-        if !opt.complete {
-            return Some(self.solve_moves(opt.cost, opt.units, opts));
-        }
-        let after = |buy: &[u64]| -> Vec<u64> {
-            supply.iter().zip(buy).map(|(s, b)| s.saturating_add(*b)).collect()
-        };
-        let buy = opt
-            .buys
-            .iter()
-            .min_by_key(|b| chain_substituted(&after(b), &demand))?;
-        let flows = chain_flows(&after(buy), &demand);
-        let mut sol = FamilySolution {
-            out: vec![0; self.n_lics],
-            inn: vec![0; self.n_lics],
-            buy: vec![0; self.n_lics],
-            sub: vec![0; self.edges.len()],
-        };
-        for (k, &l) in order.iter().enumerate() {
-            sol.buy[l] = buy[k];
-        }
-        for (k, f) in flows.into_iter().enumerate() {
-            let e = self
-                .edges
-                .iter()
-                .position(|&(h, l)| h == order[k] && l == order[k + 1])?;
-            sol.sub[e] = f;
-        }
-        Some(Ok(sol))
+        self.chain_by_flow(order, opts)
     }
 
     /// The component's supply, demand and prices per chain tier, summed over its VAs
@@ -490,51 +514,9 @@ impl FamilyProblem {
         Some((supply, demand, price))
     }
 
-    /// Whether every VA of the component covers its own demand along the chain (each
-    /// prefix of its tiers holds): then nothing is bought or moved, and each VA only
-    /// substitutes internally.
-    pub fn chain_self_sufficient(&self, order: &[usize]) -> bool {
-        (0..self.n_vas).all(|a| {
-            let mut acc: i128 = 0;
-            order.iter().all(|&l| {
-                let c = a * self.n_lics + l;
-                acc += i128::from(self.residual[c]) - i128::from(self.movable[c]);
-                acc <= 0
-            })
-        })
-    }
-
-    /// Per-VA substitution flows along a chain when no licence moves or is bought.
-    pub fn chain_local_solution(&self, order: &[usize]) -> Option<FamilySolution> {
-        let mut sol = FamilySolution {
-            out: vec![0; self.n_vas * self.n_lics],
-            inn: vec![0; self.n_vas * self.n_lics],
-            buy: vec![0; self.n_lics],
-            sub: vec![0; self.n_vas * self.edges.len()],
-        };
-        for a in 0..self.n_vas {
-            let supply: Vec<u64> = order
-                .iter()
-                .map(|&l| self.movable[a * self.n_lics + l])
-                .collect();
-            let demand: Vec<u64> = order
-                .iter()
-                .map(|&l| self.residual[a * self.n_lics + l])
-                .collect();
-            for (k, f) in chain_flows(&supply, &demand).into_iter().enumerate() {
-                let e = self
-                    .edges
-                    .iter()
-                    .position(|&(h, l)| h == order[k] && l == order[k + 1])?;
-                sol.sub[a * self.edges.len() + e] = f;
-            }
-        }
-        Some(sol)
-    }
-
     /// Stages 3–4 for a pooled chain: every purchase vector that reaches the optimal cost
     /// and units (from the chain algorithm), each with its purchases fixed, solved as a
-    /// min-cost flow with lexicographic (moves, substitutions) costs; the best candidate
+    /// min-cost flow with lexicographic (moves, covered units) costs; the best candidate
     /// is the optimum. Only when the chain algorithm cannot settle the family, or lists
     /// more optima than [`CANDIDATES`], does the MIP take stages 3–4 (or all of them).
     pub fn pooled_chain(
@@ -542,16 +524,26 @@ impl FamilyProblem {
         order: &[usize],
         opts: &SolveOptions,
     ) -> Result<FamilySolution, SolveStatus> {
-        let Some((supply, demand, price)) = self.aggregate(order) else {
-            return self.solve(opts);
-        };
+        match self.chain_by_flow(order, opts) {
+            Some(r) => r,
+            None => self.solve(opts),
+        }
+    }
+
+    /// The chain algorithm for stages 1–2 (on the aggregate), the flow for stages 3–4.
+    fn chain_by_flow(
+        &self,
+        order: &[usize],
+        opts: &SolveOptions,
+    ) -> Option<Result<FamilySolution, SolveStatus>> {
+        let (supply, demand, price) = self.aggregate(order)?;
         let opt = match chain_optima(&supply, &demand, &price, CANDIDATES) {
             Ok(o) => o,
-            Err(ChainError::Infeasible) => return Err(SolveStatus::Infeasible),
-            Err(ChainError::TooLarge(_)) => return self.solve(opts),
+            Err(ChainError::Infeasible) => return Some(Err(SolveStatus::Infeasible)),
+            Err(ChainError::TooLarge(_)) => return None,
         };
         if !opt.complete {
-            return self.solve_moves(opt.cost, opt.units, opts);
+            return Some(self.solve_moves(opt.cost, opt.units, opts));
         }
         let mut best: Option<(Cost, FamilySolution)> = None;
         for cand in &opt.buys {
@@ -559,78 +551,114 @@ impl FamilyProblem {
             for (k, &l) in order.iter().enumerate() {
                 buy[l] = cand[k];
             }
-            let Some((obj, sol)) = self.moves_by_flow(&buy) else {
-                return self.solve_moves(opt.cost, opt.units, opts);
+            let Some((obj, sol)) = self.moves_by_flow(order, &buy) else {
+                return Some(self.solve_moves(opt.cost, opt.units, opts));
             };
             if best.as_ref().is_none_or(|(b, _)| obj < *b) {
                 best = Some((obj, sol));
             }
         }
-        best.map(|(_, s)| s).ok_or(SolveStatus::Infeasible)
+        best.map(|(_, s)| Ok(s))
     }
 
-    /// Stages 3–4 with the pool's purchases fixed, as a min-cost flow: each VA-licence
-    /// node gets its movable supply from the source and sends its residual demand to the
-    /// sink; out edges to the pool node cost (1, 0), in edges are free, substitution edges
-    /// cost (0, 1). Returns ((Σout, Σsub), solution), or `None` if the demand cannot all
-    /// be met.
-    fn moves_by_flow(&self, buy: &[u64]) -> Option<(Cost, FamilySolution)> {
-        let (nv, nl) = (self.n_vas, self.n_lics);
+    /// Stages 3–4 with the purchases fixed, as a min-cost flow. Each (VA, licence) is two
+    /// nodes: a supply node fed by its movable units (and, outside the pool, by its
+    /// purchases) and a demand node draining its residual demand to the sink. A supply
+    /// node serves its own demand node free, and the demand node of every tier its
+    /// licence covers (transitively, along the chain) at cost (0, 1): one per unit
+    /// covered by a higher tier. In a pool, out edges to the licence's pool node cost
+    /// (1, 0), in edges are free, and the pool node is fed by the purchases. The least
+    /// (moves, covered) flow never has a tier both receiving and passing on substituted
+    /// units (short-cutting such a pair covers fewer units), so routing each covered unit
+    /// along the chain gives edge flows whose published count equals the optimum.
+    /// Returns ((Σout, covered), solution), or `None` if the demand cannot all be met.
+    fn moves_by_flow(&self, order: &[usize], buy: &[u64]) -> Option<(Cost, FamilySolution)> {
+        let (nv, nl, ne) = (self.n_vas, self.n_lics, self.edges.len());
         let total_movable: i128 = self.movable.iter().map(|&x| i128::from(x)).sum();
         let big = total_movable + buy.iter().map(|&x| i128::from(x)).sum::<i128>();
         let (src, sink) = (0, 1);
         let pool = |l: usize| 2 + l;
-        let node = |a: usize, l: usize| 2 + nl + a * nl + l;
-        let mut g = FlowGraph::new(2 + nl + nv * nl);
-        let mut out_e = vec![0; nv * nl];
-        let mut in_e = vec![0; nv * nl];
-        let mut sub_e = vec![0; nv * self.edges.len()];
+        let supply_node = |a: usize, l: usize| 2 + nl + 2 * (a * nl + l);
+        let demand_node = |a: usize, l: usize| 3 + nl + 2 * (a * nl + l);
+        let mut g = FlowGraph::new(2 + nl + 2 * nv * nl);
+        let mut out_e = vec![None; nv * nl];
+        let mut in_e = vec![None; nv * nl];
+        // (VA, position of the higher tier in `order`, position of the lower, edge id)
+        let mut cover_e = Vec::new();
         let mut demand_total = 0i128;
         for a in 0..nv {
             for l in 0..nl {
                 let c = a * nl + l;
-                g.edge(src, node(a, l), i128::from(self.movable[c]), (0, 0));
-                g.edge(node(a, l), sink, i128::from(self.residual[c]), (0, 0));
+                g.edge(src, supply_node(a, l), i128::from(self.movable[c]), (0, 0));
+                g.edge(supply_node(a, l), demand_node(a, l), big, (0, 0));
+                g.edge(demand_node(a, l), sink, i128::from(self.residual[c]), (0, 0));
                 demand_total += i128::from(self.residual[c]);
-                out_e[c] = g.edge(node(a, l), pool(l), i128::from(self.movable[c]), (1, 0));
-                in_e[c] = g.edge(pool(l), node(a, l), big, (0, 0));
+                if self.pooled {
+                    let m = i128::from(self.movable[c]);
+                    out_e[c] = Some(g.edge(supply_node(a, l), pool(l), m, (1, 0)));
+                    in_e[c] = Some(g.edge(pool(l), supply_node(a, l), big, (0, 0)));
+                }
             }
-            for (j, &(h, lo)) in self.edges.iter().enumerate() {
-                sub_e[a * self.edges.len() + j] = g.edge(node(a, h), node(a, lo), big, (0, 1));
+            for p in 0..order.len() {
+                for q in p + 1..order.len() {
+                    let e = g.edge(
+                        supply_node(a, order[p]),
+                        demand_node(a, order[q]),
+                        big,
+                        (0, 1),
+                    );
+                    cover_e.push((a, p, q, e));
+                }
             }
         }
         let buy_e: Vec<usize> = (0..nl)
-            .map(|l| g.edge(src, pool(l), i128::from(buy[l]), (0, 0)))
+            .map(|l| {
+                let to = if self.pooled {
+                    pool(l)
+                } else {
+                    supply_node(0, l)
+                };
+                g.edge(src, to, i128::from(buy[l]), (0, 0))
+            })
             .collect();
         let (flow, cost) = g.min_cost_max_flow(src, sink);
         if flow != demand_total {
             return None;
         }
         let narrow = |x: i128| u64::try_from(x).ok();
+        let flow_of = |e: &Option<usize>| e.map_or(Some(0), |e| narrow(g.flow(e)));
         let mut sol = FamilySolution {
-            out: out_e
-                .iter()
-                .map(|&e| narrow(g.flow(e)))
-                .collect::<Option<_>>()?,
-            inn: in_e
-                .iter()
-                .map(|&e| narrow(g.flow(e)))
-                .collect::<Option<_>>()?,
+            out: out_e.iter().map(flow_of).collect::<Option<_>>()?,
+            inn: in_e.iter().map(flow_of).collect::<Option<_>>()?,
             buy: buy.to_vec(),
-            sub: sub_e
-                .iter()
-                .map(|&e| narrow(g.flow(e)))
-                .collect::<Option<_>>()?,
+            sub: vec![0; nv * ne],
         };
+        // Each covered unit travels down the chain's edges from its tier to the one it
+        // covers.
+        for &(a, p, q, e) in &cover_e {
+            let f = narrow(g.flow(e))?;
+            if f == 0 {
+                continue;
+            }
+            for r in p..q {
+                let j = self
+                    .edges
+                    .iter()
+                    .position(|&(h, lo)| h == order[r] && lo == order[r + 1])?;
+                sol.sub[a * ne + j] = sol.sub[a * ne + j].checked_add(f)?;
+            }
+        }
         // Purchased units the flow did not need (a pack's remainder) still arrive
-        // somewhere: with the VA that receives most of that licence.
-        for l in 0..nl {
-            let left = narrow(i128::from(buy[l]) - g.flow(buy_e[l]))?;
-            if left > 0 {
-                let a = (0..nv)
-                    .max_by_key(|&a| (sol.inn[a * nl + l], std::cmp::Reverse(a)))
-                    .unwrap_or(0);
-                sol.inn[a * nl + l] = sol.inn[a * nl + l].checked_add(left)?;
+        // somewhere: in a pool, with the VA that receives most of that licence.
+        if self.pooled {
+            for l in 0..nl {
+                let left = narrow(i128::from(buy[l]) - g.flow(buy_e[l]))?;
+                if left > 0 {
+                    let a = (0..nv)
+                        .max_by_key(|&a| (sol.inn[a * nl + l], std::cmp::Reverse(a)))
+                        .unwrap_or(0);
+                    sol.inn[a * nl + l] = sol.inn[a * nl + l].checked_add(left)?;
+                }
             }
         }
         Some((cost, sol))

@@ -15,4 +15,4 @@ pub use closed::{pooled_single, va_single, PooledSingle};
 pub use mcf::{Cost, FlowGraph};
 pub use milp::{FamilyProblem, FamilySolution, SolveOptions};
 pub use prepare::{prepare, Cell, HygieneCounts, PoolInfo, Prepared, ScenarioView};
-pub use solve::{solve, Component, Flows, SolveStatus};
+pub use solve::{solve, solve_family, Component, Flows, SolveStatus};

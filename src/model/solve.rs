@@ -174,10 +174,6 @@ pub fn solve_family(p: &FamilyProblem, opts: &SolveOptions) -> Result<FamilySolu
             Some(r) => r,
             None => p.solve(opts),
         },
-        Some(order) if p.chain_self_sufficient(&order) => match p.chain_local_solution(&order) {
-            Some(sol) => Ok(sol),
-            None => p.solve(opts),
-        },
         Some(order) => p.pooled_chain(&order, opts),
         None => p.solve(opts),
     }
