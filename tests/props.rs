@@ -423,11 +423,11 @@ fn family(supply: &[u64], demand: &[u64], price: &[Option<Price>], pooled_split:
     }
 }
 
-fn figures(p: &FamilyProblem, s: &reallot::model::FamilySolution) -> (i128, u64, u64, u64) {
+fn figures(p: &FamilyProblem, s: &reallot::model::FamilySolution) -> (i128, u64, u64, u128) {
     let cost = (0..p.n_lics)
         .map(|l| p.price[l].map_or(0, |x| x.cents as i128 * s.buy[l] as i128))
         .sum();
-    (cost, s.buy.iter().sum(), s.out.iter().sum(), s.sub.iter().sum())
+    (cost, s.buy.iter().sum(), s.out.iter().sum(), p.covered_units(&s.sub))
 }
 
 proptest! {
@@ -467,4 +467,5 @@ fn a_trillion_units_two_tiers_fast_and_mip_refuses() {
         other => panic!("the MIP published {other:?}"),
     }
 }
+
 

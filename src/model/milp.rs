@@ -15,6 +15,12 @@ use super::mcf::{Cost, FlowGraph};
 /// How many optimal purchase vectors of a chain the exact paths weigh in stages 3–4;
 /// beyond that the MIP does.
 const CANDIDATES: usize = 16;
+
+/// The largest magnitude (units, cents, weighted objective) the f64 MIP is trusted to
+/// settle exactly. Far below 2^53: HiGHS's tolerances are absolute (feasibility 1e-7,
+/// integrality 1e-6), and measured on a two-tier chain it already reports a feasible
+/// family of 10^10 units as infeasible, while 10^9 units (cost 7·10^9) solve right.
+pub const MIP_CERTIFIED: u128 = 1 << 33;
 use super::solve::SolveStatus;
 
 /// Solver settings.
@@ -155,7 +161,7 @@ impl FamilyProblem {
                 // (VA, licence) of the net substitution inflow, the figure published as
                 // `substituted_units`. It is at most all units held, so this weight keeps
                 // the order lexicographic (and is exact in f64: `mip_can_certify` bounds
-                // W·Σout by 2^53).
+                // W·Σout by MIP_CERTIFIED).
                 let w = self.moves_weight(fixed_units.unwrap_or(0)) as f64;
                 let mut e = Expression::with_capacity(cells + v.sub.len());
                 for o in v.out.iter().flatten() {
@@ -301,10 +307,10 @@ impl FamilyProblem {
     }
 
     /// Whether the f64 MIP can certify this family's optimum: every coefficient, bound
-    /// and objective value it may meet must be an integer f64 represents exactly (at most
-    /// 2^53), or a rounding could pass for an optimum.
+    /// and objective value it may meet must stay within [`MIP_CERTIFIED`], or a rounding
+    /// or tolerance could pass for an optimum (or for infeasibility).
     fn mip_can_certify(&self) -> Result<(), SolveStatus> {
-        const LIMIT: u128 = 1 << 53;
+        const LIMIT: u128 = MIP_CERTIFIED;
         let sum = |v: &[u64]| v.iter().map(|&x| u128::from(x)).sum::<u128>();
         let max_pack = self.price.iter().flatten().map(|p| p.pack).max().unwrap_or(1);
         let max_cents = self
@@ -325,7 +331,7 @@ impl FamilyProblem {
         if worst > LIMIT {
             return Err(SolveStatus::Error(format!(
                 "a substitution family's magnitudes (up to {worst} in units, cents or \
-                 weighted moves) exceed what the MIP can certify exactly (2^53); no figure \
+                 weighted moves) exceed what the MIP can certify exactly (2^33); no figure \
                  is published for it"
             )));
         }
@@ -459,10 +465,10 @@ impl FamilyProblem {
         let to_f64_exact = |x: i128| -> Result<i64, SolveStatus> {
             i64::try_from(x)
                 .ok()
-                .filter(|v| v.unsigned_abs() <= 1 << 53)
+                .filter(|v| u128::from(v.unsigned_abs()) <= MIP_CERTIFIED)
                 .ok_or_else(|| {
                     SolveStatus::Error(format!(
-                        "{x} exceeds what the MIP can certify exactly (2^53)"
+                        "{x} exceeds what the MIP can certify exactly (2^33)"
                     ))
                 })
         };
