@@ -37,7 +37,17 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        for name in ["plain", "=HYPERLINK(\"x\")", "+1", "-a", "@sum", "'q", "''", "\tx", ""] {
+        for name in [
+            "plain",
+            "=HYPERLINK(\"x\")",
+            "+1",
+            "-a",
+            "@sum",
+            "'q",
+            "''",
+            "\tx",
+            "",
+        ] {
             let cell = guard(name);
             assert_eq!(unguard(&cell), name, "{name:?}");
         }

@@ -284,7 +284,10 @@ struct Walk<'a> {
 impl Walk<'_> {
     fn walk(&mut self, j: usize, s: usize, target: i128, buy: &mut Vec<usize>) {
         let (pack, step) = self.price[j].map_or((0, 0), |p| {
-            (p.pack.max(1) as usize, i128::from(p.cents) * i128::from(p.pack))
+            (
+                p.pack.max(1) as usize,
+                i128::from(p.cents) * i128::from(p.pack),
+            )
         });
         let mut k = 0usize;
         while self.found.len() <= self.cap {

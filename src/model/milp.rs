@@ -312,7 +312,13 @@ impl FamilyProblem {
     fn mip_can_certify(&self) -> Result<(), SolveStatus> {
         const LIMIT: u128 = MIP_CERTIFIED;
         let sum = |v: &[u64]| v.iter().map(|&x| u128::from(x)).sum::<u128>();
-        let max_pack = self.price.iter().flatten().map(|p| p.pack).max().unwrap_or(1);
+        let max_pack = self
+            .price
+            .iter()
+            .flatten()
+            .map(|p| p.pack)
+            .max()
+            .unwrap_or(1);
         let max_cents = self
             .price
             .iter()
@@ -365,8 +371,8 @@ impl FamilyProblem {
                 if s.out[c] > self.movable[c] {
                     return bad("more moved out than is movable");
                 }
-                let mut have = i128::from(self.movable[c]) - i128::from(s.out[c])
-                    + i128::from(s.inn[c]);
+                let mut have =
+                    i128::from(self.movable[c]) - i128::from(s.out[c]) + i128::from(s.inn[c]);
                 if !self.pooled {
                     have += i128::from(s.buy[l]);
                 }
@@ -597,7 +603,12 @@ impl FamilyProblem {
                 let c = a * nl + l;
                 g.edge(src, supply_node(a, l), i128::from(self.movable[c]), (0, 0));
                 g.edge(supply_node(a, l), demand_node(a, l), big, (0, 0));
-                g.edge(demand_node(a, l), sink, i128::from(self.residual[c]), (0, 0));
+                g.edge(
+                    demand_node(a, l),
+                    sink,
+                    i128::from(self.residual[c]),
+                    (0, 0),
+                );
                 demand_total += i128::from(self.residual[c]);
                 if self.pooled {
                     let m = i128::from(self.movable[c]);
