@@ -198,13 +198,16 @@ pub fn chain_optima(
     })
 }
 
+/// (cost, units, optimal vectors, whether they are all of them) of the lowered instance.
+type SmallOptima = (i128, usize, Vec<Vec<usize>>, bool);
+
 /// The shortest path over the states P for the lowered instance given by its increments.
 /// Returns (cost, units, optimal vectors up to `cap` + 1, whether they are all of them).
 fn small_chain(
     delta: &[u128],
     price: &[Option<Price>],
     cap: usize,
-) -> Result<(i128, usize, Vec<Vec<usize>>, bool), ChainError> {
+) -> Result<SmallOptima, ChainError> {
     let n = delta.len();
     let max_need: u128 = delta.iter().sum();
     if max_need == 0 {

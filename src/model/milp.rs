@@ -16,6 +16,9 @@ use super::mcf::{Cost, FlowGraph};
 /// beyond that the MIP does.
 const CANDIDATES: usize = 16;
 
+/// A chain's supply, demand and price per tier, top first.
+type Tiers = (Vec<u64>, Vec<u64>, Vec<Option<Price>>);
+
 /// The largest magnitude (units, cents, weighted objective) the f64 MIP is trusted to
 /// settle exactly. Far below 2^53: HiGHS's tolerances are absolute (feasibility 1e-7,
 /// integrality 1e-6), and measured on a two-tier chain it already reports a feasible
@@ -357,7 +360,7 @@ impl FamilyProblem {
         let mut units: u128 = 0;
         for l in 0..nl {
             match self.price[l] {
-                Some(p) if s.buy[l] % p.pack.max(1) == 0 => {
+                Some(p) if s.buy[l].is_multiple_of(p.pack.max(1)) => {
                     cost += i128::from(s.buy[l]) * i128::from(p.cents);
                     units += u128::from(s.buy[l]);
                 }
@@ -513,7 +516,7 @@ impl FamilyProblem {
 
     /// The component's supply, demand and prices per chain tier, summed over its VAs
     /// (`None` if a sum does not fit 64 bits, which the input limits rule out).
-    fn aggregate(&self, order: &[usize]) -> Option<(Vec<u64>, Vec<u64>, Vec<Option<Price>>)> {
+    fn aggregate(&self, order: &[usize]) -> Option<Tiers> {
         let mut supply = vec![0u64; order.len()];
         let mut demand = vec![0u64; order.len()];
         for a in 0..self.n_vas {
