@@ -122,5 +122,22 @@ fn phases(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, phases);
+/// The chain algorithm at 10 and at 10^12 units in a two-tier chain (packs 25 and 10):
+/// the magnitude reduction makes both the same size of work.
+fn chain_magnitudes(c: &mut Criterion) {
+    use reallot::estate::Price;
+    let price = [
+        Some(Price { cents: 9, pack: 25 }),
+        Some(Price { cents: 7, pack: 10 }),
+    ];
+    let mut group = c.benchmark_group("chain");
+    for units in [10u64, 1_000_000_000_000] {
+        group.bench_with_input(BenchmarkId::new("two_tiers", units), &units, |b, &t| {
+            b.iter(|| black_box(reallot::model::chain_optima(&[0, 0], &[3, t], &price, 16)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, phases, chain_magnitudes);
 criterion_main!(benches);

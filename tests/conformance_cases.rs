@@ -43,13 +43,23 @@ fn every_case_matches_expected_and_verifies() {
                 .unwrap();
         let mut want = Vec::new();
         flat("", &expected, &mut want);
+        // The figures both solve modes must agree on, beyond expected.json: the three
+        // optima and the tie-break (fewest substituted units among optimal plans).
+        let mut agreed: Vec<(i64, u64, u64, u64)> = Vec::new();
         for fast_paths in [true, false] {
             let opts = SolveOptions {
                 fast_paths,
                 ..SolveOptions::default()
             };
             let plan = reallot::plan_case(&estate, &scenario, None, &opts).unwrap();
-            let got = serde_json::to_value(Summary::of(&plan)).unwrap();
+            let summary = Summary::of(&plan);
+            agreed.push((
+                plan.purchase_cost(),
+                plan.purchase_units(),
+                plan.licences_moved(),
+                summary.substituted_units,
+            ));
+            let got = serde_json::to_value(summary).unwrap();
             let mut have = Vec::new();
             flat("", &got, &mut have);
             for (key, w) in &want {
@@ -77,6 +87,12 @@ fn every_case_matches_expected_and_verifies() {
             for v in rep.violations {
                 diffs.push(format!("{name}: verify: {v}"));
             }
+        }
+        if agreed[0] != agreed[1] {
+            diffs.push(format!(
+                "{name}: fast paths and MIP disagree on (cost, units, moved, substituted): {:?} vs {:?}",
+                agreed[0], agreed[1]
+            ));
         }
     }
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));

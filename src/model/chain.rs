@@ -1,14 +1,75 @@
 //! Exact combinatorial optimum for a substitution family that is a chain of tiers
 //! (A covers B covers C ...), the shape CSSM families have.
 //!
-//! With tiers ordered from the top, tier i's licences can serve the demand of tier i and
-//! every tier below it, so a supply vector s covers a demand vector d exactly when every
-//! prefix holds: Σ_{i≤j} d_i ≤ Σ_{i≤j} s_i. Buying b_i units (whole packs) therefore
-//! must satisfy P_j = Σ_{i≤j} b_i ≥ B_j = Σ_{i≤j} (d_i − s_i) for all j, and the
-//! lexicographic objective (cost, then units = P_n) is a shortest path over the states
-//! P, solved by dynamic programming in O(tiers × states).
+//! **Prefix form.** With tiers ordered from the top, tier i's licences can serve the
+//! demand of tier i and every tier below it, so a supply vector s covers a demand vector
+//! d exactly when every prefix holds: Σ_{i≤j} d_i ≤ Σ_{i≤j} s_i. Buying b_i units (whole
+//! packs) therefore must satisfy P_j = Σ_{i≤j} b_i ≥ B_j = Σ_{i≤j} (d_i − s_i) for all j.
+//! P is non-decreasing, so this is P_j ≥ R_j with R_j = max(0, B_1, …, B_j) (the running
+//! maximum): the instance is fully described by the increments δ_j = R_j − R_{j−1} ≥ 0.
+//! The objective is lexicographic: cost Σ c_i b_i, then units P_n.
+//!
+//! **Magnitude reduction (exact).** Let L_j be the least common multiple of the pack
+//! sizes of the buyable tiers i ≤ j, m_j their number and c*_j their least unit price.
+//! *Lemma:* if δ_j ≥ (m_j + 1)·L_j, the optimum (cost, units) equals the optimum of the
+//! instance with δ_j lowered by L_j, plus (L_j·c*_j, L_j).
+//! (≤) add L_j units (whole packs, as L_j is a multiple of its pack) at a cheapest tier
+//! i ≤ j to any optimum of the lowered instance: every P_t with t ≥ j grows by L_j, so
+//! it covers the original R_t.
+//! (≥) take an optimum of the original. Let i0 be the first tier with
+//! P_{i0} ≥ R_{j−1} + L_j (it exists and i0 ≤ j, since P_j ≥ R_{j−1} + δ_j). Then
+//! Σ_{i0≤i≤j} b_i = P_j − P_{i0−1} > R_{j−1} + (m_j+1)L_j − R_{j−1} − L_j = m_j·L_j,
+//! and at most m_j of those tiers are buyable, so one of them, i, holds b_i > L_j.
+//! Remove L_j units there: every P_t with t ∈ [i, j) stays ≥ P_{i0} − L_j ≥ R_{j−1} ≥ R_t,
+//! and every P_t with t ≥ j covers the lowered R_t. The removed units cost L_j·c_i ≥
+//! L_j·c*_j. Chaining both directions gives equality in (cost, units).
+//! Applying the lemma repeatedly lowers each δ_j into [m_j·L_j, (m_j+1)·L_j), so the
+//! instance left has R_n ≤ Σ_j (m_j+1)·L_j whatever the unit counts were: 10^12 units
+//! with packs of 1 become a handful.
+//!
+//! **The small instance** is a shortest path over the states P (the previous DP): an
+//! optimum never holds a whole pack more than R_n (drop the last pack bought: still
+//! feasible, no dearer, fewer units), so P < R_n + max pack, and the table has
+//! tiers × (R_n + max pack) cells. Time and memory therefore depend on the tier count and
+//! the pack sizes (through L_j), never on unit magnitudes. When the pack sizes' least
+//! common multiples make the table too large ([`MAX_CELLS`]), the caller gets
+//! [`ChainError::TooLarge`] and uses the MIP (which refuses magnitudes it cannot certify).
+//!
+//! **All optima.** The lowered instance's optima map injectively onto the original's by
+//! adding the removed units at the cheapest tier. When that tier is the only buyable tier
+//! ≤ j at the least price, the map is onto (the removal above must have taken the units
+//! from a tier at price c*_j, hence that tier), so the list of optima is complete;
+//! otherwise the list is marked incomplete.
 
 use crate::estate::Price;
+
+/// The largest DP table (tiers × states) the chain algorithm builds: 2^20 cells of 16
+/// bytes, 16 MiB.
+pub const MAX_CELLS: usize = 1 << 20;
+
+/// Why a chain has no optimum from this algorithm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainError {
+    /// A tier is short and nothing buyable sits at or above it.
+    Infeasible,
+    /// The pack sizes' least common multiples make the exact table too large, or a
+    /// figure does not fit the output types (the message says which).
+    TooLarge(String),
+}
+
+/// The optima of a chain: least cost, least units, and the purchase vectors reaching both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainOptima {
+    /// Least cost in cents.
+    pub cost: i128,
+    /// Least units bought at that cost.
+    pub units: u128,
+    /// Purchase vectors (units per tier, top first) reaching (cost, units), lower tiers
+    /// first (a purchase nearer the demand needs fewer substitutions).
+    pub buys: Vec<Vec<u64>>,
+    /// Whether `buys` lists every optimal vector.
+    pub complete: bool,
+}
 
 /// Orders a family's licences from the top tier down when its edges form one chain
 /// (each licence covers at most one and is covered by at most one, all connected).
@@ -36,112 +97,223 @@ pub fn chain_order(n: usize, edges: &[(usize, usize)]) -> Option<Vec<usize>> {
 }
 
 /// Cheapest purchase (then fewest units) that lets `supply` cover `demand` along a chain
-/// given top tier first. Returns (cost in cents, units bought per tier), or `None` when
-/// no purchase can cover the demand (a tier short with nothing buyable above it).
+/// given top tier first. Returns (cost in cents, units bought per tier).
 pub fn chain_buy(
     supply: &[u64],
     demand: &[u64],
     price: &[Option<Price>],
-) -> Option<(i64, Vec<u64>)> {
-    let (cost, all) = chain_optima(supply, demand, price, 1)?;
-    Some((cost, all.into_iter().next()?))
+) -> Result<(i128, Vec<u64>), ChainError> {
+    let opt = chain_optima(supply, demand, price, 1)?;
+    let first = opt.buys.into_iter().next().ok_or(ChainError::Infeasible)?;
+    Ok((opt.cost, first))
 }
 
-/// Like [`chain_buy`], but lists every purchase vector that reaches the optimal cost and
-/// units, up to `cap` of them (the first `cap` in a fixed order). The list is complete
-/// when it holds fewer than `cap + 1` entries: it is cut at `cap + 1`.
+fn gcd(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// The optimum of a chain and up to `cap` + 1 purchase vectors reaching it (see the
+/// module documentation for the algorithm and why it is exact). `complete` is false when
+/// more optima exist than the list holds.
 pub fn chain_optima(
     supply: &[u64],
     demand: &[u64],
     price: &[Option<Price>],
     cap: usize,
-) -> Option<(i64, Vec<Vec<u64>>)> {
+) -> Result<ChainOptima, ChainError> {
     let n = supply.len();
-    let mut need = Vec::with_capacity(n); // B_j
-    let mut acc: i64 = 0;
+    // Running maximum R_j of the prefix needs B_j, and its increments.
+    let mut delta = Vec::with_capacity(n);
+    let (mut acc, mut run) = (0i128, 0i128);
     for j in 0..n {
-        acc += demand[j] as i64 - supply[j] as i64;
-        need.push(acc);
+        acc += i128::from(demand[j]) - i128::from(supply[j]);
+        let r = run.max(acc);
+        delta.push((r - run) as u128);
+        run = r;
     }
-    let max_need = need.iter().copied().max().unwrap_or(0).max(0) as usize;
+    // Lower each increment by whole multiples of L_j (the lemma), booking the removed
+    // units at the cheapest buyable tier at or above it.
+    let mut extra = vec![0u128; n];
+    let mut extra_cost: i128 = 0;
+    let mut complete = true;
+    let mut lcm: Option<u128> = Some(1); // None: beyond any useful size
+    let mut buyable = 0u128;
+    let mut cheapest: Option<(usize, i64, bool)> = None; // (tier, cents, tied)
+    const LCM_LIMIT: u128 = 1 << 64;
+    for j in 0..n {
+        if let Some(p) = price[j] {
+            buyable += 1;
+            let k = u128::from(p.pack.max(1));
+            lcm = lcm
+                .and_then(|l| (l / gcd(l, k)).checked_mul(k))
+                .filter(|&l| l <= LCM_LIMIT);
+            cheapest = match cheapest {
+                None => Some((j, p.cents, false)),
+                Some((_, c, _)) if p.cents < c => Some((j, p.cents, false)),
+                Some((i, c, _)) if p.cents == c => Some((i, c, true)),
+                keep => keep,
+            };
+        }
+        if delta[j] == 0 {
+            continue;
+        }
+        let Some((at, cents, tied)) = cheapest else {
+            return Err(ChainError::Infeasible);
+        };
+        let Some(l) = lcm else { continue };
+        if delta[j] >= (buyable + 1) * l {
+            let q = (delta[j] - buyable * l) / l;
+            let removed = q * l;
+            delta[j] -= removed;
+            extra[at] += removed;
+            extra_cost = i128::try_from(removed)
+                .ok()
+                .and_then(|u| u.checked_mul(i128::from(cents)))
+                .and_then(|c| extra_cost.checked_add(c))
+                .ok_or_else(|| ChainError::TooLarge("chain cost beyond 128 bits".into()))?;
+            complete &= !tied;
+        }
+    }
+    let (cost, units, small, small_complete) = small_chain(&delta, price, cap)?;
+    complete &= small_complete;
+    let mut buys = Vec::with_capacity(small.len());
+    for v in small {
+        let mut out = Vec::with_capacity(n);
+        for j in 0..n {
+            let u = v[j] as u128 + extra[j];
+            out.push(u64::try_from(u).map_err(|_| {
+                ChainError::TooLarge(format!("{u} units bought at one tier exceed 64 bits"))
+            })?);
+        }
+        buys.push(out);
+    }
+    Ok(ChainOptima {
+        cost: cost + extra_cost,
+        units: units as u128 + extra.iter().sum::<u128>(),
+        buys,
+        complete,
+    })
+}
+
+/// (cost, units, optimal vectors, whether they are all of them) of the lowered instance.
+type SmallOptima = (i128, usize, Vec<Vec<usize>>, bool);
+
+/// The shortest path over the states P for the lowered instance given by its increments.
+/// Returns (cost, units, optimal vectors up to `cap` + 1, whether they are all of them).
+fn small_chain(
+    delta: &[u128],
+    price: &[Option<Price>],
+    cap: usize,
+) -> Result<SmallOptima, ChainError> {
+    let n = delta.len();
+    let max_need: u128 = delta.iter().sum();
     if max_need == 0 {
-        return Some((0, vec![vec![0; n]]));
+        return Ok((0, 0, vec![vec![0; n]], true));
     }
-    let max_pack = price.iter().flatten().map(|p| p.pack).max().unwrap_or(1) as usize;
-    // An optimum never holds a whole pack more than the largest need (drop the last
-    // pack bought: still feasible, no dearer, fewer units), so states stop below this.
-    let states = max_need + max_pack;
-    const INF: i64 = i64::MAX;
-    // f[j][s]: least cost with s units bought over tiers 0..=j, every prefix covered.
-    let mut f: Vec<Vec<i64>> = Vec::with_capacity(n);
+    let max_pack = price.iter().flatten().map(|p| p.pack).max().unwrap_or(1);
+    let states = max_need + u128::from(max_pack);
+    let too_large = || {
+        ChainError::TooLarge(format!(
+            "the pack sizes of this tier chain need an exact table of {states} states \
+             per tier, more than the chain algorithm builds"
+        ))
+    };
+    let states = usize::try_from(states).map_err(|_| too_large())?;
+    if states.checked_mul(n).is_none_or(|c| c > MAX_CELLS) {
+        return Err(too_large());
+    }
+    let mut need = Vec::with_capacity(n);
+    let mut r = 0usize;
+    for &d in delta {
+        r += d as usize; // d ≤ max_need < states, checked above
+        need.push(r);
+    }
+    const INF: i128 = i128::MAX;
+    // f[j*states + s]: least cost with s units bought over tiers 0..=j, prefixes covered.
+    let mut f: Vec<i128> = Vec::with_capacity(n * states);
     let mut prev = vec![INF; states];
     prev[0] = 0;
     for j in 0..n {
         let mut g = prev.clone();
         if let Some(p) = price[j] {
-            let pack = p.pack as usize;
-            let step = p.cents * p.pack as i64;
+            let pack = p.pack.max(1) as usize;
+            let step = i128::from(p.cents) * i128::from(p.pack);
             for s in pack..states {
                 if g[s - pack] != INF {
                     g[s] = g[s].min(g[s - pack] + step);
                 }
             }
         }
-        let floor = need[j].max(0) as usize;
-        for v in g.iter_mut().take(floor.min(states)) {
+        for v in g.iter_mut().take(need[j].min(states)) {
             *v = INF;
         }
-        f.push(g.clone());
+        f.extend_from_slice(&g);
         prev = g;
     }
-    let (units, &cost) = prev
+    let (units, cost) = prev
         .iter()
         .enumerate()
         .filter(|(_, &c)| c != INF)
-        .min_by_key(|&(s, &c)| (c, s))?;
-    // Enumerate the purchase vectors behind f[n-1][units] == cost, lower tiers first
-    // (buying nearer the demand means fewer substitutions).
+        .min_by_key(|&(s, &c)| (c, s))
+        .map(|(s, &c)| (s, c))
+        .ok_or(ChainError::Infeasible)?;
+    // Enumerate the purchase vectors behind f[n-1][units] == cost.
     let mut found = Vec::new();
-    let mut buy = vec![0u64; n];
-    #[allow(clippy::too_many_arguments)]
-    fn walk(
-        j: usize,
-        s: usize,
-        target: i64,
-        f: &[Vec<i64>],
-        price: &[Option<Price>],
-        buy: &mut Vec<u64>,
-        found: &mut Vec<Vec<u64>>,
-        cap: usize,
-    ) {
-        if found.len() > cap {
-            return;
-        }
-        let (pack, step) = price[j].map_or((0, 0), |p| (p.pack as usize, p.cents * p.pack as i64));
+    let mut buy = vec![0usize; n];
+    let mut w = Walk {
+        f: &f,
+        states,
+        price,
+        found: &mut found,
+        cap,
+    };
+    w.walk(n - 1, units, cost, &mut buy);
+    found.sort_by(|a, b| b.iter().rev().cmp(a.iter().rev()));
+    let complete = found.len() <= cap;
+    Ok((cost, units, found, complete))
+}
+
+struct Walk<'a> {
+    f: &'a [i128],
+    states: usize,
+    price: &'a [Option<Price>],
+    found: &'a mut Vec<Vec<usize>>,
+    cap: usize,
+}
+
+impl Walk<'_> {
+    fn walk(&mut self, j: usize, s: usize, target: i128, buy: &mut Vec<usize>) {
+        let (pack, step) = self.price[j].map_or((0, 0), |p| {
+            (
+                p.pack.max(1) as usize,
+                i128::from(p.cents) * i128::from(p.pack),
+            )
+        });
         let mut k = 0usize;
-        loop {
+        while self.found.len() <= self.cap {
             let bought = k * pack;
             if bought > s || (k > 0 && pack == 0) {
                 break;
             }
-            let rest = target - (k as i64) * step;
+            let rest = target - (k as i128) * step;
             let before = s - bought;
             let ok = if j == 0 {
                 before == 0 && rest == 0
             } else {
-                f[j - 1][before] != i64::MAX && f[j - 1][before] == rest
+                let v = self.f[(j - 1) * self.states + before];
+                v != i128::MAX && v == rest
             };
             if ok {
-                buy[j] = bought as u64;
+                buy[j] = bought;
                 if j == 0 {
-                    found.push(buy.clone());
+                    self.found.push(buy.clone());
                 } else {
-                    walk(j - 1, before, rest, f, price, buy, found, cap);
+                    self.walk(j - 1, before, rest, buy);
                 }
                 buy[j] = 0;
-                if found.len() > cap {
-                    return;
-                }
             }
             if pack == 0 {
                 break;
@@ -149,23 +321,28 @@ pub fn chain_optima(
             k += 1;
         }
     }
-    walk(n - 1, units, cost, &f, price, &mut buy, &mut found, cap);
-    found.reverse();
-    found.sort_by(|a, b| b.iter().rev().cmp(a.iter().rev()));
-    Some((cost, found))
 }
 
 /// Smallest substitution flow along a chain: units passing from tier j to tier j+1,
-/// f_j = max(0, max_{m>j} Σ_{j<i≤m} (d_i − s_i)). Assumes `supply` covers `demand`.
+/// f_j = max(0, max_{m>j} Σ_{j<i≤m} (d_i − s_i)). Assumes `supply` covers `demand`
+/// (then every f_j ≤ Σ supply fits).
 pub fn chain_flows(supply: &[u64], demand: &[u64]) -> Vec<u64> {
     let n = supply.len();
     let mut flows = vec![0u64; n.saturating_sub(1)];
-    let mut below: i64 = 0; // f_j computed from the bottom: f_{j-1} = max(0, d_j - s_j + f_j)
+    let mut below: i128 = 0; // f_{j-1} = max(0, d_j - s_j + f_j), from the bottom
     for j in (1..n).rev() {
-        below = (demand[j] as i64 - supply[j] as i64 + below).max(0);
-        flows[j - 1] = below as u64;
+        below = (i128::from(demand[j]) - i128::from(supply[j]) + below).max(0);
+        flows[j - 1] = u64::try_from(below).unwrap_or(u64::MAX);
     }
     flows
+}
+
+/// Σ of [`chain_flows`], in 128 bits.
+pub fn chain_substituted(supply: &[u64], demand: &[u64]) -> u128 {
+    chain_flows(supply, demand)
+        .into_iter()
+        .map(u128::from)
+        .sum()
 }
 
 #[cfg(test)]
@@ -205,19 +382,60 @@ mod tests {
     }
 
     #[test]
+    fn nothing_buyable_above_a_shortage() {
+        let r = chain_buy(&[0, 0], &[3, 0], &[None, p(1, 1)]);
+        assert_eq!(r, Err(ChainError::Infeasible));
+    }
+
+    #[test]
     fn all_optima_are_listed() {
         // Two tiers at the same price: buying either covers the bottom's deficit of 2.
-        let (cost, all) = chain_optima(&[0, 0], &[0, 2], &[p(100, 1), p(100, 1)], 8).unwrap();
-        assert_eq!(cost, 200);
-        assert_eq!(all.len(), 3);
-        assert_eq!(all[0], vec![0, 2]); // nearest the demand first
-        let (_, cut) = chain_optima(&[0, 0], &[0, 2], &[p(100, 1), p(100, 1)], 1).unwrap();
-        assert_eq!(cut.len(), 2);
+        let opt = chain_optima(&[0, 0], &[0, 2], &[p(100, 1), p(100, 1)], 8).unwrap();
+        assert_eq!((opt.cost, opt.units), (200, 2));
+        assert_eq!(opt.buys.len(), 3);
+        assert!(opt.complete);
+        assert_eq!(opt.buys[0], vec![0, 2]); // nearest the demand first
+        let cut = chain_optima(&[0, 0], &[0, 2], &[p(100, 1), p(100, 1)], 1).unwrap();
+        assert_eq!(cut.buys.len(), 2);
+        assert!(!cut.complete);
+    }
+
+    /// 10^12 units in a two-tier chain: solved by the lowered instance, exactly.
+    #[test]
+    fn a_trillion_units_in_two_tiers() {
+        let t = 1_000_000_000_000u64;
+        // Bottom dearer: everything is bought at the top.
+        let opt = chain_optima(&[0, 0], &[0, t], &[p(7, 1), p(9, 1)], 16).unwrap();
+        assert_eq!((opt.cost, opt.units), (7 * t as i128, t as u128));
+        assert_eq!(opt.buys, vec![vec![t, 0]]);
+        assert!(opt.complete);
+        // Bottom cheaper, top short by 3: top buys 3, bottom the rest.
+        let opt = chain_optima(&[0, 0], &[3, t], &[p(9, 1), p(7, 1)], 16).unwrap();
+        assert_eq!(opt.cost, 27 + 7 * t as i128);
+        assert_eq!(opt.buys, vec![vec![3, t]]);
+        // Packs of 10^6 and 999_999 (lcm ~ 10^12): too large a table, said so.
+        let r = chain_optima(&[0, 0], &[3, t], &[p(9, 1_000_000), p(7, 999_999)], 16);
+        assert!(matches!(r, Err(ChainError::TooLarge(_))));
+        // Packs 25 and 10: rounding handled exactly.
+        let opt = chain_optima(&[0, 0], &[3, t + 1], &[p(9, 25), p(7, 10)], 16).unwrap();
+        // Top needs one pack (25 units, 22 spare); bottom needs t+1-22 → packs of 10.
+        let bottom = (t + 1 - 22).div_ceil(10) * 10;
+        assert_eq!(opt.cost, 25 * 9 + 7 * bottom as i128);
+        assert_eq!(opt.buys, vec![vec![25, bottom]]);
+    }
+
+    #[test]
+    fn tied_cheapest_tiers_mark_the_list_incomplete() {
+        let t = 1_000_000_000u64;
+        let opt = chain_optima(&[0, 0], &[0, t], &[p(5, 1), p(5, 1)], 16).unwrap();
+        assert_eq!((opt.cost, opt.units), (5 * t as i128, t as u128));
+        assert!(!opt.complete);
     }
 
     #[test]
     fn minimal_flows() {
         assert_eq!(chain_flows(&[10, 0, 0], &[0, 3, 4]), vec![7, 4]);
         assert_eq!(chain_flows(&[10, 5, 0], &[0, 3, 4]), vec![2, 4]);
+        assert_eq!(chain_substituted(&[10, 5, 0], &[0, 3, 4]), 6);
     }
 }

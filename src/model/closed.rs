@@ -11,9 +11,16 @@ pub struct PooledSingle {
     pub inn: Vec<u64>,
 }
 
-/// Rounds `need` up to whole packs.
-pub fn packs(need: u64, pack: u64) -> u64 {
+/// Rounds `need` up to whole packs (128-bit: a need near the limits cannot wrap).
+pub fn packs(need: u128, pack: u64) -> u128 {
+    let pack = u128::from(pack.max(1));
     need.div_ceil(pack) * pack
+}
+
+/// A unit figure computed in 128 bits, back in the model's 64-bit cells. The inputs are
+/// bounded (every per-(pool, licence) sum of D' and M is at most 10^18), so this holds.
+fn narrow(x: u128) -> u64 {
+    u64::try_from(x).expect("unit figures are bounded by the input limits")
 }
 
 /// Closed form for a pooled single-licence component, given each pooled VA's residual
@@ -23,7 +30,7 @@ pub fn packs(need: u64, pack: u64) -> u64 {
 /// pack·⌈max(0, Σdef - Σsur)/pack⌉; since Σin = Σout + buy ≥ Σdef, at least
 /// max(0, Σdef - buy) existing licences must move, and that many suffice. Surplus is
 /// taken from the largest surpluses first (fewest transfers), ties by position; purchases
-/// land on deficit VAs, a pack's remainder on the first of them.
+/// land on deficit VAs, a pack's remainder on the first of them. Sums are 128-bit.
 pub fn pooled_single(residual: &[u64], movable: &[u64], pack: u64) -> PooledSingle {
     let n = residual.len();
     let def: Vec<u64> = (0..n)
@@ -32,32 +39,36 @@ pub fn pooled_single(residual: &[u64], movable: &[u64], pack: u64) -> PooledSing
     let sur: Vec<u64> = (0..n)
         .map(|i| movable[i].saturating_sub(residual[i]))
         .collect();
-    let total_def: u64 = def.iter().sum();
-    let total_sur: u64 = sur.iter().sum();
+    let total_def: u128 = def.iter().map(|&x| u128::from(x)).sum();
+    let total_sur: u128 = sur.iter().map(|&x| u128::from(x)).sum();
     let buy = packs(total_def.saturating_sub(total_sur), pack);
     let mut moved = total_def.saturating_sub(buy);
     let mut out = vec![0; n];
     let mut order: Vec<usize> = (0..n).filter(|&i| sur[i] > 0).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(sur[i]), i));
     for i in order {
-        let take = sur[i].min(moved);
-        out[i] = take;
-        moved -= take;
         if moved == 0 {
             break;
         }
+        let take = u128::from(sur[i]).min(moved);
+        out[i] = narrow(take);
+        moved -= take;
     }
     let mut inn = def.clone();
     if buy > total_def {
         let first = def.iter().position(|&d| d > 0).unwrap_or(0);
-        inn[first] += buy - total_def;
+        inn[first] = narrow(u128::from(inn[first]) + (buy - total_def));
     }
-    PooledSingle { buy, out, inn }
+    PooledSingle {
+        buy: narrow(buy),
+        out,
+        inn,
+    }
 }
 
 /// Closed form for a VA that does not take part in transfers: buy the deficit in packs.
 pub fn va_single(residual: u64, movable: u64, pack: u64) -> u64 {
-    packs(residual.saturating_sub(movable), pack)
+    narrow(packs(u128::from(residual.saturating_sub(movable)), pack))
 }
 
 #[cfg(test)]
@@ -91,5 +102,20 @@ mod tests {
     fn va_alone() {
         assert_eq!(va_single(7, 3, 5), 5);
         assert_eq!(va_single(3, 7, 5), 0);
+    }
+
+    #[test]
+    fn magnitudes_near_the_limit() {
+        let e = 1_000_000_000_000_000_000u64; // 10^18
+        assert_eq!(va_single(e, 0, 1_000_000), e);
+        assert_eq!(va_single(e - 1, 0, 1_000_000), e);
+        // Two deficits of 10^18 − 1 and a surplus of 10^18: the sum exceeds nothing.
+        let r = pooled_single(&[e - 1, e - 1, 0], &[0, 0, e], 7);
+        assert_eq!(r.buy, ((e - 2) as u128).div_ceil(7) as u64 * 7);
+        assert_eq!(r.out, vec![0, 0, 2 * (e - 1) - r.buy]);
+        assert_eq!(
+            r.inn.iter().map(|&x| x as u128).sum::<u128>(),
+            r.out.iter().map(|&x| x as u128).sum::<u128>() + r.buy as u128
+        );
     }
 }

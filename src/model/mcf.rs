@@ -1,16 +1,34 @@
 //! A small exact min-cost flow (successive shortest paths with potentials), used for
 //! the moves stage of a pooled chain family once its purchases are fixed: with
 //! purchases fixed that stage is a min-cost flow problem, so its optimum is integral.
+//!
+//! Capacities and flows are 128-bit, and each edge's cost is a pair compared
+//! lexicographically (licences moved, then units substituted), so the two stages are
+//! solved together without a weight that could overflow: potentials and distances are
+//! pairs too (shortest paths with potentials work over any ordered abelian group).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+
+/// An edge cost or path length: (primary, secondary), compared lexicographically.
+pub type Cost = (i128, i128);
+
+fn add(a: Cost, b: Cost) -> Cost {
+    (a.0 + b.0, a.1 + b.1)
+}
+
+fn sub(a: Cost, b: Cost) -> Cost {
+    (a.0 - b.0, a.1 - b.1)
+}
+
+const INF: Cost = (i128::MAX, i128::MAX);
 
 /// A directed graph with capacities and non-negative costs.
 #[derive(Debug, Clone, Default)]
 pub struct FlowGraph {
     to: Vec<usize>,
-    cap: Vec<i64>,
-    cost: Vec<i64>,
+    cap: Vec<i128>,
+    cost: Vec<Cost>,
     adj: Vec<Vec<usize>>,
 }
 
@@ -24,8 +42,8 @@ impl FlowGraph {
     }
 
     /// Adds an edge; returns its id (the flow on it is read with [`FlowGraph::flow`]).
-    pub fn edge(&mut self, from: usize, to: usize, cap: i64, cost: i64) -> usize {
-        debug_assert!(cost >= 0 && cap >= 0);
+    pub fn edge(&mut self, from: usize, to: usize, cap: i128, cost: Cost) -> usize {
+        debug_assert!(cost >= (0, 0) && cap >= 0);
         let id = self.to.len();
         self.to.push(to);
         self.cap.push(cap);
@@ -33,28 +51,29 @@ impl FlowGraph {
         self.adj[from].push(id);
         self.to.push(from);
         self.cap.push(0);
-        self.cost.push(-cost);
+        self.cost.push((-cost.0, -cost.1));
         self.adj[to].push(id + 1);
         id
     }
 
     /// Flow on edge `id` after [`FlowGraph::min_cost_max_flow`].
-    pub fn flow(&self, id: usize) -> i64 {
+    pub fn flow(&self, id: usize) -> i128 {
         self.cap[id + 1]
     }
 
     /// Sends as much flow as possible from `s` to `t` at least cost; returns (flow, cost).
-    pub fn min_cost_max_flow(&mut self, s: usize, t: usize) -> (i64, i64) {
+    /// Sums stay far inside 128 bits for the model's inputs (units ≤ 10^18 per cell).
+    pub fn min_cost_max_flow(&mut self, s: usize, t: usize) -> (i128, Cost) {
         let n = self.adj.len();
-        let mut potential = vec![0i64; n];
-        let (mut flow, mut cost) = (0i64, 0i64);
+        let mut potential = vec![(0i128, 0i128); n];
+        let (mut flow, mut cost) = (0i128, (0i128, 0i128));
         loop {
             // Dijkstra on reduced costs (non-negative thanks to the potentials).
-            let mut dist = vec![i64::MAX; n];
+            let mut dist = vec![INF; n];
             let mut via = vec![usize::MAX; n];
-            dist[s] = 0;
+            dist[s] = (0, 0);
             let mut heap = BinaryHeap::new();
-            heap.push(Reverse((0i64, s)));
+            heap.push(Reverse(((0i128, 0i128), s)));
             while let Some(Reverse((d, u))) = heap.pop() {
                 if d > dist[u] {
                     continue;
@@ -64,7 +83,7 @@ impl FlowGraph {
                         continue;
                     }
                     let v = self.to[e];
-                    let nd = d + self.cost[e] + potential[u] - potential[v];
+                    let nd = sub(add(d, add(self.cost[e], potential[u])), potential[v]);
                     if nd < dist[v] {
                         dist[v] = nd;
                         via[v] = e;
@@ -72,15 +91,15 @@ impl FlowGraph {
                     }
                 }
             }
-            if dist[t] == i64::MAX {
+            if dist[t] == INF {
                 return (flow, cost);
             }
             for v in 0..n {
-                if dist[v] != i64::MAX {
-                    potential[v] += dist[v];
+                if dist[v] != INF {
+                    potential[v] = add(potential[v], dist[v]);
                 }
             }
-            let mut push = i64::MAX;
+            let mut push = i128::MAX;
             let mut v = t;
             while v != s {
                 let e = via[v];
@@ -92,7 +111,7 @@ impl FlowGraph {
                 let e = via[v];
                 self.cap[e] -= push;
                 self.cap[e ^ 1] += push;
-                cost += push * self.cost[e];
+                cost = add(cost, (push * self.cost[e].0, push * self.cost[e].1));
                 v = self.to[e ^ 1];
             }
             flow += push;
@@ -106,15 +125,30 @@ mod tests {
 
     #[test]
     fn picks_the_cheaper_route() {
-        // s -> a -> t costs 5, s -> b -> t costs 1; capacity 3 each; need 4 units.
+        // s -> a -> t costs 5, s -> b -> t costs 1; capacity 3 each.
         let mut g = FlowGraph::new(4);
         let (s, a, b, t) = (0, 1, 2, 3);
-        g.edge(s, a, 3, 5);
-        g.edge(s, b, 3, 1);
-        let at = g.edge(a, t, 3, 0);
-        let bt = g.edge(b, t, 3, 0);
+        g.edge(s, a, 3, (5, 0));
+        g.edge(s, b, 3, (1, 0));
+        let at = g.edge(a, t, 3, (0, 0));
+        let bt = g.edge(b, t, 3, (0, 0));
         let (flow, cost) = g.min_cost_max_flow(s, t);
-        assert_eq!((flow, cost), (6, 18));
+        assert_eq!((flow, cost), (6, (18, 0)));
         assert_eq!((g.flow(at), g.flow(bt)), (3, 3));
+    }
+
+    #[test]
+    fn lexicographic_costs_and_huge_capacities() {
+        // Two routes for 10^18 units: one with a secondary cost of 1 per unit, one with a
+        // primary cost of 1; only 10^18 fit the first, the rest takes the second.
+        let big = 1_000_000_000_000_000_000i128;
+        let mut g = FlowGraph::new(4);
+        let (s, a, b, t) = (0, 1, 2, 3);
+        g.edge(s, a, big, (0, 1));
+        g.edge(s, b, 2 * big, (1, 0));
+        g.edge(a, t, 3 * big, (0, 0));
+        g.edge(b, t, 3 * big, (0, 0));
+        let (flow, cost) = g.min_cost_max_flow(s, t);
+        assert_eq!((flow, cost), (3 * big, (2 * big, big)));
     }
 }

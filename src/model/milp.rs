@@ -9,8 +9,21 @@ use good_lp::{
 
 use crate::estate::Price;
 
-use super::chain::{chain_buy, chain_flows, chain_optima};
-use super::mcf::FlowGraph;
+use super::chain::{chain_optima, ChainError};
+use super::mcf::{Cost, FlowGraph};
+
+/// How many optimal purchase vectors of a chain the exact paths weigh in stages 3–4;
+/// beyond that the MIP does.
+const CANDIDATES: usize = 16;
+
+/// A chain's supply, demand and price per tier, top first.
+type Tiers = (Vec<u64>, Vec<u64>, Vec<Option<Price>>);
+
+/// The largest magnitude (units, cents, weighted objective) the f64 MIP is trusted to
+/// settle exactly. Far below 2^53: HiGHS's tolerances are absolute (feasibility 1e-7,
+/// integrality 1e-6), and measured on a two-tier chain it already reports a feasible
+/// family of 10^10 units as infeasible, while 10^9 units (cost 7·10^9) solve right.
+pub const MIP_CERTIFIED: u128 = 1 << 33;
 use super::solve::SolveStatus;
 
 /// Solver settings.
@@ -69,6 +82,9 @@ struct Vars {
     inn: Vec<Option<Variable>>,
     packs: Vec<Option<Variable>>,
     sub: Vec<Variable>,
+    /// Units of each (VA, licence) covered by a higher tier (net substitution inflow),
+    /// stage 3 only.
+    covered: Vec<Option<Variable>>,
 }
 
 impl FamilyProblem {
@@ -110,6 +126,7 @@ impl FamilyProblem {
             inn: vec![None; cells],
             packs: vec![None; nl],
             sub: Vec::with_capacity(nv * self.edges.len()),
+            covered: Vec::new(),
         };
         if self.pooled {
             for c in 0..cells {
@@ -128,22 +145,33 @@ impl FamilyProblem {
         for _ in 0..nv * self.edges.len() {
             v.sub.push(pv.add(var()));
         }
-        let total_movable: u64 = self.movable.iter().sum();
+        v.covered = vec![None; cells];
+        if stage >= 3 {
+            for a in 0..nv {
+                for l in 0..nl {
+                    if self.edges.iter().any(|&(_, lo)| lo == l) {
+                        v.covered[a * nl + l] = Some(pv.add(var()));
+                    }
+                }
+            }
+        }
         let objective = match stage {
             1 => self.cost_expr(&v),
             2 => self.units_expr(&v),
             _ => {
                 // Licences moved first, then (as a tie-break that cannot change the three
-                // published figures) the fewest substituted units. Σsub is at most
-                // n_lics × all units held, so this weight keeps the order lexicographic.
-                let held = total_movable + fixed_units.unwrap_or(0);
-                let w = (nl as f64) * (held as f64) + 1.0;
+                // published figures) the fewest units covered by a higher tier: Σ over
+                // (VA, licence) of the net substitution inflow, the figure published as
+                // `substituted_units`. It is at most all units held, so this weight keeps
+                // the order lexicographic (and is exact in f64: `mip_can_certify` bounds
+                // W·Σout by MIP_CERTIFIED).
+                let w = self.moves_weight(fixed_units.unwrap_or(0)) as f64;
                 let mut e = Expression::with_capacity(cells + v.sub.len());
                 for o in v.out.iter().flatten() {
                     e.add_mul(w, *o);
                 }
-                for s in &v.sub {
-                    e.add_mul(1.0, *s);
+                for z in v.covered.iter().flatten() {
+                    e.add_mul(1.0, *z);
                 }
                 e
             }
@@ -187,6 +215,26 @@ impl FamilyProblem {
                 }
                 let need = self.residual[c] as f64 - self.movable[c] as f64;
                 problem.add_constraint(e.geq(need));
+            }
+        }
+        // covered(a,l) ≥ Σ_h sub(a,h,l) − Σ_l' sub(a,l,l'): the net inflow, when positive.
+        for a in 0..nv {
+            for l in 0..nl {
+                let Some(z) = v.covered[a * nl + l] else {
+                    continue;
+                };
+                let mut e = Expression::with_capacity(8);
+                e.add_mul(1.0, z);
+                for (j, &(h, lo)) in self.edges.iter().enumerate() {
+                    let s = v.sub[a * self.edges.len() + j];
+                    if lo == l {
+                        e.add_mul(-1.0, s);
+                    }
+                    if h == l {
+                        e.add_mul(1.0, s);
+                    }
+                }
+                problem.add_constraint(e.geq(0.0));
             }
         }
         // Pool balance per licence.
@@ -261,148 +309,266 @@ impl FamilyProblem {
         Ok((objective.eval_with(&sol), s))
     }
 
-    /// Solves the three stages: cost, then units, then moves (and substitutions).
+    /// Whether the f64 MIP can certify this family's optimum: every coefficient, bound
+    /// and objective value it may meet must stay within [`MIP_CERTIFIED`], or a rounding
+    /// or tolerance could pass for an optimum (or for infeasibility).
+    fn mip_can_certify(&self) -> Result<(), SolveStatus> {
+        const LIMIT: u128 = MIP_CERTIFIED;
+        let sum = |v: &[u64]| v.iter().map(|&x| u128::from(x)).sum::<u128>();
+        let max_pack = self
+            .price
+            .iter()
+            .flatten()
+            .map(|p| p.pack)
+            .max()
+            .unwrap_or(1);
+        let max_cents = self
+            .price
+            .iter()
+            .flatten()
+            .map(|p| p.cents.unsigned_abs())
+            .max()
+            .unwrap_or(0);
+        // Units bought never exceed all residual demand plus a pack per licence.
+        let units = sum(&self.residual) + self.n_lics as u128 * u128::from(max_pack);
+        let movable = sum(&self.movable);
+        let cost = units.saturating_mul(u128::from(max_cents));
+        let w = (self.n_lics as u128).saturating_mul(movable + units) + 1;
+        let subs = (self.n_vas * self.n_lics) as u128 * (movable + units);
+        let moves = w.saturating_mul(movable).saturating_add(subs);
+        let worst = units.max(movable).max(cost).max(moves);
+        if worst > LIMIT {
+            return Err(SolveStatus::Error(format!(
+                "a substitution family's magnitudes (up to {worst} in units, cents or \
+                 weighted moves) exceed what the MIP can certify exactly (2^33); no figure \
+                 is published for it"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Re-checks a MIP solution in exact integer arithmetic: integral, within bounds,
+    /// every coverage row and pool balance met. Returns its (cost, units, moves, subs).
+    fn exact_check(&self, s: &FamilySolution) -> Result<(i128, u128, u128, u128), SolveStatus> {
+        let bad = |what: &str| {
+            Err(SolveStatus::Error(format!(
+                "the MIP's solution fails the exact re-check ({what}); no figure is published"
+            )))
+        };
+        let (nv, nl, ne) = (self.n_vas, self.n_lics, self.edges.len());
+        let mut cost: i128 = 0;
+        let mut units: u128 = 0;
+        for l in 0..nl {
+            match self.price[l] {
+                Some(p) if s.buy[l].is_multiple_of(p.pack.max(1)) => {
+                    cost += i128::from(s.buy[l]) * i128::from(p.cents);
+                    units += u128::from(s.buy[l]);
+                }
+                None if s.buy[l] == 0 => {}
+                _ => return bad("a purchase not in whole packs"),
+            }
+        }
+        for a in 0..nv {
+            for l in 0..nl {
+                let c = a * nl + l;
+                if s.out[c] > self.movable[c] {
+                    return bad("more moved out than is movable");
+                }
+                let mut have =
+                    i128::from(self.movable[c]) - i128::from(s.out[c]) + i128::from(s.inn[c]);
+                if !self.pooled {
+                    have += i128::from(s.buy[l]);
+                }
+                for (j, &(h, lo)) in self.edges.iter().enumerate() {
+                    let q = i128::from(s.sub[a * ne + j]);
+                    if h == l {
+                        have -= q;
+                    }
+                    if lo == l {
+                        have += q;
+                    }
+                }
+                if have < i128::from(self.residual[c]) {
+                    return bad("a (VA, licence) left short");
+                }
+            }
+        }
+        if self.pooled {
+            for l in 0..nl {
+                let out: u128 = (0..nv).map(|a| u128::from(s.out[a * nl + l])).sum();
+                let inn: u128 = (0..nv).map(|a| u128::from(s.inn[a * nl + l])).sum();
+                if out + u128::from(s.buy[l]) != inn {
+                    return bad("a pool balance off");
+                }
+            }
+        } else if s.out.iter().chain(&s.inn).any(|&x| x != 0) {
+            return bad("transfers in a VA outside the pool");
+        }
+        let moves = s.out.iter().map(|&x| u128::from(x)).sum();
+        Ok((cost, units, moves, self.covered_units(&s.sub)))
+    }
+
+    /// Units covered by a higher tier, Σ over (VA, licence) of the positive net
+    /// substitution inflow: the figure the plan publishes as substituted units (its path
+    /// decomposition keeps every net flow), and the stage-4 tie-break.
+    pub fn covered_units(&self, sub: &[u64]) -> u128 {
+        let (nl, ne) = (self.n_lics, self.edges.len());
+        let mut total = 0u128;
+        for a in 0..self.n_vas {
+            for l in 0..nl {
+                let mut net = 0i128;
+                for (j, &(h, lo)) in self.edges.iter().enumerate() {
+                    let q = i128::from(sub[a * ne + j]);
+                    if lo == l {
+                        net += q;
+                    }
+                    if h == l {
+                        net -= q;
+                    }
+                }
+                total += net.max(0) as u128;
+            }
+        }
+        total
+    }
+
+    /// Solves the stages: cost, then units, then moves (and, as a tie-break, substituted
+    /// units). Every solution is re-checked exactly and the stage objectives recomputed.
     pub fn solve(&self, opts: &SolveOptions) -> Result<FamilySolution, SolveStatus> {
+        self.mip_can_certify()?;
         let (c, s1) = self.stage(1, None, None, opts)?;
-        let cost = c.round() as i64;
+        let (cost, units1, _, _) = self.exact_check(&s1)?;
+        if cost != c.round() as i128 {
+            return Err(SolveStatus::Error(format!(
+                "the MIP's cost {c} disagrees with its solution's exact cost {cost}"
+            )));
+        }
         // Nothing to buy at zero cost with zero units: stage 2 can only confirm it.
-        let units = if cost == 0 && s1.buy.iter().all(|&b| b == 0) {
+        let units = if cost == 0 && units1 == 0 {
             0
         } else {
-            let (u, _) = self.stage(2, Some(cost), None, opts)?;
-            u.round() as u64
+            let c = i64::try_from(cost).map_err(|_| {
+                SolveStatus::Error(format!("cost {cost} exceeds what the MIP can certify"))
+            })?;
+            let (u, s2) = self.stage(2, Some(c), None, opts)?;
+            let (cost2, units2, _, _) = self.exact_check(&s2)?;
+            if cost2 != cost || units2 != u.round() as u128 {
+                return Err(SolveStatus::Error(format!(
+                    "the MIP's units stage disagrees with exact arithmetic (cost {cost2} vs \
+                     {cost}, units {units2} vs {u})"
+                )));
+            }
+            units2
         };
         self.solve_moves(cost, units, opts)
     }
 
-    /// Stage 3 alone, when the optimal cost and units are already known.
+    /// Stages 3–4 alone, when the optimal cost and units are already known.
     pub fn solve_moves(
         &self,
-        cost: i64,
-        units: u64,
+        cost: i128,
+        units: u128,
         opts: &SolveOptions,
     ) -> Result<FamilySolution, SolveStatus> {
-        let (_, s3) = self.stage(3, Some(cost), Some(units), opts)?;
+        self.mip_can_certify()?;
+        let to_f64_exact = |x: i128| -> Result<i64, SolveStatus> {
+            i64::try_from(x)
+                .ok()
+                .filter(|v| u128::from(v.unsigned_abs()) <= MIP_CERTIFIED)
+                .ok_or_else(|| {
+                    SolveStatus::Error(format!(
+                        "{x} exceeds what the MIP can certify exactly (2^33)"
+                    ))
+                })
+        };
+        let c = to_f64_exact(cost)?;
+        let u = to_f64_exact(i128::try_from(units).unwrap_or(i128::MAX))? as u64;
+        let (obj, s3) = self.stage(3, Some(c), Some(u), opts)?;
+        let (cost3, units3, moves, subs) = self.exact_check(&s3)?;
+        let w = self.moves_weight(u);
+        if cost3 != cost || units3 != units || moves * w + subs != obj.round() as u128 {
+            return Err(SolveStatus::Error(format!(
+                "the MIP's moves stage disagrees with exact arithmetic (cost {cost3} vs \
+                 {cost}, units {units3} vs {units}, objective {obj})"
+            )));
+        }
         Ok(s3)
     }
 
-    /// Solves a single VA's chain family without the solver: purchases by
-    /// [`chain_buy`], substitutions by [`chain_flows`]. `None` when not a chain.
+    /// The weight on Σout in the stage-3 objective W·Σout + Σsub: more than any Σsub.
+    fn moves_weight(&self, units: u64) -> u128 {
+        let movable: u128 = self.movable.iter().map(|&x| u128::from(x)).sum();
+        self.n_lics as u128 * (movable + u128::from(units)) + 1
+    }
+
+    /// Solves a single VA's chain family without the solver: the optimal purchase
+    /// vectors from [`chain_optima`], each with its substitutions by
+    /// [`FamilyProblem::moves_by_flow`]; the one covering the fewest units by a higher
+    /// tier wins. `None` when the chain algorithm cannot settle it (the MIP decides).
     pub fn solve_chain_alone(
         &self,
         order: &[usize],
+        opts: &SolveOptions,
     ) -> Option<Result<FamilySolution, SolveStatus>> {
         debug_assert_eq!(self.n_vas, 1);
-        let supply: Vec<u64> = order.iter().map(|&l| self.movable[l]).collect();
-        let demand: Vec<u64> = order.iter().map(|&l| self.residual[l]).collect();
-        let price: Vec<Option<Price>> = order.iter().map(|&l| self.price[l]).collect();
-        let Some((_, buy)) = chain_buy(&supply, &demand, &price) else {
-            return Some(Err(SolveStatus::Infeasible));
-        };
-        let after: Vec<u64> = supply.iter().zip(&buy).map(|(s, b)| s + b).collect();
-        let flows = chain_flows(&after, &demand);
-        let mut sol = FamilySolution {
-            out: vec![0; self.n_lics],
-            inn: vec![0; self.n_lics],
-            buy: vec![0; self.n_lics],
-            sub: vec![0; self.edges.len()],
-        };
-        for (k, &l) in order.iter().enumerate() {
-            sol.buy[l] = buy[k];
-        }
-        for (k, f) in flows.into_iter().enumerate() {
-            let e = self
-                .edges
-                .iter()
-                .position(|&(h, l)| h == order[k] && l == order[k + 1])?;
-            sol.sub[e] = f;
-        }
-        Some(Ok(sol))
+        self.chain_by_flow(order, opts)
     }
 
-    /// The component's supply, demand and prices per chain tier, summed over its VAs.
-    fn aggregate(&self, order: &[usize]) -> (Vec<u64>, Vec<u64>, Vec<Option<Price>>) {
+    /// The component's supply, demand and prices per chain tier, summed over its VAs
+    /// (`None` if a sum does not fit 64 bits, which the input limits rule out).
+    fn aggregate(&self, order: &[usize]) -> Option<Tiers> {
         let mut supply = vec![0u64; order.len()];
         let mut demand = vec![0u64; order.len()];
         for a in 0..self.n_vas {
             for (k, &l) in order.iter().enumerate() {
-                supply[k] += self.movable[a * self.n_lics + l];
-                demand[k] += self.residual[a * self.n_lics + l];
+                supply[k] = supply[k].checked_add(self.movable[a * self.n_lics + l])?;
+                demand[k] = demand[k].checked_add(self.residual[a * self.n_lics + l])?;
             }
         }
         let price = order.iter().map(|&l| self.price[l]).collect();
-        (supply, demand, price)
+        Some((supply, demand, price))
     }
 
-    /// Whether every VA of the component covers its own demand along the chain (each
-    /// prefix of its tiers holds): then nothing is bought or moved, and each VA only
-    /// substitutes internally.
-    pub fn chain_self_sufficient(&self, order: &[usize]) -> bool {
-        (0..self.n_vas).all(|a| {
-            let mut acc: i64 = 0;
-            order.iter().all(|&l| {
-                let c = a * self.n_lics + l;
-                acc += self.residual[c] as i64 - self.movable[c] as i64;
-                acc <= 0
-            })
-        })
-    }
-
-    /// Per-VA substitution flows along a chain when no licence moves or is bought.
-    pub fn chain_local_solution(&self, order: &[usize]) -> Option<FamilySolution> {
-        let mut sol = FamilySolution {
-            out: vec![0; self.n_vas * self.n_lics],
-            inn: vec![0; self.n_vas * self.n_lics],
-            buy: vec![0; self.n_lics],
-            sub: vec![0; self.n_vas * self.edges.len()],
-        };
-        for a in 0..self.n_vas {
-            let supply: Vec<u64> = order
-                .iter()
-                .map(|&l| self.movable[a * self.n_lics + l])
-                .collect();
-            let demand: Vec<u64> = order
-                .iter()
-                .map(|&l| self.residual[a * self.n_lics + l])
-                .collect();
-            for (k, f) in chain_flows(&supply, &demand).into_iter().enumerate() {
-                let e = self
-                    .edges
-                    .iter()
-                    .position(|&(h, l)| h == order[k] && l == order[k + 1])?;
-                sol.sub[a * self.edges.len() + e] = f;
-            }
+    /// Stages 3–4 for a pooled chain: every purchase vector that reaches the optimal cost
+    /// and units (from the chain algorithm), each with its purchases fixed, solved as a
+    /// min-cost flow with lexicographic (moves, covered units) costs; the best candidate
+    /// is the optimum. Only when the chain algorithm cannot settle the family, or lists
+    /// more optima than [`CANDIDATES`], does the MIP take stages 3–4 (or all of them).
+    pub fn pooled_chain(
+        &self,
+        order: &[usize],
+        opts: &SolveOptions,
+    ) -> Result<FamilySolution, SolveStatus> {
+        match self.chain_by_flow(order, opts) {
+            Some(r) => r,
+            None => self.solve(opts),
         }
-        Some(sol)
     }
 
-    /// Stage 3 for a pooled chain: every purchase vector that reaches the optimal cost and
-    /// units (from the chain DP), each with its purchases fixed. With purchases fixed the
-    /// constraint matrix is a network matrix, so the LP's vertex optimum is integral (and
-    /// checked to be); the best candidate is the stage-3 optimum. `None` when there are
-    /// too many candidates: use the MIP.
-    pub fn pooled_chain_moves(
+    /// The chain algorithm for stages 1–2 (on the aggregate), the flow for stages 3–4.
+    fn chain_by_flow(
         &self,
         order: &[usize],
         opts: &SolveOptions,
     ) -> Option<Result<FamilySolution, SolveStatus>> {
-        const CAP: usize = 16;
-        let _ = opts;
-        let (supply, demand, price) = self.aggregate(order);
-        let Some((_, candidates)) = chain_optima(&supply, &demand, &price, CAP) else {
-            return Some(Err(SolveStatus::Infeasible));
+        let (supply, demand, price) = self.aggregate(order)?;
+        let opt = match chain_optima(&supply, &demand, &price, CANDIDATES) {
+            Ok(o) => o,
+            Err(ChainError::Infeasible) => return Some(Err(SolveStatus::Infeasible)),
+            Err(ChainError::TooLarge(_)) => return None,
         };
-        if candidates.len() > CAP {
-            return None;
+        if !opt.complete {
+            return Some(self.solve_moves(opt.cost, opt.units, opts));
         }
-        let units: u64 = candidates[0].iter().sum();
-        let mut best: Option<(i64, FamilySolution)> = None;
-        for cand in candidates {
+        let mut best: Option<(Cost, FamilySolution)> = None;
+        for cand in &opt.buys {
             let mut buy = vec![0u64; self.n_lics];
             for (k, &l) in order.iter().enumerate() {
                 buy[l] = cand[k];
             }
-            let (obj, sol) = self.moves_by_flow(&buy, units)?;
+            let Some((obj, sol)) = self.moves_by_flow(order, &buy) else {
+                return Some(self.solve_moves(opt.cost, opt.units, opts));
+            };
             if best.as_ref().is_none_or(|(b, _)| obj < *b) {
                 best = Some((obj, sol));
             }
@@ -410,68 +576,111 @@ impl FamilyProblem {
         best.map(|(_, s)| Ok(s))
     }
 
-    /// Stage 3 with the pool's purchases fixed, as a min-cost flow: each VA-licence node
-    /// gets its movable supply from the source and sends its residual demand to the sink;
-    /// out edges to the pool node cost W, in edges are free, substitution edges cost 1.
-    /// Returns (W·Σout + Σsub, solution), or `None` if the demand cannot all be met.
-    fn moves_by_flow(&self, buy: &[u64], units: u64) -> Option<(i64, FamilySolution)> {
-        let (nv, nl) = (self.n_vas, self.n_lics);
-        let total_movable: u64 = self.movable.iter().sum();
-        let w = nl as i64 * (total_movable + units) as i64 + 1;
-        let big = (total_movable + units) as i64;
+    /// Stages 3–4 with the purchases fixed, as a min-cost flow. Each (VA, licence) is two
+    /// nodes: a supply node fed by its movable units (and, outside the pool, by its
+    /// purchases) and a demand node draining its residual demand to the sink. A supply
+    /// node serves its own demand node free, and the demand node of every tier its
+    /// licence covers (transitively, along the chain) at cost (0, 1): one per unit
+    /// covered by a higher tier. In a pool, out edges to the licence's pool node cost
+    /// (1, 0), in edges are free, and the pool node is fed by the purchases. The least
+    /// (moves, covered) flow never has a tier both receiving and passing on substituted
+    /// units (short-cutting such a pair covers fewer units), so routing each covered unit
+    /// along the chain gives edge flows whose published count equals the optimum.
+    /// Returns ((Σout, covered), solution), or `None` if the demand cannot all be met.
+    fn moves_by_flow(&self, order: &[usize], buy: &[u64]) -> Option<(Cost, FamilySolution)> {
+        let (nv, nl, ne) = (self.n_vas, self.n_lics, self.edges.len());
+        let total_movable: i128 = self.movable.iter().map(|&x| i128::from(x)).sum();
+        let big = total_movable + buy.iter().map(|&x| i128::from(x)).sum::<i128>();
         let (src, sink) = (0, 1);
         let pool = |l: usize| 2 + l;
-        let node = |a: usize, l: usize| 2 + nl + a * nl + l;
-        let mut g = FlowGraph::new(2 + nl + nv * nl);
-        let mut out_e = vec![0; nv * nl];
-        let mut in_e = vec![0; nv * nl];
-        let mut sub_e = vec![0; nv * self.edges.len()];
-        let mut demand_total = 0i64;
+        let supply_node = |a: usize, l: usize| 2 + nl + 2 * (a * nl + l);
+        let demand_node = |a: usize, l: usize| 3 + nl + 2 * (a * nl + l);
+        let mut g = FlowGraph::new(2 + nl + 2 * nv * nl);
+        let mut out_e = vec![None; nv * nl];
+        let mut in_e = vec![None; nv * nl];
+        // (VA, position of the higher tier in `order`, position of the lower, edge id)
+        let mut cover_e = Vec::new();
+        let mut demand_total = 0i128;
         for a in 0..nv {
             for l in 0..nl {
                 let c = a * nl + l;
-                g.edge(src, node(a, l), self.movable[c] as i64, 0);
-                g.edge(node(a, l), sink, self.residual[c] as i64, 0);
-                demand_total += self.residual[c] as i64;
-                out_e[c] = g.edge(node(a, l), pool(l), self.movable[c] as i64, w);
-                in_e[c] = g.edge(pool(l), node(a, l), big, 0);
+                g.edge(src, supply_node(a, l), i128::from(self.movable[c]), (0, 0));
+                g.edge(supply_node(a, l), demand_node(a, l), big, (0, 0));
+                g.edge(
+                    demand_node(a, l),
+                    sink,
+                    i128::from(self.residual[c]),
+                    (0, 0),
+                );
+                demand_total += i128::from(self.residual[c]);
+                if self.pooled {
+                    let m = i128::from(self.movable[c]);
+                    out_e[c] = Some(g.edge(supply_node(a, l), pool(l), m, (1, 0)));
+                    in_e[c] = Some(g.edge(pool(l), supply_node(a, l), big, (0, 0)));
+                }
             }
-            for (j, &(h, lo)) in self.edges.iter().enumerate() {
-                sub_e[a * self.edges.len() + j] = g.edge(node(a, h), node(a, lo), big, 1);
+            for p in 0..order.len() {
+                for q in p + 1..order.len() {
+                    let e = g.edge(
+                        supply_node(a, order[p]),
+                        demand_node(a, order[q]),
+                        big,
+                        (0, 1),
+                    );
+                    cover_e.push((a, p, q, e));
+                }
             }
         }
         let buy_e: Vec<usize> = (0..nl)
-            .map(|l| g.edge(src, pool(l), buy[l] as i64, 0))
+            .map(|l| {
+                let to = if self.pooled {
+                    pool(l)
+                } else {
+                    supply_node(0, l)
+                };
+                g.edge(src, to, i128::from(buy[l]), (0, 0))
+            })
             .collect();
         let (flow, cost) = g.min_cost_max_flow(src, sink);
         if flow != demand_total {
             return None;
         }
+        let narrow = |x: i128| u64::try_from(x).ok();
+        let flow_of = |e: &Option<usize>| e.map_or(Some(0), |e| narrow(g.flow(e)));
         let mut sol = FamilySolution {
-            out: out_e.iter().map(|&e| g.flow(e) as u64).collect(),
-            inn: in_e.iter().map(|&e| g.flow(e) as u64).collect(),
+            out: out_e.iter().map(flow_of).collect::<Option<_>>()?,
+            inn: in_e.iter().map(flow_of).collect::<Option<_>>()?,
             buy: buy.to_vec(),
-            sub: sub_e.iter().map(|&e| g.flow(e) as u64).collect(),
+            sub: vec![0; nv * ne],
         };
+        // Each covered unit travels down the chain's edges from its tier to the one it
+        // covers.
+        for &(a, p, q, e) in &cover_e {
+            let f = narrow(g.flow(e))?;
+            if f == 0 {
+                continue;
+            }
+            for r in p..q {
+                let j = self
+                    .edges
+                    .iter()
+                    .position(|&(h, lo)| h == order[r] && lo == order[r + 1])?;
+                sol.sub[a * ne + j] = sol.sub[a * ne + j].checked_add(f)?;
+            }
+        }
         // Purchased units the flow did not need (a pack's remainder) still arrive
-        // somewhere: with the VA that receives most of that licence.
-        for l in 0..nl {
-            let left = buy[l] - g.flow(buy_e[l]) as u64;
-            if left > 0 {
-                let a = (0..nv)
-                    .max_by_key(|&a| (sol.inn[a * nl + l], std::cmp::Reverse(a)))
-                    .unwrap_or(0);
-                sol.inn[a * nl + l] += left;
+        // somewhere: in a pool, with the VA that receives most of that licence.
+        if self.pooled {
+            for l in 0..nl {
+                let left = narrow(i128::from(buy[l]) - g.flow(buy_e[l]))?;
+                if left > 0 {
+                    let a = (0..nv)
+                        .max_by_key(|&a| (sol.inn[a * nl + l], std::cmp::Reverse(a)))
+                        .unwrap_or(0);
+                    sol.inn[a * nl + l] = sol.inn[a * nl + l].checked_add(left)?;
+                }
             }
         }
         Some((cost, sol))
-    }
-
-    /// The optimal (cost, units) of a pooled chain family, from the pool's aggregate:
-    /// transfers are free in the first two stages, so the pool acts as one VA.
-    pub fn pooled_chain_optimum(&self, order: &[usize]) -> Option<(i64, u64)> {
-        let (supply, demand, price) = self.aggregate(order);
-        let (cost, buy) = chain_buy(&supply, &demand, &price)?;
-        Some((cost, buy.iter().sum()))
     }
 }

@@ -8,9 +8,11 @@ mod milp;
 mod prepare;
 mod solve;
 
-pub use chain::{chain_buy, chain_flows, chain_order};
+pub use chain::{
+    chain_buy, chain_flows, chain_optima, chain_order, chain_substituted, ChainError, ChainOptima,
+};
 pub use closed::{pooled_single, va_single, PooledSingle};
-pub use mcf::FlowGraph;
+pub use mcf::{Cost, FlowGraph};
 pub use milp::{FamilyProblem, FamilySolution, SolveOptions};
 pub use prepare::{prepare, Cell, HygieneCounts, PoolInfo, Prepared, ScenarioView};
-pub use solve::{solve, Component, Flows, SolveStatus};
+pub use solve::{solve, solve_family, Component, Flows, SolveStatus};

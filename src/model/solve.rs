@@ -170,21 +170,11 @@ pub fn solve_family(p: &FamilyProblem, opts: &SolveOptions) -> Result<FamilySolu
         return p.solve(opts);
     }
     match chain_order(p.n_lics, &p.edges) {
-        Some(order) if !p.pooled => match p.solve_chain_alone(&order) {
+        Some(order) if !p.pooled => match p.solve_chain_alone(&order, opts) {
             Some(r) => r,
             None => p.solve(opts),
         },
-        Some(order) if p.chain_self_sufficient(&order) => match p.chain_local_solution(&order) {
-            Some(sol) => Ok(sol),
-            None => p.solve(opts),
-        },
-        Some(order) => match p.pooled_chain_moves(&order, opts) {
-            Some(r) => r,
-            None => match p.pooled_chain_optimum(&order) {
-                Some((cost, units)) => p.solve_moves(cost, units, opts),
-                None => Err(SolveStatus::Infeasible),
-            },
-        },
+        Some(order) => p.pooled_chain(&order, opts),
         None => p.solve(opts),
     }
 }
