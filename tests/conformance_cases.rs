@@ -45,7 +45,7 @@ fn every_case_matches_expected_and_verifies() {
         flat("", &expected, &mut want);
         // The figures both solve modes must agree on, beyond expected.json: the three
         // optima and the tie-break (fewest substituted units among optimal plans).
-        let mut agreed: Vec<(i64, u64, u64, u64)> = Vec::new();
+        let mut agreed: Vec<(i128, u64, u64, u64)> = Vec::new();
         for fast_paths in [true, false] {
             let opts = SolveOptions {
                 fast_paths,
