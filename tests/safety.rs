@@ -354,13 +354,19 @@ fn names_are_escaped_where_they_land() {
 #[test]
 fn non_utf8_case_and_scenario_files_are_located_input_errors() {
     let (dir, case) = case_copy();
-    std::fs::write(case.join("case.toml"), b"name = \"x\"\nas_of = \"2026-11-01\xff\"\n").unwrap();
+    std::fs::write(
+        case.join("case.toml"),
+        b"name = \"x\"\nas_of = \"2026-11-01\xff\"\n",
+    )
+    .unwrap();
     reallot()
         .arg("check")
         .arg(&case)
         .assert()
         .code(EXIT_DATA)
-        .stderr(predicate::str::contains("case.toml line 2").and(predicate::str::contains("UTF-8")));
+        .stderr(
+            predicate::str::contains("case.toml line 2").and(predicate::str::contains("UTF-8")),
+        );
     std::fs::write(case.join("case.toml"), "as_of = \"2026-11-01\"\n").unwrap();
     let model = dir.path().join("s.toml");
     std::fs::write(&model, b"name = \"a\xfe\"\n").unwrap();
