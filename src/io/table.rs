@@ -445,7 +445,17 @@ impl TableReader {
                         cols,
                         bad: 0,
                     };
-                    for (k, col) in cols.iter().enumerate() {
+                    // One pass over the record's bytes settles the common case: no byte
+                    // that could start a control character and no field long enough to
+                    // break the length limit means every cell passes `check_name`.
+                    let bytes = self.record.as_slice();
+                    let suspicious = bytes.iter().fold(false, |acc, &b| {
+                        acc | (b < 0x20) | (b == 0x7f) | (b == 0xc2)
+                    });
+                    let short = bytes.len() <= MAX_NAME_CHARS
+                        || self.record.iter().all(|f| f.len() <= MAX_NAME_CHARS);
+                    let checks = if suspicious || !short { cols.len() } else { 0 };
+                    for (k, col) in cols.iter().enumerate().take(checks) {
                         if let Err((message, fix)) = check_name(row.get(k)) {
                             diags.cell(
                                 &self.file,
