@@ -67,8 +67,8 @@ pub fn parse_api_date(s: &str) -> Option<NaiveDate> {
     if let Some(d) = crate::io::table::parse_date(s) {
         return Some(d);
     }
-    if s.len() >= 10 {
-        if let Some(d) = crate::io::table::parse_date(&s[..10]) {
+    if let Some(head) = s.get(..10) {
+        if let Some(d) = crate::io::table::parse_date(head) {
             return Some(d);
         }
     }
@@ -837,6 +837,14 @@ pub fn import_cssm_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_with_multibyte_characters_never_panic() {
+        // Found by the cssm_json fuzz target: slicing at byte 10 inside a character.
+        assert_eq!(parse_api_date("2026-01-0쳍x"), None);
+        assert_eq!(parse_api_date("2026-Jan-쳍"), None);
+        assert!(parse_api_date("2026-01-01T00:00:00Z").is_some());
+    }
 
     #[test]
     fn api_dates() {

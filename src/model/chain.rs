@@ -47,6 +47,10 @@ use crate::estate::Price;
 /// bytes, 16 MiB.
 pub const MAX_CELLS: usize = 1 << 20;
 
+/// Up to this many purchase states (units needed plus the largest pack) the table is
+/// built directly, without the magnitude reduction.
+const SMALL_TABLE_STATES: u128 = 1 << 16;
+
 /// Why a chain has no optimum from this algorithm.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainError {
@@ -143,6 +147,16 @@ pub fn chain_optima(
     let mut buyable = 0u128;
     let mut cheapest: Option<(usize, i64, bool)> = None; // (tier, cents, tied)
     const LCM_LIMIT: u128 = 1 << 64;
+    // The reduction is exact but only needed for large counts; below this many states the
+    // plain table is small, and skipping it keeps the list of optima complete when the
+    // cheapest tiers tie (so the exact flow, not the MIP, settles moves and the tie-break).
+    let max_pack = price
+        .iter()
+        .flatten()
+        .map(|p| u128::from(p.pack))
+        .max()
+        .unwrap_or(1);
+    let reduce = delta.iter().sum::<u128>() + max_pack > SMALL_TABLE_STATES;
     for j in 0..n {
         if let Some(p) = price[j] {
             buyable += 1;
@@ -164,7 +178,7 @@ pub fn chain_optima(
             return Err(ChainError::Infeasible);
         };
         let Some(l) = lcm else { continue };
-        if delta[j] >= (buyable + 1) * l {
+        if reduce && delta[j] >= (buyable + 1) * l {
             let q = (delta[j] - buyable * l) / l;
             let removed = q * l;
             delta[j] -= removed;

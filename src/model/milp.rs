@@ -9,7 +9,7 @@ use good_lp::{
 
 use crate::estate::Price;
 
-use super::chain::{chain_optima, ChainError};
+use super::chain::{chain_flows, chain_optima, ChainError};
 use super::mcf::{Cost, FlowGraph};
 
 /// How many optimal purchase vectors of a chain the exact paths weigh in stages 3–4;
@@ -511,7 +511,48 @@ impl FamilyProblem {
         opts: &SolveOptions,
     ) -> Option<Result<FamilySolution, SolveStatus>> {
         debug_assert_eq!(self.n_vas, 1);
-        self.chain_by_flow(order, opts)
+        let _ = opts;
+        let (supply, demand, price) = self.aggregate(order)?;
+        let opt = match chain_optima(&supply, &demand, &price, CANDIDATES) {
+            Ok(o) => o,
+            Err(ChainError::Infeasible) => return Some(Err(SolveStatus::Infeasible)),
+            Err(ChainError::TooLarge(_)) => return None,
+        };
+        // One VA: nothing moves, every listed optimum is optimal in stages 1–3. With the
+        // purchases fixed, the least pass-through flows (`chain_flows`) cover exactly
+        // Σ_j max(0, d_j − s_j − b_j) units by a higher tier — the least possible, since a
+        // tier's own shortfall must come from above — so the tie-break is settled in
+        // closed form: the listed optimum whose own-tier shortfalls add up least.
+        let mut best: Option<(u128, FamilySolution)> = None;
+        for cand in &opt.buys {
+            let after: Vec<u64> = supply.iter().zip(cand).map(|(s, b)| s + b).collect();
+            let covered: u128 = after
+                .iter()
+                .zip(&demand)
+                .map(|(&s, &d)| u128::from(d.saturating_sub(s)))
+                .sum();
+            if best.as_ref().is_some_and(|(b, _)| *b <= covered) {
+                continue;
+            }
+            let mut sol = FamilySolution {
+                out: vec![0; self.n_lics],
+                inn: vec![0; self.n_lics],
+                buy: vec![0; self.n_lics],
+                sub: vec![0; self.edges.len()],
+            };
+            for (k, &l) in order.iter().enumerate() {
+                sol.buy[l] = cand[k];
+            }
+            for (k, f) in chain_flows(&after, &demand).into_iter().enumerate() {
+                let e = self
+                    .edges
+                    .iter()
+                    .position(|&(h, l)| h == order[k] && l == order[k + 1])?;
+                sol.sub[e] = f;
+            }
+            best = Some((covered, sol));
+        }
+        best.map(|(_, s)| Ok(s))
     }
 
     /// The component's supply, demand and prices per chain tier, summed over its VAs
@@ -557,7 +598,11 @@ impl FamilyProblem {
             Err(ChainError::Infeasible) => return Some(Err(SolveStatus::Infeasible)),
             Err(ChainError::TooLarge(_)) => return None,
         };
-        if !opt.complete {
+        // Outside a pool nothing moves, so every listed optimum is optimal in stages 1–3
+        // and only the tie-break (fewest units covered by a higher tier) depends on which
+        // one is taken: an incomplete list settles it among the listed optima instead of
+        // calling the MIP (thousands of such VA-level families make up the vendor view).
+        if !opt.complete && self.pooled {
             return Some(self.solve_moves(opt.cost, opt.units, opts));
         }
         let mut best: Option<(Cost, FamilySolution)> = None;
