@@ -15,8 +15,8 @@ if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 # No sanitizer (the code under test is safe Rust; HiGHS is not instrumented anyway),
-# with debug assertions and overflow checks on, so wrapping arithmetic panics.
-flags=(--sanitizer none --debug-assertions --release)
+# with debug assertions and overflow checks on (fuzz/Cargo.toml), so wrapping arithmetic panics.
+flags=(--sanitizer none --release)
 cargo +nightly fuzz build "${flags[@]}"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
