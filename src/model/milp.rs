@@ -511,7 +511,6 @@ impl FamilyProblem {
         opts: &SolveOptions,
     ) -> Option<Result<FamilySolution, SolveStatus>> {
         debug_assert_eq!(self.n_vas, 1);
-        let _ = opts;
         let (supply, demand, price) = self.aggregate(order)?;
         let opt = match chain_optima(&supply, &demand, &price, CANDIDATES) {
             Ok(o) => o,
@@ -522,7 +521,11 @@ impl FamilyProblem {
         // purchases fixed, the least pass-through flows (`chain_flows`) cover exactly
         // Σ_j max(0, d_j − s_j − b_j) units by a higher tier — the least possible, since a
         // tier's own shortfall must come from above — so the tie-break is settled in
-        // closed form: the listed optimum whose own-tier shortfalls add up least.
+        // closed form: the listed optimum whose own-tier shortfalls add up least. That is
+        // exact only over every optimum: an incomplete list goes to the MIP.
+        if !opt.complete {
+            return Some(self.solve_moves(opt.cost, opt.units, opts));
+        }
         let mut best: Option<(u128, FamilySolution)> = None;
         for cand in &opt.buys {
             let after: Vec<u64> = supply.iter().zip(cand).map(|(s, b)| s + b).collect();
@@ -598,11 +601,7 @@ impl FamilyProblem {
             Err(ChainError::Infeasible) => return Some(Err(SolveStatus::Infeasible)),
             Err(ChainError::TooLarge(_)) => return None,
         };
-        // Outside a pool nothing moves, so every listed optimum is optimal in stages 1–3
-        // and only the tie-break (fewest units covered by a higher tier) depends on which
-        // one is taken: an incomplete list settles it among the listed optima instead of
-        // calling the MIP (thousands of such VA-level families make up the vendor view).
-        if !opt.complete && self.pooled {
+        if !opt.complete {
             return Some(self.solve_moves(opt.cost, opt.units, opts));
         }
         let mut best: Option<(Cost, FamilySolution)> = None;
