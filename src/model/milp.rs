@@ -502,20 +502,18 @@ impl FamilyProblem {
     }
 
     /// Solves a single VA's chain family without the solver: the optimal purchase
-    /// vectors from [`chain_optima`], each with its substitutions by
-    /// [`FamilyProblem::moves_by_flow`]; the one covering the fewest units by a higher
-    /// tier wins. `None` when the chain algorithm cannot settle it (the MIP decides).
+    /// vectors from [`chain_optima`], each with its least substitution flows
+    /// ([`chain_flows`]); the one covering the fewest units by a higher tier wins. `None`
+    /// when the chain algorithm cannot settle it (the MIP decides).
     pub fn solve_chain_alone(
         &self,
         order: &[usize],
         opts: &SolveOptions,
     ) -> Option<Result<FamilySolution, SolveStatus>> {
         debug_assert_eq!(self.n_vas, 1);
-        let (supply, demand, price) = self.aggregate(order)?;
-        let opt = match chain_optima(&supply, &demand, &price, CANDIDATES) {
-            Ok(o) => o,
-            Err(ChainError::Infeasible) => return Some(Err(SolveStatus::Infeasible)),
-            Err(ChainError::TooLarge(_)) => return None,
+        let ((supply, demand, _), opt) = match self.chain_optimum(order)? {
+            Ok(found) => found,
+            Err(status) => return Some(Err(status)),
         };
         // One VA: nothing moves, every listed optimum is optimal in stages 1–3. With the
         // purchases fixed, the least pass-through flows (`chain_flows`) cover exactly
@@ -558,6 +556,20 @@ impl FamilyProblem {
         best.map(|(_, s)| Ok(s))
     }
 
+    /// The chain algorithm on the component's aggregate: its tiers and optima, a status
+    /// when it has none, or `None` when the algorithm cannot settle it (the MIP decides).
+    fn chain_optimum(
+        &self,
+        order: &[usize],
+    ) -> Option<Result<(Tiers, super::chain::ChainOptima), SolveStatus>> {
+        let tiers = self.aggregate(order)?;
+        match chain_optima(&tiers.0, &tiers.1, &tiers.2, CANDIDATES) {
+            Ok(opt) => Some(Ok((tiers, opt))),
+            Err(ChainError::Infeasible) => Some(Err(SolveStatus::Infeasible)),
+            Err(ChainError::TooLarge(_)) => None,
+        }
+    }
+
     /// The component's supply, demand and prices per chain tier, summed over its VAs
     /// (`None` if a sum does not fit 64 bits, which the input limits rule out).
     fn aggregate(&self, order: &[usize]) -> Option<Tiers> {
@@ -595,11 +607,9 @@ impl FamilyProblem {
         order: &[usize],
         opts: &SolveOptions,
     ) -> Option<Result<FamilySolution, SolveStatus>> {
-        let (supply, demand, price) = self.aggregate(order)?;
-        let opt = match chain_optima(&supply, &demand, &price, CANDIDATES) {
-            Ok(o) => o,
-            Err(ChainError::Infeasible) => return Some(Err(SolveStatus::Infeasible)),
-            Err(ChainError::TooLarge(_)) => return None,
+        let (_, opt) = match self.chain_optimum(order)? {
+            Ok(found) => found,
+            Err(status) => return Some(Err(status)),
         };
         if !opt.complete {
             return Some(self.solve_moves(opt.cost, opt.units, opts));
