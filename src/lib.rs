@@ -88,33 +88,41 @@ pub fn check_magnitudes(estate: &Estate, scenario: &Scenario) -> Result<()> {
     // view and the waterfall read raw consumption).
     let factor = |bp: i64| u128::try_from(10_000 + bp).unwrap_or(0).max(10_000);
     let demand = used * factor(scenario.growth_bp) * factor(scenario.buffer_bp) / 100_000_000;
-    let over = |what: &str, total: u128| {
+    let over = |what: String, total: u128| {
         Error::input(Diagnostic {
             file: format!("case {}", estate.name),
             line: None,
             column: None,
             value: Some(total.to_string()),
-            message: format!(
-                "{what} adds up to more units than reallot computes exactly (10^18{})",
-                if what.contains("demand") {
-                    format!(", with scenario {}", scenario.name)
-                } else {
-                    String::new()
-                }
-            ),
+            message: format!("{what} adds up to more units than reallot computes exactly (10^18)"),
             fix: "check the quantities for a unit or export error (counts above 10^12 per row are already refused)".into(),
         })
     };
     if supply > MAX_TOTAL_UNITS {
-        return Err(over("the entitlement total", supply));
+        return Err(over("the entitlement total".into(), supply));
     }
     if demand > MAX_TOTAL_UNITS {
         return Err(over(
-            "the demand total (growth and buffer included)",
+            format!(
+                "the demand total (growth and buffer of scenario {} included)",
+                scenario.name
+            ),
             demand,
         ));
     }
     Ok(())
+}
+
+/// The input error of a scenario that names Smart Accounts or VAs the case lacks.
+pub fn scenario_mismatch(scenario: &Scenario, message: String) -> Error {
+    Error::input(Diagnostic {
+        file: format!("scenario {}", scenario.name),
+        line: None,
+        column: None,
+        value: None,
+        message,
+        fix: "name Smart Accounts and VAs exactly as the case does".into(),
+    })
 }
 
 /// Resolves a scenario against a case and computes the model parameters.
@@ -126,16 +134,7 @@ pub fn prepare_scenario(
     let as_of = resolve_as_of(estate, as_of)?;
     check_magnitudes(estate, scenario)?;
     let view = ScenarioView::resolve(estate, scenario, as_of, renewal_date(estate, scenario))
-        .map_err(|message| {
-            Error::input(Diagnostic {
-                file: format!("scenario {}", scenario.name),
-                line: None,
-                column: None,
-                value: None,
-                message,
-                fix: "name Smart Accounts and VAs exactly as the case does".into(),
-            })
-        })?;
+        .map_err(|message| scenario_mismatch(scenario, message))?;
     Ok(prepare(estate, &view))
 }
 

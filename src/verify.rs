@@ -33,7 +33,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::error::{Diagnostic, Error, Result, EXIT_VERIFY};
+use crate::error::{Error, Result, EXIT_VERIFY};
 use crate::estate::{Estate, LicId, LicenseType, LotStatus, Reservation, Source, VaId};
 use crate::io::guard::unguard;
 use crate::io::table::parse_count;
@@ -206,16 +206,7 @@ pub fn verify_plan(
             rep.fail(format!("scenario.toml: does not fit this case: {message}"));
             return Ok(rep);
         }
-        Err(message) => {
-            return Err(Error::input(Diagnostic {
-                file: format!("scenario {}", scenario.name),
-                line: None,
-                column: None,
-                value: None,
-                message,
-                fix: "name Smart Accounts and VAs exactly as the case does".into(),
-            }))
-        }
+        Err(message) => return Err(crate::scenario_mismatch(&scenario, message)),
     };
     let mut v = Verifier {
         rep,
