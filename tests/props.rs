@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 use reallot::estate::{Estate, LicenseType, Lot, LotStatus, Price, Source, Usage, Va};
 use reallot::model::{
-    chain_optima, solve_family, ChainError, FamilyProblem, SolveOptions, SolveStatus,
+    chain_optima, pack_projections, solve_family, ChainError, FamilyProblem, SolveOptions,
+    SolveStatus,
 };
 use reallot::scenario::{Merge, Scenario};
 
@@ -493,5 +494,82 @@ fn a_trillion_units_two_tiers_fast_and_mip_refuses() {
     match mip {
         Err(SolveStatus::Error(msg)) => assert!(msg.contains("certify"), "{msg}"),
         other => panic!("the MIP published {other:?}"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
+
+    /// The distinct pack purchases of every optimal vector, against brute force.
+    #[test]
+    fn pack_projections_match_brute_force((supply, demand, price) in small_chain()) {
+        let max_units = demand.iter().sum::<u64>() + 6;
+        let brute = brute_chain(&supply, &demand, &price, max_units);
+        match (pack_projections(&supply, &demand, &price, 1 << 16), brute) {
+            (Err(ChainError::Infeasible), None) => {}
+            (Ok(Some(got)), Some((_, _, all))) => {
+                let packed = |j: usize| price[j].is_none_or(|p| p.pack > 1);
+                let mut want: Vec<Vec<Option<u64>>> = all
+                    .iter()
+                    .map(|b| (0..b.len()).map(|j| packed(j).then_some(b[j])).collect())
+                    .collect();
+                want.sort();
+                want.dedup();
+                let mut got = got;
+                got.sort();
+                prop_assert_eq!(got, want);
+            }
+            (got, want) => prop_assert!(false, "projections {:?} vs brute {:?}", got, want),
+        }
+    }
+}
+
+/// A pooled chain family over three VAs with one tier sold in packs, at prices that tie
+/// often (so many optimal purchase vectors exist).
+fn pooled_family_one_pack_tier() -> impl Strategy<Value = FamilyProblem> {
+    (2usize..=3).prop_flat_map(|n| {
+        (
+            prop::collection::vec(0u64..16, 3 * n),
+            prop::collection::vec(0u64..16, 3 * n),
+            prop::collection::vec(0i64..4, n),
+            0..n,
+            2u64..=5,
+        )
+            .prop_map(
+                move |(movable, residual, cents, packed, pack)| FamilyProblem {
+                    n_vas: 3,
+                    n_lics: n,
+                    pooled: true,
+                    residual,
+                    movable,
+                    price: (0..n)
+                        .map(|j| {
+                            Some(Price {
+                                cents: cents[j],
+                                pack: if j == packed { pack } else { 1 },
+                            })
+                        })
+                        .collect(),
+                    edges: (1..n).map(|l| (l - 1, l)).collect(),
+                },
+            )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    /// The convex search over one pack tier's purchases reaches the same four figures
+    /// (cost, units, moves, covered units) as trying every choice.
+    #[test]
+    fn convex_search_matches_trying_every_choice(p in pooled_family_one_pack_tier()) {
+        let order: Vec<usize> = (0..p.n_lics).collect();
+        let sum = |v: &[u64], l: usize| (0..p.n_vas).map(|a| v[a * p.n_lics + l]).sum::<u64>();
+        let supply: Vec<u64> = order.iter().map(|&l| sum(&p.movable, l)).collect();
+        let demand: Vec<u64> = order.iter().map(|&l| sum(&p.residual, l)).collect();
+        let opt = chain_optima(&supply, &demand, &p.price, 16).unwrap();
+        let search = p.chain_exact(&order, &opt).unwrap().unwrap();
+        let every = p.chain_exact_exhaustive(&order, &opt).unwrap().unwrap();
+        prop_assert_eq!(figures(&p, &search), figures(&p, &every));
     }
 }

@@ -130,14 +130,7 @@ pub fn chain_optima(
 ) -> Result<ChainOptima, ChainError> {
     let n = supply.len();
     // Running maximum R_j of the prefix needs B_j, and its increments.
-    let mut delta = Vec::with_capacity(n);
-    let (mut acc, mut run) = (0i128, 0i128);
-    for j in 0..n {
-        acc += i128::from(demand[j]) - i128::from(supply[j]);
-        let r = run.max(acc);
-        delta.push((r - run) as u128);
-        run = r;
-    }
+    let mut delta = increments(supply, demand);
     // Lower each increment by whole multiples of L_j (the lemma), booking the removed
     // units at the cheapest buyable tier at or above it.
     let mut extra = vec![0u128; n];
@@ -215,6 +208,90 @@ pub fn chain_optima(
 /// (cost, units, optimal vectors, whether they are all of them) of the lowered instance.
 type SmallOptima = (i128, usize, Vec<Vec<usize>>, bool);
 
+/// The shortest-path table over the states P of an instance given by its increments.
+struct Table {
+    /// f[j*states + s]: least cost with s units bought over tiers 0..=j, prefixes covered
+    /// (`i128::MAX` where none).
+    f: Vec<i128>,
+    states: usize,
+    /// The optimum: least cost, then least units.
+    cost: i128,
+    units: usize,
+}
+
+impl Table {
+    /// Builds the table; `None` when nothing needs buying.
+    fn build(delta: &[u128], price: &[Option<Price>]) -> Result<Option<Table>, ChainError> {
+        let n = delta.len();
+        let max_need: u128 = delta.iter().sum();
+        if max_need == 0 {
+            return Ok(None);
+        }
+        let max_pack = price.iter().flatten().map(|p| p.pack).max().unwrap_or(1);
+        let states = max_need + u128::from(max_pack);
+        let too_large = || {
+            ChainError::TooLarge(format!(
+                "the pack sizes of this tier chain need an exact table of {states} states \
+                 per tier, more than the chain algorithm builds"
+            ))
+        };
+        let states = usize::try_from(states).map_err(|_| too_large())?;
+        if states.checked_mul(n).is_none_or(|c| c > MAX_CELLS) {
+            return Err(too_large());
+        }
+        let mut f: Vec<i128> = Vec::with_capacity(n * states);
+        let mut prev = vec![INF; states];
+        prev[0] = 0;
+        let mut need = 0usize;
+        for j in 0..n {
+            need += delta[j] as usize; // ≤ max_need < states, checked above
+            let mut g = prev.clone();
+            if let Some(p) = price[j] {
+                let pack = p.pack.max(1) as usize;
+                let step = i128::from(p.cents) * i128::from(p.pack);
+                for s in pack..states {
+                    if g[s - pack] != INF {
+                        g[s] = g[s].min(g[s - pack] + step);
+                    }
+                }
+            }
+            for v in g.iter_mut().take(need.min(states)) {
+                *v = INF;
+            }
+            f.extend_from_slice(&g);
+            prev = g;
+        }
+        let (units, cost) = prev
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c != INF)
+            .min_by_key(|&(s, &c)| (c, s))
+            .map(|(s, &c)| (s, c))
+            .ok_or(ChainError::Infeasible)?;
+        Ok(Some(Table {
+            f,
+            states,
+            cost,
+            units,
+        }))
+    }
+
+    /// Least cost over tiers 0..j (so `before(0, 0)` is the empty purchase).
+    fn before(&self, j: usize, s: usize) -> i128 {
+        match j {
+            0 if s == 0 => 0,
+            0 => INF,
+            _ => self.f[(j - 1) * self.states + s],
+        }
+    }
+
+    fn at(&self, j: usize, s: usize) -> i128 {
+        self.f[j * self.states + s]
+    }
+}
+
+const INF: i128 = i128::MAX;
+
 /// The shortest path over the states P for the lowered instance given by its increments.
 /// Returns (cost, units, optimal vectors up to `cap` + 1, whether they are all of them).
 fn small_chain(
@@ -223,71 +300,190 @@ fn small_chain(
     cap: usize,
 ) -> Result<SmallOptima, ChainError> {
     let n = delta.len();
-    let max_need: u128 = delta.iter().sum();
-    if max_need == 0 {
+    let Some(t) = Table::build(delta, price)? else {
         return Ok((0, 0, vec![vec![0; n]], true));
-    }
-    let max_pack = price.iter().flatten().map(|p| p.pack).max().unwrap_or(1);
-    let states = max_need + u128::from(max_pack);
-    let too_large = || {
-        ChainError::TooLarge(format!(
-            "the pack sizes of this tier chain need an exact table of {states} states \
-             per tier, more than the chain algorithm builds"
-        ))
     };
-    let states = usize::try_from(states).map_err(|_| too_large())?;
-    if states.checked_mul(n).is_none_or(|c| c > MAX_CELLS) {
-        return Err(too_large());
-    }
-    let mut need = Vec::with_capacity(n);
-    let mut r = 0usize;
-    for &d in delta {
-        r += d as usize; // d ≤ max_need < states, checked above
-        need.push(r);
-    }
-    const INF: i128 = i128::MAX;
-    // f[j*states + s]: least cost with s units bought over tiers 0..=j, prefixes covered.
-    let mut f: Vec<i128> = Vec::with_capacity(n * states);
-    let mut prev = vec![INF; states];
-    prev[0] = 0;
-    for j in 0..n {
-        let mut g = prev.clone();
-        if let Some(p) = price[j] {
-            let pack = p.pack.max(1) as usize;
-            let step = i128::from(p.cents) * i128::from(p.pack);
-            for s in pack..states {
-                if g[s - pack] != INF {
-                    g[s] = g[s].min(g[s - pack] + step);
-                }
-            }
-        }
-        for v in g.iter_mut().take(need[j].min(states)) {
-            *v = INF;
-        }
-        f.extend_from_slice(&g);
-        prev = g;
-    }
-    let (units, cost) = prev
-        .iter()
-        .enumerate()
-        .filter(|(_, &c)| c != INF)
-        .min_by_key(|&(s, &c)| (c, s))
-        .map(|(s, &c)| (s, c))
-        .ok_or(ChainError::Infeasible)?;
     // Enumerate the purchase vectors behind f[n-1][units] == cost.
     let mut found = Vec::new();
     let mut buy = vec![0usize; n];
     let mut w = Walk {
-        f: &f,
-        states,
+        f: &t.f,
+        states: t.states,
         price,
         found: &mut found,
         cap,
     };
-    w.walk(n - 1, units, cost, &mut buy);
+    w.walk(n - 1, t.units, t.cost, &mut buy);
     found.sort_by(|a, b| b.iter().rev().cmp(a.iter().rev()));
     let complete = found.len() <= cap;
-    Ok((cost, units, found, complete))
+    Ok((t.cost, t.units, found, complete))
+}
+
+/// The running-maximum increments δ_j of a chain's prefix needs (module documentation).
+fn increments(supply: &[u64], demand: &[u64]) -> Vec<u128> {
+    let mut delta = Vec::with_capacity(supply.len());
+    let (mut acc, mut run) = (0i128, 0i128);
+    for (&s, &d) in supply.iter().zip(demand) {
+        acc += i128::from(d) - i128::from(s);
+        let r = run.max(acc);
+        delta.push((r - run) as u128);
+        run = r;
+    }
+    delta
+}
+
+/// What the exact flow needs to settle a chain's tie-breaks: the purchases at the tiers
+/// sold in packs of more than one unit. Each entry is one distinct such choice made by
+/// some optimal (cost, units) purchase vector, per tier top first: `Some(units)` at a
+/// tier sold in packs (or not sold, always `Some(0)`), `None` at a tier sold by the unit,
+/// whose purchases the flow chooses itself (a unit purchase is a flow arc).
+pub type Projection = Vec<Option<u64>>;
+
+/// The distinct [`Projection`]s of every optimal purchase vector of a chain. Any optimum
+/// of the four stages buys an optimal vector, so the best flow over these projections is
+/// the optimum of all four. `Ok(None)` when the list would exceed `cap` entries or the
+/// chain is too large to walk exactly (the caller uses the MIP).
+///
+/// The walk goes up the table from (last tier, optimal units), keeping for each choice
+/// made so far the set of states reachable on a tight path (one whose every prefix is at
+/// its least cost, as every optimal path's is). At a tier sold by the unit the set of
+/// tight predecessors is found in one sweep (see [`unit_tier_predecessors`]); at a
+/// tier sold in packs each pack count branches.
+pub fn pack_projections(
+    supply: &[u64],
+    demand: &[u64],
+    price: &[Option<Price>],
+    cap: usize,
+) -> Result<Option<Vec<Projection>>, ChainError> {
+    let n = supply.len();
+    let delta = increments(supply, demand);
+    let mut buyable = false;
+    for j in 0..n {
+        buyable |= price[j].is_some();
+        if delta[j] > 0 && !buyable {
+            return Err(ChainError::Infeasible);
+        }
+    }
+    let packed = |j: usize| price[j].is_none_or(|p| p.pack > 1);
+    let free = |proj: &mut Projection| {
+        for (j, x) in proj.iter_mut().enumerate() {
+            if !packed(j) {
+                *x = None;
+            }
+        }
+    };
+    if (0..n).all(|j| price[j].is_none_or(|p| p.pack <= 1)) {
+        let mut only = vec![Some(0); n];
+        free(&mut only);
+        return Ok(Some(vec![only]));
+    }
+    let max_pack = price.iter().flatten().map(|p| u128::from(p.pack)).max();
+    if delta.iter().sum::<u128>() + max_pack.unwrap_or(1) > SMALL_TABLE_STATES {
+        return Ok(None);
+    }
+    let Some(t) = Table::build(&delta, price)? else {
+        let mut zero = vec![Some(0); n];
+        free(&mut zero);
+        return Ok(Some(vec![zero]));
+    };
+    // Choices so far (bottom tier first) → tight states at the current tier.
+    let mut level: std::collections::BTreeMap<Vec<u64>, Vec<bool>> = Default::default();
+    let mut start = vec![false; t.states];
+    start[t.units] = true;
+    level.insert(Vec::new(), start);
+    let mut work = 0usize;
+    const WORK: usize = 1 << 24;
+    for j in (0..n).rev() {
+        let mut next: std::collections::BTreeMap<Vec<u64>, Vec<bool>> = Default::default();
+        for (key, set) in level {
+            match price[j] {
+                Some(p) if p.pack <= 1 => {
+                    let preds = unit_tier_predecessors(&t, j, p.cents, &set);
+                    if preds.iter().any(|&x| x) {
+                        next.insert(key, preds);
+                    }
+                }
+                _ => {
+                    let (pack, step) = price[j].map_or((usize::MAX, 0), |p| {
+                        (p.pack as usize, i128::from(p.cents) * i128::from(p.pack))
+                    });
+                    for s in (0..t.states).filter(|&s| set[s]) {
+                        let mut k = 0usize;
+                        loop {
+                            let bought = k * pack;
+                            work += 1;
+                            if work > WORK {
+                                return Ok(None);
+                            }
+                            let v = t.before(j, s - bought);
+                            if v != INF && v + k as i128 * step == t.at(j, s) {
+                                let mut key = key.clone();
+                                key.push(bought as u64);
+                                next.entry(key).or_insert_with(|| vec![false; t.states])
+                                    [s - bought] = true;
+                            }
+                            k += 1;
+                            if pack == usize::MAX || k * pack > s {
+                                break;
+                            }
+                        }
+                    }
+                    if next.len() > cap {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+        level = next;
+    }
+    let mut out = Vec::with_capacity(level.len());
+    for (key, set) in level {
+        debug_assert!(set[0], "a tight walk ends at the empty purchase");
+        let mut proj = vec![None; n];
+        let mut choices = key.into_iter();
+        for j in (0..n).rev() {
+            if packed(j) {
+                proj[j] = choices.next();
+            }
+        }
+        out.push(proj);
+    }
+    Ok(Some(out))
+}
+
+/// At tier `j` sold by the unit at `cents`, the states of tier j−1 from which some state
+/// in `set` is reached on a tight path. With pack 1 the table's step is
+/// f_j(s) = min_{s'≤s} f_{j−1}(s') + (s − s')·c, so with h(s') = f_{j−1}(s') − s'·c and
+/// H its prefix minimum, s' is a tight predecessor of s exactly when s' ≤ s and
+/// h(s') = H(s); H does not increase, so s' must lie on the same plateau of H as s. One
+/// sweep down the states finds them all.
+fn unit_tier_predecessors(t: &Table, j: usize, cents: i64, set: &[bool]) -> Vec<bool> {
+    let c = i128::from(cents);
+    let h: Vec<i128> = (0..t.states)
+        .map(|s| match t.before(j, s) {
+            INF => INF,
+            v => v - s as i128 * c,
+        })
+        .collect();
+    let mut prefix_min = Vec::with_capacity(t.states);
+    let mut m = INF;
+    for &x in &h {
+        m = m.min(x);
+        prefix_min.push(m);
+    }
+    let mut out = vec![false; t.states];
+    let mut active: Option<i128> = None;
+    for s in (0..t.states).rev() {
+        if set[s] {
+            active = Some(prefix_min[s]);
+        } else if active != Some(prefix_min[s]) {
+            active = None;
+        }
+        if active == Some(prefix_min[s]) && h[s] != INF && h[s] == prefix_min[s] {
+            out[s] = true;
+        }
+    }
+    out
 }
 
 struct Walk<'a> {

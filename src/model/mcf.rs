@@ -2,26 +2,35 @@
 //! the moves stage of a pooled chain family once its purchases are fixed: with
 //! purchases fixed that stage is a min-cost flow problem, so its optimum is integral.
 //!
-//! Capacities and flows are 128-bit, and each edge's cost is a pair compared
-//! lexicographically (licences moved, then units substituted), so the two stages are
-//! solved together without a weight that could overflow: potentials and distances are
-//! pairs too (shortest paths with potentials work over any ordered abelian group).
+//! Capacities and flows are 128-bit, and each edge's cost is a 4-tuple compared
+//! lexicographically (cents, units bought, licences moved, units covered by a higher
+//! tier), so the stages are solved together without a weight that could overflow:
+//! potentials and distances are tuples too (shortest paths with potentials work over any
+//! ordered abelian group).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// An edge cost or path length: (primary, secondary), compared lexicographically.
-pub type Cost = (i128, i128);
+/// An edge cost or path length, compared lexicographically.
+pub type Cost = [i128; 4];
 
-fn add(a: Cost, b: Cost) -> Cost {
-    (a.0 + b.0, a.1 + b.1)
+/// The zero cost.
+pub const FREE: Cost = [0; 4];
+
+/// The lexicographic sum of two costs.
+pub fn add(a: Cost, b: Cost) -> Cost {
+    std::array::from_fn(|i| a[i] + b[i])
 }
 
 fn sub(a: Cost, b: Cost) -> Cost {
-    (a.0 - b.0, a.1 - b.1)
+    std::array::from_fn(|i| a[i] - b[i])
 }
 
-const INF: Cost = (i128::MAX, i128::MAX);
+fn scale(k: i128, a: Cost) -> Cost {
+    a.map(|x| k * x)
+}
+
+const INF: Cost = [i128::MAX; 4];
 
 /// A directed graph with capacities and non-negative costs.
 #[derive(Debug, Clone, Default)]
@@ -43,7 +52,7 @@ impl FlowGraph {
 
     /// Adds an edge; returns its id (the flow on it is read with [`FlowGraph::flow`]).
     pub fn edge(&mut self, from: usize, to: usize, cap: i128, cost: Cost) -> usize {
-        debug_assert!(cost >= (0, 0) && cap >= 0);
+        debug_assert!(cost >= FREE && cap >= 0);
         let id = self.to.len();
         self.to.push(to);
         self.cap.push(cap);
@@ -51,9 +60,22 @@ impl FlowGraph {
         self.adj[from].push(id);
         self.to.push(from);
         self.cap.push(0);
-        self.cost.push((-cost.0, -cost.1));
+        self.cost.push(cost.map(|x| -x));
         self.adj[to].push(id + 1);
         id
+    }
+
+    /// Sends `amount` along a path of free edges (ids from [`FlowGraph::edge`]) before
+    /// the search. A flow made of free paths leaves only free reverse edges, so it is a
+    /// least-cost flow of its value and [`FlowGraph::min_cost_max_flow`] continues from it
+    /// exactly (rerouting it where that pays). Returns `amount`.
+    pub fn send_free(&mut self, path: &[usize], amount: i128) -> i128 {
+        for &e in path {
+            debug_assert!(self.cost[e] == FREE && self.cap[e] >= amount);
+            self.cap[e] -= amount;
+            self.cap[e ^ 1] += amount;
+        }
+        amount
     }
 
     /// Flow on edge `id` after [`FlowGraph::min_cost_max_flow`].
@@ -61,19 +83,21 @@ impl FlowGraph {
         self.cap[id + 1]
     }
 
-    /// Sends as much flow as possible from `s` to `t` at least cost; returns (flow, cost).
-    /// Sums stay far inside 128 bits for the model's inputs (units ≤ 10^18 per cell).
+    /// Sends as much flow as possible from `s` to `t` at least cost (beyond what
+    /// [`FlowGraph::send_free`] sent); returns (flow, cost) of what it adds.
+    /// Sums stay far inside 128 bits for the model's inputs (units ≤ 10^18 per case,
+    /// cents ≤ 10^12 per unit).
     pub fn min_cost_max_flow(&mut self, s: usize, t: usize) -> (i128, Cost) {
         let n = self.adj.len();
-        let mut potential = vec![(0i128, 0i128); n];
-        let (mut flow, mut cost) = (0i128, (0i128, 0i128));
+        let mut potential = vec![FREE; n];
+        let (mut flow, mut cost) = (0i128, FREE);
         loop {
             // Dijkstra on reduced costs (non-negative thanks to the potentials).
             let mut dist = vec![INF; n];
             let mut via = vec![usize::MAX; n];
-            dist[s] = (0, 0);
+            dist[s] = FREE;
             let mut heap = BinaryHeap::new();
-            heap.push(Reverse(((0i128, 0i128), s)));
+            heap.push(Reverse((FREE, s)));
             while let Some(Reverse((d, u))) = heap.pop() {
                 if d > dist[u] {
                     continue;
@@ -111,7 +135,7 @@ impl FlowGraph {
                 let e = via[v];
                 self.cap[e] -= push;
                 self.cap[e ^ 1] += push;
-                cost = add(cost, (push * self.cost[e].0, push * self.cost[e].1));
+                cost = add(cost, scale(push, self.cost[e]));
                 v = self.to[e ^ 1];
             }
             flow += push;
@@ -128,12 +152,12 @@ mod tests {
         // s -> a -> t costs 5, s -> b -> t costs 1; capacity 3 each.
         let mut g = FlowGraph::new(4);
         let (s, a, b, t) = (0, 1, 2, 3);
-        g.edge(s, a, 3, (5, 0));
-        g.edge(s, b, 3, (1, 0));
-        let at = g.edge(a, t, 3, (0, 0));
-        let bt = g.edge(b, t, 3, (0, 0));
+        g.edge(s, a, 3, [5, 0, 0, 0]);
+        g.edge(s, b, 3, [1, 0, 0, 0]);
+        let at = g.edge(a, t, 3, FREE);
+        let bt = g.edge(b, t, 3, FREE);
         let (flow, cost) = g.min_cost_max_flow(s, t);
-        assert_eq!((flow, cost), (6, (18, 0)));
+        assert_eq!((flow, cost), (6, [18, 0, 0, 0]));
         assert_eq!((g.flow(at), g.flow(bt)), (3, 3));
     }
 
@@ -144,11 +168,11 @@ mod tests {
         let big = 1_000_000_000_000_000_000i128;
         let mut g = FlowGraph::new(4);
         let (s, a, b, t) = (0, 1, 2, 3);
-        g.edge(s, a, big, (0, 1));
-        g.edge(s, b, 2 * big, (1, 0));
-        g.edge(a, t, 3 * big, (0, 0));
-        g.edge(b, t, 3 * big, (0, 0));
+        g.edge(s, a, big, [0, 0, 0, 1]);
+        g.edge(s, b, 2 * big, [0, 0, 1, 0]);
+        g.edge(a, t, 3 * big, FREE);
+        g.edge(b, t, 3 * big, FREE);
         let (flow, cost) = g.min_cost_max_flow(s, t);
-        assert_eq!((flow, cost), (3 * big, (2 * big, big)));
+        assert_eq!((flow, cost), (3 * big, [0, 0, 2 * big, big]));
     }
 }

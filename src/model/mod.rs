@@ -9,7 +9,8 @@ mod prepare;
 mod solve;
 
 pub use chain::{
-    chain_buy, chain_flows, chain_optima, chain_order, chain_substituted, ChainError, ChainOptima,
+    chain_buy, chain_flows, chain_optima, chain_order, chain_substituted, pack_projections,
+    ChainError, ChainOptima, Projection,
 };
 pub use closed::{pooled_single, va_single, PooledSingle};
 pub use mcf::{Cost, FlowGraph};
