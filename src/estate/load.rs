@@ -48,9 +48,10 @@ struct CaseToml {
 /// Interns names into dense ids.
 #[derive(Default)]
 struct Names {
-    sas: HashMap<String, SaId>,
-    vas: HashMap<(SaId, String), VaId>,
-    lics: HashMap<String, LicId>,
+    sas: FxHashMap<String, SaId>,
+    /// VA name → id, per Smart Account (looked up by `&str`, no allocation per row).
+    vas: Vec<FxHashMap<String, VaId>>,
+    lics: FxHashMap<String, LicId>,
 }
 
 impl Names {
@@ -66,7 +67,10 @@ impl Names {
 
     fn va(&mut self, e: &mut Estate, sa: &str, va: &str) -> VaId {
         let sa = self.sa(e, sa);
-        if let Some(&id) = self.vas.get(&(sa, va.to_string())) {
+        if self.vas.len() <= sa as usize {
+            self.vas.resize_with(sa as usize + 1, FxHashMap::default);
+        }
+        if let Some(&id) = self.vas[sa as usize].get(va) {
             return id;
         }
         let id = e.vas.len() as VaId;
@@ -76,7 +80,7 @@ impl Names {
             pool: String::new(),
             locked: false,
         });
-        self.vas.insert((sa, va.to_string()), id);
+        self.vas[sa as usize].insert(va.to_string(), id);
         id
     }
 

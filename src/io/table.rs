@@ -303,6 +303,8 @@ pub struct Row<'a> {
     /// quoted value spans several lines; the sheet row for a workbook sheet.
     pub line: u64,
     record: &'a csv::ByteRecord,
+    /// The record's bytes, checked UTF-8 once for all its fields.
+    text: &'a str,
     positions: &'a [Option<usize>],
     file: &'a str,
     cols: &'a [Col],
@@ -437,9 +439,13 @@ impl TableReader {
                         });
                         continue;
                     }
+                    // Checked just above (bound again so the borrow starts after the last
+                    // `continue`).
+                    let text = std::str::from_utf8(self.record.as_slice()).unwrap_or_default();
                     let mut row = Row {
                         line,
                         record: &self.record,
+                        text,
                         positions: &self.positions,
                         file: &self.file,
                         cols,
@@ -565,13 +571,21 @@ fn match_header(
 impl<'a> Row<'a> {
     /// The trimmed text of column `k` (index into the declared columns); empty when absent.
     pub fn get(&self, k: usize) -> &'a str {
-        match self.positions[k] {
-            // UTF-8 was checked for the whole record in `next_row`.
-            Some(i) => self
-                .record
-                .get(i)
-                .map_or("", |b| std::str::from_utf8(b).unwrap_or("").trim()),
-            None => "",
+        // UTF-8 was checked for the whole record in `next_row`; fields split at ASCII
+        // delimiters, so each range is on character boundaries.
+        let field = self
+            .positions[k]
+            .and_then(|i| self.record.range(i))
+            .and_then(|r| self.text.get(r))
+            .unwrap_or("");
+        // Most cells have nothing to trim: skip the Unicode-aware scan for them.
+        match (field.as_bytes().first(), field.as_bytes().last()) {
+            (Some(&a), Some(&b))
+                if a.is_ascii_graphic() && b.is_ascii_graphic() =>
+            {
+                field
+            }
+            _ => field.trim(),
         }
     }
 
