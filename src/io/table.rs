@@ -573,18 +573,13 @@ impl<'a> Row<'a> {
     pub fn get(&self, k: usize) -> &'a str {
         // UTF-8 was checked for the whole record in `next_row`; fields split at ASCII
         // delimiters, so each range is on character boundaries.
-        let field = self
-            .positions[k]
+        let field = self.positions[k]
             .and_then(|i| self.record.range(i))
             .and_then(|r| self.text.get(r))
             .unwrap_or("");
         // Most cells have nothing to trim: skip the Unicode-aware scan for them.
         match (field.as_bytes().first(), field.as_bytes().last()) {
-            (Some(&a), Some(&b))
-                if a.is_ascii_graphic() && b.is_ascii_graphic() =>
-            {
-                field
-            }
+            (Some(&a), Some(&b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => field,
             _ => field.trim(),
         }
     }

@@ -189,6 +189,12 @@ impl FamilyProblem {
         problem = problem.set_threads(1);
         // Primal heuristics cost more than they save on models this small.
         problem = problem.set_option("mip_heuristic_run_feasibility_jump", false);
+        // HiGHS's MIP presolve (1.15.0) can return a suboptimal point as optimal: on the
+        // stage-4 model of supply [2,1,1,0], demand [0,0,1,1] it reported 2 covered units
+        // where 1 is reachable (kept as a property-test regression; upstream reports of
+        // the same kind: ERGO-Code/HiGHS#3043, #3073, #3094). The models here are small,
+        // so presolve is off and the branch and bound sees the model as written.
+        problem = problem.set_option("presolve", "off");
         problem = problem
             .set_mip_rel_gap(0.0)
             .and_then(|p| p.set_mip_abs_gap(0.5))
