@@ -4,6 +4,7 @@ mod conformance_cases;
 mod exports;
 mod golden;
 mod hygiene;
+mod identical;
 mod import;
 mod input_errors;
 mod props;
