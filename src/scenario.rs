@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::io::table::parse_date;
+use crate::io::text::parse_date;
 
 /// Which Smart Accounts are pooled together as one (the M&A what-if).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

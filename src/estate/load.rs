@@ -10,9 +10,9 @@ use serde::Deserialize;
 
 use super::*;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::io::source::{Source as TableSource, Sources};
-use crate::io::table::{check_date, check_name, limit_text, opt, req, Col, Row, TableReader};
-use crate::io::table::{MAX_PACK, MAX_TOTAL};
+use crate::io::source::{Sources, TableSource};
+use crate::io::table::{opt, req, Col, Row, TableReader};
+use crate::io::text::{check_date, check_name, limit_text, shown, MAX_PACK, MAX_TOTAL};
 
 /// Names of the files a case folder may hold.
 pub struct CaseFiles;
@@ -104,7 +104,7 @@ fn toml_date(v: &toml::Value, key: &str, file: &str, diags: &mut Diagnostics) ->
                 file: file.to_string(),
                 line: None,
                 column: Some(key.to_string()),
-                value: Some(crate::io::table::shown(&text)),
+                value: Some(shown(&text)),
                 message: why.message().into(),
                 fix: format!("write it as \"YYYY-MM-DD\" ({})", why.fix()),
             });
@@ -324,7 +324,7 @@ fn read_case_toml(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result
                 file: CaseFiles::CASE.into(),
                 line: None,
                 column: Some("name".into()),
-                value: Some(crate::io::table::shown(&n)),
+                value: Some(shown(&n)),
                 message,
                 fix,
             }),
@@ -338,7 +338,7 @@ fn read_case_toml(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result
                 file: CaseFiles::CASE.into(),
                 line: None,
                 column: Some("currency".into()),
-                value: Some(crate::io::table::shown(&c)),
+                value: Some(shown(&c)),
                 message: "is not a currency code (three capital letters A-Z)".into(),
                 fix: "write an ISO 4217 code such as USD, EUR or GBP".into(),
             });

@@ -16,7 +16,9 @@ use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::io::table::{check_name, limit_text, parse_count, shown, MAX_COUNT, MAX_YEAR, MIN_YEAR};
+use crate::io::text::{
+    check_name, limit_text, parse_count, parse_date, shown, MAX_COUNT, MAX_YEAR, MIN_YEAR,
+};
 use crate::io::write::OutDir;
 
 /// What an import read.
@@ -64,11 +66,11 @@ struct Acc {
 /// (years 1900 to 9999).
 pub fn parse_api_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    if let Some(d) = crate::io::table::parse_date(s) {
+    if let Some(d) = parse_date(s) {
         return Some(d);
     }
     if let Some(head) = s.get(..10) {
-        if let Some(d) = crate::io::table::parse_date(head) {
+        if let Some(d) = parse_date(head) {
             return Some(d);
         }
     }

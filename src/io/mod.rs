@@ -3,6 +3,7 @@
 pub mod guard;
 pub mod source;
 pub mod table;
+pub mod text;
 pub mod write;
 
 /// The text of a TOML scalar: strings as written, dates (bare or quoted) as `YYYY-MM-DD`.

@@ -14,11 +14,11 @@ use std::path::{Path, PathBuf};
 use calamine::{open_workbook_auto, Data, Reader};
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::io::table::normalise_header;
+use crate::io::text::normalise_header;
 
 /// A located table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub enum TableSource {
     /// A CSV file.
     Csv(PathBuf),
     /// A worksheet of a workbook.
@@ -30,12 +30,12 @@ pub enum Source {
     },
 }
 
-impl Source {
+impl TableSource {
     /// How messages name it: `entitlements.csv`, or `acme.xlsx[entitlements]`.
     pub fn label(&self) -> String {
         match self {
-            Source::Csv(p) => file_name(p),
-            Source::Sheet { book, sheet } => format!("{}[{sheet}]", file_name(book)),
+            TableSource::Csv(p) => file_name(p),
+            TableSource::Sheet { book, sheet } => format!("{}[{sheet}]", file_name(book)),
         }
     }
 
@@ -44,11 +44,11 @@ impl Source {
     /// whose messages name physical lines. A sheet that cannot be read is an input error.
     pub fn open(&self) -> Result<(Box<dyn Read>, Option<u64>)> {
         match self {
-            Source::Csv(p) => {
+            TableSource::Csv(p) => {
                 let f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
                 Ok((Box::new(f), None))
             }
-            Source::Sheet { book, sheet } => {
+            TableSource::Sheet { book, sheet } => {
                 let (bytes, offset) = sheet_as_csv(book, sheet).map_err(|why| {
                     Error::input(Diagnostic {
                         file: self.label(),
@@ -67,8 +67,8 @@ impl Source {
     /// Size in bytes (for the progress bar; 0 for sheets).
     pub fn byte_len(&self) -> u64 {
         match self {
-            Source::Csv(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
-            Source::Sheet { .. } => 0,
+            TableSource::Csv(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            TableSource::Sheet { .. } => 0,
         }
     }
 }
@@ -136,11 +136,11 @@ impl Sources {
     /// Every place table `file` (e.g. `usage.csv`) could come from: the CSV file, the
     /// first sheet of `STEM.xlsx` and sheets named `STEM` (case-insensitive, `-` and
     /// spaces read as `_`) in the folder's workbooks.
-    pub fn candidates(&self, file: &str) -> Vec<Source> {
+    pub fn candidates(&self, file: &str) -> Vec<TableSource> {
         let mut out = Vec::new();
         let csv = self.dir.join(file);
         if csv.is_file() {
-            out.push(Source::Csv(csv));
+            out.push(TableSource::Csv(csv));
         }
         let Some(stem) = file.strip_suffix(".csv") else {
             return out;
@@ -158,7 +158,7 @@ impl Sources {
                     .filter(|n| normalise_header(n) == stem)
                     .collect()
             };
-            out.extend(sheets.into_iter().map(|s| Source::Sheet {
+            out.extend(sheets.into_iter().map(|s| TableSource::Sheet {
                 book: book.path.clone(),
                 sheet: s.clone(),
             }));
@@ -168,13 +168,13 @@ impl Sources {
 
     /// Table `file`: `Ok(None)` when the folder does not hold it, an input problem
     /// naming every candidate when it holds it more than once.
-    pub fn locate(&self, file: &str) -> std::result::Result<Option<Source>, Box<Diagnostic>> {
+    pub fn locate(&self, file: &str) -> std::result::Result<Option<TableSource>, Box<Diagnostic>> {
         let mut found = self.candidates(file);
         match found.len() {
             0 => Ok(None),
             1 => Ok(found.pop()),
             _ => {
-                let names: Vec<String> = found.iter().map(Source::label).collect();
+                let names: Vec<String> = found.iter().map(TableSource::label).collect();
                 Err(Box::new(Diagnostic {
                     file: file.to_string(),
                     line: None,
