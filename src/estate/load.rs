@@ -1,9 +1,10 @@
 //! Reading a case folder into an [`Estate`], reporting every problem found (SPEC §2).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::hash::Hash;
+use std::path::Path;
 
 use rustc_hash::FxHashMap;
-use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -11,7 +12,7 @@ use serde::Deserialize;
 use super::*;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::io::source::{Sources, TableSource};
-use crate::io::table::{opt, req, Col, Row, TableReader};
+use crate::io::table::{columns, Columns, Row, TableReader};
 use crate::io::text::{check_date, check_name, limit_text, shown, MAX_PACK, MAX_TOTAL};
 
 /// Names of the files a case folder may hold.
@@ -242,15 +243,15 @@ struct Totals {
 }
 
 impl Totals {
-    /// Adds `units` of `lic` in `va`, or reports at column `k` of `row` that it would
+    /// Adds `units` of `lic` in `va`, or reports at column `col` of `row` that it would
     /// push a sum past [`MAX_TOTAL`] (then nothing is added). `what` names the units.
-    fn add(
+    fn add<C: Columns>(
         &mut self,
         e: &Estate,
         (va, lic): (VaId, LicId),
         units: u64,
         what: &str,
-        (row, k): (&Row, usize),
+        (row, col): (&Row<C>, C),
         diags: &mut Diagnostics,
     ) -> bool {
         if self.per_lic.len() <= lic as usize {
@@ -271,7 +272,7 @@ impl Totals {
             return true;
         };
         row.problem(
-            k,
+            col,
             format!(
                 "brings the {scope} to more than {}, the largest total reallot can represent exactly",
                 limit_text(MAX_TOTAL.into())
@@ -353,6 +354,78 @@ fn read_case_toml(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result
     Ok(())
 }
 
+/// Reads table `file` from `src`, handing each row to `each`, then records the file and
+/// its row count in `e.files`. `false` when the table could not be opened (the problems
+/// are in `diags`).
+fn read_rows<C: Columns>(
+    src: &TableSource,
+    file: &str,
+    e: &mut Estate,
+    diags: &mut Diagnostics,
+    mut each: impl FnMut(&Row<'_, C>, &mut Estate, &mut Diagnostics),
+) -> Result<bool> {
+    let Some(mut table) = TableReader::<C>::open(src, diags)? else {
+        return Ok(false);
+    };
+    let mut rows = 0;
+    while let Some(row) = table.next_row(diags) {
+        rows += 1;
+        each(&row, e, diags);
+    }
+    e.files.push((file.into(), rows));
+    Ok(true)
+}
+
+/// Keeps the first row of each key: `first` is the line where the key first appeared (0
+/// until it has). `true` for the first row; a later one is reported at column `col`
+/// ("repeats the `what` of line N", with `fix`) and gives `false`.
+fn first_of_key<C: Columns>(
+    first: &mut u64,
+    row: &Row<C>,
+    col: C,
+    (what, fix): (&str, &str),
+    diags: &mut Diagnostics,
+) -> bool {
+    if *first == 0 {
+        *first = row.line;
+        return true;
+    }
+    row.problem(
+        col,
+        format!("repeats the {what} of line {first}"),
+        fix,
+        diags,
+    );
+    false
+}
+
+/// The line where each key of a table first appeared (see [`first_of_key`]).
+struct FirstLines<K>(FxHashMap<K, u64>);
+
+impl<K: Hash + Eq> FirstLines<K> {
+    fn new() -> Self {
+        FirstLines(FxHashMap::default())
+    }
+
+    /// Whether `row` is the first with `key`; a repeat is reported (see [`first_of_key`]).
+    fn is_first<C: Columns>(
+        &mut self,
+        key: K,
+        row: &Row<C>,
+        col: C,
+        what_and_fix: (&str, &str),
+        diags: &mut Diagnostics,
+    ) -> bool {
+        first_of_key(
+            self.0.entry(key).or_default(),
+            row,
+            col,
+            what_and_fix,
+            diags,
+        )
+    }
+}
+
 const LICENSE_TYPES: &[(&str, LicenseType)] = &[
     ("PERPETUAL", LicenseType::Perpetual),
     ("TERM", LicenseType::Term),
@@ -376,6 +449,29 @@ const RESERVATIONS: &[(&str, Reservation)] = &[
     ("SLR", Reservation::Slr),
     ("PLR", Reservation::Plr),
 ];
+const YES_NO: &[(&str, bool)] = &[
+    ("true", true),
+    ("false", false),
+    ("yes", true),
+    ("no", false),
+];
+
+columns! {
+    /// The columns of `entitlements.csv`.
+    enum Ent {
+        SmartAccount = req("smart_account"),
+        VirtualAccount = req("virtual_account"),
+        License = req("license"),
+        Quantity = req("quantity"),
+        LicenseType = opt("license_type"),
+        StartDate = opt("start_date"),
+        EndDate = opt("end_date"),
+        Status = opt("status"),
+        Source = opt("source"),
+        SubscriptionId = opt("subscription_id"),
+        Sku = opt("sku"),
+    }
+}
 
 fn read_entitlements(
     src: &TableSource,
@@ -383,37 +479,24 @@ fn read_entitlements(
     names: &mut Names,
     diags: &mut Diagnostics,
 ) -> Result<()> {
-    const COLS: &[Col] = &[
-        req("smart_account"),
-        req("virtual_account"),
-        req("license"),
-        req("quantity"),
-        opt("license_type"),
-        opt("start_date"),
-        opt("end_date"),
-        opt("status"),
-        opt("source"),
-        opt("subscription_id"),
-        opt("sku"),
-    ];
-    let Some(mut t) = TableReader::open(src, COLS, diags)? else {
-        return Ok(());
-    };
-    let mut rows = 0;
     let mut totals = Totals::default();
-    while let Some(r) = t.next_row(COLS, diags) {
-        rows += 1;
+    read_rows(src, CaseFiles::ENTITLEMENTS, e, diags, |r, e, diags| {
         // subscription_id and sku are not used, but are checked as names.
-        let _ = (r.opt_text(9), r.opt_text(10));
-        let sa = r.text(0, diags);
-        let va = r.text(1, diags);
-        let lic = r.text(2, diags);
-        let qty = r.count(3, None, diags);
-        let lt = r.choice(4, LICENSE_TYPES, LicenseType::Perpetual, diags);
-        let start = r.date(5, diags);
-        let end = r.date(6, diags);
-        let status = r.choice(7, STATUSES, LotStatus::Active, diags);
-        let source = r.choice(8, SOURCES, Source::Smart, diags);
+        let _ = (r.opt_text(Ent::SubscriptionId), r.opt_text(Ent::Sku));
+        let sa = r.text(Ent::SmartAccount, diags);
+        let va = r.text(Ent::VirtualAccount, diags);
+        let lic = r.text(Ent::License, diags);
+        let qty = r.count(Ent::Quantity, None, diags);
+        let lt = r.choice(
+            Ent::LicenseType,
+            LICENSE_TYPES,
+            LicenseType::Perpetual,
+            diags,
+        );
+        let start = r.date(Ent::StartDate, diags);
+        let end = r.date(Ent::EndDate, diags);
+        let status = r.choice(Ent::Status, STATUSES, LotStatus::Active, diags);
+        let source = r.choice(Ent::Source, SOURCES, Source::Smart, diags);
         if let (Some(Some(s)), Some(Some(en))) = (start, end) {
             if en < s {
                 // SPEC §2 calls this an error, but such a lot can never be in force, so it
@@ -429,7 +512,7 @@ fn read_entitlements(
                 });
             }
         }
-        if let (
+        let (
             Some(sa),
             Some(va),
             Some(lic),
@@ -440,26 +523,37 @@ fn read_entitlements(
             Some(st),
             Some(src),
         ) = (sa, va, lic, qty, lt, start, end, status, source)
-        {
-            let va = names.va(e, sa, va);
-            let lic = names.lic(e, lic);
-            if !totals.add(e, (va, lic), q, "entitled units", (&r, 3), diags) {
-                continue;
-            }
-            e.lots.push(Lot {
-                va,
-                lic,
-                quantity: q,
-                license_type: lt,
-                start: s,
-                end: en,
-                status: st,
-                source: src,
-            });
+        else {
+            return;
+        };
+        let va = names.va(e, sa, va);
+        let lic = names.lic(e, lic);
+        if !totals.add(e, (va, lic), q, "entitled units", (r, Ent::Quantity), diags) {
+            return;
         }
-    }
-    e.files.push((CaseFiles::ENTITLEMENTS.into(), rows));
+        e.lots.push(Lot {
+            va,
+            lic,
+            quantity: q,
+            license_type: lt,
+            start: s,
+            end: en,
+            status: st,
+            source: src,
+        });
+    })?;
     Ok(())
+}
+
+columns! {
+    /// The columns of `usage.csv`.
+    enum UsageCol {
+        SmartAccount = req("smart_account"),
+        VirtualAccount = req("virtual_account"),
+        License = req("license"),
+        InUse = req("in_use"),
+        Reserved = opt("reserved"),
+    }
 }
 
 fn read_usage(
@@ -468,56 +562,58 @@ fn read_usage(
     names: &mut Names,
     diags: &mut Diagnostics,
 ) -> Result<()> {
-    const COLS: &[Col] = &[
-        req("smart_account"),
-        req("virtual_account"),
-        req("license"),
-        req("in_use"),
-        opt("reserved"),
-    ];
-    let Some(mut t) = TableReader::open(src, COLS, diags)? else {
-        return Ok(());
-    };
-    let mut rows = 0;
-    let mut first_line: FxHashMap<(VaId, LicId), u64> = FxHashMap::default();
+    const REPEAT: (&str, &str) = (
+        "(smart_account, virtual_account, license)",
+        "keep one row per Smart Account, VA and licence (add the two rows up)",
+    );
+    let mut first = FirstLines::new();
     let mut totals = Totals::default();
-    while let Some(r) = t.next_row(COLS, diags) {
-        rows += 1;
-        let (sa, va, lic) = (r.text(0, diags), r.text(1, diags), r.text(2, diags));
-        let in_use = r.count(3, None, diags);
-        let reserved = r.count(4, Some(0), diags);
+    read_rows(src, CaseFiles::USAGE, e, diags, |r, e, diags| {
+        use UsageCol as U;
+        let (sa, va) = (
+            r.text(U::SmartAccount, diags),
+            r.text(U::VirtualAccount, diags),
+        );
+        let lic = r.text(U::License, diags);
+        let in_use = r.count(U::InUse, None, diags);
+        let reserved = r.count(U::Reserved, Some(0), diags);
         let (Some(sa), Some(va), Some(lic), Some(in_use), Some(reserved)) =
             (sa, va, lic, in_use, reserved)
         else {
-            continue;
+            return;
         };
         if reserved > in_use {
             r.problem(
-                4,
+                U::Reserved,
                 format!("is more than in_use ({in_use})"),
                 "reserved units are part of in_use: make reserved <= in_use",
                 diags,
             );
-            continue;
+            return;
         }
         let key = (names.va(e, sa, va), names.lic(e, lic));
-        if let Some(first) = first_line.get(&key) {
-            r.problem(
-                2,
-                format!("repeats the (smart_account, virtual_account, license) of line {first}"),
-                "keep one row per Smart Account, VA and licence (add the two rows up)",
-                diags,
-            );
-            continue;
-        }
-        first_line.insert(key, r.line);
-        if !totals.add(e, key, in_use, "units in use", (&r, 3), diags) {
-            continue;
+        if !first.is_first(key, r, U::License, REPEAT, diags)
+            || !totals.add(e, key, in_use, "units in use", (r, U::InUse), diags)
+        {
+            return;
         }
         e.usage.insert(key, Usage { in_use, reserved });
-    }
-    e.files.push((CaseFiles::USAGE.into(), rows));
+    })?;
     Ok(())
+}
+
+columns! {
+    /// The columns of `instances.csv`.
+    enum Inst {
+        Instance = req("instance"),
+        SmartAccount = req("smart_account"),
+        VirtualAccount = req("virtual_account"),
+        License = req("license"),
+        Quantity = opt("quantity"),
+        LastContact = opt("last_contact"),
+        Reservation = opt("reservation"),
+        ProductType = opt("product_type"),
+    }
 }
 
 fn read_instances(
@@ -526,40 +622,27 @@ fn read_instances(
     names: &mut Names,
     diags: &mut Diagnostics,
 ) -> Result<()> {
-    const COLS: &[Col] = &[
-        req("instance"),
-        req("smart_account"),
-        req("virtual_account"),
-        req("license"),
-        opt("quantity"),
-        opt("last_contact"),
-        opt("reservation"),
-        opt("product_type"),
-    ];
-    let Some(mut t) = TableReader::open(src, COLS, diags)? else {
-        return Ok(());
-    };
     // Size the containers from the file (rows run about 55 bytes) to avoid regrowth.
-    let estimate = (t.byte_len() / 55) as usize;
+    let estimate = (src.byte_len() / 55) as usize;
     e.instance_names.reserve(estimate, estimate * 10);
-    let mut rows = 0;
     let mut list = Vec::with_capacity(estimate);
     // Consecutive rows usually share SA, VA and licence: remember the last lookup.
     let mut last: Option<(String, String, String, VaId, LicId)> = None;
     let mut totals = Totals::default();
-    while let Some(r) = t.next_row(COLS, diags) {
-        rows += 1;
+    let read = read_rows(src, CaseFiles::INSTANCES, e, diags, |r, e, diags| {
         // product_type is not used, but is checked as a name.
-        let _ = r.opt_text(7);
-        let name = r.text(0, diags);
-        let (sa, va, lic) = (r.text(1, diags), r.text(2, diags), r.text(3, diags));
-        let qty = r.count(4, Some(1), diags);
-        let lc = r.date(5, diags);
-        let res = r.choice(6, RESERVATIONS, Reservation::None, diags);
+        let _ = r.opt_text(Inst::ProductType);
+        let name = r.text(Inst::Instance, diags);
+        let sa = r.text(Inst::SmartAccount, diags);
+        let va = r.text(Inst::VirtualAccount, diags);
+        let lic = r.text(Inst::License, diags);
+        let qty = r.count(Inst::Quantity, Some(1), diags);
+        let lc = r.date(Inst::LastContact, diags);
+        let res = r.choice(Inst::Reservation, RESERVATIONS, Reservation::None, diags);
         let (Some(name), Some(sa), Some(va), Some(lic), Some(qty), Some(lc), Some(res)) =
             (name, sa, va, lic, qty, lc, res)
         else {
-            continue;
+            return;
         };
         let (va_id, lic_id) = match &last {
             Some((s, v, l, vi, li)) if s == sa && v == va && l == lic => (*vi, *li),
@@ -569,8 +652,9 @@ fn read_instances(
                 ids
             }
         };
-        if !totals.add(e, (va_id, lic_id), qty, "instance units", (&r, 4), diags) {
-            continue;
+        let units = (r, Inst::Quantity);
+        if !totals.add(e, (va_id, lic_id), qty, "instance units", units, diags) {
+            return;
         }
         let id = e.instance_names.intern(name);
         list.push(Instance {
@@ -581,61 +665,59 @@ fn read_instances(
             last_contact: lc,
             reservation: res,
         });
+    })?;
+    if read {
+        e.instances = Some(list);
     }
-    e.instances = Some(list);
-    e.files.push((CaseFiles::INSTANCES.into(), rows));
     Ok(())
+}
+
+columns! {
+    /// The columns of `cmdb.csv`.
+    enum Cmdb {
+        Instance = req("instance"),
+        Status = req("status"),
+    }
 }
 
 fn read_cmdb(src: &TableSource, e: &mut Estate, diags: &mut Diagnostics) -> Result<()> {
-    const COLS: &[Col] = &[req("instance"), req("status")];
-    let Some(mut t) = TableReader::open(src, COLS, diags)? else {
-        return Ok(());
-    };
-    let mut cmdb = vec![0u8; e.instance_names.len()];
-    let mut line_of: Vec<u64> = vec![0; e.instance_names.len()];
-    let mut unknown: FxHashMap<String, u64> = FxHashMap::default();
-    let mut rows = 0;
-    while let Some(r) = t.next_row(COLS, diags) {
-        rows += 1;
-        let (Some(name), Some(status)) = (r.text(0, diags), r.text(1, diags)) else {
-            continue;
+    const REPEAT: (&str, &str) = ("instance", "keep one CMDB row per instance");
+    let known = e.instance_names.len();
+    let mut cmdb = vec![CmdbState::NotListed.code(); known];
+    let mut first_line: Vec<u64> = vec![0; known];
+    // Devices the CMDB knows but CSSM does not: only checked for duplicates.
+    let mut unknown = FirstLines::new();
+    let read = read_rows(src, CaseFiles::CMDB, e, diags, |r, e, diags| {
+        let name = r.text(Cmdb::Instance, diags);
+        let (Some(name), Some(status)) = (name, r.text(Cmdb::Status, diags)) else {
+            return;
         };
-        let known = e.instance_names.find(name);
-        let first = match known {
+        match e.instance_names.find(name) {
             Some(id) => {
-                let f = line_of[id as usize];
-                if f == 0 {
-                    line_of[id as usize] = r.line;
-                    cmdb[id as usize] = if is_retired_status(status) { 2 } else { 1 };
+                let first = &mut first_line[id as usize];
+                if first_of_key(first, r, Cmdb::Instance, REPEAT, diags) {
+                    cmdb[id as usize] = CmdbState::of_status(status).code();
                 }
-                f
             }
-            // Devices the CMDB knows but CSSM does not: only checked for duplicates.
-            None => unknown.get(name).copied().unwrap_or(0),
-        };
-        if first != 0 {
-            r.problem(
-                0,
-                format!("repeats the instance of line {first}"),
-                "keep one CMDB row per instance",
-                diags,
-            );
-        } else if known.is_none() {
-            unknown.insert(name.to_string(), r.line);
+            None => {
+                unknown.is_first(name.to_string(), r, Cmdb::Instance, REPEAT, diags);
+            }
         }
+    })?;
+    if read {
+        e.cmdb = Some(cmdb);
     }
-    e.cmdb = Some(cmdb);
-    e.files.push((CaseFiles::CMDB.into(), rows));
     Ok(())
 }
 
-/// Whether a free-text CMDB status means the device is gone (SPEC §2).
-pub fn is_retired_status(status: &str) -> bool {
-    let s = status.trim();
-    ["decommissioned", "retired", "disposed"]
-        .iter()
-        .any(|w| s.eq_ignore_ascii_case(w))
+columns! {
+    /// The columns of `accounts.csv`.
+    enum Accounts {
+        SmartAccount = req("smart_account"),
+        VirtualAccount = req("virtual_account"),
+        Pool = opt("pool"),
+        Locked = opt("locked"),
+    }
 }
 
 fn read_accounts(
@@ -644,55 +726,39 @@ fn read_accounts(
     names: &mut Names,
     diags: &mut Diagnostics,
 ) -> Result<()> {
-    const COLS: &[Col] = &[
-        req("smart_account"),
-        req("virtual_account"),
-        opt("pool"),
-        opt("locked"),
-    ];
-    let Some(mut t) = TableReader::open(src, COLS, diags)? else {
-        return Ok(());
-    };
-    let mut rows = 0;
-    let mut seen: HashMap<VaId, u64> = HashMap::new();
-    while let Some(r) = t.next_row(COLS, diags) {
-        rows += 1;
-        let (Some(sa), Some(va)) = (r.text(0, diags), r.text(1, diags)) else {
-            continue;
-        };
-        let Some(pool) = r.opt_text(2).map(str::to_string) else {
-            continue;
-        };
-        let Some(locked) = r.choice(
-            3,
-            &[
-                ("true", true),
-                ("false", false),
-                ("yes", true),
-                ("no", false),
-            ],
-            false,
-            diags,
+    const REPEAT: (&str, &str) = ("(smart_account, virtual_account)", "keep one row per VA");
+    let mut first = FirstLines::new();
+    read_rows(src, CaseFiles::ACCOUNTS, e, diags, |r, e, diags| {
+        use Accounts as A;
+        let (Some(sa), Some(va)) = (
+            r.text(A::SmartAccount, diags),
+            r.text(A::VirtualAccount, diags),
         ) else {
-            continue;
+            return;
+        };
+        let Some(pool) = r.opt_text(A::Pool).map(str::to_string) else {
+            return;
+        };
+        let Some(locked) = r.choice(A::Locked, YES_NO, false, diags) else {
+            return;
         };
         let id = names.va(e, sa, va);
-        if let Some(first) = seen.get(&id) {
-            r.problem(
-                1,
-                format!("repeats the (smart_account, virtual_account) of line {first}"),
-                "keep one row per VA",
-                diags,
-            );
-            continue;
+        if !first.is_first(id, r, A::VirtualAccount, REPEAT, diags) {
+            return;
         }
-        seen.insert(id, r.line);
         let v = &mut e.vas[id as usize];
         v.pool = pool;
         v.locked = locked;
-    }
-    e.files.push((CaseFiles::ACCOUNTS.into(), rows));
+    })?;
     Ok(())
+}
+
+columns! {
+    /// The columns of `substitutions.csv`.
+    enum Subst {
+        License = req("license"),
+        Covers = req("covers"),
+    }
 }
 
 fn read_substitutions(
@@ -701,81 +767,102 @@ fn read_substitutions(
     names: &mut Names,
     diags: &mut Diagnostics,
 ) -> Result<()> {
-    const COLS: &[Col] = &[req("license"), req("covers")];
-    let Some(mut t) = TableReader::open(src, COLS, diags)? else {
-        return Ok(());
-    };
-    let mut rows = 0;
     let mut pairs: Vec<(LicId, LicId, u64)> = Vec::new();
     let mut seen = HashSet::new();
-    while let Some(r) = t.next_row(COLS, diags) {
-        rows += 1;
-        let (Some(h), Some(l)) = (r.text(0, diags), r.text(1, diags)) else {
-            continue;
+    let read = read_rows(src, CaseFiles::SUBSTITUTIONS, e, diags, |r, e, diags| {
+        let (Some(h), Some(l)) = (r.text(Subst::License, diags), r.text(Subst::Covers, diags))
+        else {
+            return;
         };
         if h == l {
             r.problem(
-                1,
+                Subst::Covers,
                 "is the same licence as license (a self-pair)",
                 "remove the row: a licence always covers itself",
                 diags,
             );
-            continue;
+            return;
         }
         let (h, l) = (names.lic(e, h), names.lic(e, l));
         if seen.insert((h, l)) {
             pairs.push((h, l, r.line));
         }
+    })?;
+    if read {
+        report_cycles(e, &pairs, diags);
+        e.substitutions = pairs.into_iter().map(|(h, l, _)| (h, l)).collect();
     }
-    // Cycle check: a cycle would make two tiers each cover the other.
+    Ok(())
+}
+
+/// Where a licence stands in the depth-first search for substitution cycles.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    /// Not reached yet.
+    New,
+    /// On the current path.
+    OnPath,
+    /// Finished: every licence below it was searched.
+    Done,
+}
+
+/// Reports each substitution pair (higher, lower, line) that closes a cycle: a cycle
+/// would make two tiers each cover the other.
+fn report_cycles(e: &Estate, pairs: &[(LicId, LicId, u64)], diags: &mut Diagnostics) {
     let n = e.licences.len();
     let mut adj: Vec<Vec<(LicId, u64)>> = vec![Vec::new(); n];
-    for &(h, l, line) in &pairs {
+    for &(h, l, line) in pairs {
         adj[h as usize].push((l, line));
     }
-    let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
+    let mut state = vec![Visit::New; n];
     for start in 0..n {
-        if state[start] != 0 {
+        if state[start] != Visit::New {
             continue;
         }
         let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
-        state[start] = 1;
+        state[start] = Visit::OnPath;
         while let Some(&mut (v, ref mut i)) = stack.last_mut() {
-            if *i < adj[v].len() {
-                let (w, line) = adj[v][*i];
-                *i += 1;
-                match state[w as usize] {
-                    0 => {
-                        state[w as usize] = 1;
-                        stack.push((w as usize, 0));
-                    }
-                    1 => {
-                        let mut cycle: Vec<&str> = stack
-                            .iter()
-                            .skip_while(|(x, _)| *x != w as usize)
-                            .map(|(x, _)| e.licences[*x].as_str())
-                            .collect();
-                        cycle.push(&e.licences[w as usize]);
-                        diags.push(Diagnostic {
-                            file: CaseFiles::SUBSTITUTIONS.into(),
-                            line: Some(line),
-                            column: Some("covers".into()),
-                            value: Some(e.licences[w as usize].clone()),
-                            message: format!("closes a substitution cycle: {}", cycle.join(" > ")),
-                            fix: "tiers must be ordered: remove the row that points back up".into(),
-                        });
-                    }
-                    _ => {}
-                }
-            } else {
-                state[v] = 2;
+            if *i == adj[v].len() {
+                state[v] = Visit::Done;
                 stack.pop();
+                continue;
+            }
+            let (w, line) = adj[v][*i];
+            *i += 1;
+            match state[w as usize] {
+                Visit::New => {
+                    state[w as usize] = Visit::OnPath;
+                    stack.push((w as usize, 0));
+                }
+                Visit::OnPath => {
+                    let mut cycle: Vec<&str> = stack
+                        .iter()
+                        .skip_while(|(x, _)| *x != w as usize)
+                        .map(|(x, _)| e.licences[*x].as_str())
+                        .collect();
+                    cycle.push(&e.licences[w as usize]);
+                    diags.push(Diagnostic {
+                        file: CaseFiles::SUBSTITUTIONS.into(),
+                        line: Some(line),
+                        column: Some("covers".into()),
+                        value: Some(e.licences[w as usize].clone()),
+                        message: format!("closes a substitution cycle: {}", cycle.join(" > ")),
+                        fix: "tiers must be ordered: remove the row that points back up".into(),
+                    });
+                }
+                Visit::Done => {}
             }
         }
     }
-    e.substitutions = pairs.into_iter().map(|(h, l, _)| (h, l)).collect();
-    e.files.push((CaseFiles::SUBSTITUTIONS.into(), rows));
-    Ok(())
+}
+
+columns! {
+    /// The columns of `prices.csv`.
+    enum Prices {
+        License = req("license"),
+        UnitPrice = req("unit_price"),
+        PackSize = opt("pack_size"),
+    }
 }
 
 fn read_prices(
@@ -784,39 +871,38 @@ fn read_prices(
     names: &mut Names,
     diags: &mut Diagnostics,
 ) -> Result<()> {
-    const COLS: &[Col] = &[req("license"), req("unit_price"), opt("pack_size")];
-    let Some(mut t) = TableReader::open(src, COLS, diags)? else {
-        return Ok(());
-    };
-    let mut rows = 0;
-    let mut prices: HashMap<LicId, (Price, u64)> = HashMap::new();
-    while let Some(r) = t.next_row(COLS, diags) {
-        rows += 1;
-        let Some(lic) = r.text(0, diags) else {
-            continue;
+    const REPEAT: (&str, &str) = ("licence", "keep one price row per licence");
+    let mut first = FirstLines::new();
+    let mut prices: FxHashMap<LicId, Price> = FxHashMap::default();
+    let read = read_rows(src, CaseFiles::PRICES, e, diags, |r, e, diags| {
+        let Some(lic) = r.text(Prices::License, diags) else {
+            return;
         };
-        let cents = r.price(1, diags);
-        let pack = r.count_in(2, Some(1), 1, MAX_PACK, diags);
+        let cents = r.price(Prices::UnitPrice, diags);
+        let pack = r.count_in(Prices::PackSize, Some(1), 1, MAX_PACK, diags);
         let (Some(cents), Some(pack)) = (cents, pack) else {
-            continue;
+            return;
         };
         let id = names.lic(e, lic);
-        if let Some((_, first)) = prices.get(&id) {
-            r.problem(
-                0,
-                format!("repeats the licence of line {first}"),
-                "keep one price row per licence",
-                diags,
-            );
-            continue;
+        if first.is_first(id, r, Prices::License, REPEAT, diags) {
+            prices.insert(id, Price { cents, pack });
         }
-        prices.insert(id, (Price { cents, pack }, r.line));
+    })?;
+    if !read {
+        return Ok(());
     }
     let mut table = vec![None; e.licences.len()];
-    for (id, (p, _)) in prices {
+    for (id, p) in prices {
         table[id as usize] = Some(p);
     }
-    // A licence with demand but no price would make the objective meaningless.
+    report_unpriced(e, &table, diags);
+    e.prices = Some(table);
+    Ok(())
+}
+
+/// Reports the licences in use that `prices.csv` does not price: a licence with demand
+/// but no price would make the objective meaningless.
+fn report_unpriced(e: &Estate, table: &[Option<Price>], diags: &mut Diagnostics) {
     let mut demanded = vec![false; e.licences.len()];
     for (&(_, lic), u) in &e.usage {
         demanded[lic as usize] |= u.in_use > 0;
@@ -843,7 +929,4 @@ fn read_prices(
             "add a row (license,unit_price[,pack_size]) for each; use 0 for a free licence",
         );
     }
-    e.prices = Some(table);
-    e.files.push((CaseFiles::PRICES.into(), rows));
-    Ok(())
 }

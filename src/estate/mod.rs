@@ -65,6 +65,49 @@ pub enum Reservation {
     Plr,
 }
 
+/// What the customer's CMDB (`cmdb.csv`) says of a product instance (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(u8)]
+pub enum CmdbState {
+    /// Not in the CMDB.
+    #[default]
+    NotListed = 0,
+    /// Listed and in service.
+    InService = 1,
+    /// Listed as decommissioned, retired or disposed.
+    Retired = 2,
+}
+
+impl CmdbState {
+    /// The state a free-text CMDB status means: retired for `decommissioned`, `retired`
+    /// or `disposed` (any case), else in service.
+    pub fn of_status(status: &str) -> Self {
+        let s = status.trim();
+        let gone = ["decommissioned", "retired", "disposed"]
+            .iter()
+            .any(|w| s.eq_ignore_ascii_case(w));
+        if gone {
+            CmdbState::Retired
+        } else {
+            CmdbState::InService
+        }
+    }
+
+    /// The code [`Estate::cmdb`] stores for this state.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The state a code of [`Estate::cmdb`] stands for (an unknown code reads as not listed).
+    pub fn from_code(code: u8) -> Self {
+        match code {
+            1 => CmdbState::InService,
+            2 => CmdbState::Retired,
+            _ => CmdbState::NotListed,
+        }
+    }
+}
+
 /// One entitlement lot (a row of `entitlements.csv`).
 #[derive(Debug, Clone)]
 pub struct Lot {
@@ -177,8 +220,8 @@ pub struct Estate {
     pub instances: Option<Vec<Instance>>,
     /// Instance names.
     pub instance_names: NameArena,
-    /// CMDB state per instance name id: `None` without `cmdb.csv`, else per instance
-    /// 0 = not in the CMDB, 1 = listed and in service, 2 = listed as retired.
+    /// CMDB state per instance name id, as [`CmdbState::code`]s: `None` without
+    /// `cmdb.csv`. Read it with [`Estate::cmdb_state`].
     pub cmdb: Option<Vec<u8>>,
     /// Price per licence; `None` when there is no `prices.csv`.
     pub prices: Option<Vec<Option<Price>>>,
@@ -198,6 +241,16 @@ impl Estate {
             None => Some(Price::default()),
             Some(p) => p.get(lic as usize).copied().flatten(),
         }
+    }
+
+    /// What the CMDB says of instance name `name`: `None` without `cmdb.csv`.
+    pub fn cmdb_state(&self, name: u32) -> Option<CmdbState> {
+        let codes = self.cmdb.as_ref()?;
+        Some(
+            codes
+                .get(name as usize)
+                .map_or(CmdbState::NotListed, |&c| CmdbState::from_code(c)),
+        )
     }
 
     /// `SA/VA` label of a VA.

@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{BufReader, Read};
+use std::marker::PhantomData;
 use std::rc::Rc;
 
 use chrono::NaiveDate;
@@ -21,7 +22,7 @@ pub use crate::io::text::{check_date, parse_count};
 
 /// One column a table may have.
 #[derive(Debug, Clone, Copy)]
-pub struct Col {
+pub(crate) struct Col {
     /// Canonical (normalised) header name.
     pub name: &'static str,
     /// Whether the header must be present.
@@ -29,7 +30,7 @@ pub struct Col {
 }
 
 /// A required column.
-pub const fn req(name: &'static str) -> Col {
+pub(crate) const fn req(name: &'static str) -> Col {
     Col {
         name,
         required: true,
@@ -37,12 +38,45 @@ pub const fn req(name: &'static str) -> Col {
 }
 
 /// An optional column.
-pub const fn opt(name: &'static str) -> Col {
+pub(crate) const fn opt(name: &'static str) -> Col {
     Col {
         name,
         required: false,
     }
 }
+
+/// The columns of one table: an enum whose variants are its declared columns, in order,
+/// so a row is read by column name, never by position. Declare one with [`columns!`].
+pub(crate) trait Columns: Copy {
+    /// The declared columns, in variant order.
+    const COLS: &'static [Col];
+    /// The variant's place in [`Columns::COLS`].
+    fn index(self) -> usize;
+}
+
+/// Declares the columns of a table as an enum implementing [`Columns`], each variant with
+/// its header name: `columns! { enum Cmdb { Instance = req("instance"), Status =
+/// req("status") } }`.
+macro_rules! columns {
+    ($(#[$m:meta])* enum $name:ident {
+        $($var:ident = $kind:ident($header:literal)),+ $(,)?
+    }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum $name {
+            $($var),+
+        }
+
+        impl $crate::io::table::Columns for $name {
+            const COLS: &'static [$crate::io::table::Col] =
+                &[$($crate::io::table::$kind($header)),+];
+            fn index(self) -> usize {
+                self as usize
+            }
+        }
+    };
+}
+pub(crate) use columns;
 
 /// Other names CSSM web-UI exports (and spreadsheets) use for our columns, after
 /// normalisation; applied only where the table has the target column.
@@ -186,8 +220,8 @@ impl Lines {
     }
 }
 
-/// A CSV table being read row by row.
-pub struct TableReader {
+/// A CSV table with columns `C` being read row by row.
+pub(crate) struct TableReader<C> {
     /// File name used in messages.
     pub file: String,
     reader: csv::Reader<BufReader<Box<dyn Read>>>,
@@ -198,7 +232,7 @@ pub struct TableReader {
     width: usize,
     progress: Option<indicatif::ProgressBar>,
     rows: u64,
-    bytes: u64,
+    columns: PhantomData<C>,
 }
 
 /// Files at least this large show a progress bar while read (on a terminal only).
@@ -221,8 +255,8 @@ fn progress_bar(file: &str, len: u64) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-/// The current row of a [`TableReader`].
-pub struct Row<'a> {
+/// The current row of a [`TableReader`] with columns `C`.
+pub(crate) struct Row<'a, C> {
     /// 1-based line number of the row in the file: the line where it starts when a
     /// quoted value spans several lines; the sheet row for a workbook sheet.
     pub line: u64,
@@ -231,21 +265,18 @@ pub struct Row<'a> {
     text: &'a str,
     positions: &'a [Option<usize>],
     file: &'a str,
-    cols: &'a [Col],
+    columns: PhantomData<C>,
     /// Bit `k` set: declared column `k` holds text that breaks the name rules (already
     /// reported), so its accessors return `None` without a second message.
     bad: u64,
 }
 
-impl TableReader {
+impl<C: Columns> TableReader<C> {
     /// Opens table `source` (a CSV file or a workbook sheet, see
-    /// [`crate::io::source::Sources`]) and checks its header against `cols`. Returns
+    /// [`crate::io::source::Sources`]) and checks its header against `C::COLS`. Returns
     /// `Ok(None)` when the table is unusable (the problems are in `diags`).
-    pub fn open(
-        source: &TableSource,
-        cols: &[Col],
-        diags: &mut Diagnostics,
-    ) -> Result<Option<TableReader>> {
+    pub fn open(source: &TableSource, diags: &mut Diagnostics) -> Result<Option<Self>> {
+        let cols = C::COLS;
         assert!(cols.len() <= 64, "a table declares at most 64 columns");
         let file = &source.label();
         let len = source.byte_len();
@@ -299,19 +330,14 @@ impl TableReader {
             width: headers.len(),
             progress: progress_bar(file, len),
             rows: 0,
-            bytes: len,
+            columns: PhantomData,
         }))
-    }
-
-    /// Size of the underlying file in bytes (0 for a workbook sheet).
-    pub fn byte_len(&self) -> u64 {
-        self.bytes
     }
 
     /// Reads the next row; `None` at the end. Rows that cannot be parsed as CSV or have
     /// the wrong number of fields are reported and skipped; text that breaks the name
     /// rules (length, control characters) is reported here, once per cell.
-    pub fn next_row<'a>(&'a mut self, cols: &'a [Col], diags: &mut Diagnostics) -> Option<Row<'a>> {
+    pub fn next_row(&mut self, diags: &mut Diagnostics) -> Option<Row<'_, C>> {
         loop {
             match self.reader.read_byte_record(&mut self.record) {
                 Ok(false) => {
@@ -372,7 +398,7 @@ impl TableReader {
                         text,
                         positions: &self.positions,
                         file: &self.file,
-                        cols,
+                        columns: PhantomData,
                         bad: 0,
                     };
                     // One pass over the record's bytes settles the common case: no byte
@@ -384,17 +410,14 @@ impl TableReader {
                     });
                     let short = bytes.len() <= MAX_NAME_CHARS
                         || self.record.iter().all(|f| f.len() <= MAX_NAME_CHARS);
-                    let checks = if suspicious || !short { cols.len() } else { 0 };
-                    for (k, col) in cols.iter().enumerate().take(checks) {
-                        if let Err((message, fix)) = check_name(row.get(k)) {
-                            diags.cell(
-                                &self.file,
-                                line,
-                                col.name,
-                                &shown(row.get(k)),
-                                message,
-                                fix,
-                            );
+                    let checks = if suspicious || !short {
+                        C::COLS.len()
+                    } else {
+                        0
+                    };
+                    for k in 0..checks {
+                        if let Err((message, fix)) = check_name(row.field(k)) {
+                            row.report(k, message, fix, diags);
                             row.bad |= 1 << k;
                         }
                     }
@@ -492,9 +515,9 @@ fn match_header(
     ok.then_some(positions)
 }
 
-impl<'a> Row<'a> {
-    /// The trimmed text of column `k` (index into the declared columns); empty when absent.
-    pub fn get(&self, k: usize) -> &'a str {
+impl<'a, C: Columns> Row<'a, C> {
+    /// The trimmed text of declared column `k`; empty when absent.
+    fn field(&self, k: usize) -> &'a str {
         // UTF-8 was checked for the whole record in `next_row`; fields split at ASCII
         // delimiters, so each range is on character boundaries.
         let field = self.positions[k]
@@ -508,35 +531,41 @@ impl<'a> Row<'a> {
         }
     }
 
-    /// The file this row is in.
-    pub fn file(&self) -> &'a str {
-        self.file
+    /// The trimmed text of column `c`; empty when absent.
+    pub fn get(&self, c: C) -> &'a str {
+        self.field(c.index())
     }
 
-    fn col(&self, k: usize) -> &'static str {
-        self.cols[k].name
+    /// The text of column `c` when it passed the name rules checked as the row was read;
+    /// `None` (already reported) when it did not.
+    fn usable(&self, c: C) -> Option<&'a str> {
+        (self.bad & (1 << c.index()) == 0).then(|| self.get(c))
     }
 
-    /// Whether column `k` broke the name rules (reported when the row was read).
-    fn is_bad(&self, k: usize) -> bool {
-        self.bad & (1 << k) != 0
+    /// Records a problem with declared column `k` of this row, showing its value.
+    fn report(
+        &self,
+        k: usize,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+        diags: &mut Diagnostics,
+    ) {
+        diags.cell(
+            self.file,
+            self.line,
+            C::COLS[k].name,
+            &shown(self.field(k)),
+            message,
+            fix,
+        );
     }
 
     /// A required non-empty text cell.
-    pub fn text(&self, k: usize, diags: &mut Diagnostics) -> Option<&'a str> {
-        if self.is_bad(k) {
-            return None;
-        }
-        let v = self.get(k);
+    pub fn text(&self, c: C, diags: &mut Diagnostics) -> Option<&'a str> {
+        let v = self.usable(c)?;
         if v.is_empty() {
-            diags.cell(
-                self.file,
-                self.line,
-                self.col(k),
-                v,
-                "is empty",
-                format!("fill in {}", self.col(k)),
-            );
+            let name = C::COLS[c.index()].name;
+            self.problem(c, "is empty", format!("fill in {name}"), diags);
             None
         } else {
             Some(v)
@@ -544,41 +573,33 @@ impl<'a> Row<'a> {
     }
 
     /// An optional text cell (empty when absent); `None` when it broke the name rules.
-    pub fn opt_text(&self, k: usize) -> Option<&'a str> {
-        (!self.is_bad(k)).then(|| self.get(k))
+    pub fn opt_text(&self, c: C) -> Option<&'a str> {
+        self.usable(c)
     }
 
     /// A count: a whole number from 0 to [`MAX_COUNT`]; `default` when the cell is empty
     /// (`None` makes it required).
-    pub fn count(&self, k: usize, default: Option<u64>, diags: &mut Diagnostics) -> Option<u64> {
-        self.count_in(k, default, 0, MAX_COUNT, diags)
+    pub fn count(&self, c: C, default: Option<u64>, diags: &mut Diagnostics) -> Option<u64> {
+        self.count_in(c, default, 0, MAX_COUNT, diags)
     }
 
     /// A whole number from `min` to `max`; `default` when the cell is empty (`None`
     /// makes it required).
     pub fn count_in(
         &self,
-        k: usize,
+        c: C,
         default: Option<u64>,
         min: u64,
         max: u64,
         diags: &mut Diagnostics,
     ) -> Option<u64> {
-        if self.is_bad(k) {
-            return None;
-        }
-        let v = self.get(k);
-        let what = self.col(k).replace('_', " ");
+        let v = self.usable(c)?;
+        let name = C::COLS[c.index()].name;
+        let what = name.replace('_', " ");
         if v.is_empty() {
             if default.is_none() {
-                diags.cell(
-                    self.file,
-                    self.line,
-                    self.col(k),
-                    v,
-                    "is empty",
-                    format!("write a whole number >= {min} in {}", self.col(k)),
-                );
+                let fix = format!("write a whole number >= {min} in {name}");
+                self.problem(c, "is empty", fix, diags);
             }
             return default;
         }
@@ -595,67 +616,43 @@ impl<'a> Row<'a> {
             ),
             Err(why) => format!("is not a whole number >= {min} ({why})"),
         };
-        diags.cell(
-            self.file,
-            self.line,
-            self.col(k),
-            &shown(v),
-            problem,
-            format!(
-                "write a whole number from {min} to {} in digits only, e.g. 1200 (no sign, decimals or thousands separators)",
-                limit_text(max.into())
-            ),
+        let fix = format!(
+            "write a whole number from {min} to {} in digits only, e.g. 1200 (no sign, decimals or thousands separators)",
+            limit_text(max.into())
         );
+        self.problem(c, problem, fix, diags);
         None
     }
 
     /// A required money amount in cents: a decimal from 0 to 10^10 with at most two
     /// decimals.
-    pub fn price(&self, k: usize, diags: &mut Diagnostics) -> Option<i64> {
-        if self.is_bad(k) {
-            return None;
-        }
-        let v = self.get(k);
+    pub fn price(&self, c: C, diags: &mut Diagnostics) -> Option<i64> {
+        let v = self.usable(c)?;
         let problem = match parse_cents(v) {
             Ok(c) if c <= MAX_PRICE_CENTS => return Some(c),
             Ok(_) | Err("too large") => format!(
                 "is more than {}, the largest {} accepted",
                 limit_text((MAX_PRICE_CENTS / 100) as u128),
-                self.col(k).replace('_', " ")
+                C::COLS[c.index()].name.replace('_', " ")
             ),
             Err(why) => format!("is not a price >= 0 ({why})"),
         };
-        diags.cell(
-            self.file,
-            self.line,
-            self.col(k),
-            &shown(v),
-            problem,
-            "write a decimal number from 0 to 10000000000 with at most two decimals, e.g. 1450.00",
-        );
+        let fix =
+            "write a decimal number from 0 to 10000000000 with at most two decimals, e.g. 1450.00";
+        self.problem(c, problem, fix, diags);
         None
     }
 
     /// An optional date (`YYYY-MM-DD` or RFC 3339) from 1900 to 9999.
-    pub fn date(&self, k: usize, diags: &mut Diagnostics) -> Option<Option<NaiveDate>> {
-        if self.is_bad(k) {
-            return None;
-        }
-        let v = self.get(k);
+    pub fn date(&self, c: C, diags: &mut Diagnostics) -> Option<Option<NaiveDate>> {
+        let v = self.usable(c)?;
         if v.is_empty() {
             return Some(None);
         }
         match check_date(v) {
             Ok(d) => Some(Some(d)),
             Err(why) => {
-                diags.cell(
-                    self.file,
-                    self.line,
-                    self.col(k),
-                    &shown(v),
-                    why.message(),
-                    why.fix(),
-                );
+                self.problem(c, why.message(), why.fix(), diags);
                 None
             }
         }
@@ -664,15 +661,12 @@ impl<'a> Row<'a> {
     /// An enum value; `default` when empty.
     pub fn choice<T: Copy>(
         &self,
-        k: usize,
+        c: C,
         options: &[(&str, T)],
         default: T,
         diags: &mut Diagnostics,
     ) -> Option<T> {
-        if self.is_bad(k) {
-            return None;
-        }
-        let v = self.get(k);
+        let v = self.usable(c)?;
         if v.is_empty() {
             return Some(default);
         }
@@ -680,34 +674,21 @@ impl<'a> Row<'a> {
             Some(&(_, t)) => Some(t),
             None => {
                 let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-                diags.cell(
-                    self.file,
-                    self.line,
-                    self.col(k),
-                    &shown(v),
-                    "is not a known value",
-                    format!("use one of {}", names.join(", ")),
-                );
+                let fix = format!("use one of {}", names.join(", "));
+                self.problem(c, "is not a known value", fix, diags);
                 None
             }
         }
     }
 
-    /// Records a problem with column `k` of this row.
+    /// Records a problem with column `c` of this row, showing its value.
     pub fn problem(
         &self,
-        k: usize,
+        c: C,
         message: impl Into<String>,
         fix: impl Into<String>,
         diags: &mut Diagnostics,
     ) {
-        diags.cell(
-            self.file,
-            self.line,
-            self.col(k),
-            &shown(self.get(k)),
-            message,
-            fix,
-        );
+        self.report(c.index(), message, fix, diags);
     }
 }
