@@ -90,15 +90,15 @@ struct Raw {
 }
 
 /// Largest `buffer_pct` and `growth_pct` (1000 %), in hundredths of a percent (SPEC §3).
-pub const MAX_PCT_BP: i64 = 100_000;
+pub(crate) const MAX_PCT_BP: i64 = 100_000;
 /// Largest `stale_after_days` (a century).
-pub const MAX_STALE_DAYS: u32 = 36_500;
+pub(crate) const MAX_STALE_DAYS: u32 = 36_500;
 /// Longest scenario name.
-pub const MAX_NAME_LEN: usize = 100;
+pub(crate) const MAX_NAME_LEN: usize = 100;
 
 /// Checks a scenario name (SPEC §3): it names output folders, so only letters, digits,
 /// `.`, `_` and `-`, not starting with `.`, and at most [`MAX_NAME_LEN`] characters.
-pub fn check_name(name: &str) -> std::result::Result<(), String> {
+pub(crate) fn check_name(name: &str) -> std::result::Result<(), String> {
     if name.is_empty() {
         return Err("is empty".into());
     }
@@ -179,28 +179,12 @@ impl Scenario {
                 fix: "keys allowed: name, reallocate, substitution, hygiene, stale_after_days, buffer_pct, growth_pct, renewal_date, merge, lock".into(),
             })
         })?;
-        let mut diags = Diagnostics::default();
-        let mut bad = |key: &str, value: String, message: &str, fix: &str| {
-            diags.push(Diagnostic {
-                file: file.into(),
-                line: None,
-                column: Some(key.into()),
-                value: Some(value),
-                message: message.into(),
-                fix: fix.into(),
-            })
+        let mut keys = KeyProblems {
+            file,
+            diags: Diagnostics::default(),
         };
+        check_scenario_name(raw.name.as_deref(), default_name, &mut keys);
         let d = Scenario::default();
-        if let Err(why) = check_name(raw.name.as_deref().unwrap_or(default_name)) {
-            let (value, fix) = match &raw.name {
-                Some(n) => (n.clone(), "write e.g. name = \"renewal-2027\" (letters, digits, ., _ and - only, not starting with .)".to_string()),
-                None => (
-                    default_name.to_string(),
-                    "the name defaults to the file name: rename the file, or add e.g. name = \"renewal-2027\"".to_string(),
-                ),
-            };
-            bad("name", value, &why, &fix);
-        }
         let mut s = Scenario {
             name: raw.name.unwrap_or_else(|| default_name.to_string()),
             reallocate: raw.reallocate.unwrap_or(d.reallocate),
@@ -211,7 +195,7 @@ impl Scenario {
         if let Some(days) = raw.stale_after_days {
             match u32::try_from(days) {
                 Ok(v) if v <= MAX_STALE_DAYS => s.stale_after_days = v,
-                _ => bad(
+                _ => keys.bad(
                     "stale_after_days",
                     days.to_string(),
                     "is not a whole number of days from 0 to 36500",
@@ -222,7 +206,7 @@ impl Scenario {
         if let Some(v) = &raw.buffer_pct {
             match hundredths(v) {
                 Some(b) if (0..=MAX_PCT_BP).contains(&b) => s.buffer_bp = b,
-                _ => bad(
+                _ => keys.bad(
                     "buffer_pct",
                     v.to_string(),
                     "is not a percentage from 0 to 1000 with at most two decimals",
@@ -233,7 +217,7 @@ impl Scenario {
         if let Some(v) = &raw.growth_pct {
             match hundredths(v) {
                 Some(g) if g > -10000 && g <= MAX_PCT_BP => s.growth_bp = g,
-                _ => bad(
+                _ => keys.bad(
                     "growth_pct",
                     v.to_string(),
                     "is not a percentage above -100 and at most 1000, with at most two decimals",
@@ -241,68 +225,117 @@ impl Scenario {
                 ),
             }
         }
-        if let Some(v) = &raw.renewal_date {
-            let text = crate::io::toml_text(v);
-            if text.eq_ignore_ascii_case("none") {
-                s.renewal = RenewalPolicy::Disabled;
-            } else if let Some(date) = parse_date(&text) {
-                s.renewal = RenewalPolicy::Date(date);
-            } else {
-                bad(
-                    "renewal_date",
-                    text,
-                    "is not a date or \"none\"",
-                    "write renewal_date = \"YYYY-MM-DD\" or \"none\"",
-                );
-            }
+        if let Some(r) = raw.renewal_date.and_then(|v| renewal_policy(&v, &mut keys)) {
+            s.renewal = r;
         }
-        if let Some(v) = &raw.merge {
-            match v {
-                toml::Value::String(t) if t.eq_ignore_ascii_case("all") => s.merge = Merge::All,
-                toml::Value::String(t) if t.eq_ignore_ascii_case("none") => s.merge = Merge::None,
-                toml::Value::Array(groups) => {
-                    let parsed: Option<Vec<Vec<String>>> = groups
-                        .iter()
-                        .map(|g| {
-                            g.as_array()?
-                                .iter()
-                                .map(|n| n.as_str().map(str::to_string))
-                                .collect()
-                        })
-                        .collect();
-                    match parsed {
-                        Some(gs) => s.merge = Merge::Groups(gs),
-                        None => bad(
-                            "merge",
-                            v.to_string(),
-                            "is not \"all\" or a list of lists of Smart Account names",
-                            "write merge = \"all\" or merge = [[\"Acme\", \"Initech\"]]",
-                        ),
-                    }
-                }
-                _ => bad(
-                    "merge",
-                    v.to_string(),
-                    "is not \"all\" or a list of lists of Smart Account names",
-                    "write merge = \"all\" or merge = [[\"Acme\", \"Initech\"]]",
-                ),
-            }
+        if let Some(m) = raw.merge.and_then(|v| merge_groups(&v, &mut keys)) {
+            s.merge = m;
         }
-        for l in raw.lock.unwrap_or_default() {
-            match l.split_once('/') {
-                Some((sa, va)) if !sa.trim().is_empty() && !va.trim().is_empty() => {
-                    s.lock.push((sa.trim().to_string(), va.trim().to_string()))
-                }
-                _ => bad(
-                    "lock",
-                    l.clone(),
-                    "is not \"SA/VA\"",
-                    "name each locked VA as \"Smart Account/Virtual Account\"",
-                ),
-            }
-        }
-        diags.finish(s)
+        s.lock = locks(raw.lock.unwrap_or_default(), &mut keys);
+        keys.diags.finish(s)
     }
+}
+
+/// The problems found in one scenario file, each at its key.
+struct KeyProblems<'a> {
+    file: &'a str,
+    diags: Diagnostics,
+}
+
+impl KeyProblems<'_> {
+    /// Records that `key` holds `value`, which is wrong as `message` says.
+    fn bad(&mut self, key: &str, value: String, message: &str, fix: &str) {
+        self.diags.push(Diagnostic {
+            file: self.file.into(),
+            line: None,
+            column: Some(key.into()),
+            value: Some(value),
+            message: message.into(),
+            fix: fix.into(),
+        });
+    }
+}
+
+/// Reports a scenario name (`name`, else the file's `default_name`) that cannot name an
+/// output folder.
+fn check_scenario_name(name: Option<&str>, default_name: &str, keys: &mut KeyProblems) {
+    let Err(why) = check_name(name.unwrap_or(default_name)) else {
+        return;
+    };
+    let (value, fix) = match name {
+        Some(n) => (n.to_string(), "write e.g. name = \"renewal-2027\" (letters, digits, ., _ and - only, not starting with .)"),
+        None => (
+            default_name.to_string(),
+            "the name defaults to the file name: rename the file, or add e.g. name = \"renewal-2027\"",
+        ),
+    };
+    keys.bad("name", value, &why, fix);
+}
+
+/// `renewal_date`: a date or `"none"`; `None` when it is neither (reported).
+fn renewal_policy(v: &toml::Value, keys: &mut KeyProblems) -> Option<RenewalPolicy> {
+    let text = crate::io::toml_text(v);
+    if text.eq_ignore_ascii_case("none") {
+        Some(RenewalPolicy::Disabled)
+    } else if let Some(date) = parse_date(&text) {
+        Some(RenewalPolicy::Date(date))
+    } else {
+        keys.bad(
+            "renewal_date",
+            text,
+            "is not a date or \"none\"",
+            "write renewal_date = \"YYYY-MM-DD\" or \"none\"",
+        );
+        None
+    }
+}
+
+/// `merge`: `"all"`, `"none"` or a list of lists of Smart Account names; `None` when it
+/// is none of these (reported).
+fn merge_groups(v: &toml::Value, keys: &mut KeyProblems) -> Option<Merge> {
+    let merge = match v {
+        toml::Value::String(t) if t.eq_ignore_ascii_case("all") => Some(Merge::All),
+        toml::Value::String(t) if t.eq_ignore_ascii_case("none") => Some(Merge::None),
+        toml::Value::Array(groups) => groups
+            .iter()
+            .map(|g| {
+                g.as_array()?
+                    .iter()
+                    .map(|n| n.as_str().map(str::to_string))
+                    .collect()
+            })
+            .collect::<Option<Vec<Vec<String>>>>()
+            .map(Merge::Groups),
+        _ => None,
+    };
+    if merge.is_none() {
+        keys.bad(
+            "merge",
+            v.to_string(),
+            "is not \"all\" or a list of lists of Smart Account names",
+            "write merge = \"all\" or merge = [[\"Acme\", \"Initech\"]]",
+        );
+    }
+    merge
+}
+
+/// `lock`: each entry `"SA/VA"`, trimmed; the others are reported and left out.
+fn locks(list: Vec<String>, keys: &mut KeyProblems) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for l in list {
+        match l.split_once('/') {
+            Some((sa, va)) if !sa.trim().is_empty() && !va.trim().is_empty() => {
+                out.push((sa.trim().to_string(), va.trim().to_string()))
+            }
+            _ => keys.bad(
+                "lock",
+                l.clone(),
+                "is not \"SA/VA\"",
+                "name each locked VA as \"Smart Account/Virtual Account\"",
+            ),
+        }
+    }
+    out
 }
 
 impl Scenario {

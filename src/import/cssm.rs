@@ -64,7 +64,7 @@ struct Acc {
 
 /// Parses the date forms the API uses: `2019-05-20`, `2019-01-18T01:07:36Z`, `2026-Jan-01`
 /// (years 1900 to 9999).
-pub fn parse_api_date(s: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_api_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     if let Some(d) = parse_date(s) {
         return Some(d);
@@ -350,6 +350,127 @@ fn lot_row(
     })
 }
 
+const QUANTITY_KEYS: &[&str] = &["quantity", "entitled", "purchased"];
+const IN_USE_KEYS: &[&str] = &["inUse", "inuse", "in_use"];
+
+/// The lots of `licenseDetails[]` at `path`; `None` when any was reported.
+fn detail_lots(
+    cx: &mut Ctx,
+    warnings: &mut Vec<String>,
+    details: &Field<&[Value]>,
+    path: &str,
+) -> Option<Vec<LotRow>> {
+    let mut lots = Vec::new();
+    let mut ok = true;
+    if let Ok(Some(list)) = details {
+        for (i, lot) in list.iter().enumerate() {
+            let lp = format!("{path}.licenseDetails[{i}]");
+            match lot_row(cx, warnings, i, lot, &lp) {
+                Some(l) => lots.push(l),
+                None => ok = false,
+            }
+        }
+    }
+    ok.then_some(lots)
+}
+
+/// The licences `licenseSubstitutions[]` at `path` names (the ones this licence covers).
+fn covered<'v>(cx: &mut Ctx, subs: Field<&'v [Value]>, path: &str) -> Vec<&'v str> {
+    const KEYS: &[&str] = &[
+        "license",
+        "licenseName",
+        "substitutedLicense",
+        "substituted_license",
+    ];
+    let mut covers = Vec::new();
+    for (i, s) in subs.unwrap_or(None).into_iter().flatten().enumerate() {
+        let sp = format!("{path}.licenseSubstitutions[{i}]");
+        if !object(cx, s, &sp) {
+            continue;
+        }
+        match text(cx, s, KEYS, &sp) {
+            Ok(Some(other)) => covers.push(other),
+            Err(Reported) => {}
+            Ok(None) => cx.missing(
+                &format!("{sp}.license"),
+                "a substitution names the licence it covers",
+            ),
+        }
+    }
+    covers
+}
+
+/// A name the row must have: the field, else `default`; reported missing at
+/// `path.key` (with `what`) when it has neither.
+fn required<'v>(
+    cx: &mut Ctx,
+    name: Field<&'v str>,
+    default: Option<&'v str>,
+    (path, key): (&str, &str),
+    what: &str,
+) -> Option<&'v str> {
+    let name = name.ok()?.or(default);
+    if name.is_none() {
+        cx.missing(&format!("{path}.{key}"), what);
+    }
+    name
+}
+
+/// Adds a row's units in use and reserved to the usage of (SA, VA, licence); `false`
+/// (reported at the row's in-use field) when the sum would pass [`MAX_COUNT`].
+fn add_usage(
+    cx: &mut Ctx,
+    acc: &mut Acc,
+    (sa, va, lic): (&str, &str, &str),
+    (in_use, reserved): (u64, u64),
+    (row, path): (&Value, &str),
+) -> bool {
+    let usage_key = (sa.to_string(), va.to_string(), lic.to_string());
+    let u = acc.usage.get(&usage_key).copied().unwrap_or((0, 0));
+    // Each sum stays at most 10^12 (checked below; reserved <= in use row by row), so
+    // saturation never hides a value: anything above 10^12 is refused.
+    let used = u.0.saturating_add(in_use);
+    let res = u.1.saturating_add(reserved);
+    if used > MAX_COUNT {
+        let (key, x) = field(row, IN_USE_KEYS).expect("in use was read");
+        cx.bad(
+            &format!("{path}.{key}"),
+            x,
+            format!(
+                "brings the units in use of {lic} in {sa}/{va} (over several rows) to {used}, more than {}",
+                limit_text(MAX_COUNT.into())
+            ),
+            "check the response: a count above 10^12 is not a licence count",
+        );
+        return false;
+    }
+    acc.usage.insert(usage_key, (used, res));
+    true
+}
+
+/// Whether a row reserves more units than it uses (then reported at its `reserved`).
+fn reserves_too_many(
+    cx: &mut Ctx,
+    (in_use, reserved): (&Field<u64>, &Field<u64>),
+    row: &Value,
+    path: &str,
+) -> bool {
+    let (Ok(Some(u)), Ok(Some(r))) = (in_use, reserved) else {
+        return false;
+    };
+    if r <= u {
+        return false;
+    }
+    let (key, x) = field(row, &["reserved"]).expect("reserved was read");
+    cx.bad(
+        &format!("{path}.{key}"),
+        x,
+        format!("is more than the units in use ({u})"),
+        "reserved units are part of those in use: the response is inconsistent, export it again",
+    );
+    true
+}
+
 /// One licence row (camelCase or snake_case) at JSON path `path`.
 fn licence_row(
     cx: &mut Ctx,
@@ -365,85 +486,22 @@ fn licence_row(
     // Every field is checked before anything is kept, so one pass reports them all.
     let lic = text(cx, row, LICENCE_KEYS, path);
     let va = text(cx, row, VA_KEYS, path);
-    let quantity = count(cx, row, &["quantity", "entitled", "purchased"], path);
-    let in_use = count(cx, row, &["inUse", "inuse", "in_use"], path);
+    let quantity = count(cx, row, QUANTITY_KEYS, path);
+    let in_use = count(cx, row, IN_USE_KEYS, path);
     let reserved = count(cx, row, &["reserved"], path);
     let details = array(cx, row, &["licenseDetails", "license_details"], path);
     let subs = array(cx, row, &["licenseSubstitutions"], path);
-    let mut lots = Vec::new();
-    let mut lots_ok = true;
-    if let Ok(Some(list)) = details {
-        for (i, lot) in list.iter().enumerate() {
-            let lp = format!("{path}.licenseDetails[{i}]");
-            match lot_row(cx, &mut acc.warnings, i, lot, &lp) {
-                Some(l) => lots.push(l),
-                None => lots_ok = false,
-            }
-        }
+    let lots = detail_lots(cx, &mut acc.warnings, &details, path);
+    let covers = covered(cx, subs, path);
+    let what = "every licence row names its licence";
+    let lic = required(cx, lic, None, (path, "license"), what);
+    let what = "every licence row names its Virtual Account";
+    let va = required(cx, va, default_va, (path, "virtualAccount"), what);
+    if reserves_too_many(cx, (&in_use, &reserved), row, path) {
+        return;
     }
-    let mut covers = Vec::new();
-    for (i, s) in subs.unwrap_or(None).into_iter().flatten().enumerate() {
-        let sp = format!("{path}.licenseSubstitutions[{i}]");
-        if !object(cx, s, &sp) {
-            continue;
-        }
-        match text(
-            cx,
-            s,
-            &[
-                "license",
-                "licenseName",
-                "substitutedLicense",
-                "substituted_license",
-            ],
-            &sp,
-        ) {
-            Ok(Some(other)) => covers.push(other),
-            Err(Reported) => {}
-            Ok(None) => cx.missing(
-                &format!("{sp}.license"),
-                "a substitution names the licence it covers",
-            ),
-        }
-    }
-    let lic = match lic {
-        Ok(Some(l)) => Some(l),
-        Ok(None) => {
-            cx.missing(
-                &format!("{path}.license"),
-                "every licence row names its licence",
-            );
-            None
-        }
-        Err(Reported) => None,
-    };
-    let va = match va {
-        Ok(v) => match v.or(default_va) {
-            Some(v) => Some(v),
-            None => {
-                cx.missing(
-                    &format!("{path}.virtualAccount"),
-                    "every licence row names its Virtual Account",
-                );
-                None
-            }
-        },
-        Err(Reported) => None,
-    };
-    if let (Ok(Some(u)), Ok(Some(r))) = (&in_use, &reserved) {
-        if r > u {
-            let (key, x) = field(row, &["reserved"]).expect("reserved was read");
-            cx.bad(
-                &format!("{path}.{key}"),
-                x,
-                format!("is more than the units in use ({u})"),
-                "reserved units are part of those in use: the response is inconsistent, export it again",
-            );
-            return;
-        }
-    }
-    let (Some(lic), Some(va), Ok(quantity), Ok(in_use), Ok(reserved), Ok(details), true) =
-        (lic, va, quantity, in_use, reserved, details, lots_ok)
+    let (Some(lic), Some(va), Ok(quantity), Ok(in_use), Ok(reserved), Ok(details), Some(mut lots)) =
+        (lic, va, quantity, in_use, reserved, details, lots)
     else {
         return;
     };
@@ -458,27 +516,10 @@ fn licence_row(
     if !acc.seen_rows.insert(key) {
         return;
     }
-    let (in_use, reserved) = (in_use.unwrap_or(0), reserved.unwrap_or(0));
-    let usage_key = (sa.to_string(), va.to_string(), lic.to_string());
-    let u = acc.usage.get(&usage_key).copied().unwrap_or((0, 0));
-    // Each sum stays at most 10^12 (checked below; reserved <= in use row by row), so
-    // saturation never hides a value: anything above 10^12 is refused.
-    let used = u.0.saturating_add(in_use);
-    let res = u.1.saturating_add(reserved);
-    if used > MAX_COUNT {
-        let (key, x) = field(row, &["inUse", "inuse", "in_use"]).expect("in use was read");
-        cx.bad(
-            &format!("{path}.{key}"),
-            x,
-            format!(
-                "brings the units in use of {lic} in {sa}/{va} (over several rows) to {used}, more than {}",
-                limit_text(MAX_COUNT.into())
-            ),
-            "check the response: a count above 10^12 is not a licence count",
-        );
+    let units = (in_use.unwrap_or(0), reserved.unwrap_or(0));
+    if !add_usage(cx, acc, (sa, va, lic), units, (row, path)) {
         return;
     }
-    acc.usage.insert(usage_key, (used, res));
     match details {
         Some(list) if !list.is_empty() => {
             for l in &mut lots {
@@ -582,17 +623,17 @@ fn json_text(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<Stri
     }
 }
 
-fn import_file(
-    path: &Path,
-    sa_flag: Option<&str>,
-    acc: &mut Acc,
-    diags: &mut Diagnostics,
-    sas: &mut BTreeSet<String>,
-) -> Result<()> {
-    let file = path.file_name().map_or_else(
+/// The file name of `path`, as messages show it.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
-    );
+    )
+}
+
+/// The JSON value of file `path` (named `file` in messages); `None` when it is not
+/// UTF-8 JSON (reported).
+fn read_json(path: &Path, file: &str, diags: &mut Diagnostics) -> Result<Option<Value>> {
     let bytes = std::fs::read(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::Usage(format!("{}: no such file", path.display()))
@@ -600,106 +641,130 @@ fn import_file(
             Error::io(path, e)
         }
     })?;
-    let Some(text_in) = json_text(&file, bytes, diags) else {
-        return Ok(());
+    let Some(text_in) = json_text(file, bytes, diags) else {
+        return Ok(None);
     };
-    let v: Value = match serde_json::from_str(&text_in) {
-        Ok(v) => v,
+    match serde_json::from_str(&text_in) {
+        Ok(v) => Ok(Some(v)),
         Err(e) => {
             diags.push(Diagnostic {
-                file: file.clone(),
+                file: file.to_string(),
                 line: Some(e.line() as u64),
                 column: Some(e.column().to_string()),
                 value: None,
                 message: format!("is not valid JSON: {e}"),
                 fix: "save the API response unchanged".into(),
             });
-            return Ok(());
+            Ok(None)
         }
+    }
+}
+
+/// Where one file's rows go, and the Smart Account `--smart-account` names, if any.
+struct Target<'a> {
+    acc: &'a mut Acc,
+    sas: &'a mut BTreeSet<String>,
+    sa_flag: Option<&'a str>,
+}
+
+impl Target<'_> {
+    /// The Smart Account of rows whose own name field is `own` (at `path`): the flag's,
+    /// else `own`; reported missing when there is neither. It is noted in `sas`.
+    fn sa(&mut self, cx: &mut Ctx, own: Field<&str>, path: &str) -> Option<String> {
+        let sa = match (self.sa_flag, own) {
+            (Some(s), _) => s.to_string(),
+            (None, Ok(Some(s))) => s.to_string(),
+            (None, Err(Reported)) => return None,
+            (None, Ok(None)) => {
+                cx.missing(path, "the Smart Account name: pass --smart-account NAME");
+                return None;
+            }
+        };
+        self.sas.insert(sa.clone());
+        Some(sa)
+    }
+
+    /// The account-list shape: `accounts[]`, each with `roles[]`, and licence rows under
+    /// both. Whether the file has `accounts` at all.
+    fn accounts(&mut self, cx: &mut Ctx, v: &Value) -> bool {
+        let Some(accounts) = array(cx, v, &["accounts"], "").unwrap_or(None) else {
+            return v.get("accounts").is_some_and(|x| !x.is_null()); // reported as not a list
+        };
+        for (a, account) in accounts.iter().enumerate() {
+            let ap = format!("accounts[{a}]");
+            if !object(cx, account, &ap) {
+                continue;
+            }
+            let own = text(cx, account, &["accountName", "accountDomain"], &ap);
+            let Some(sa) = self.sa(cx, own, &format!("{ap}.accountName")) else {
+                continue;
+            };
+            let roles = array(cx, account, &["roles"], &ap).unwrap_or(None);
+            for (r, role) in roles.into_iter().flatten().enumerate() {
+                let rp = format!("{ap}.roles[{r}]");
+                if !object(cx, role, &rp) {
+                    continue;
+                }
+                for (p, row) in rows_in(cx, role, &rp) {
+                    licence_row(cx, self.acc, &sa, None, row, &p);
+                }
+            }
+            for (p, row) in rows_in(cx, account, &ap) {
+                licence_row(cx, self.acc, &sa, None, row, &p);
+            }
+        }
+        true
+    }
+
+    /// The usage shape: licence rows at the top level. Whether the file has them.
+    fn top_rows(&mut self, cx: &mut Ctx, v: &Value, file_sa: Field<&str>) -> bool {
+        let has_rows = ["licenses", "assignedLicenses"]
+            .iter()
+            .any(|k| v.get(*k).is_some_and(|x| !x.is_null()));
+        if has_rows {
+            let rows = rows_in(cx, v, "");
+            if let Some(sa) = self.sa(cx, file_sa, "accountName") {
+                for (p, row) in rows {
+                    licence_row(cx, self.acc, &sa, None, row, &p);
+                }
+            }
+        }
+        has_rows
+    }
+
+    /// The snake_case summary shape: `summary[]`. Whether the file has it.
+    fn summary(&mut self, cx: &mut Ctx, v: &Value, file_sa: Field<&str>) -> bool {
+        if v.get("summary").is_none_or(Value::is_null) {
+            return false;
+        }
+        if let Ok(Some(summary)) = array(cx, v, &["summary"], "") {
+            if let Some(sa) = self.sa(cx, file_sa, "accountName") {
+                for (i, row) in summary.iter().enumerate() {
+                    let path = format!("summary[{i}]");
+                    licence_row(cx, self.acc, &sa, Some("DEFAULT"), row, &path);
+                }
+            }
+        }
+        true
+    }
+}
+
+/// Reads one API response file into `target`, reporting every problem in `diags`.
+fn import_file(path: &Path, target: &mut Target, diags: &mut Diagnostics) -> Result<()> {
+    let file = file_name(path);
+    let Some(v) = read_json(path, &file, diags)? else {
+        return Ok(());
     };
     let mut cx = Ctx { file: &file, diags };
     if !object(&mut cx, &v, "(top level)") {
         return Ok(());
     }
-    let file_sa = text(
-        &mut cx,
-        &v,
-        &["accountName", "smartAccountName", "accountDomain"],
-        "",
-    );
-    let sa_for = |cx: &mut Ctx, own: Field<&str>, path: &str| -> Option<String> {
-        match (sa_flag, own) {
-            (Some(s), _) => Some(s.to_string()),
-            (None, Ok(Some(s))) => Some(s.to_string()),
-            (None, Err(Reported)) => None,
-            (None, Ok(None)) => {
-                cx.missing(path, "the Smart Account name: pass --smart-account NAME");
-                None
-            }
-        }
-    };
-    let mut matched = false;
-    if let Some(accounts) = array(&mut cx, &v, &["accounts"], "").unwrap_or(None) {
-        matched = true;
-        for (a, account) in accounts.iter().enumerate() {
-            let ap = format!("accounts[{a}]");
-            if !object(&mut cx, account, &ap) {
-                continue;
-            }
-            let own = text(&mut cx, account, &["accountName", "accountDomain"], &ap);
-            let Some(sa) = sa_for(&mut cx, own, &format!("{ap}.accountName")) else {
-                continue;
-            };
-            sas.insert(sa.clone());
-            let roles = array(&mut cx, account, &["roles"], &ap).unwrap_or(None);
-            for (r, role) in roles.into_iter().flatten().enumerate() {
-                let rp = format!("{ap}.roles[{r}]");
-                if !object(&mut cx, role, &rp) {
-                    continue;
-                }
-                for (p, row) in rows_in(&mut cx, role, &rp) {
-                    licence_row(&mut cx, acc, &sa, None, row, &p);
-                }
-            }
-            for (p, row) in rows_in(&mut cx, account, &ap) {
-                licence_row(&mut cx, acc, &sa, None, row, &p);
-            }
-        }
-    } else if v.get("accounts").is_some_and(|x| !x.is_null()) {
-        matched = true; // reported as not a list
-    }
-    let has_rows = ["licenses", "assignedLicenses"]
-        .iter()
-        .any(|k| v.get(*k).is_some_and(|x| !x.is_null()));
-    if has_rows {
-        matched = true;
-        let rows = rows_in(&mut cx, &v, "");
-        if let Some(sa) = sa_for(&mut cx, file_sa, "accountName") {
-            sas.insert(sa.clone());
-            for (p, row) in rows {
-                licence_row(&mut cx, acc, &sa, None, row, &p);
-            }
-        }
-    }
-    if v.get("summary").is_some_and(|x| !x.is_null()) {
-        matched = true;
-        if let Ok(Some(summary)) = array(&mut cx, &v, &["summary"], "") {
-            if let Some(sa) = sa_for(&mut cx, file_sa, "accountName") {
-                sas.insert(sa.clone());
-                for (i, row) in summary.iter().enumerate() {
-                    licence_row(
-                        &mut cx,
-                        acc,
-                        &sa,
-                        Some("DEFAULT"),
-                        row,
-                        &format!("summary[{i}]"),
-                    );
-                }
-            }
-        }
-    }
-    if !matched {
+    let sa_keys = &["accountName", "smartAccountName", "accountDomain"];
+    let file_sa = text(&mut cx, &v, sa_keys, "");
+    let accounts = target.accounts(&mut cx, &v);
+    let rows = target.top_rows(&mut cx, &v, file_sa);
+    let summary = target.summary(&mut cx, &v, file_sa);
+    if !(accounts || rows || summary) {
         cx.diags.push(Diagnostic {
             file: file.clone(),
             line: None,
@@ -719,6 +784,88 @@ fn csv_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
         w.write_record(&r).expect("in-memory write");
     }
     w.into_inner().expect("in-memory write")
+}
+
+/// `entitlements.csv` of the imported lots (sorted).
+fn entitlements_csv(lots: &[LotRow]) -> Vec<u8> {
+    const HEADER: &[&str] = &[
+        "smart_account",
+        "virtual_account",
+        "license",
+        "quantity",
+        "license_type",
+        "start_date",
+        "end_date",
+        "status",
+        "subscription_id",
+    ];
+    let rows = lots.iter().map(|l| {
+        vec![
+            l.sa.clone(),
+            l.va.clone(),
+            l.lic.clone(),
+            l.quantity.to_string(),
+            l.license_type.clone(),
+            l.start.clone(),
+            l.end.clone(),
+            l.status.clone(),
+            l.subscription.clone(),
+        ]
+    });
+    csv_of(HEADER, rows)
+}
+
+/// `usage.csv` of the imported usage.
+fn usage_csv(usage: &BTreeMap<(String, String, String), (u64, u64)>) -> Vec<u8> {
+    const HEADER: &[&str] = &[
+        "smart_account",
+        "virtual_account",
+        "license",
+        "in_use",
+        "reserved",
+    ];
+    let rows = usage.iter().map(|((sa, va, l), (u, r))| {
+        vec![
+            sa.clone(),
+            va.clone(),
+            l.clone(),
+            u.to_string(),
+            r.to_string(),
+        ]
+    });
+    csv_of(HEADER, rows)
+}
+
+/// Writes the case folder `out` (atomically) from what the files held.
+fn write_case(
+    acc: &Acc,
+    sas: &BTreeSet<String>,
+    as_of: Option<NaiveDate>,
+    files: &[PathBuf],
+    out: &Path,
+) -> Result<()> {
+    let inputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let dir = OutDir::new(out, &inputs)?;
+    let root = dir.root();
+    root.write("entitlements.csv", &entitlements_csv(&acc.lots))?;
+    root.write("usage.csv", &usage_csv(&acc.usage))?;
+    if !acc.subs.is_empty() {
+        root.write(
+            "substitutions.csv",
+            &csv_of(
+                &["license", "covers"],
+                acc.subs.iter().map(|(h, l)| vec![h.clone(), l.clone()]),
+            ),
+        )?;
+    }
+    let name = sas.iter().cloned().collect::<Vec<_>>().join(" + ");
+    let mut case = format!("name = {}\n", toml::Value::String(name));
+    if let Some(d) = as_of {
+        case.push_str(&format!("as_of = \"{d}\"\n"));
+    }
+    root.write("case.toml", case.as_bytes())?;
+    dir.commit()?;
+    Ok(())
 }
 
 /// Imports API responses into the case folder `out` (written atomically).
@@ -744,85 +891,17 @@ pub fn import_cssm_json(
             fix,
         });
     }
+    let mut target = Target {
+        acc: &mut acc,
+        sas: &mut sas,
+        sa_flag: smart_account,
+    };
     for f in files {
-        import_file(f, smart_account, &mut acc, &mut diags, &mut sas)?;
+        import_file(f, &mut target, &mut diags)?;
     }
     diags.finish(())?;
     acc.lots.sort();
-    let inputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
-    let dir = OutDir::new(out, &inputs)?;
-    let root = dir.root();
-    let lots: Vec<Vec<String>> = acc
-        .lots
-        .iter()
-        .map(|l| {
-            vec![
-                l.sa.clone(),
-                l.va.clone(),
-                l.lic.clone(),
-                l.quantity.to_string(),
-                l.license_type.clone(),
-                l.start.clone(),
-                l.end.clone(),
-                l.status.clone(),
-                l.subscription.clone(),
-            ]
-        })
-        .collect();
-    root.write(
-        "entitlements.csv",
-        &csv_of(
-            &[
-                "smart_account",
-                "virtual_account",
-                "license",
-                "quantity",
-                "license_type",
-                "start_date",
-                "end_date",
-                "status",
-                "subscription_id",
-            ],
-            lots.into_iter(),
-        ),
-    )?;
-    root.write(
-        "usage.csv",
-        &csv_of(
-            &[
-                "smart_account",
-                "virtual_account",
-                "license",
-                "in_use",
-                "reserved",
-            ],
-            acc.usage.iter().map(|((sa, va, l), (u, r))| {
-                vec![
-                    sa.clone(),
-                    va.clone(),
-                    l.clone(),
-                    u.to_string(),
-                    r.to_string(),
-                ]
-            }),
-        ),
-    )?;
-    if !acc.subs.is_empty() {
-        root.write(
-            "substitutions.csv",
-            &csv_of(
-                &["license", "covers"],
-                acc.subs.iter().map(|(h, l)| vec![h.clone(), l.clone()]),
-            ),
-        )?;
-    }
-    let name = sas.iter().cloned().collect::<Vec<_>>().join(" + ");
-    let mut case = format!("name = {}\n", toml::Value::String(name));
-    if let Some(d) = as_of {
-        case.push_str(&format!("as_of = \"{d}\"\n"));
-    }
-    root.write("case.toml", case.as_bytes())?;
-    dir.commit()?;
+    write_case(&acc, &sas, as_of, files, out)?;
     let vas: BTreeSet<(&String, &String)> = acc.usage.keys().map(|(s, v, _)| (s, v)).collect();
     acc.warnings.sort();
     acc.warnings.dedup();

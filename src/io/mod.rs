@@ -1,14 +1,14 @@
 //! Tables in and out: CSV reading with positioned errors, and atomic output folders.
 
-pub mod guard;
-pub mod source;
-pub mod table;
-pub mod text;
+pub(crate) mod guard;
+pub(crate) mod source;
+pub(crate) mod table;
+pub(crate) mod text;
 pub mod write;
 
 /// The text of a TOML scalar: strings as written, dates (bare or quoted) as `YYYY-MM-DD`.
 /// (A bare TOML date deserialised into a `toml::Value` field arrives as a private table.)
-pub fn toml_text(v: &toml::Value) -> String {
+pub(crate) fn toml_text(v: &toml::Value) -> String {
     match v {
         toml::Value::String(s) => s.clone(),
         toml::Value::Datetime(d) => d.to_string(),
