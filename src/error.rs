@@ -36,6 +36,46 @@ pub struct Diagnostic {
     pub fix: String,
 }
 
+impl Diagnostic {
+    /// A problem with the whole of `file`; place it with [`Diagnostic::at_line`] and
+    /// [`Diagnostic::at_column`], and show the offending value with
+    /// [`Diagnostic::with_value`].
+    pub fn new(
+        file: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            file: file.into(),
+            line: None,
+            column: None,
+            value: None,
+            message: message.into(),
+            fix: fix.into(),
+        }
+    }
+
+    /// The same problem, on 1-based `line` of the file.
+    pub fn at_line(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    /// The same problem, in `column`: a header name or number, a TOML key or a JSON path.
+    pub fn at_column(mut self, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self
+    }
+
+    /// The same problem, showing the offending `value` as written.
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+/// One display rule for every problem: `FILE[ line N][, column C]: ["VALUE" ]MESSAGE[ (fix:
+/// FIX)]`.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
@@ -84,26 +124,17 @@ impl Diagnostics {
         message: impl Into<String>,
         fix: impl Into<String>,
     ) {
-        self.push(Diagnostic {
-            file: file.to_string(),
-            line: Some(line),
-            column: Some(column.to_string()),
-            value: Some(value.to_string()),
-            message: message.into(),
-            fix: fix.into(),
-        });
+        self.push(
+            Diagnostic::new(file, message, fix)
+                .at_line(line)
+                .at_column(column)
+                .with_value(value),
+        );
     }
 
     /// Shorthand for a problem with a whole file or the case.
     pub fn file(&mut self, file: &str, message: impl Into<String>, fix: impl Into<String>) {
-        self.push(Diagnostic {
-            file: file.to_string(),
-            line: None,
-            column: None,
-            value: None,
-            message: message.into(),
-            fix: fix.into(),
-        });
+        self.push(Diagnostic::new(file, message, fix));
     }
 
     /// True when nothing was recorded.

@@ -151,14 +151,11 @@ impl Scenario {
             }
         })?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            Error::input(Diagnostic {
-                file: path.display().to_string(),
-                line: None,
-                column: None,
-                value: None,
-                message: format!("is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
-                fix: "save the scenario file as UTF-8".into(),
-            })
+            Error::input(Diagnostic::new(
+                path.display().to_string(),
+                format!("is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+                "save the scenario file as UTF-8",
+            ))
         })?;
         let stem = path
             .file_stem()
@@ -170,14 +167,8 @@ impl Scenario {
     /// Parses scenario text; `file` names it in messages.
     pub fn parse(text: &str, file: &str, default_name: &str) -> Result<Scenario> {
         let raw: Raw = toml::from_str(text).map_err(|e| {
-            Error::input(Diagnostic {
-                file: file.into(),
-                line: None,
-                column: None,
-                value: None,
-                message: format!("cannot be read: {}", e.message()),
-                fix: "keys allowed: name, reallocate, substitution, hygiene, stale_after_days, buffer_pct, growth_pct, renewal_date, merge, lock".into(),
-            })
+            let fix = "keys allowed: name, reallocate, substitution, hygiene, stale_after_days, buffer_pct, growth_pct, renewal_date, merge, lock";
+            Error::input(Diagnostic::new(file, format!("cannot be read: {}", e.message()), fix))
         })?;
         let mut keys = KeyProblems {
             file,
@@ -245,14 +236,11 @@ struct KeyProblems<'a> {
 impl KeyProblems<'_> {
     /// Records that `key` holds `value`, which is wrong as `message` says.
     fn bad(&mut self, key: &str, value: String, message: &str, fix: &str) {
-        self.diags.push(Diagnostic {
-            file: self.file.into(),
-            line: None,
-            column: Some(key.into()),
-            value: Some(value),
-            message: message.into(),
-            fix: fix.into(),
-        });
+        self.diags.push(
+            Diagnostic::new(self.file, message, fix)
+                .at_column(key)
+                .with_value(value),
+        );
     }
 }
 

@@ -101,14 +101,15 @@ fn toml_date(v: &toml::Value, key: &str, file: &str, diags: &mut Diagnostics) ->
     match check_date(&text) {
         Ok(d) => Some(d),
         Err(why) => {
-            diags.push(Diagnostic {
-                file: file.to_string(),
-                line: None,
-                column: Some(key.to_string()),
-                value: Some(shown(&text)),
-                message: why.message().into(),
-                fix: format!("write it as \"YYYY-MM-DD\" ({})", why.fix()),
-            });
+            diags.push(
+                Diagnostic::new(
+                    file,
+                    why.message(),
+                    format!("write it as \"YYYY-MM-DD\" ({})", why.fix()),
+                )
+                .at_column(key)
+                .with_value(shown(&text)),
+            );
             None
         }
     }
@@ -296,14 +297,15 @@ fn read_case_toml(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result
             let at = err.utf8_error().valid_up_to();
             let good = &err.as_bytes()[..at];
             let line = good.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-            diags.push(Diagnostic {
-                file: CaseFiles::CASE.into(),
-                line: Some(line),
-                column: None,
-                value: Some(format!("byte 0x{:02x} at offset {at}", err.as_bytes()[at])),
-                message: "is not valid UTF-8".into(),
-                fix: "save case.toml as UTF-8".into(),
-            });
+            diags.push(
+                Diagnostic::new(
+                    CaseFiles::CASE,
+                    "is not valid UTF-8",
+                    "save case.toml as UTF-8",
+                )
+                .at_line(line)
+                .with_value(format!("byte 0x{:02x} at offset {at}", err.as_bytes()[at])),
+            );
             return Ok(());
         }
     };
@@ -321,28 +323,26 @@ fn read_case_toml(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result
     if let Some(n) = ct.name {
         match check_name(&n) {
             Ok(()) => e.name = n,
-            Err((message, fix)) => diags.push(Diagnostic {
-                file: CaseFiles::CASE.into(),
-                line: None,
-                column: Some("name".into()),
-                value: Some(shown(&n)),
-                message,
-                fix,
-            }),
+            Err((message, fix)) => diags.push(
+                Diagnostic::new(CaseFiles::CASE, message, fix)
+                    .at_column("name")
+                    .with_value(shown(&n)),
+            ),
         }
     }
     if let Some(c) = ct.currency {
         if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) {
             e.currency = c;
         } else {
-            diags.push(Diagnostic {
-                file: CaseFiles::CASE.into(),
-                line: None,
-                column: Some("currency".into()),
-                value: Some(shown(&c)),
-                message: "is not a currency code (three capital letters A-Z)".into(),
-                fix: "write an ISO 4217 code such as USD, EUR or GBP".into(),
-            });
+            diags.push(
+                Diagnostic::new(
+                    CaseFiles::CASE,
+                    "is not a currency code (three capital letters A-Z)",
+                    "write an ISO 4217 code such as USD, EUR or GBP",
+                )
+                .at_column("currency")
+                .with_value(shown(&c)),
+            );
         }
     }
     if let Some(v) = &ct.as_of {
@@ -502,14 +502,16 @@ fn read_entitlements(
                 // SPEC §2 calls this an error, but such a lot can never be in force, so it
                 // cannot change any figure; the standard benchmark estates hold such rows.
                 // It is kept (never active) and reported as a warning instead.
-                e.warnings.push(Diagnostic {
-                    file: CaseFiles::ENTITLEMENTS.into(),
-                    line: Some(r.line),
-                    column: Some("end_date".into()),
-                    value: Some(en.to_string()),
-                    message: format!("is before start_date {s}: the lot is never in force"),
-                    fix: "swap the dates or correct the end date".into(),
-                });
+                e.warnings.push(
+                    Diagnostic::new(
+                        CaseFiles::ENTITLEMENTS,
+                        format!("is before start_date {s}: the lot is never in force"),
+                        "swap the dates or correct the end date",
+                    )
+                    .at_line(r.line)
+                    .at_column("end_date")
+                    .with_value(en.to_string()),
+                );
             }
         }
         let (
@@ -841,14 +843,16 @@ fn report_cycles(e: &Estate, pairs: &[(LicId, LicId, u64)], diags: &mut Diagnost
                         .map(|(x, _)| e.licences[*x].as_str())
                         .collect();
                     cycle.push(&e.licences[w as usize]);
-                    diags.push(Diagnostic {
-                        file: CaseFiles::SUBSTITUTIONS.into(),
-                        line: Some(line),
-                        column: Some("covers".into()),
-                        value: Some(e.licences[w as usize].clone()),
-                        message: format!("closes a substitution cycle: {}", cycle.join(" > ")),
-                        fix: "tiers must be ordered: remove the row that points back up".into(),
-                    });
+                    diags.push(
+                        Diagnostic::new(
+                            CaseFiles::SUBSTITUTIONS,
+                            format!("closes a substitution cycle: {}", cycle.join(" > ")),
+                            "tiers must be ordered: remove the row that points back up",
+                        )
+                        .at_line(line)
+                        .at_column("covers")
+                        .with_value(e.licences[w as usize].clone()),
+                    );
                 }
                 Visit::Done => {}
             }

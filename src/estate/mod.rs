@@ -280,3 +280,27 @@ impl Estate {
             .map(|i| i as LicId)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cmdb_states() {
+        assert_eq!(CmdbState::of_status(" Decommissioned "), CmdbState::Retired);
+        assert_eq!(CmdbState::of_status("DISPOSED"), CmdbState::Retired);
+        assert_eq!(CmdbState::of_status("in service"), CmdbState::InService);
+        for s in [
+            CmdbState::NotListed,
+            CmdbState::InService,
+            CmdbState::Retired,
+        ] {
+            assert_eq!(CmdbState::from_code(s.code()), s);
+        }
+        let mut e = Estate::default();
+        assert_eq!(e.cmdb_state(0), None);
+        e.cmdb = Some(vec![CmdbState::Retired.code()]);
+        assert_eq!(e.cmdb_state(0), Some(CmdbState::Retired));
+        assert_eq!(e.cmdb_state(1), Some(CmdbState::NotListed));
+    }
+}

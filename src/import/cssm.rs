@@ -103,14 +103,14 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn missing(&mut self, path: &str, what: &str) {
-        self.diags.push(Diagnostic {
-            file: self.file.to_string(),
-            line: None,
-            column: Some(path.to_string()),
-            value: None,
-            message: format!("is missing ({what})"),
-            fix: "export the full API response, or fix the field in the file".into(),
-        });
+        self.diags.push(
+            Diagnostic::new(
+                self.file,
+                format!("is missing ({what})"),
+                "export the full API response, or fix the field in the file",
+            )
+            .at_column(path),
+        );
     }
 
     /// Reports the value `v` at JSON path `path`.
@@ -121,18 +121,16 @@ impl Ctx<'_> {
         message: impl Into<String>,
         fix: impl Into<String>,
     ) -> Reported {
-        self.diags.push(Diagnostic {
-            file: self.file.to_string(),
-            line: None,
-            column: Some(path.to_string()),
-            // Strings as written; other JSON values as JSON text.
-            value: Some(shown(&match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })),
-            message: message.into(),
-            fix: fix.into(),
+        // Strings as written; other JSON values as JSON text.
+        let value = shown(&match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
         });
+        self.diags.push(
+            Diagnostic::new(self.file, message, fix)
+                .at_column(path)
+                .with_value(value),
+        );
         Reported
     }
 }
@@ -576,28 +574,12 @@ fn rows_in<'v>(cx: &mut Ctx, v: &'v Value, path: &str) -> Vec<(String, &'v Value
 
 /// The text of a JSON file, or why it is not UTF-8 JSON text (the error is reported).
 fn json_text(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
-    let fail = |diags: &mut Diagnostics,
-                line: Option<u64>,
-                col: Option<usize>,
-                message: String,
-                fix: &str| {
-        diags.push(Diagnostic {
-            file: file.to_string(),
-            line,
-            column: col.map(|c| c.to_string()),
-            value: None,
-            message,
-            fix: fix.into(),
-        });
-    };
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        fail(
-            diags,
-            None,
-            None,
-            "is UTF-16 text, not UTF-8".into(),
+        diags.push(Diagnostic::new(
+            file,
+            "is UTF-16 text, not UTF-8",
             "save the API response as UTF-8 (in PowerShell: Out-File -Encoding utf8)",
-        );
+        ));
         return None;
     }
     let bytes = match bytes.strip_prefix(&[0xef, 0xbb, 0xbf]) {
@@ -611,12 +593,14 @@ fn json_text(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<Stri
             let line = good.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
             let col = good.len() - good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
             let byte = e.as_bytes()[good.len()];
-            fail(
-                diags,
-                Some(line),
-                Some(col),
-                format!("is not UTF-8: byte 0x{byte:02X} at line {line}, column {col} is not valid there"),
-                "save the API response as UTF-8, unchanged",
+            diags.push(
+                Diagnostic::new(
+                    file,
+                    format!("is not UTF-8: byte 0x{byte:02X} at line {line}, column {col} is not valid there"),
+                    "save the API response as UTF-8, unchanged",
+                )
+                .at_line(line)
+                .at_column(col.to_string()),
             );
             None
         }
@@ -647,14 +631,15 @@ fn read_json(path: &Path, file: &str, diags: &mut Diagnostics) -> Result<Option<
     match serde_json::from_str(&text_in) {
         Ok(v) => Ok(Some(v)),
         Err(e) => {
-            diags.push(Diagnostic {
-                file: file.to_string(),
-                line: Some(e.line() as u64),
-                column: Some(e.column().to_string()),
-                value: None,
-                message: format!("is not valid JSON: {e}"),
-                fix: "save the API response unchanged".into(),
-            });
+            diags.push(
+                Diagnostic::new(
+                    file,
+                    format!("is not valid JSON: {e}"),
+                    "save the API response unchanged",
+                )
+                .at_line(e.line() as u64)
+                .at_column(e.column().to_string()),
+            );
             Ok(None)
         }
     }
@@ -765,14 +750,11 @@ fn import_file(path: &Path, target: &mut Target, diags: &mut Diagnostics) -> Res
     let rows = target.top_rows(&mut cx, &v, file_sa);
     let summary = target.summary(&mut cx, &v, file_sa);
     if !(accounts || rows || summary) {
-        cx.diags.push(Diagnostic {
-            file: file.clone(),
-            line: None,
-            column: None,
-            value: None,
-            message: "holds none of licenses[], accounts[] or summary[]".into(),
-            fix: "pass a Smart Licensing API licence response".into(),
-        });
+        cx.diags.push(Diagnostic::new(
+            &file,
+            "holds none of licenses[], accounts[] or summary[]",
+            "pass a Smart Licensing API licence response",
+        ));
     }
     Ok(())
 }
@@ -882,14 +864,8 @@ pub fn import_cssm_json(
     let mut diags = Diagnostics::default();
     let mut sas = BTreeSet::new();
     if let Some(Err((message, fix))) = smart_account.map(check_name) {
-        diags.push(Diagnostic {
-            file: "--smart-account".into(),
-            line: None,
-            column: None,
-            value: Some(shown(smart_account.unwrap_or_default())),
-            message,
-            fix,
-        });
+        let value = shown(smart_account.unwrap_or_default());
+        diags.push(Diagnostic::new("--smart-account", message, fix).with_value(value));
     }
     let mut target = Target {
         acc: &mut acc,

@@ -1,4 +1,8 @@
-//! Tables in and out: CSV reading with positioned errors, and atomic output folders.
+//! Tables in and out, read bottom-up: [`text`] holds the rules for one value (names,
+//! counts, prices, dates); [`source`] finds where a case table is (a CSV file or a
+//! workbook sheet); [`table`] reads one table row by row with positioned errors;
+//! [`guard`] keeps written names from turning into spreadsheet formulas; [`write`]
+//! writes output folders atomically.
 
 pub(crate) mod guard;
 pub(crate) mod source;

@@ -50,14 +50,9 @@ impl TableSource {
             }
             TableSource::Sheet { book, sheet } => {
                 let (bytes, offset) = sheet_as_csv(book, sheet).map_err(|why| {
-                    Error::input(Diagnostic {
-                        file: self.label(),
-                        line: None,
-                        column: None,
-                        value: None,
-                        message: format!("cannot be read: {why}"),
-                        fix: "open the workbook in Excel and save it again as .xlsx, or export the sheet as CSV".into(),
-                    })
+                    let fix = "open the workbook in Excel and save it again as .xlsx, or export the sheet as CSV";
+                    let message = format!("cannot be read: {why}");
+                    Error::input(Diagnostic::new(self.label(), message, fix))
                 })?;
                 Ok((Box::new(Cursor::new(bytes)), Some(offset)))
             }
@@ -114,14 +109,11 @@ impl Sources {
                     sheets: wb.sheet_names(),
                     path,
                 }),
-                Err(e) => problems.push(Diagnostic {
-                    file: file_name(&path),
-                    line: None,
-                    column: None,
-                    value: None,
-                    message: format!("is a workbook that cannot be read: {e}"),
-                    fix: "open it in Excel and save it again as .xlsx (a workbook may hold case tables, so it is not skipped), or move it out of the case folder".into(),
-                }),
+                Err(e) => {
+                    let message = format!("is a workbook that cannot be read: {e}");
+                    let fix = "open it in Excel and save it again as .xlsx (a workbook may hold case tables, so it is not skipped), or move it out of the case folder";
+                    problems.push(Diagnostic::new(file_name(&path), message, fix));
+                }
             }
         }
         (
@@ -175,18 +167,13 @@ impl Sources {
             1 => Ok(found.pop()),
             _ => {
                 let names: Vec<String> = found.iter().map(TableSource::label).collect();
-                Err(Box::new(Diagnostic {
-                    file: file.to_string(),
-                    line: None,
-                    column: None,
-                    value: None,
-                    message: format!(
-                        "is in the case folder {} times: {}",
-                        names.len(),
-                        names.join(", ")
-                    ),
-                    fix: "keep one of them: delete, rename or move the others (a sheet of the same name counts as the table)".into(),
-                }))
+                let message = format!(
+                    "is in the case folder {} times: {}",
+                    names.len(),
+                    names.join(", ")
+                );
+                let fix = "keep one of them: delete, rename or move the others (a sheet of the same name counts as the table)";
+                Err(Box::new(Diagnostic::new(file, message, fix)))
             }
         }
     }

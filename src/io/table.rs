@@ -364,29 +364,24 @@ impl<C: Columns> TableReader<C> {
                         continue; // a blank line, or a row of empty cells
                     }
                     if self.record.len() != self.width {
-                        diags.push(Diagnostic {
-                            file: self.file.clone(),
-                            line: Some(line),
-                            column: None,
-                            value: None,
-                            message: format!(
-                                "has {} fields but the header has {}",
-                                self.record.len(),
-                                self.width
-                            ),
-                            fix: "quote values that contain commas, and give every row one value per column".into(),
-                        });
+                        let message = format!(
+                            "has {} fields but the header has {}",
+                            self.record.len(),
+                            self.width
+                        );
+                        let fix = "quote values that contain commas, and give every row one value per column";
+                        diags.push(Diagnostic::new(&self.file, message, fix).at_line(line));
                         continue;
                     }
                     if std::str::from_utf8(self.record.as_slice()).is_err() {
-                        diags.push(Diagnostic {
-                            file: self.file.clone(),
-                            line: Some(line),
-                            column: None,
-                            value: None,
-                            message: "is not valid UTF-8".into(),
-                            fix: "save the file as UTF-8".into(),
-                        });
+                        diags.push(
+                            Diagnostic::new(
+                                &self.file,
+                                "is not valid UTF-8",
+                                "save the file as UTF-8",
+                            )
+                            .at_line(line),
+                        );
                         continue;
                     }
                     // Checked just above (bound again so the borrow starts after the last
@@ -425,14 +420,14 @@ impl<C: Columns> TableReader<C> {
                 }
                 Err(e) => {
                     let line = self.lines.line_at(e.position().map_or(0, |p| p.byte()));
-                    diags.push(Diagnostic {
-                        file: self.file.clone(),
-                        line: Some(line),
-                        column: None,
-                        value: None,
-                        message: format!("cannot be read as CSV: {e}"),
-                        fix: "check the quoting on this line".into(),
-                    });
+                    diags.push(
+                        Diagnostic::new(
+                            &self.file,
+                            format!("cannot be read as CSV: {e}"),
+                            "check the quoting on this line",
+                        )
+                        .at_line(line),
+                    );
                     if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
                         return None;
                     }
@@ -472,43 +467,48 @@ fn match_header(
         match cols.iter().position(|c| c.name == name) {
             Some(k) if positions[k].is_none() => positions[k] = Some(i),
             Some(_) => {
-                diags.push(Diagnostic {
-                    file: file.to_string(),
-                    line: Some(line),
-                    column: Some(name.clone()),
-                    value: Some(raw.to_string()),
-                    message: "is a duplicate column".into(),
-                    fix: "remove one of the two columns".into(),
-                });
+                diags.push(
+                    Diagnostic::new(
+                        file,
+                        "is a duplicate column",
+                        "remove one of the two columns",
+                    )
+                    .at_line(line)
+                    .at_column(name.clone())
+                    .with_value(raw.to_string()),
+                );
                 ok = false;
             }
             None => {
                 let known: Vec<&str> = cols.iter().map(|c| c.name).collect();
-                diags.push(Diagnostic {
-                    file: file.to_string(),
-                    line: Some(line),
-                    column: Some(format!("{}", i + 1)),
-                    value: Some(shown(&raw)),
-                    message: "is not a known column".into(),
-                    fix: format!(
-                        "use one of {}, or prefix the column with x_ to keep it as a note",
-                        known.join(", ")
-                    ),
-                });
+                diags.push(
+                    Diagnostic::new(
+                        file,
+                        "is not a known column",
+                        format!(
+                            "use one of {}, or prefix the column with x_ to keep it as a note",
+                            known.join(", ")
+                        ),
+                    )
+                    .at_line(line)
+                    .at_column(format!("{}", i + 1))
+                    .with_value(shown(&raw)),
+                );
                 ok = false;
             }
         }
     }
     for (k, c) in cols.iter().enumerate() {
         if c.required && positions[k].is_none() {
-            diags.push(Diagnostic {
-                file: file.to_string(),
-                line: Some(line),
-                column: Some(c.name.to_string()),
-                value: None,
-                message: "required column is missing".into(),
-                fix: format!("add a column named {} to the header row", c.name),
-            });
+            diags.push(
+                Diagnostic::new(
+                    file,
+                    "required column is missing",
+                    format!("add a column named {} to the header row", c.name),
+                )
+                .at_line(line)
+                .at_column(c.name),
+            );
             ok = false;
         }
     }
