@@ -20,6 +20,16 @@ const PROJECTIONS: usize = 64;
 /// search: about 2·log2 of this many flows).
 const CONVEX_PROJECTIONS: usize = 1 << 16;
 
+/// How the exact flow goes through the choices of pack purchases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Search {
+    /// A binary search on the convex least flow when one tier is sold in packs (every
+    /// choice otherwise).
+    Convex,
+    /// Every choice, one by one: the reference the search is tested against.
+    Exhaustive,
+}
+
 /// A chain's supply, demand and price per tier, top first.
 type Tiers = (Vec<u64>, Vec<u64>, Vec<Option<Price>>);
 
@@ -150,7 +160,7 @@ impl FamilyProblem {
         order: &[usize],
         opt: &ChainOptima,
     ) -> Option<Result<FamilySolution, SolveStatus>> {
-        self.chain_exact_with(order, opt, true)
+        self.chain_exact_with(order, opt, Search::Convex)
     }
 
     /// [`FamilyProblem::chain_exact`] trying every choice of pack purchases, without the
@@ -161,18 +171,19 @@ impl FamilyProblem {
         order: &[usize],
         opt: &ChainOptima,
     ) -> Option<Result<FamilySolution, SolveStatus>> {
-        self.chain_exact_with(order, opt, false)
+        self.chain_exact_with(order, opt, Search::Exhaustive)
     }
 
     fn chain_exact_with(
         &self,
         order: &[usize],
         opt: &ChainOptima,
-        search: bool,
+        search: Search,
     ) -> Option<Result<FamilySolution, SolveStatus>> {
         let (supply, demand, price) = self.aggregate(order)?;
         let packed = price.iter().flatten().filter(|p| p.pack > 1).count();
-        let cap = if packed == 1 && search {
+        let convex = search == Search::Convex && packed == 1;
+        let cap = if convex {
             CONVEX_PROJECTIONS
         } else {
             PROJECTIONS
@@ -189,7 +200,7 @@ impl FamilyProblem {
             }
             self.stages_by_flow(order, &fixed)
         };
-        let (obj, sol) = if search && packed == 1 && projections.len() > 2 {
+        let (obj, sol) = if convex && projections.len() > 2 {
             // The choices come sorted by the one pack tier's units (the walk's keys).
             let mut seen: std::collections::BTreeMap<usize, (Cost, FamilySolution)> =
                 Default::default();

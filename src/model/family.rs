@@ -55,6 +55,21 @@ pub struct FamilySolution {
 }
 
 impl FamilyProblem {
+    /// The edges that touch licence position `l`, in edge order, each with its sign in
+    /// l's net substitution inflow: −1 where l is the higher licence (its units leave),
+    /// +1 where it is the lower (units arrive). The one rule behind the coverage rows,
+    /// the covered units and the exact re-check.
+    pub(crate) fn inflow_edges(&self, l: usize) -> impl Iterator<Item = (usize, i8)> + '_ {
+        self.edges
+            .iter()
+            .enumerate()
+            .flat_map(move |(j, &(h, lo))| {
+                let out = (h == l).then_some((j, -1));
+                let inn = (lo == l).then_some((j, 1));
+                out.into_iter().chain(inn)
+            })
+    }
+
     /// Units covered by a higher tier, Σ over (VA, licence) of the positive net
     /// substitution inflow: the figure the plan publishes as substituted units (its path
     /// decomposition keeps every net flow), and the stage-4 tie-break.
@@ -64,14 +79,8 @@ impl FamilyProblem {
         for a in 0..self.n_vas {
             for l in 0..nl {
                 let mut net = 0i128;
-                for (j, &(h, lo)) in self.edges.iter().enumerate() {
-                    let q = i128::from(sub[a * ne + j]);
-                    if lo == l {
-                        net += q;
-                    }
-                    if h == l {
-                        net -= q;
-                    }
+                for (j, sign) in self.inflow_edges(l) {
+                    net += i128::from(sign) * i128::from(sub[a * ne + j]);
                 }
                 total += net.max(0) as u128;
             }

@@ -265,14 +265,8 @@ impl FamilyProblem {
                         e.add_mul(p.pack as f64, k);
                     }
                 }
-                for (j, &(h, lo)) in self.edges.iter().enumerate() {
-                    let s = v.sub[a * self.edges.len() + j];
-                    if h == l {
-                        e.add_mul(-1.0, s);
-                    }
-                    if lo == l {
-                        e.add_mul(1.0, s);
-                    }
+                for (j, sign) in self.inflow_edges(l) {
+                    e.add_mul(f64::from(sign), v.sub[a * self.edges.len() + j]);
                 }
                 let need = self.residual[c] as f64 - self.movable[c] as f64;
                 problem.add_constraint(e.geq(need));
@@ -291,14 +285,8 @@ impl FamilyProblem {
                 };
                 let mut e = Expression::with_capacity(8);
                 e.add_mul(1.0, z);
-                for (j, &(h, lo)) in self.edges.iter().enumerate() {
-                    let s = v.sub[a * self.edges.len() + j];
-                    if lo == l {
-                        e.add_mul(-1.0, s);
-                    }
-                    if h == l {
-                        e.add_mul(1.0, s);
-                    }
+                for (j, sign) in self.inflow_edges(l) {
+                    e.add_mul(-f64::from(sign), v.sub[a * self.edges.len() + j]);
                 }
                 problem.add_constraint(e.geq(0.0));
             }
@@ -419,14 +407,8 @@ impl FamilyProblem {
                 if !self.pooled {
                     have += i128::from(s.buy[l]);
                 }
-                for (j, &(h, lo)) in self.edges.iter().enumerate() {
-                    let q = i128::from(s.sub[a * ne + j]);
-                    if h == l {
-                        have -= q;
-                    }
-                    if lo == l {
-                        have += q;
-                    }
+                for (j, sign) in self.inflow_edges(l) {
+                    have += i128::from(sign) * i128::from(s.sub[a * ne + j]);
                 }
                 if have < i128::from(self.residual[c]) {
                     return bad("a (VA, licence) left short");
