@@ -1,19 +1,31 @@
 //! The optimisation model of SPEC §4: per-cell parameters, pools, substitution families,
-//! independent components, and their solution (closed form or MIP).
+//! independent components, and their solution.
+//!
+//! One entry, [`solve`], splits the prepared model into components and sends each to a
+//! strategy, in this order of preference:
+//!
+//! - `closed`: one licence alone, in closed form;
+//! - `chain`: a chain family's optimal purchases by dynamic programming;
+//! - `chain_flow`: a chain family's four stages as one exact min-cost flow (`mcf`);
+//! - `milp`: any family, as a lexicographic MIP with HiGHS.
+//!
+//! `family` holds the problem every family strategy reads, and `status` the outcome.
 
 mod chain;
+mod chain_flow;
 mod closed;
+mod family;
 mod mcf;
 mod milp;
 mod prepare;
 mod solve;
+mod status;
 
 pub use chain::{
-    chain_buy, chain_flows, chain_optima, chain_order, chain_substituted, pack_projections,
-    ChainError, ChainOptima, Projection,
+    chain_buy, chain_optima, chain_substituted, pack_projections, ChainError, ChainOptima,
+    Projection,
 };
-pub use closed::{pooled_single, va_single, PooledSingle};
-pub use mcf::{Cost, FlowGraph};
-pub use milp::{FamilyProblem, FamilySolution, SolveOptions};
+pub use family::{FamilyProblem, FamilySolution, SolveOptions};
 pub use prepare::{prepare, Cell, HygieneCounts, PoolInfo, Prepared, ScenarioView};
-pub use solve::{solve, solve_family, Component, Flows, SolveStatus};
+pub use solve::{solve, solve_family, Flows};
+pub use status::SolveStatus;

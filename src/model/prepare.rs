@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
 
-use crate::estate::{Estate, LicId, Reservation, SaId, Source, VaId};
+use crate::estate::{Estate, Instance, LicId, Reservation, SaId, Source, VaId};
 use crate::scenario::{Merge, Scenario};
 
 /// The parts of a scenario the model needs, already resolved against a case.
@@ -257,17 +257,24 @@ impl Prepared {
     }
 }
 
-/// Computes the model parameters of `estate` under `view`.
-pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
-    let t = view.t;
-    // A hash map while accumulating (a million instances hit it); sorted once at the end.
-    let mut acc: rustc_hash::FxHashMap<(VaId, LicId), Cell> = rustc_hash::FxHashMap::default();
+/// Cells being accumulated, keyed by (VA, licence): a hash map while accumulating (a
+/// million instances hit it); sorted once at the end.
+type CellMap = rustc_hash::FxHashMap<(VaId, LicId), Cell>;
+
+/// The cell of (VA, licence), created empty on first use.
+fn cell_at(acc: &mut CellMap, va: VaId, lic: LicId) -> &mut Cell {
+    acc.entry((va, lic)).or_insert(Cell {
+        va,
+        lic,
+        ..Cell::default()
+    })
+}
+
+/// S and PAK per (VA, licence): the units of the lots active at `t`.
+fn entitlements(estate: &Estate, t: NaiveDate) -> CellMap {
+    let mut acc = CellMap::default();
     for lot in &estate.lots {
-        let c = acc.entry((lot.va, lot.lic)).or_insert(Cell {
-            va: lot.va,
-            lic: lot.lic,
-            ..Cell::default()
-        });
+        let c = cell_at(&mut acc, lot.va, lot.lic);
         if lot.active_at(t) {
             c.entitled += lot.quantity;
             if lot.source == Source::Pak {
@@ -275,123 +282,137 @@ pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
             }
         }
     }
+    acc
+}
+
+/// In use and reserved per (VA, licence) from the instances, before and after hygiene
+/// (stale and retired instances dropped when the scenario asks). Returns the hygiene
+/// counts and the dropped instance ids (with whether each was retired).
+fn usage_from_instances(
+    acc: &mut CellMap,
+    estate: &Estate,
+    instances: &[Instance],
+    view: &ScenarioView,
+) -> (HygieneCounts, BTreeMap<u32, bool>) {
     let mut hygiene = HygieneCounts::default();
     let mut dropped = BTreeMap::new();
-    match &estate.instances {
-        Some(instances) => {
-            let cutoff = view.as_of - Duration::days(view.stale_after_days as i64);
-            for i in instances {
-                let c = acc.entry((i.va, i.lic)).or_insert(Cell {
-                    va: i.va,
-                    lic: i.lic,
-                    ..Cell::default()
-                });
-                let reserved = i.reservation != Reservation::None;
-                c.in_use_raw += i.quantity;
+    let cutoff = view.as_of - Duration::days(view.stale_after_days as i64);
+    for i in instances {
+        let c = cell_at(acc, i.va, i.lic);
+        let reserved = i.reservation != Reservation::None;
+        c.in_use_raw += i.quantity;
+        if reserved {
+            c.reserved_raw += i.quantity;
+        }
+        if view.hygiene {
+            let retired = estate
+                .cmdb
+                .as_ref()
+                .is_some_and(|m| m[i.name as usize] == 2);
+            let stale = !retired && i.last_contact.is_some_and(|lc| lc < cutoff);
+            if retired || stale {
+                dropped.insert(i.name, retired);
+                hygiene.released_units += i.quantity;
                 if reserved {
-                    c.reserved_raw += i.quantity;
+                    hygiene.released_reservations += i.quantity;
                 }
-                if view.hygiene {
-                    let retired = estate
-                        .cmdb
-                        .as_ref()
-                        .is_some_and(|m| m[i.name as usize] == 2);
-                    let stale = !retired && i.last_contact.is_some_and(|lc| lc < cutoff);
-                    if retired || stale {
-                        dropped.insert(i.name, retired);
-                        hygiene.released_units += i.quantity;
-                        if reserved {
-                            hygiene.released_reservations += i.quantity;
-                        }
-                        continue;
-                    }
-                }
-                c.in_use += i.quantity;
-                if reserved {
-                    c.reserved += i.quantity;
-                }
-            }
-            // An instance name may appear on several rows (one per licence): count it once,
-            // as retired when the CMDB says so (retired wins over stale).
-            for &retired in dropped.values() {
-                if retired {
-                    hygiene.retired_instances += 1;
-                } else {
-                    hygiene.stale_instances += 1;
-                }
+                continue;
             }
         }
-        None => {
-            for (&(va, lic), u) in &estate.usage {
-                let c = acc.entry((va, lic)).or_insert(Cell {
-                    va,
-                    lic,
-                    ..Cell::default()
-                });
-                c.in_use_raw = u.in_use;
-                c.reserved_raw = u.reserved;
-                c.in_use = u.in_use;
-                c.reserved = u.reserved;
-            }
+        c.in_use += i.quantity;
+        if reserved {
+            c.reserved += i.quantity;
         }
     }
+    // An instance name may appear on several rows (one per licence): count it once,
+    // as retired when the CMDB says so (retired wins over stale).
+    for &retired in dropped.values() {
+        if retired {
+            hygiene.retired_instances += 1;
+        } else {
+            hygiene.stale_instances += 1;
+        }
+    }
+    (hygiene, dropped)
+}
 
-    // Families: connected components of the substitution graph.
+/// In use and reserved per (VA, licence) from the usage table (no hygiene applies).
+fn usage_from_table(acc: &mut CellMap, estate: &Estate) {
+    for (&(va, lic), u) in &estate.usage {
+        let c = cell_at(acc, va, lic);
+        c.in_use_raw = u.in_use;
+        c.reserved_raw = u.reserved;
+        c.in_use = u.in_use;
+        c.reserved = u.reserved;
+    }
+}
+
+/// The root of `x` in a union-find forest, compressing the path.
+fn find(p: &mut [usize], x: usize) -> usize {
+    let mut r = x;
+    while p[r] != r {
+        r = p[r];
+    }
+    let mut y = x;
+    while p[y] != r {
+        let n = p[y];
+        p[y] = r;
+        y = n;
+    }
+    r
+}
+
+/// Families: connected components of the substitution graph (none when substitution is
+/// off). Returns the family of each licence and the families.
+fn substitution_families(
+    estate: &Estate,
+    view: &ScenarioView,
+) -> (Vec<Option<usize>>, Vec<Family>) {
     let nl = estate.licences.len();
     let mut family = vec![None; nl];
     let mut families: Vec<Family> = Vec::new();
-    if view.substitution && !estate.substitutions.is_empty() {
-        let mut parent: Vec<usize> = (0..nl).collect();
-        fn find(p: &mut [usize], x: usize) -> usize {
-            let mut r = x;
-            while p[r] != r {
-                r = p[r];
-            }
-            let mut y = x;
-            while p[y] != r {
-                let n = p[y];
-                p[y] = r;
-                y = n;
-            }
-            r
-        }
-        for &(h, l) in &estate.substitutions {
-            let (a, b) = (find(&mut parent, h as usize), find(&mut parent, l as usize));
-            if a != b {
-                parent[a.max(b)] = a.min(b);
-            }
-        }
-        let mut root_fam: HashMap<usize, usize> = HashMap::new();
-        let mut in_sub = vec![false; nl];
-        for &(h, l) in &estate.substitutions {
-            in_sub[h as usize] = true;
-            in_sub[l as usize] = true;
-        }
-        for (lic, &used) in in_sub.iter().enumerate() {
-            if !used {
-                continue;
-            }
-            let r = find(&mut parent, lic);
-            let f = *root_fam.entry(r).or_insert_with(|| {
-                families.push((Vec::new(), Vec::new()));
-                families.len() - 1
-            });
-            family[lic] = Some(f);
-            families[f].0.push(lic as LicId);
-        }
-        for &(h, l) in &estate.substitutions {
-            let f = family[h as usize].expect("edge licences have a family");
-            families[f].1.push((h, l));
-        }
-        for f in &mut families {
-            f.0.sort_unstable();
-            f.1.sort_unstable();
+    if !view.substitution || estate.substitutions.is_empty() {
+        return (family, families);
+    }
+    let mut parent: Vec<usize> = (0..nl).collect();
+    for &(h, l) in &estate.substitutions {
+        let (a, b) = (find(&mut parent, h as usize), find(&mut parent, l as usize));
+        if a != b {
+            parent[a.max(b)] = a.min(b);
         }
     }
+    let mut root_fam: HashMap<usize, usize> = HashMap::new();
+    let mut in_sub = vec![false; nl];
+    for &(h, l) in &estate.substitutions {
+        in_sub[h as usize] = true;
+        in_sub[l as usize] = true;
+    }
+    for (lic, &used) in in_sub.iter().enumerate() {
+        if !used {
+            continue;
+        }
+        let r = find(&mut parent, lic);
+        let f = *root_fam.entry(r).or_insert_with(|| {
+            families.push((Vec::new(), Vec::new()));
+            families.len() - 1
+        });
+        family[lic] = Some(f);
+        families[f].0.push(lic as LicId);
+    }
+    for &(h, l) in &estate.substitutions {
+        let f = family[h as usize].expect("edge licences have a family");
+        families[f].1.push((h, l));
+    }
+    for f in &mut families {
+        f.0.sort_unstable();
+        f.1.sort_unstable();
+    }
+    (family, families)
+}
 
-    let (pools, va_pool, pooled) = pools_for(estate, view);
-
-    // A family component needs every family licence in each VA that touches the family.
+/// Adds the zero cells a family component needs: every family licence in each VA that
+/// touches the family.
+fn complete_families(acc: &mut CellMap, family: &[Option<usize>], families: &[Family]) {
     let mut extra = Vec::new();
     for &(va, lic) in acc.keys() {
         if let Some(f) = family[lic as usize] {
@@ -403,13 +424,12 @@ pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
         }
     }
     for (va, lic) in extra {
-        acc.entry((va, lic)).or_insert(Cell {
-            va,
-            lic,
-            ..Cell::default()
-        });
+        cell_at(acc, va, lic);
     }
+}
 
+/// The cells sorted by (VA, licence), with D, Pinned, D' and M computed.
+fn finish_cells(acc: CellMap, view: &ScenarioView) -> Vec<Cell> {
     let mut cells: Vec<Cell> = acc.into_values().collect();
     cells.sort_unstable_by_key(|c| (c.va, c.lic));
     for c in &mut cells {
@@ -418,6 +438,24 @@ pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
         c.residual = c.demand.saturating_sub(c.pinned);
         c.movable = c.entitled - c.pinned;
     }
+    cells
+}
+
+/// Computes the model parameters of `estate` under `view`: entitlements, usage (with
+/// hygiene), substitution families, pools, then the per-cell parameters.
+pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
+    let mut acc = entitlements(estate, view.t);
+    let (hygiene, dropped) = match &estate.instances {
+        Some(instances) => usage_from_instances(&mut acc, estate, instances, view),
+        None => {
+            usage_from_table(&mut acc, estate);
+            (HygieneCounts::default(), BTreeMap::new())
+        }
+    };
+    let (family, families) = substitution_families(estate, view);
+    let (pools, va_pool, pooled) = pools_for(estate, view);
+    complete_families(&mut acc, &family, &families);
+    let cells = finish_cells(acc, view);
     let index = cells
         .iter()
         .enumerate()

@@ -9,34 +9,9 @@ use crate::estate::{Estate, LicId, VaId};
 
 use super::chain::chain_order;
 use super::closed::{pooled_single, va_single};
-use super::milp::{FamilyProblem, FamilySolution, SolveOptions};
+use super::family::{FamilyProblem, FamilySolution, SolveOptions};
 use super::prepare::Prepared;
-
-/// Outcome of a solve.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum SolveStatus {
-    /// Every component at its proven optimum.
-    #[default]
-    Optimal,
-    /// Some component is infeasible.
-    Infeasible,
-    /// Some component hit the time limit.
-    TimeLimit,
-    /// The solver failed.
-    Error(String),
-}
-
-impl SolveStatus {
-    /// The `status` word of `summary.json`.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            SolveStatus::Optimal => "optimal",
-            SolveStatus::Infeasible => "infeasible",
-            SolveStatus::TimeLimit => "time_limit",
-            SolveStatus::Error(_) => "error",
-        }
-    }
-}
+use super::status::SolveStatus;
 
 /// One independent piece of the model.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,90 @@
+//! One substitution family as a problem: its data, the solver settings, and the shape
+//! of its solution, shared by every strategy that solves it (chain flow and MIP).
+
+use crate::estate::Price;
+
+/// Solver settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SolveOptions {
+    /// Seconds allowed for each MIP solve (`None`: no limit).
+    pub time_limit: Option<f64>,
+    /// Use the exact combinatorial paths for chain families (DP and min-cost flow);
+    /// `false` sends every family to the MIP (for audits and tests).
+    pub fast_paths: bool,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            time_limit: Some(60.0),
+            fast_paths: true,
+        }
+    }
+}
+
+/// One family component: `vas.len()` VAs × `lics.len()` licences, row-major by VA.
+#[derive(Debug, Clone)]
+pub struct FamilyProblem {
+    /// Number of VAs.
+    pub n_vas: usize,
+    /// Number of licences.
+    pub n_lics: usize,
+    /// Whether the VAs transfer through a pool (else: a single VA buying directly).
+    pub pooled: bool,
+    /// D' per (VA, licence).
+    pub residual: Vec<u64>,
+    /// M per (VA, licence).
+    pub movable: Vec<u64>,
+    /// Price per licence; `None` cannot be bought.
+    pub price: Vec<Option<Price>>,
+    /// Substitution edges as (higher, lower) licence positions.
+    pub edges: Vec<(usize, usize)>,
+}
+
+/// The solution of a [`FamilyProblem`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FamilySolution {
+    /// Units out per (VA, licence) (zero when not pooled).
+    pub out: Vec<u64>,
+    /// Units in per (VA, licence), transfers and purchases alike (zero when not pooled).
+    pub inn: Vec<u64>,
+    /// Units bought per licence: for the pool, or for the single VA.
+    pub buy: Vec<u64>,
+    /// Units substituted per (VA, edge).
+    pub sub: Vec<u64>,
+}
+
+impl FamilyProblem {
+    /// The edges that touch licence position `l`, in edge order, each with its sign in
+    /// l's net substitution inflow: −1 where l is the higher licence (its units leave),
+    /// +1 where it is the lower (units arrive). The one rule behind the coverage rows,
+    /// the covered units and the exact re-check.
+    pub(crate) fn inflow_edges(&self, l: usize) -> impl Iterator<Item = (usize, i8)> + '_ {
+        self.edges
+            .iter()
+            .enumerate()
+            .flat_map(move |(j, &(h, lo))| {
+                let out = (h == l).then_some((j, -1));
+                let inn = (lo == l).then_some((j, 1));
+                out.into_iter().chain(inn)
+            })
+    }
+
+    /// Units covered by a higher tier, Σ over (VA, licence) of the positive net
+    /// substitution inflow: the figure the plan publishes as substituted units (its path
+    /// decomposition keeps every net flow), and the stage-4 tie-break.
+    pub fn covered_units(&self, sub: &[u64]) -> u128 {
+        let (nl, ne) = (self.n_lics, self.edges.len());
+        let mut total = 0u128;
+        for a in 0..self.n_vas {
+            for l in 0..nl {
+                let mut net = 0i128;
+                for (j, sign) in self.inflow_edges(l) {
+                    net += i128::from(sign) * i128::from(sub[a * ne + j]);
+                }
+                total += net.max(0) as u128;
+            }
+        }
+        total
+    }
+}

@@ -1,0 +1,96 @@
+//! purchases.csv: list prices, costs, and whole packs per pool or per VA.
+
+use crate::report::headers;
+
+use super::money::fmt_cents;
+use super::tables::{count, money_cell, read_table, Tables};
+use super::Verifier;
+
+impl Verifier<'_> {
+    /// purchases.csv: known names, list prices and costs, whole packs per pool (pooled
+    /// VAs) or per VA.
+    pub(super) fn purchases(&mut self, t: &mut Tables) {
+        const F: &str = "purchases.csv";
+        let h = headers::PURCHASES;
+        let Some(rows) = read_table(&mut self.rep, self.dir, F, h) else {
+            return;
+        };
+        for r in &rows {
+            let c = &r.cells;
+            let line = r.line;
+            let (Some(&va), Some(&lic)) = (
+                self.m.va_by_pool.get(&(c[0].clone(), c[1].clone())),
+                self.m.lic_by_name.get(&c[2]),
+            ) else {
+                self.rep.fail(format!(
+                    "{F} line {line}: unknown pool, VA or licence in {c:?}"
+                ));
+                continue;
+            };
+            let (Some(q), Some(unit), Some(cost)) = (
+                count(&mut self.rep, F, r, h, 3),
+                money_cell(&mut self.rep, F, r, h, 4),
+                money_cell(&mut self.rep, F, r, h, 5),
+            ) else {
+                continue;
+            };
+            self.rep
+                .check(q > 0, || format!("{F} line {line}: buys 0 units"));
+            let price = self.m.e.price(lic);
+            self.rep.check(price.is_some(), || {
+                format!(
+                    "{F} line {line}: {} has no price and cannot be bought",
+                    c[2]
+                )
+            });
+            let list = self.m.price(lic);
+            self.rep.check(unit == list, || {
+                format!(
+                    "{F} line {line}: unit price {} is not the list price {}",
+                    c[4],
+                    fmt_cents(list)
+                )
+            });
+            let want = i128::try_from(q).unwrap_or(i128::MAX).saturating_mul(list);
+            self.rep.check(cost == want, || {
+                format!(
+                    "{F} line {line}: cost {} is not quantity x list price = {}",
+                    c[5],
+                    fmt_cents(want)
+                )
+            });
+            t.bought_units = t.bought_units.saturating_add(q);
+            t.bought_cost = t.bought_cost.saturating_add(cost);
+            *t.bought_by_lic.entry(lic).or_default() += q;
+            *t.bought.entry((va, lic)).or_default() += q;
+            if self.m.pooled[va as usize] {
+                *t.pool_bought
+                    .entry((self.m.pool_of[va as usize], lic))
+                    .or_default() += q;
+            }
+        }
+        // Packs: per pool for pooled VAs, per VA otherwise.
+        for (&(pool, lic), &q) in &t.pool_bought {
+            let pack = self.m.pack(lic);
+            self.rep.check(q.is_multiple_of(pack), || {
+                format!(
+                    "{F}: pool {} buys {q} of {}, not a multiple of the pack size {pack}",
+                    self.m.pools[pool].label,
+                    self.m.lic(lic)
+                )
+            });
+        }
+        for (&(va, lic), &q) in &t.bought {
+            if !self.m.pooled[va as usize] {
+                let pack = self.m.pack(lic);
+                self.rep.check(q.is_multiple_of(pack), || {
+                    format!(
+                        "{F}: {} buys {q} of {}, not a multiple of the pack size {pack}",
+                        self.m.label(va),
+                        self.m.lic(lic)
+                    )
+                });
+            }
+        }
+    }
+}
