@@ -7,8 +7,8 @@ use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::money::money;
 use crate::plan::Plan;
-use crate::report::money;
 
 /// One bar of the waterfall.
 pub use crate::WaterfallStep as Step;

@@ -4,83 +4,15 @@ pub mod html;
 pub mod markdown;
 pub mod xlsx;
 
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::io::write::SubDir;
-use crate::plan::{Cents, Plan};
+use crate::plan::Plan;
 
-#[cfg(test)]
-mod money_tests {
-    use super::*;
-
-    #[test]
-    fn money_round_trips_exactly() {
-        for c in [0, 1, 99, 100, -5, 123_456_789_012_345_678_901_234_567_i128] {
-            assert_eq!(parse_money(&money(c)), Some(c));
-        }
-        assert_eq!(parse_money("12.5"), Some(1250));
-        assert_eq!(parse_money("1.005"), None);
-        assert_eq!(parse_money("1e3"), None);
-        assert_eq!(parse_money("."), None);
-        assert_eq!(parse_money("1."), None);
-        let m: Money = serde_json::from_str("20111079702611886.08").unwrap();
-        assert_eq!(m.0, 2_011_107_970_261_188_608);
-    }
-}
-
-/// Formats integer cents as a decimal with two places.
-pub fn money(cents: Cents) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let a = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", a / 100, a % 100)
-}
-
-/// Money that serialises as a JSON number with exactly two decimals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Money(pub Cents);
-
-impl Serialize for Money {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let raw = serde_json::value::RawValue::from_string(money(self.0))
-            .map_err(serde::ser::Error::custom)?;
-        raw.serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Money {
-    /// Reads the number exactly as written (never through a float): an optional `-`,
-    /// digits, and at most two decimals.
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
-        parse_money(raw.get()).map(Money).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "{} is not an amount with at most two decimals",
-                raw.get()
-            ))
-        })
-    }
-}
-
-/// Parses a decimal amount (optional `-`, at most two decimals) into cents, exactly.
-pub fn parse_money(text: &str) -> Option<Cents> {
-    let (neg, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || frac.len() > 2 || !all_digits(whole) || !all_digits(frac) {
-        return None;
-    }
-    if digits.contains('.') && frac.is_empty() {
-        return None;
-    }
-    let w: Cents = whole.parse().ok()?;
-    let f: Cents = format!("{frac:0<2}").parse().ok()?;
-    let c = w.checked_mul(100)?.checked_add(f)?;
-    Some(if neg { -c } else { c })
-}
+/// Money formatting lives in the leaf module [`crate::money`]; these re-exports keep the
+/// old paths (`report::money`, `report::Money`, `report::parse_money`) working.
+pub use crate::money::{money, parse_money, Money};
 
 /// `vendor_view` block.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -503,18 +435,4 @@ pub mod rows {
 pub fn read_summary(path: &std::path::Path) -> Result<Summary> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_has_two_decimals() {
-        assert_eq!(money(480000), "4800.00");
-        assert_eq!(money(5), "0.05");
-        assert_eq!(money(-1250), "-12.50");
-        let j = serde_json::to_string(&Money(123456)).unwrap();
-        assert_eq!(j, "1234.56");
-    }
 }
