@@ -22,6 +22,48 @@ pub enum Measure {
     Units,
 }
 
+/// Licences the positions chart shows (largest vendor shortfall first).
+pub const POSITIONS_TOP: usize = 6;
+/// Licences the heat map shows (largest imbalance first).
+pub const HEATMAP_TOP: usize = 12;
+
+/// The four charts of a plan's report, rendered once: written to `plots/` and inlined in
+/// `report.html`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Charts {
+    /// The savings waterfall in money.
+    pub waterfall_money: String,
+    /// The savings waterfall in units.
+    pub waterfall_units: String,
+    /// Positions before and after, for the [`POSITIONS_TOP`] licences.
+    pub positions: String,
+    /// The balance heat map, for the [`HEATMAP_TOP`] licences.
+    pub heatmap: String,
+}
+
+impl Charts {
+    /// Renders the charts of `plan`.
+    pub fn of(plan: &Plan) -> Charts {
+        let cur = &plan.currency;
+        Charts {
+            waterfall_money: waterfall_svg(&plan.waterfall, Measure::Money, cur),
+            waterfall_units: waterfall_svg(&plan.waterfall, Measure::Units, cur),
+            positions: positions_svg(plan, POSITIONS_TOP),
+            heatmap: heatmap_svg(plan, HEATMAP_TOP),
+        }
+    }
+
+    /// Each chart with the name of its files in `plots/` (`<name>.svg`, `<name>.png`).
+    pub fn named(&self) -> [(&'static str, &str); 4] {
+        [
+            ("waterfall-money", &self.waterfall_money),
+            ("waterfall-units", &self.waterfall_units),
+            ("positions", &self.positions),
+            ("heatmap", &self.heatmap),
+        ]
+    }
+}
+
 /// The palette every chart uses.
 pub mod palette {
     use plotters::style::RGBColor;

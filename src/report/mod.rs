@@ -1,7 +1,11 @@
 //! Exporters: the plan as CSV tables and `summary.json` (SPEC §5).
 
+pub mod csv_file;
 pub mod html;
 pub mod markdown;
+pub mod table;
+pub mod tables;
+pub mod views;
 pub mod xlsx;
 
 use serde::{Deserialize, Serialize};
@@ -145,29 +149,6 @@ pub const TEXT_COLUMNS: &[&str] = &[
     "scenario",
 ];
 
-/// A CSV file: the header, then the rows, with every text column guarded.
-pub fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let text: Vec<bool> = header.iter().map(|h| TEXT_COLUMNS.contains(h)).collect();
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    w.write_record(header).expect("in-memory write");
-    for r in rows {
-        let cells: Vec<std::borrow::Cow<str>> = r
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if text.get(i).copied().unwrap_or(false) {
-                    crate::io::guard::guard(c)
-                } else {
-                    std::borrow::Cow::Borrowed(c.as_str())
-                }
-            })
-            .collect();
-        w.write_record(cells.iter().map(|c| c.as_bytes()))
-            .expect("in-memory write");
-    }
-    w.into_inner().expect("in-memory write")
-}
-
 /// Column headers of the plan tables.
 pub mod headers {
     /// purchases.csv
@@ -234,200 +215,92 @@ pub mod headers {
     ];
 }
 
-/// Writes every table of the plan into `out` (not yet committed).
+/// Writes every table of the plan into `out` (not yet committed): `summary.json` always;
+/// the tables, the workbook, the settings and the report only for an optimal plan.
 pub fn write_plan(plan: &Plan, out: &SubDir) -> Result<()> {
-    // The workbook is the slowest file to render: build it beside the others.
-    let (book, tables) = rayon::join(|| xlsx::workbook(plan), || write_tables(plan, out));
-    tables?;
-    if plan.status == crate::model::SolveStatus::Optimal {
-        let book = book.map_err(|e| Error::Render {
-            file: "plan.xlsx".into(),
-            message: e.to_string(),
-        })?;
-        out.write("plan.xlsx", &book)?;
-        if let Some(s) = &plan.settings {
-            out.write("scenario.toml", s.to_toml().as_bytes())?;
-        }
-        write_report(plan, out)?;
+    out.write("summary.json", Summary::of(plan).to_json().as_bytes())?;
+    if plan.status != crate::model::SolveStatus::Optimal {
+        // Only an optimum is published as a plan.
+        return Ok(());
     }
-    Ok(())
+    let tables = tables::PlanTables::of(plan);
+    // The workbook is the slowest file to render: build it beside the others.
+    let (book, written) = rayon::join(
+        || xlsx::book(plan, &tables),
+        || write_tables(plan, &tables, out),
+    );
+    written?;
+    let book = book.map_err(|e| Error::Render {
+        file: "plan.xlsx".into(),
+        message: e.to_string(),
+    })?;
+    out.write("plan.xlsx", &book)?;
+    if let Some(s) = &plan.settings {
+        out.write("scenario.toml", s.to_toml().as_bytes())?;
+    }
+    write_report(plan, out)
 }
 
-/// The report and its charts: report.html, report.md and plots/*.svg|png.
+/// The report and its charts: report.html, report.md and plots/*.svg|png. The charts
+/// are rendered once, for both the files and the page.
 fn write_report(plan: &Plan, out: &SubDir) -> Result<()> {
-    use crate::plot::{self, Measure};
-    let cur = &plan.currency;
-    let charts: Vec<(&str, String)> = vec![
-        (
-            "waterfall-money",
-            plot::waterfall_svg(&plan.waterfall, Measure::Money, cur),
-        ),
-        (
-            "waterfall-units",
-            plot::waterfall_svg(&plan.waterfall, Measure::Units, cur),
-        ),
-        ("positions", plot::positions_svg(plan, 6)),
-        ("heatmap", plot::heatmap_svg(plan, 12)),
-    ];
+    let charts = crate::plot::Charts::of(plan);
+    let named = charts.named();
     let pngs: Vec<Result<Vec<u8>>> = {
         use rayon::prelude::*;
-        charts
+        named
             .par_iter()
             .map(|(name, svg)| {
-                plot::to_png(svg).map_err(|message| Error::Render {
+                crate::plot::to_png(svg).map_err(|message| Error::Render {
                     file: format!("plots/{name}.png"),
                     message,
                 })
             })
             .collect()
     };
-    for ((name, svg), png) in charts.iter().zip(pngs) {
-        out.write(&format!("plots/{name}.svg"), plot::xml_safe(svg).as_bytes())?;
+    for ((name, svg), png) in named.iter().zip(pngs) {
+        out.write(
+            &format!("plots/{name}.svg"),
+            crate::plot::xml_safe(svg).as_bytes(),
+        )?;
         out.write(&format!("plots/{name}.png"), &png?)?;
     }
-    out.write("report.html", html::html(plan).as_bytes())?;
+    out.write("report.html", html::page(plan, &charts).as_bytes())?;
     out.write("report.md", markdown::markdown(plan).as_bytes())?;
     Ok(())
 }
 
-fn write_tables(plan: &Plan, out: &SubDir) -> Result<()> {
-    let summary = Summary::of(plan);
-    out.write("summary.json", summary.to_json().as_bytes())?;
-    if plan.status != crate::model::SolveStatus::Optimal {
-        // Only an optimum is published as a plan.
-        return Ok(());
+/// The CSV tables and `transfers.json`.
+fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()> {
+    for table in [
+        &t.purchases,
+        &t.moves,
+        &t.positions,
+        &t.substitutions,
+        &t.findings,
+    ] {
+        out.write(table.source, &csv_file::csv(table))?;
     }
-    let table = |name: &str, header: &[&str], rows: Vec<Vec<String>>| {
-        out.write(name, &csv_bytes(header, rows.into_iter()))
-    };
-    table(
-        "purchases.csv",
-        headers::PURCHASES,
-        plan.purchases.iter().map(rows::purchase).collect(),
-    )?;
-    table(
-        "moves.csv",
-        headers::MOVES,
-        plan.moves.iter().map(rows::moved).collect(),
-    )?;
-    table(
-        "positions.csv",
-        headers::POSITIONS,
-        plan.positions.iter().map(rows::position).collect(),
-    )?;
-    table(
-        "substitutions.csv",
-        headers::SUBSTITUTIONS,
-        plan.substitutions.iter().map(rows::substitution).collect(),
-    )?;
-    table(
-        "findings.csv",
-        headers::FINDINGS,
-        plan.findings.iter().map(rows::finding).collect(),
-    )?;
     let mut transfers = serde_json::to_string_pretty(&plan.transfers).expect("serialises");
     transfers.push('\n');
     out.write("transfers.json", transfers.as_bytes())?;
     if plan.renewal.is_some() {
-        table(
-            "renewal.csv",
-            headers::RENEWAL,
-            plan.renewal_rows.iter().map(rows::renewal).collect(),
-        )?;
+        out.write(t.renewal.source, &csv_file::csv(&t.renewal))?;
     }
     Ok(())
 }
 
-/// Each table row as the text its CSV file holds (the workbook and reports reuse them).
+/// Table rows as the text their CSV file holds. Kept for `verify`, which reads findings
+/// back as text; everything else renders [`tables`] directly.
 pub mod rows {
-    use super::money;
-    use crate::plan::{Finding, Move, Position, Purchase, RenewalRow, Substitution};
+    use crate::plan::Finding;
 
-    /// A `purchases.csv` row.
-    pub fn purchase(p: &Purchase) -> Vec<String> {
-        vec![
-            p.smart_account.clone(),
-            p.virtual_account.clone(),
-            p.license.clone(),
-            p.quantity.to_string(),
-            money(p.unit_price),
-            money(p.cost),
-        ]
-    }
-
-    /// A `moves.csv` row.
-    pub fn moved(m: &Move) -> Vec<String> {
-        vec![
-            m.smart_account.clone(),
-            m.license.clone(),
-            m.from.clone(),
-            m.to.clone(),
-            m.quantity.to_string(),
-        ]
-    }
-
-    /// A `positions.csv` row.
-    pub fn position(p: &Position) -> Vec<String> {
-        let mut r = vec![
-            p.smart_account.clone(),
-            p.virtual_account.clone(),
-            p.license.clone(),
-        ];
-        r.extend(
-            [
-                p.entitled,
-                p.in_use,
-                p.reserved,
-                p.demand,
-                p.vendor_shortfall,
-                p.moved_in,
-                p.moved_out,
-                p.substituted_in,
-                p.substituted_out,
-                p.purchased,
-                p.surplus_after,
-            ]
-            .iter()
-            .map(u64::to_string),
-        );
-        r
-    }
-
-    /// A `substitutions.csv` row.
-    pub fn substitution(s: &Substitution) -> Vec<String> {
-        vec![
-            s.smart_account.clone(),
-            s.virtual_account.clone(),
-            s.license.clone(),
-            s.covers.clone(),
-            s.quantity.to_string(),
-        ]
-    }
-
-    /// A `findings.csv` row.
+    /// A `findings.csv` row, as text (before formula guarding).
     pub fn finding(f: &Finding) -> Vec<String> {
-        vec![
-            f.kind.to_string(),
-            f.smart_account.clone(),
-            f.virtual_account.clone(),
-            f.license.clone(),
-            f.instance.clone(),
-            f.quantity.to_string(),
-            f.detail.clone(),
-        ]
-    }
-
-    /// A `renewal.csv` row.
-    pub fn renewal(r: &RenewalRow) -> Vec<String> {
-        vec![
-            r.license.clone(),
-            r.expiring.to_string(),
-            r.recommended.to_string(),
-            r.change().to_string(),
-            money(r.unit_price),
-            money(i128::from(r.expiring) * r.unit_price),
-            money(i128::from(r.recommended) * r.unit_price),
-        ]
+        super::tables::finding_row(f)
+            .iter()
+            .map(super::table::Cell::plain)
+            .collect()
     }
 }
 
