@@ -3,7 +3,9 @@
 //! heat map of the balance, and scenarios side by side. Deterministic: same plan, same
 //! bytes.
 
-use plotters::coord::ranged1d::SegmentValue;
+use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
+use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -120,8 +122,55 @@ fn fmt_value(v: f64, measure: Measure) -> String {
 
 type DrawResult<T> = Result<T, Box<dyn std::error::Error>>;
 
-fn finish(buf: String) -> String {
-    buf
+/// The size of a column chart (the waterfall, the scenarios), in pixels.
+const COLUMN_CHART: (u32, u32) = (900, 440);
+
+/// The chart a column chart draws its bars on: one slot per column, values from 0 up.
+type ColumnChart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordf64>>;
+
+/// The frame of a column chart: title, one labelled slot per column, a value axis from
+/// 0 to `top` described by `unit`.
+struct ColumnFrame<'l> {
+    title: &'l str,
+    labels: &'l [String],
+    top: f64,
+    unit: &'l str,
+}
+
+impl ColumnFrame<'_> {
+    /// Fills `root` white and draws the caption, axes and labels; the values on the axis
+    /// are written by `value`.
+    fn draw<'a, 'b>(
+        &self,
+        root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+        value: &dyn Fn(&f64) -> String,
+    ) -> DrawResult<ColumnChart<'a, 'b>> {
+        let n = self.labels.len().max(1);
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(root)
+            .caption(
+                self.title,
+                ("sans-serif", 22).into_font().color(&palette::INK),
+            )
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(100)
+            .build_cartesian_2d(slots(n).into_segmented(), 0f64..self.top)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n)
+            .x_label_formatter(&|x| match x {
+                SegmentValue::CenterOf(i) => self.labels.get(*i).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .y_desc(self.unit)
+            .y_label_formatter(value)
+            .label_style(("sans-serif", 13).into_font().color(&palette::INK))
+            .draw()?;
+        Ok(chart)
+    }
 }
 
 /// The savings waterfall: first and last bars full, each step in between drawn as the
@@ -129,7 +178,7 @@ fn finish(buf: String) -> String {
 pub fn waterfall_svg(steps: &[Step], measure: Measure, currency: &str) -> String {
     let mut buf = String::new();
     let _ = draw_waterfall(&mut buf, steps, measure, currency);
-    finish(buf)
+    buf
 }
 
 fn draw_waterfall(
@@ -145,7 +194,6 @@ fn draw_waterfall(
             Measure::Units => s.units as f64,
         })
         .collect();
-    let n = values.len().max(1);
     let top = values.iter().copied().fold(0.0, f64::max).max(1.0) * 1.15;
     let (title, unit) = match measure {
         Measure::Money => (
@@ -154,27 +202,15 @@ fn draw_waterfall(
         ),
         Measure::Units => ("Savings waterfall (units)".to_string(), "units".to_string()),
     };
-    let root = SVGBackend::with_string(buf, (900, 440)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22).into_font().color(&palette::INK))
-        .margin(16)
-        .x_label_area_size(48)
-        .y_label_area_size(100)
-        .build_cartesian_2d(slots(n).into_segmented(), 0f64..top)?;
+    let root = SVGBackend::with_string(buf, COLUMN_CHART).into_drawing_area();
     let labels: Vec<String> = steps.iter().map(|s| short(&s.label)).collect();
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(n)
-        .x_label_formatter(&|x| match x {
-            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
-        .y_desc(unit)
-        .y_label_formatter(&|v| fmt_value(*v, measure))
-        .label_style(("sans-serif", 13).into_font().color(&palette::INK))
-        .draw()?;
+    let frame = ColumnFrame {
+        title: &title,
+        labels: &labels,
+        top,
+        unit: &unit,
+    };
+    let mut chart = frame.draw(&root, &|v| fmt_value(*v, measure))?;
     let last = values.len().saturating_sub(1);
     let mut bars = Vec::new();
     let mut texts = Vec::new();
@@ -232,7 +268,7 @@ fn draw_waterfall(
 pub fn positions_svg(plan: &Plan, top: usize) -> String {
     let mut buf = String::new();
     let _ = draw_positions(&mut buf, plan, top);
-    finish(buf)
+    buf
 }
 
 /// The licences with the largest vendor shortfall (ties by name), at most `top`.
@@ -340,7 +376,7 @@ fn draw_positions(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
 pub fn heatmap_svg(plan: &Plan, top: usize) -> String {
     let mut buf = String::new();
     let _ = draw_heatmap(&mut buf, plan, top);
-    finish(buf)
+    buf
 }
 
 /// The balance matrix behind [`heatmap_svg`]: (VA labels, licences, balance).
@@ -465,36 +501,20 @@ pub struct ScenarioBar {
 pub fn scenarios_svg(rows: &[ScenarioBar], currency: &str) -> String {
     let mut buf = String::new();
     let _ = draw_scenarios(&mut buf, rows, currency);
-    finish(buf)
+    buf
 }
 
 fn draw_scenarios(buf: &mut String, rows: &[ScenarioBar], currency: &str) -> DrawResult<()> {
-    let n = rows.len().max(1);
     let top = rows.iter().map(|r| r.cost).max().unwrap_or(0).max(100) as f64 / 100.0 * 1.2;
-    let root = SVGBackend::with_string(buf, (900, 440)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!("Purchase cost by scenario ({currency})"),
-            ("sans-serif", 22).into_font().color(&palette::INK),
-        )
-        .margin(16)
-        .x_label_area_size(48)
-        .y_label_area_size(100)
-        .build_cartesian_2d(slots(n).into_segmented(), 0f64..top)?;
+    let root = SVGBackend::with_string(buf, COLUMN_CHART).into_drawing_area();
     let labels: Vec<String> = rows.iter().map(|r| short(&r.name)).collect();
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(n)
-        .x_label_formatter(&|x| match x {
-            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
-        .y_desc(currency)
-        .y_label_formatter(&|v| money((v * 100.0).round() as i128))
-        .label_style(("sans-serif", 13).into_font().color(&palette::INK))
-        .draw()?;
+    let frame = ColumnFrame {
+        title: &format!("Purchase cost by scenario ({currency})"),
+        labels: &labels,
+        top,
+        unit: currency,
+    };
+    let mut chart = frame.draw(&root, &|v| fmt_value(*v, Measure::Money))?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
         let mut b = Rectangle::new(
             [
