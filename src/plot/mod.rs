@@ -25,27 +25,27 @@ pub enum Measure {
 }
 
 /// Licences the positions chart shows (largest vendor shortfall first).
-pub const POSITIONS_TOP: usize = 6;
+pub(crate) const POSITIONS_TOP: usize = 6;
 /// Licences the heat map shows (largest imbalance first).
-pub const HEATMAP_TOP: usize = 12;
+pub(crate) const HEATMAP_TOP: usize = 12;
 
 /// The four charts of a plan's report, rendered once: written to `plots/` and inlined in
 /// `report.html`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Charts {
+pub(crate) struct Charts {
     /// The savings waterfall in money.
-    pub waterfall_money: String,
+    pub(crate) waterfall_money: String,
     /// The savings waterfall in units.
-    pub waterfall_units: String,
+    pub(crate) waterfall_units: String,
     /// Positions before and after, for the [`POSITIONS_TOP`] licences.
-    pub positions: String,
+    pub(crate) positions: String,
     /// The balance heat map, for the [`HEATMAP_TOP`] licences.
-    pub heatmap: String,
+    pub(crate) heatmap: String,
 }
 
 impl Charts {
     /// Renders the charts of `plan`.
-    pub fn of(plan: &Plan) -> Charts {
+    pub(crate) fn of(plan: &Plan) -> Charts {
         let cur = &plan.currency;
         Charts {
             waterfall_money: waterfall_svg(&plan.waterfall, Measure::Money, cur),
@@ -56,7 +56,7 @@ impl Charts {
     }
 
     /// Each chart with the name of its files in `plots/` (`<name>.svg`, `<name>.png`).
-    pub fn named(&self) -> [(&'static str, &str); 4] {
+    pub(crate) fn named(&self) -> [(&'static str, &str); 4] {
         [
             ("waterfall-money", &self.waterfall_money),
             ("waterfall-units", &self.waterfall_units),
@@ -67,7 +67,7 @@ impl Charts {
 }
 
 /// The palette every chart uses.
-pub mod palette {
+pub(crate) mod palette {
     use plotters::style::RGBColor;
     /// Totals (first and last bars).
     pub const TOTAL: RGBColor = RGBColor(31, 78, 121);
@@ -87,12 +87,12 @@ pub mod palette {
 const MAX_LABEL: usize = 22;
 
 /// Shortens a label to [`MAX_LABEL`] characters with an ellipsis.
-pub fn short(label: &str) -> String {
+pub(crate) fn short(label: &str) -> String {
     short_to(label, MAX_LABEL)
 }
 
 /// Shortens a label to `max` characters with an ellipsis.
-pub fn short_to(label: &str, max: usize) -> String {
+pub(crate) fn short_to(label: &str, max: usize) -> String {
     if label.chars().count() <= max {
         label.to_string()
     } else {
@@ -546,7 +546,7 @@ fn draw_scenarios(buf: &mut String, rows: &[ScenarioBar], currency: &str) -> Dra
 /// Replaces the characters XML 1.0 forbids (control characters other than tab, line
 /// feed and carriage return) with U+FFFD, so no name can make a chart unreadable. Names
 /// with control characters are refused at read time; this is the second line of defence.
-pub fn xml_safe(svg: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn xml_safe(svg: &str) -> std::borrow::Cow<'_, str> {
     let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
     if svg.chars().any(bad) {
         std::borrow::Cow::Owned(

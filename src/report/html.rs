@@ -9,11 +9,10 @@ use crate::plot::Charts;
 use crate::report::table::{Cell, Table};
 use crate::report::views;
 
-/// The row limits of the report's tables; re-exported from [`views`] for the old paths.
-pub use crate::report::views::{MAX_FINDINGS, MAX_ROWS};
+use crate::report::views::{MAX_FINDINGS, MAX_ROWS};
 
 /// Escapes text for HTML.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -92,7 +91,7 @@ pub fn html(plan: &Plan) -> String {
 }
 
 /// Renders the report around charts already rendered for `plots/`.
-pub fn page(plan: &Plan, charts: &Charts) -> String {
+pub(crate) fn page(plan: &Plan, charts: &Charts) -> String {
     let mut o = String::new();
     let _ = write!(
         o,

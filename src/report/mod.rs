@@ -1,11 +1,11 @@
 //! Exporters: the plan as CSV tables and `summary.json` (SPEC §5).
 
-pub mod csv_file;
+pub(crate) mod csv_file;
 pub mod html;
 pub mod markdown;
-pub mod table;
-pub mod tables;
-pub mod views;
+pub(crate) mod table;
+pub(crate) mod tables;
+pub(crate) mod views;
 pub mod xlsx;
 
 use serde::{Deserialize, Serialize};
@@ -136,7 +136,7 @@ impl Summary {
 
 /// Columns whose cells hold names or free text (never numbers): written through
 /// [`crate::io::guard::guard`] so a spreadsheet never reads them as formulas (SPEC §5.1).
-pub const TEXT_COLUMNS: &[&str] = &[
+pub(crate) const TEXT_COLUMNS: &[&str] = &[
     "smart_account",
     "virtual_account",
     "license",
@@ -150,7 +150,7 @@ pub const TEXT_COLUMNS: &[&str] = &[
 ];
 
 /// Column headers of the plan tables.
-pub mod headers {
+pub(crate) mod headers {
     /// purchases.csv
     pub const PURCHASES: &[&str] = &[
         "smart_account",
@@ -292,7 +292,7 @@ fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()>
 
 /// Table rows as the text their CSV file holds. Kept for `verify`, which reads findings
 /// back as text; everything else renders [`tables`] directly.
-pub mod rows {
+pub(crate) mod rows {
     use crate::plan::Finding;
 
     /// A `findings.csv` row, as text (before formula guarding).
@@ -304,7 +304,7 @@ pub mod rows {
     }
 }
 
-/// Reads `summary.json` back (used by `verify` and tests).
+/// Reads `summary.json` back.
 pub fn read_summary(path: &std::path::Path) -> Result<Summary> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))

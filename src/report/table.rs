@@ -23,9 +23,6 @@ pub enum Kind {
     /// A price per unit in cents: money, but never summed. The workbook writes it as text
     /// (a quirk of the first release, kept so the workbook stays byte-identical).
     Price,
-    /// A calendar date, written `YYYY-MM-DD` (the workbook keeps it as text, as the first
-    /// release did).
-    Date,
 }
 
 impl Kind {
@@ -71,7 +68,8 @@ pub enum Cell {
     Count(i128),
     /// Cents.
     Money(Cents),
-    /// A date.
+    /// A date, written `YYYY-MM-DD` (the workbook keeps it as text, as the first release
+    /// did, for byte identity).
     Date(NaiveDate),
 }
 
@@ -106,15 +104,6 @@ impl Cell {
         match (self, kind) {
             (Cell::Count(n), Kind::Change) => format!("{n:+}"),
             _ => self.plain(),
-        }
-    }
-
-    /// Whether the cell shows nothing.
-    pub fn is_blank(&self) -> bool {
-        match self {
-            Cell::Blank => true,
-            Cell::Text(s) => s.is_empty(),
-            _ => false,
         }
     }
 }

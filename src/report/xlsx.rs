@@ -41,7 +41,7 @@ impl Formats {
 }
 
 /// Rows a sheet shows at most; the CSV files hold everything.
-pub const MAX_SHEET_ROWS: usize = 20_000;
+pub(crate) const MAX_SHEET_ROWS: usize = 20_000;
 
 /// Excel's limit on the characters of one cell.
 const MAX_CELL_CHARS: usize = 32_767;
@@ -159,7 +159,7 @@ fn total_row(ws: &mut Worksheet, f: &Formats, table: &Table, r: u32) -> Result<(
         match col.kind {
             Kind::Money => write_figure(ws, (r, c16), cell, &f.total_money)?,
             Kind::Count | Kind::Change => write_figure(ws, (r, c16), cell, &f.total_count)?,
-            Kind::Text | Kind::Price | Kind::Date => {
+            Kind::Text | Kind::Price => {
                 ws.write_string_with_format(r, c16, "", &f.total_label)?;
             }
         }
