@@ -26,6 +26,7 @@ pub mod estate;
 pub mod import;
 pub mod io;
 pub mod model;
+pub mod money;
 pub mod plan;
 pub mod plot;
 pub mod report;

@@ -3,12 +3,14 @@
 //! heat map of the balance, and scenarios side by side. Deterministic: same plan, same
 //! bytes.
 
-use plotters::coord::ranged1d::SegmentValue;
+use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
+use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::money::money;
 use crate::plan::Plan;
-use crate::report::money;
 
 /// One bar of the waterfall.
 pub use crate::WaterfallStep as Step;
@@ -22,8 +24,50 @@ pub enum Measure {
     Units,
 }
 
+/// Licences the positions chart shows (largest vendor shortfall first).
+pub(crate) const POSITIONS_TOP: usize = 6;
+/// Licences the heat map shows (largest imbalance first).
+pub(crate) const HEATMAP_TOP: usize = 12;
+
+/// The four charts of a plan's report, rendered once: written to `plots/` and inlined in
+/// `report.html`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Charts {
+    /// The savings waterfall in money.
+    pub(crate) waterfall_money: String,
+    /// The savings waterfall in units.
+    pub(crate) waterfall_units: String,
+    /// Positions before and after, for the [`POSITIONS_TOP`] licences.
+    pub(crate) positions: String,
+    /// The balance heat map, for the [`HEATMAP_TOP`] licences.
+    pub(crate) heatmap: String,
+}
+
+impl Charts {
+    /// Renders the charts of `plan`.
+    pub(crate) fn of(plan: &Plan) -> Charts {
+        let cur = &plan.currency;
+        Charts {
+            waterfall_money: waterfall_svg(&plan.waterfall, Measure::Money, cur),
+            waterfall_units: waterfall_svg(&plan.waterfall, Measure::Units, cur),
+            positions: positions_svg(plan, POSITIONS_TOP),
+            heatmap: heatmap_svg(plan, HEATMAP_TOP),
+        }
+    }
+
+    /// Each chart with the name of its files in `plots/` (`<name>.svg`, `<name>.png`).
+    pub(crate) fn named(&self) -> [(&'static str, &str); 4] {
+        [
+            ("waterfall-money", &self.waterfall_money),
+            ("waterfall-units", &self.waterfall_units),
+            ("positions", &self.positions),
+            ("heatmap", &self.heatmap),
+        ]
+    }
+}
+
 /// The palette every chart uses.
-pub mod palette {
+pub(crate) mod palette {
     use plotters::style::RGBColor;
     /// Totals (first and last bars).
     pub const TOTAL: RGBColor = RGBColor(31, 78, 121);
@@ -43,12 +87,12 @@ pub mod palette {
 const MAX_LABEL: usize = 22;
 
 /// Shortens a label to [`MAX_LABEL`] characters with an ellipsis.
-pub fn short(label: &str) -> String {
+pub(crate) fn short(label: &str) -> String {
     short_to(label, MAX_LABEL)
 }
 
 /// Shortens a label to `max` characters with an ellipsis.
-pub fn short_to(label: &str, max: usize) -> String {
+pub(crate) fn short_to(label: &str, max: usize) -> String {
     if label.chars().count() <= max {
         label.to_string()
     } else {
@@ -78,8 +122,55 @@ fn fmt_value(v: f64, measure: Measure) -> String {
 
 type DrawResult<T> = Result<T, Box<dyn std::error::Error>>;
 
-fn finish(buf: String) -> String {
-    buf
+/// The size of a column chart (the waterfall, the scenarios), in pixels.
+const COLUMN_CHART: (u32, u32) = (900, 440);
+
+/// The chart a column chart draws its bars on: one slot per column, values from 0 up.
+type ColumnChart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordf64>>;
+
+/// The frame of a column chart: title, one labelled slot per column, a value axis from
+/// 0 to `top` described by `unit`.
+struct ColumnFrame<'l> {
+    title: &'l str,
+    labels: &'l [String],
+    top: f64,
+    unit: &'l str,
+}
+
+impl ColumnFrame<'_> {
+    /// Fills `root` white and draws the caption, axes and labels; the values on the axis
+    /// are written by `value`.
+    fn draw<'a, 'b>(
+        &self,
+        root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+        value: &dyn Fn(&f64) -> String,
+    ) -> DrawResult<ColumnChart<'a, 'b>> {
+        let n = self.labels.len().max(1);
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(root)
+            .caption(
+                self.title,
+                ("sans-serif", 22).into_font().color(&palette::INK),
+            )
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(100)
+            .build_cartesian_2d(slots(n).into_segmented(), 0f64..self.top)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n)
+            .x_label_formatter(&|x| match x {
+                SegmentValue::CenterOf(i) => self.labels.get(*i).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .y_desc(self.unit)
+            .y_label_formatter(value)
+            .label_style(("sans-serif", 13).into_font().color(&palette::INK))
+            .draw()?;
+        Ok(chart)
+    }
 }
 
 /// The savings waterfall: first and last bars full, each step in between drawn as the
@@ -87,7 +178,7 @@ fn finish(buf: String) -> String {
 pub fn waterfall_svg(steps: &[Step], measure: Measure, currency: &str) -> String {
     let mut buf = String::new();
     let _ = draw_waterfall(&mut buf, steps, measure, currency);
-    finish(buf)
+    buf
 }
 
 fn draw_waterfall(
@@ -103,7 +194,6 @@ fn draw_waterfall(
             Measure::Units => s.units as f64,
         })
         .collect();
-    let n = values.len().max(1);
     let top = values.iter().copied().fold(0.0, f64::max).max(1.0) * 1.15;
     let (title, unit) = match measure {
         Measure::Money => (
@@ -112,27 +202,15 @@ fn draw_waterfall(
         ),
         Measure::Units => ("Savings waterfall (units)".to_string(), "units".to_string()),
     };
-    let root = SVGBackend::with_string(buf, (900, 440)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22).into_font().color(&palette::INK))
-        .margin(16)
-        .x_label_area_size(48)
-        .y_label_area_size(100)
-        .build_cartesian_2d(slots(n).into_segmented(), 0f64..top)?;
+    let root = SVGBackend::with_string(buf, COLUMN_CHART).into_drawing_area();
     let labels: Vec<String> = steps.iter().map(|s| short(&s.label)).collect();
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(n)
-        .x_label_formatter(&|x| match x {
-            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
-        .y_desc(unit)
-        .y_label_formatter(&|v| fmt_value(*v, measure))
-        .label_style(("sans-serif", 13).into_font().color(&palette::INK))
-        .draw()?;
+    let frame = ColumnFrame {
+        title: &title,
+        labels: &labels,
+        top,
+        unit: &unit,
+    };
+    let mut chart = frame.draw(&root, &|v| fmt_value(*v, measure))?;
     let last = values.len().saturating_sub(1);
     let mut bars = Vec::new();
     let mut texts = Vec::new();
@@ -190,7 +268,7 @@ fn draw_waterfall(
 pub fn positions_svg(plan: &Plan, top: usize) -> String {
     let mut buf = String::new();
     let _ = draw_positions(&mut buf, plan, top);
-    finish(buf)
+    buf
 }
 
 /// The licences with the largest vendor shortfall (ties by name), at most `top`.
@@ -298,7 +376,7 @@ fn draw_positions(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
 pub fn heatmap_svg(plan: &Plan, top: usize) -> String {
     let mut buf = String::new();
     let _ = draw_heatmap(&mut buf, plan, top);
-    finish(buf)
+    buf
 }
 
 /// The balance matrix behind [`heatmap_svg`]: (VA labels, licences, balance).
@@ -423,36 +501,20 @@ pub struct ScenarioBar {
 pub fn scenarios_svg(rows: &[ScenarioBar], currency: &str) -> String {
     let mut buf = String::new();
     let _ = draw_scenarios(&mut buf, rows, currency);
-    finish(buf)
+    buf
 }
 
 fn draw_scenarios(buf: &mut String, rows: &[ScenarioBar], currency: &str) -> DrawResult<()> {
-    let n = rows.len().max(1);
     let top = rows.iter().map(|r| r.cost).max().unwrap_or(0).max(100) as f64 / 100.0 * 1.2;
-    let root = SVGBackend::with_string(buf, (900, 440)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!("Purchase cost by scenario ({currency})"),
-            ("sans-serif", 22).into_font().color(&palette::INK),
-        )
-        .margin(16)
-        .x_label_area_size(48)
-        .y_label_area_size(100)
-        .build_cartesian_2d(slots(n).into_segmented(), 0f64..top)?;
+    let root = SVGBackend::with_string(buf, COLUMN_CHART).into_drawing_area();
     let labels: Vec<String> = rows.iter().map(|r| short(&r.name)).collect();
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(n)
-        .x_label_formatter(&|x| match x {
-            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
-        .y_desc(currency)
-        .y_label_formatter(&|v| money((v * 100.0).round() as i128))
-        .label_style(("sans-serif", 13).into_font().color(&palette::INK))
-        .draw()?;
+    let frame = ColumnFrame {
+        title: &format!("Purchase cost by scenario ({currency})"),
+        labels: &labels,
+        top,
+        unit: currency,
+    };
+    let mut chart = frame.draw(&root, &|v| fmt_value(*v, Measure::Money))?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
         let mut b = Rectangle::new(
             [
@@ -484,7 +546,7 @@ fn draw_scenarios(buf: &mut String, rows: &[ScenarioBar], currency: &str) -> Dra
 /// Replaces the characters XML 1.0 forbids (control characters other than tab, line
 /// feed and carriage return) with U+FFFD, so no name can make a chart unreadable. Names
 /// with control characters are refused at read time; this is the second line of defence.
-pub fn xml_safe(svg: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn xml_safe(svg: &str) -> std::borrow::Cow<'_, str> {
     let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
     if svg.chars().any(bad) {
         std::borrow::Cow::Owned(

@@ -1,86 +1,22 @@
 //! Exporters: the plan as CSV tables and `summary.json` (SPEC §5).
 
+pub(crate) mod csv_file;
 pub mod html;
 pub mod markdown;
+pub(crate) mod table;
+pub(crate) mod tables;
+pub(crate) mod views;
 pub mod xlsx;
 
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::io::write::SubDir;
-use crate::plan::{Cents, Plan};
+use crate::plan::Plan;
 
-#[cfg(test)]
-mod money_tests {
-    use super::*;
-
-    #[test]
-    fn money_round_trips_exactly() {
-        for c in [0, 1, 99, 100, -5, 123_456_789_012_345_678_901_234_567_i128] {
-            assert_eq!(parse_money(&money(c)), Some(c));
-        }
-        assert_eq!(parse_money("12.5"), Some(1250));
-        assert_eq!(parse_money("1.005"), None);
-        assert_eq!(parse_money("1e3"), None);
-        assert_eq!(parse_money("."), None);
-        assert_eq!(parse_money("1."), None);
-        let m: Money = serde_json::from_str("20111079702611886.08").unwrap();
-        assert_eq!(m.0, 2_011_107_970_261_188_608);
-    }
-}
-
-/// Formats integer cents as a decimal with two places.
-pub fn money(cents: Cents) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let a = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", a / 100, a % 100)
-}
-
-/// Money that serialises as a JSON number with exactly two decimals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Money(pub Cents);
-
-impl Serialize for Money {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let raw = serde_json::value::RawValue::from_string(money(self.0))
-            .map_err(serde::ser::Error::custom)?;
-        raw.serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Money {
-    /// Reads the number exactly as written (never through a float): an optional `-`,
-    /// digits, and at most two decimals.
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
-        parse_money(raw.get()).map(Money).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "{} is not an amount with at most two decimals",
-                raw.get()
-            ))
-        })
-    }
-}
-
-/// Parses a decimal amount (optional `-`, at most two decimals) into cents, exactly.
-pub fn parse_money(text: &str) -> Option<Cents> {
-    let (neg, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || frac.len() > 2 || !all_digits(whole) || !all_digits(frac) {
-        return None;
-    }
-    if digits.contains('.') && frac.is_empty() {
-        return None;
-    }
-    let w: Cents = whole.parse().ok()?;
-    let f: Cents = format!("{frac:0<2}").parse().ok()?;
-    let c = w.checked_mul(100)?.checked_add(f)?;
-    Some(if neg { -c } else { c })
-}
+/// Money formatting lives in the leaf module [`crate::money`]; these re-exports keep the
+/// old paths (`report::money`, `report::Money`, `report::parse_money`) working.
+pub use crate::money::{money, parse_money, Money};
 
 /// `vendor_view` block.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -200,7 +136,7 @@ impl Summary {
 
 /// Columns whose cells hold names or free text (never numbers): written through
 /// [`crate::io::guard::guard`] so a spreadsheet never reads them as formulas (SPEC §5.1).
-pub const TEXT_COLUMNS: &[&str] = &[
+pub(crate) const TEXT_COLUMNS: &[&str] = &[
     "smart_account",
     "virtual_account",
     "license",
@@ -213,31 +149,8 @@ pub const TEXT_COLUMNS: &[&str] = &[
     "scenario",
 ];
 
-/// A CSV file: the header, then the rows, with every text column guarded.
-pub fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let text: Vec<bool> = header.iter().map(|h| TEXT_COLUMNS.contains(h)).collect();
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    w.write_record(header).expect("in-memory write");
-    for r in rows {
-        let cells: Vec<std::borrow::Cow<str>> = r
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if text.get(i).copied().unwrap_or(false) {
-                    crate::io::guard::guard(c)
-                } else {
-                    std::borrow::Cow::Borrowed(c.as_str())
-                }
-            })
-            .collect();
-        w.write_record(cells.iter().map(|c| c.as_bytes()))
-            .expect("in-memory write");
-    }
-    w.into_inner().expect("in-memory write")
-}
-
 /// Column headers of the plan tables.
-pub mod headers {
+pub(crate) mod headers {
     /// purchases.csv
     pub const PURCHASES: &[&str] = &[
         "smart_account",
@@ -302,219 +215,97 @@ pub mod headers {
     ];
 }
 
-/// Writes every table of the plan into `out` (not yet committed).
+/// Writes every table of the plan into `out` (not yet committed): `summary.json` always;
+/// the tables, the workbook, the settings and the report only for an optimal plan.
 pub fn write_plan(plan: &Plan, out: &SubDir) -> Result<()> {
-    // The workbook is the slowest file to render: build it beside the others.
-    let (book, tables) = rayon::join(|| xlsx::workbook(plan), || write_tables(plan, out));
-    tables?;
-    if plan.status == crate::model::SolveStatus::Optimal {
-        let book = book.map_err(|e| Error::Render {
-            file: "plan.xlsx".into(),
-            message: e.to_string(),
-        })?;
-        out.write("plan.xlsx", &book)?;
-        if let Some(s) = &plan.settings {
-            out.write("scenario.toml", s.to_toml().as_bytes())?;
-        }
-        write_report(plan, out)?;
+    out.write("summary.json", Summary::of(plan).to_json().as_bytes())?;
+    if plan.status != crate::model::SolveStatus::Optimal {
+        // Only an optimum is published as a plan.
+        return Ok(());
     }
-    Ok(())
+    let tables = tables::PlanTables::of(plan);
+    // The workbook is the slowest file to render: build it beside the others.
+    let (book, written) = rayon::join(
+        || xlsx::book(plan, &tables),
+        || write_tables(plan, &tables, out),
+    );
+    written?;
+    let book = book.map_err(|e| Error::Render {
+        file: "plan.xlsx".into(),
+        message: e.to_string(),
+    })?;
+    out.write("plan.xlsx", &book)?;
+    if let Some(s) = &plan.settings {
+        out.write("scenario.toml", s.to_toml().as_bytes())?;
+    }
+    write_report(plan, out)
 }
 
-/// The report and its charts: report.html, report.md and plots/*.svg|png.
+/// The report and its charts: report.html, report.md and plots/*.svg|png. The charts
+/// are rendered once, for both the files and the page.
 fn write_report(plan: &Plan, out: &SubDir) -> Result<()> {
-    use crate::plot::{self, Measure};
-    let cur = &plan.currency;
-    let charts: Vec<(&str, String)> = vec![
-        (
-            "waterfall-money",
-            plot::waterfall_svg(&plan.waterfall, Measure::Money, cur),
-        ),
-        (
-            "waterfall-units",
-            plot::waterfall_svg(&plan.waterfall, Measure::Units, cur),
-        ),
-        ("positions", plot::positions_svg(plan, 6)),
-        ("heatmap", plot::heatmap_svg(plan, 12)),
-    ];
+    let charts = crate::plot::Charts::of(plan);
+    let named = charts.named();
     let pngs: Vec<Result<Vec<u8>>> = {
         use rayon::prelude::*;
-        charts
+        named
             .par_iter()
             .map(|(name, svg)| {
-                plot::to_png(svg).map_err(|message| Error::Render {
+                crate::plot::to_png(svg).map_err(|message| Error::Render {
                     file: format!("plots/{name}.png"),
                     message,
                 })
             })
             .collect()
     };
-    for ((name, svg), png) in charts.iter().zip(pngs) {
-        out.write(&format!("plots/{name}.svg"), plot::xml_safe(svg).as_bytes())?;
+    for ((name, svg), png) in named.iter().zip(pngs) {
+        out.write(
+            &format!("plots/{name}.svg"),
+            crate::plot::xml_safe(svg).as_bytes(),
+        )?;
         out.write(&format!("plots/{name}.png"), &png?)?;
     }
-    out.write("report.html", html::html(plan).as_bytes())?;
+    out.write("report.html", html::page(plan, &charts).as_bytes())?;
     out.write("report.md", markdown::markdown(plan).as_bytes())?;
     Ok(())
 }
 
-fn write_tables(plan: &Plan, out: &SubDir) -> Result<()> {
-    let summary = Summary::of(plan);
-    out.write("summary.json", summary.to_json().as_bytes())?;
-    if plan.status != crate::model::SolveStatus::Optimal {
-        // Only an optimum is published as a plan.
-        return Ok(());
+/// The CSV tables and `transfers.json`.
+fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()> {
+    for table in [
+        &t.purchases,
+        &t.moves,
+        &t.positions,
+        &t.substitutions,
+        &t.findings,
+    ] {
+        out.write(table.source, &csv_file::csv(table))?;
     }
-    let table = |name: &str, header: &[&str], rows: Vec<Vec<String>>| {
-        out.write(name, &csv_bytes(header, rows.into_iter()))
-    };
-    table(
-        "purchases.csv",
-        headers::PURCHASES,
-        plan.purchases.iter().map(rows::purchase).collect(),
-    )?;
-    table(
-        "moves.csv",
-        headers::MOVES,
-        plan.moves.iter().map(rows::moved).collect(),
-    )?;
-    table(
-        "positions.csv",
-        headers::POSITIONS,
-        plan.positions.iter().map(rows::position).collect(),
-    )?;
-    table(
-        "substitutions.csv",
-        headers::SUBSTITUTIONS,
-        plan.substitutions.iter().map(rows::substitution).collect(),
-    )?;
-    table(
-        "findings.csv",
-        headers::FINDINGS,
-        plan.findings.iter().map(rows::finding).collect(),
-    )?;
     let mut transfers = serde_json::to_string_pretty(&plan.transfers).expect("serialises");
     transfers.push('\n');
     out.write("transfers.json", transfers.as_bytes())?;
     if plan.renewal.is_some() {
-        table(
-            "renewal.csv",
-            headers::RENEWAL,
-            plan.renewal_rows.iter().map(rows::renewal).collect(),
-        )?;
+        out.write(t.renewal.source, &csv_file::csv(&t.renewal))?;
     }
     Ok(())
 }
 
-/// Each table row as the text its CSV file holds (the workbook and reports reuse them).
-pub mod rows {
-    use super::money;
-    use crate::plan::{Finding, Move, Position, Purchase, RenewalRow, Substitution};
+/// Table rows as the text their CSV file holds. Kept for `verify`, which reads findings
+/// back as text; everything else renders [`tables`] directly.
+pub(crate) mod rows {
+    use crate::plan::Finding;
 
-    /// A `purchases.csv` row.
-    pub fn purchase(p: &Purchase) -> Vec<String> {
-        vec![
-            p.smart_account.clone(),
-            p.virtual_account.clone(),
-            p.license.clone(),
-            p.quantity.to_string(),
-            money(p.unit_price),
-            money(p.cost),
-        ]
-    }
-
-    /// A `moves.csv` row.
-    pub fn moved(m: &Move) -> Vec<String> {
-        vec![
-            m.smart_account.clone(),
-            m.license.clone(),
-            m.from.clone(),
-            m.to.clone(),
-            m.quantity.to_string(),
-        ]
-    }
-
-    /// A `positions.csv` row.
-    pub fn position(p: &Position) -> Vec<String> {
-        let mut r = vec![
-            p.smart_account.clone(),
-            p.virtual_account.clone(),
-            p.license.clone(),
-        ];
-        r.extend(
-            [
-                p.entitled,
-                p.in_use,
-                p.reserved,
-                p.demand,
-                p.vendor_shortfall,
-                p.moved_in,
-                p.moved_out,
-                p.substituted_in,
-                p.substituted_out,
-                p.purchased,
-                p.surplus_after,
-            ]
-            .iter()
-            .map(u64::to_string),
-        );
-        r
-    }
-
-    /// A `substitutions.csv` row.
-    pub fn substitution(s: &Substitution) -> Vec<String> {
-        vec![
-            s.smart_account.clone(),
-            s.virtual_account.clone(),
-            s.license.clone(),
-            s.covers.clone(),
-            s.quantity.to_string(),
-        ]
-    }
-
-    /// A `findings.csv` row.
+    /// A `findings.csv` row, as text (before formula guarding).
     pub fn finding(f: &Finding) -> Vec<String> {
-        vec![
-            f.kind.to_string(),
-            f.smart_account.clone(),
-            f.virtual_account.clone(),
-            f.license.clone(),
-            f.instance.clone(),
-            f.quantity.to_string(),
-            f.detail.clone(),
-        ]
-    }
-
-    /// A `renewal.csv` row.
-    pub fn renewal(r: &RenewalRow) -> Vec<String> {
-        vec![
-            r.license.clone(),
-            r.expiring.to_string(),
-            r.recommended.to_string(),
-            r.change().to_string(),
-            money(r.unit_price),
-            money(i128::from(r.expiring) * r.unit_price),
-            money(i128::from(r.recommended) * r.unit_price),
-        ]
+        super::tables::finding_row(f)
+            .iter()
+            .map(super::table::Cell::plain)
+            .collect()
     }
 }
 
-/// Reads `summary.json` back (used by `verify` and tests).
+/// Reads `summary.json` back.
 pub fn read_summary(path: &std::path::Path) -> Result<Summary> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_has_two_decimals() {
-        assert_eq!(money(480000), "4800.00");
-        assert_eq!(money(5), "0.05");
-        assert_eq!(money(-1250), "-12.50");
-        let j = serde_json::to_string(&Money(123456)).unwrap();
-        assert_eq!(j, "1234.56");
-    }
 }

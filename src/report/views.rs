@@ -1,0 +1,196 @@
+//! The tables and headline figures the reports show (`report.html` and `report.md`),
+//! built once here; each report supplies only its syntax. They are views for a reader:
+//! fewer columns than the CSV files, headers in words, the currency named.
+
+use std::collections::BTreeMap;
+
+use crate::money::money;
+use crate::plan::Plan;
+use crate::report::table::{Cell, Column, Kind, Table};
+
+use Kind::{Change, Count, Money, Price, Text};
+
+/// Rows a table of the report shows at most (the CSV files hold all of them).
+pub const MAX_ROWS: usize = 200;
+/// Findings rows the report lists (after the counts per kind).
+pub const MAX_FINDINGS: usize = 50;
+
+/// Moves: from, to, licence, quantity; with a total.
+pub fn moves(plan: &Plan) -> Table {
+    let cols = vec![
+        Column::new("from VA", Text),
+        Column::new("to VA", Text),
+        Column::new("licence", Text),
+        Column::new("quantity", Count),
+    ];
+    let rows = plan.moves.iter().map(|m| {
+        vec![
+            m.from.as_str().into(),
+            m.to.as_str().into(),
+            m.license.as_str().into(),
+            Cell::count(m.quantity),
+        ]
+    });
+    Table::new(cols, "moves.csv")
+        .with_totals()
+        .with_rows(rows.collect())
+}
+
+/// Purchases: VA, licence, quantity, unit price and cost; with a total.
+pub fn purchases(plan: &Plan) -> Table {
+    let cur = &plan.currency;
+    let cols = vec![
+        Column::new("VA", Text),
+        Column::new("licence", Text),
+        Column::new("quantity", Count),
+        Column::new(format!("unit price ({cur})"), Price),
+        Column::new(format!("cost ({cur})"), Money),
+    ];
+    let rows = plan.purchases.iter().map(|p| {
+        vec![
+            p.virtual_account.as_str().into(),
+            p.license.as_str().into(),
+            Cell::count(p.quantity),
+            Cell::Money(p.unit_price),
+            Cell::Money(p.cost),
+        ]
+    });
+    Table::new(cols, "purchases.csv")
+        .with_totals()
+        .with_rows(rows.collect())
+}
+
+/// Renewal per licence: expiring, recommended, the change, the price and both costs;
+/// with a total.
+pub fn renewal(plan: &Plan) -> Table {
+    let cur = &plan.currency;
+    let cols = vec![
+        Column::new("licence", Text),
+        Column::new("expiring", Count),
+        Column::new("recommended", Count),
+        Column::new("change", Change),
+        Column::new(format!("unit price ({cur})"), Price),
+        Column::new(format!("like for like ({cur})"), Money),
+        Column::new(format!("recommended ({cur})"), Money),
+    ];
+    let rows = plan.renewal_rows.iter().map(super::tables::renewal_row);
+    Table::new(cols, "renewal.csv")
+        .with_totals()
+        .with_rows(rows.collect())
+}
+
+/// Findings counted per kind: kind, meaning, rows, units.
+pub fn finding_counts(plan: &Plan) -> Table {
+    let mut by: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
+    for f in &plan.findings {
+        let e = by.entry(f.kind).or_default();
+        e.0 += 1;
+        e.1 += f.quantity;
+    }
+    let meaning: BTreeMap<&str, &str> = crate::plan::findings::KINDS.iter().copied().collect();
+    let cols = vec![
+        Column::new("kind", Text),
+        Column::new("meaning", Text),
+        Column::new("rows", Count),
+        Column::new("units", Count),
+    ];
+    let rows = by.into_iter().map(|(k, (n, q))| {
+        vec![
+            k.into(),
+            (*meaning.get(k).unwrap_or(&"")).into(),
+            Cell::count(n as u64),
+            Cell::count(q),
+        ]
+    });
+    Table::new(cols, "findings.csv").with_rows(rows.collect())
+}
+
+/// The first [`MAX_FINDINGS`] findings: kind, `SA/VA`, licence, instance, units, detail.
+pub fn finding_rows(plan: &Plan) -> Table {
+    let cols = vec![
+        Column::new("kind", Text),
+        Column::new("VA", Text),
+        Column::new("licence", Text),
+        Column::new("instance", Text),
+        Column::new("units", Count),
+        Column::new("detail", Text),
+    ];
+    let rows = plan.findings.iter().take(MAX_FINDINGS).map(|f| {
+        vec![
+            f.kind.to_string().into(),
+            format!("{}/{}", f.smart_account, f.virtual_account).into(),
+            f.license.as_str().into(),
+            f.instance.as_str().into(),
+            Cell::count(f.quantity),
+            f.detail.as_str().into(),
+        ]
+    });
+    Table::new(cols, "findings.csv").with_rows(rows.collect())
+}
+
+/// The assumptions: item, value.
+pub fn assumptions(plan: &Plan) -> Table {
+    let cols = vec![Column::new("item", Text), Column::new("value", Text)];
+    let rows = plan
+        .assumptions
+        .iter()
+        .map(|(k, v)| vec![k.as_str().into(), v.as_str().into()]);
+    Table::new(cols, "summary.json").with_rows(rows.collect())
+}
+
+/// The savings waterfall as a table: step, purchase cost, units.
+pub fn waterfall(plan: &Plan) -> Table {
+    let cols = vec![
+        Column::new("step", Text),
+        Column::new(format!("purchase ({})", plan.currency), Money),
+        Column::new("units", Count),
+    ];
+    let rows = plan.waterfall.iter().map(|s| {
+        vec![
+            s.label.as_str().into(),
+            Cell::Money(s.cost),
+            Cell::count(s.units),
+        ]
+    });
+    Table::new(cols, "summary.json").with_rows(rows.collect())
+}
+
+/// The headline figures as (value, what it means).
+pub fn headline(plan: &Plan) -> Vec<(String, String)> {
+    let cur = &plan.currency;
+    let mut v = vec![
+        (
+            format!("{cur} {}", money(plan.vendor.shortfall_cost)),
+            format!(
+                "vendor view: {} units short (per VA, {})",
+                plan.vendor.shortfall_units, plan.as_of
+            ),
+        ),
+        (
+            format!("{cur} {}", money(plan.purchase_cost())),
+            format!(
+                "must really be bought: {} units (at {})",
+                plan.purchase_units(),
+                plan.evaluated_at
+            ),
+        ),
+        (
+            plan.licences_moved().to_string(),
+            format!("licences moved in {} transfers", plan.moves.len()),
+        ),
+        (
+            plan.substituted_units().to_string(),
+            "units covered by a higher tier".into(),
+        ),
+    ];
+    if let Some(r) = &plan.renewal {
+        v.push((
+            format!("{cur} {}", money(r.like_for_like_cost - r.recommended_cost)),
+            format!(
+                "saved against renewing like for like ({} units expiring, {} recommended)",
+                r.expiring_units, r.recommended_units
+            ),
+        ));
+    }
+    v
+}
