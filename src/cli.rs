@@ -8,10 +8,9 @@ use clap::{Parser, Subcommand};
 
 use crate::error::{Error, Result, EXIT_NOT_OPTIMAL};
 use crate::estate::load_case;
-use crate::io::write::OutDir;
 use crate::model::{SolveOptions, SolveStatus};
 use crate::plan::Plan;
-use crate::report::{money, write_plan};
+use crate::report::money;
 use crate::scenario::Scenario;
 
 /// Provably optimal licence reallocation for Cisco Smart Licensing estates.
@@ -278,22 +277,7 @@ pub fn plan_command(
     opts: &SolveOptions,
     w: &mut dyn Write,
 ) -> Result<i32> {
-    crate::io::write::check_target(out, inputs)?;
-    let timer = std::time::Instant::now();
-    let estate = load_case(case)?;
-    let loaded = timer.elapsed();
-    let plan = crate::plan_case(&estate, scenario, as_of, opts)?;
-    let planned = timer.elapsed();
-    let dir = OutDir::new(out, inputs)?;
-    write_plan(&plan, &dir.root())?;
-    let written = dir.commit()?;
-    if std::env::var_os("REALLOT_TIMINGS").is_some() {
-        eprintln!(
-            "timings: read {loaded:?}, model and plan {:?}, write {:?}",
-            planned - loaded,
-            timer.elapsed() - planned
-        );
-    }
+    let (plan, written) = crate::pipeline::run(case, scenario, as_of, (out, inputs), opts)?;
     print_summary(&plan, &written, w).map_err(|e| Error::io("stdout", e))?;
     Ok(if plan.status == SolveStatus::Optimal {
         0
