@@ -20,6 +20,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod compare;
 pub mod demo;
 pub mod error;
