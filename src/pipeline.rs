@@ -117,10 +117,17 @@ pub fn vendor_view(
     as_of: NaiveDate,
     opts: &SolveOptions,
 ) -> (VendorView, SolveStatus) {
+    let (prep, flows) = solve_vendor(estate, as_of, opts);
+    (plan::vendor_view(estate, &prep, &flows), flows.status)
+}
+
+/// The vendor's per-VA model of the account at `as_of` (no transfers, no hygiene, no
+/// growth), solved.
+pub fn solve_vendor(estate: &Estate, as_of: NaiveDate, opts: &SolveOptions) -> (Prepared, Flows) {
     let view = ScenarioView::vendor(as_of, !estate.substitutions.is_empty());
     let prep = prepare(estate, &view);
     let flows = solve(&prep, estate, opts);
-    (plan::vendor_view(estate, &prep, &flows), flows.status)
+    (prep, flows)
 }
 
 /// Step 5: builds the plan of a solved scenario: its tables, the savings waterfall (when

@@ -9,7 +9,7 @@ mod waterfall;
 
 pub use build::Tables;
 pub use decompose::{decompose_pool, substitution_paths, PoolFlow};
-pub use findings::Finding;
+pub use findings::{Finding, FindingKind};
 pub use waterfall::{waterfall, WaterfallStep};
 
 use std::collections::BTreeMap;
