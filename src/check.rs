@@ -8,18 +8,16 @@ use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
 use crate::estate::Estate;
-use crate::model::{prepare, solve, ScenarioView, SolveOptions};
+use crate::model::SolveOptions;
 use crate::plan::{build, vendor_view, Position};
 use crate::report::money;
 
 /// The vendor's per-VA view: positions as the vendor reads them (no transfers).
-pub fn vendor_positions(
+pub(crate) fn vendor_positions(
     estate: &Estate,
     as_of: NaiveDate,
 ) -> (Vec<Position>, crate::plan::VendorView) {
-    let view = ScenarioView::vendor(as_of, !estate.substitutions.is_empty());
-    let prep = prepare(estate, &view);
-    let flows = solve(&prep, estate, &SolveOptions::default());
+    let (prep, flows) = crate::pipeline::solve_vendor(estate, as_of, &SolveOptions::default());
     let vendor = vendor_view(estate, &prep, &flows);
     let plan = build(estate, &prep, &flows, "vendor-view", None, vendor.clone());
     (plan.positions, vendor)
@@ -35,8 +33,8 @@ pub fn check(
     stale_after_days: u32,
     w: &mut dyn Write,
 ) -> Result<()> {
-    let as_of = crate::resolve_as_of(estate, as_of)?;
-    crate::check_magnitudes(estate, &crate::scenario::Scenario::default())?;
+    let as_of = crate::pipeline::resolve_as_of(estate, as_of)?;
+    crate::pipeline::check_magnitudes(estate, &crate::scenario::Scenario::default())?;
     let io = |e| Error::io("stdout", e);
     writeln!(w, "{}: the case is valid (data as of {as_of})", estate.name).map_err(io)?;
     for (f, rows) in &estate.files {

@@ -16,7 +16,7 @@ use crate::scenario::Scenario;
 
 /// Finds a scenario file: a path as given, else `NAME` or `NAME.toml` in the case's own
 /// `models/` folder (case-specific what-ifs live with the case).
-pub fn resolve_model(arg: &Path, case: &Path) -> Result<PathBuf> {
+pub(crate) fn resolve_model(arg: &Path, case: &Path) -> Result<PathBuf> {
     if arg.is_file() {
         return Ok(arg.to_path_buf());
     }
@@ -34,7 +34,7 @@ pub fn resolve_model(arg: &Path, case: &Path) -> Result<PathBuf> {
 }
 
 /// Every `*.toml` file of a folder, in name order.
-pub fn models_in(dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn models_in(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         Error::Usage(format!(
             "{}: cannot list scenario files ({e})",
@@ -57,7 +57,7 @@ pub fn models_in(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// The scenarios to compare: `--model` files, then those of `--models` folders; with
 /// neither, the case's own `models/` folder.
-pub fn collect_scenarios(
+pub(crate) fn collect_scenarios(
     case: &Path,
     models: &[PathBuf],
     dirs: &[PathBuf],
@@ -108,7 +108,7 @@ pub fn collect_scenarios(
 const RESERVED_NAMES: &[&str] = &["scenarios.csv", "scenarios.svg", "scenarios.png"];
 
 /// Columns of `scenarios.csv`.
-pub const SCENARIOS_HEADER: &[&str] = &[
+pub(crate) const SCENARIOS_HEADER: &[&str] = &[
     "scenario",
     "status",
     "evaluated_at",
@@ -131,7 +131,7 @@ pub const SCENARIOS_HEADER: &[&str] = &[
 ];
 
 /// `scenarios.csv`: one row per plan, with the change against the first.
-pub fn scenarios_csv(plans: &[Plan]) -> Vec<u8> {
+pub(crate) fn scenarios_csv(plans: &[Plan]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     w.write_record(SCENARIOS_HEADER).expect("in-memory write");
     let base = plans.first();
@@ -174,7 +174,7 @@ pub fn scenarios_csv(plans: &[Plan]) -> Vec<u8> {
 
 /// Runs every scenario (in parallel; results do not depend on it) and writes
 /// `OUT/<scenario>/…` plus `OUT/scenarios.csv`, atomically. Returns the plans in order.
-pub fn compare(
+pub(crate) fn compare(
     estate: &Estate,
     scenarios: &[Scenario],
     as_of: Option<NaiveDate>,
@@ -183,7 +183,7 @@ pub fn compare(
 ) -> Result<Vec<Plan>> {
     let plans: Vec<Plan> = scenarios
         .par_iter()
-        .map(|s| crate::plan_case(estate, s, as_of, opts))
+        .map(|s| crate::pipeline::plan_case(estate, s, as_of, opts))
         .collect::<Result<_>>()?;
     let dir = OutDir::new(out, inputs)?;
     for p in &plans {
@@ -213,7 +213,7 @@ pub fn compare(
 }
 
 /// Prints the comparison table.
-pub fn print_table(plans: &[Plan], out: &Path, w: &mut dyn Write) -> std::io::Result<()> {
+pub(crate) fn print_table(plans: &[Plan], out: &Path, w: &mut dyn Write) -> std::io::Result<()> {
     let cur = plans.first().map_or("USD", |p| p.currency.as_str());
     writeln!(
         w,
@@ -246,6 +246,6 @@ pub fn print_table(plans: &[Plan], out: &Path, w: &mut dyn Write) -> std::io::Re
 }
 
 /// Whether every plan reached its optimum.
-pub fn all_optimal(plans: &[Plan]) -> bool {
+pub(crate) fn all_optimal(plans: &[Plan]) -> bool {
     plans.iter().all(|p| p.status == SolveStatus::Optimal)
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// The sample case's files (name, contents).
-pub const FILES: &[(&str, &str)] = &[
+pub(crate) const FILES: &[(&str, &str)] = &[
     ("case.toml", include_str!("../data/acme-networks/case.toml")),
     (
         "entitlements.csv",
@@ -27,10 +27,10 @@ pub const FILES: &[(&str, &str)] = &[
 ];
 
 /// The scenario the demo runs (`models/renewal.toml`).
-pub const SCENARIO: &str = include_str!("../models/renewal.toml");
+pub(crate) const SCENARIO: &str = include_str!("../models/renewal.toml");
 
 /// Writes the sample case into `dir/acme-networks` and returns that folder.
-pub fn extract(dir: &Path) -> Result<PathBuf> {
+pub(crate) fn extract(dir: &Path) -> Result<PathBuf> {
     let case = dir.join("acme-networks");
     std::fs::create_dir_all(&case).map_err(|e| Error::io(&case, e))?;
     for (name, text) in FILES {

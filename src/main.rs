@@ -10,6 +10,8 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // Step timings and other diagnostics: `RUST_LOG=reallot=debug`.
+    env_logger::Builder::from_env(env_logger::Env::default()).init();
     let args = reallot::cli::Args::parse();
     match reallot::cli::run(args) {
         Ok(code) => ExitCode::from(code as u8),

@@ -7,45 +7,147 @@ use rustc_hash::FxHashMap;
 use crate::estate::{Estate, LotStatus, Reservation, Usage, VaId};
 use crate::plan::Position;
 
+/// What a finding is about. Declared in name order, so findings sort as their names do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FindingKind {
+    /// `idle_surplus`: licences entitled in a VA and still unused after the plan.
+    IdleSurplus,
+    /// `lot_dates_inverted`: an entitlement lot whose end date precedes its start date (never in force).
+    LotDatesInverted,
+    /// `lot_expired`: a lot already expired or cancelled at as_of.
+    LotExpired,
+    /// `lot_expiring`: a term lot in force at as_of that ends within 90 days.
+    LotExpiring,
+    /// `lot_not_started`: a lot that starts after as_of.
+    LotNotStarted,
+    /// `not_in_cmdb`: a registered instance the CMDB does not list.
+    NotInCmdb,
+    /// `out_of_compliance`: a VA short of a licence in the vendor's per-VA reading.
+    OutOfCompliance,
+    /// `retired_in_cmdb`: an instance retired in the CMDB but still registered in CSSM.
+    RetiredInCmdb,
+    /// `stale_instance`: an instance that has not reported for more than stale_after_days.
+    StaleInstance,
+    /// `stranded_reservation`: a reservation (SLR/PLR) held by a stale or retired device.
+    StrandedReservation,
+    /// `usage_mismatch`: usage.csv disagrees with the sum of instances.csv (instances win).
+    UsageMismatch,
+}
+
+impl FindingKind {
+    /// Every kind, in name order.
+    pub const ALL: [FindingKind; 11] = [
+        FindingKind::IdleSurplus,
+        FindingKind::LotDatesInverted,
+        FindingKind::LotExpired,
+        FindingKind::LotExpiring,
+        FindingKind::LotNotStarted,
+        FindingKind::NotInCmdb,
+        FindingKind::OutOfCompliance,
+        FindingKind::RetiredInCmdb,
+        FindingKind::StaleInstance,
+        FindingKind::StrandedReservation,
+        FindingKind::UsageMismatch,
+    ];
+
+    /// The kind as `findings.csv` writes it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::IdleSurplus => "idle_surplus",
+            FindingKind::LotDatesInverted => "lot_dates_inverted",
+            FindingKind::LotExpired => "lot_expired",
+            FindingKind::LotExpiring => "lot_expiring",
+            FindingKind::LotNotStarted => "lot_not_started",
+            FindingKind::NotInCmdb => "not_in_cmdb",
+            FindingKind::OutOfCompliance => "out_of_compliance",
+            FindingKind::RetiredInCmdb => "retired_in_cmdb",
+            FindingKind::StaleInstance => "stale_instance",
+            FindingKind::StrandedReservation => "stranded_reservation",
+            FindingKind::UsageMismatch => "usage_mismatch",
+        }
+    }
+
+    /// What the kind means (documented in the README).
+    pub const fn meaning(self) -> &'static str {
+        match self {
+            FindingKind::IdleSurplus => "licences entitled in a VA and still unused after the plan",
+            FindingKind::LotDatesInverted => {
+                "an entitlement lot whose end date precedes its start date (never in force)"
+            }
+            FindingKind::LotExpired => "a lot already expired or cancelled at as_of",
+            FindingKind::LotExpiring => "a term lot in force at as_of that ends within 90 days",
+            FindingKind::LotNotStarted => "a lot that starts after as_of",
+            FindingKind::NotInCmdb => "a registered instance the CMDB does not list",
+            FindingKind::OutOfCompliance => {
+                "a VA short of a licence in the vendor's per-VA reading"
+            }
+            FindingKind::RetiredInCmdb => {
+                "an instance retired in the CMDB but still registered in CSSM"
+            }
+            FindingKind::StaleInstance => {
+                "an instance that has not reported for more than stale_after_days"
+            }
+            FindingKind::StrandedReservation => {
+                "a reservation (SLR/PLR) held by a stale or retired device"
+            }
+            FindingKind::UsageMismatch => {
+                "usage.csv disagrees with the sum of instances.csv (instances win)"
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Every finding kind, with what it means (documented in the README).
 pub const KINDS: &[(&str, &str)] = &[
     (
-        "idle_surplus",
-        "licences entitled in a VA and still unused after the plan",
+        FindingKind::IdleSurplus.as_str(),
+        FindingKind::IdleSurplus.meaning(),
     ),
     (
-        "lot_dates_inverted",
-        "an entitlement lot whose end date precedes its start date (never in force)",
-    ),
-    ("lot_expired", "a lot already expired or cancelled at as_of"),
-    (
-        "lot_expiring",
-        "a term lot in force at as_of that ends within 90 days",
-    ),
-    ("lot_not_started", "a lot that starts after as_of"),
-    (
-        "not_in_cmdb",
-        "a registered instance the CMDB does not list",
+        FindingKind::LotDatesInverted.as_str(),
+        FindingKind::LotDatesInverted.meaning(),
     ),
     (
-        "out_of_compliance",
-        "a VA short of a licence in the vendor's per-VA reading",
+        FindingKind::LotExpired.as_str(),
+        FindingKind::LotExpired.meaning(),
     ),
     (
-        "retired_in_cmdb",
-        "an instance retired in the CMDB but still registered in CSSM",
+        FindingKind::LotExpiring.as_str(),
+        FindingKind::LotExpiring.meaning(),
     ),
     (
-        "stale_instance",
-        "an instance that has not reported for more than stale_after_days",
+        FindingKind::LotNotStarted.as_str(),
+        FindingKind::LotNotStarted.meaning(),
     ),
     (
-        "stranded_reservation",
-        "a reservation (SLR/PLR) held by a stale or retired device",
+        FindingKind::NotInCmdb.as_str(),
+        FindingKind::NotInCmdb.meaning(),
     ),
     (
-        "usage_mismatch",
-        "usage.csv disagrees with the sum of instances.csv (instances win)",
+        FindingKind::OutOfCompliance.as_str(),
+        FindingKind::OutOfCompliance.meaning(),
+    ),
+    (
+        FindingKind::RetiredInCmdb.as_str(),
+        FindingKind::RetiredInCmdb.meaning(),
+    ),
+    (
+        FindingKind::StaleInstance.as_str(),
+        FindingKind::StaleInstance.meaning(),
+    ),
+    (
+        FindingKind::StrandedReservation.as_str(),
+        FindingKind::StrandedReservation.meaning(),
+    ),
+    (
+        FindingKind::UsageMismatch.as_str(),
+        FindingKind::UsageMismatch.meaning(),
     ),
 ];
 
@@ -55,7 +157,8 @@ pub const EXPIRING_WITHIN_DAYS: i64 = 90;
 /// One row of `findings.csv`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Finding {
-    /// One of [`KINDS`].
+    /// The [`FindingKind`], as [`FindingKind::as_str`] names it (a string while the
+    /// report reads it as one; see [`Finding::finding_kind`]).
     pub kind: &'static str,
     /// Smart Account.
     pub smart_account: String,
@@ -71,6 +174,16 @@ pub struct Finding {
     pub detail: String,
 }
 
+impl Finding {
+    /// The kind of the finding.
+    pub fn finding_kind(&self) -> FindingKind {
+        FindingKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == self.kind)
+            .expect("findings are made from a FindingKind")
+    }
+}
+
 struct Ctx<'a> {
     estate: &'a Estate,
     out: Vec<Finding>,
@@ -79,7 +192,7 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn push(
         &mut self,
-        kind: &'static str,
+        kind: FindingKind,
         va: VaId,
         lic: u32,
         instance: &str,
@@ -88,7 +201,7 @@ impl Ctx<'_> {
     ) {
         let e = self.estate;
         self.out.push(Finding {
-            kind,
+            kind: kind.as_str(),
             smart_account: e.sa_name(va).to_string(),
             virtual_account: e.vas[va as usize].name.clone(),
             license: e.licences[lic as usize].clone(),
@@ -115,7 +228,7 @@ pub fn collect(
     instances(&mut cx, as_of, stale_after_days);
     for w in &estate.warnings {
         cx.out.push(Finding {
-            kind: "lot_dates_inverted",
+            kind: FindingKind::LotDatesInverted.as_str(),
             smart_account: String::new(),
             virtual_account: String::new(),
             license: String::new(),
@@ -136,7 +249,7 @@ pub fn collect(
         };
         if p.vendor_shortfall > 0 {
             cx.out.push(Finding {
-                kind: "out_of_compliance",
+                kind: FindingKind::OutOfCompliance.as_str(),
                 quantity: p.vendor_shortfall,
                 detail: format!(
                     "the vendor's per-VA reading finds {} short here (in use {})",
@@ -147,7 +260,7 @@ pub fn collect(
         }
         if p.surplus_after > 0 {
             cx.out.push(Finding {
-                kind: "idle_surplus",
+                kind: FindingKind::IdleSurplus.as_str(),
                 quantity: p.surplus_after,
                 detail: format!(
                     "{} entitled here are left unused (entitled {}, demand {})",
@@ -173,7 +286,7 @@ fn lots(cx: &mut Ctx, as_of: NaiveDate) {
         }
         let (kind, detail) = match (lot.status, lot.start, lot.end) {
             (LotStatus::Expired | LotStatus::Cancelled, _, end) => (
-                "lot_expired",
+                FindingKind::LotExpired,
                 format!(
                     "status {}{}",
                     if lot.status == LotStatus::Expired {
@@ -184,10 +297,10 @@ fn lots(cx: &mut Ctx, as_of: NaiveDate) {
                     end.map_or(String::new(), |e| format!(", ended {e}"))
                 ),
             ),
-            (_, _, Some(e)) if e < as_of => ("lot_expired", format!("ended {e}")),
-            (_, Some(s), _) if s > as_of => ("lot_not_started", format!("starts {s}")),
+            (_, _, Some(e)) if e < as_of => (FindingKind::LotExpired, format!("ended {e}")),
+            (_, Some(s), _) if s > as_of => (FindingKind::LotNotStarted, format!("starts {s}")),
             (_, _, Some(e)) if e <= soon => (
-                "lot_expiring",
+                FindingKind::LotExpiring,
                 format!("ends {e}, {} days after as_of", (e - as_of).num_days()),
             ),
             _ => continue,
@@ -216,7 +329,7 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
         let stale = i.last_contact.is_some_and(|lc| lc < cutoff);
         if retired {
             cx.push(
-                "retired_in_cmdb",
+                FindingKind::RetiredInCmdb,
                 i.va,
                 i.lic,
                 name,
@@ -226,7 +339,7 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
         } else if stale {
             let lc = i.last_contact.expect("stale instances have a last contact");
             cx.push(
-                "stale_instance",
+                FindingKind::StaleInstance,
                 i.va,
                 i.lic,
                 name,
@@ -239,7 +352,7 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
         }
         if reserved && (retired || stale) {
             cx.push(
-                "stranded_reservation",
+                FindingKind::StrandedReservation,
                 i.va,
                 i.lic,
                 name,
@@ -257,7 +370,7 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
         }
         if cmdb == Some(0) {
             cx.push(
-                "not_in_cmdb",
+                FindingKind::NotInCmdb,
                 i.va,
                 i.lic,
                 name,
@@ -275,7 +388,7 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
             let b = sums.get(&k).copied().unwrap_or_default();
             if a != b {
                 cx.push(
-                    "usage_mismatch",
+                    FindingKind::UsageMismatch,
                     k.0,
                     k.1,
                     "",
@@ -287,5 +400,20 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_sort_as_their_names() {
+        let names: Vec<&str> = FindingKind::ALL.iter().map(|k| k.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted);
+        assert!(FindingKind::ALL.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(KINDS.len(), FindingKind::ALL.len());
     }
 }

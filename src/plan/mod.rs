@@ -1,14 +1,18 @@
 //! From solved flows to the recommendation tables of SPEC §5: moves, purchases,
 //! substitutions, positions, renewal and the summary figures.
 
+mod build;
 mod decompose;
 pub mod findings;
 pub mod transfers;
+mod waterfall;
 
+pub use build::Tables;
 pub use decompose::{decompose_pool, substitution_paths, PoolFlow};
-pub use findings::Finding;
+pub use findings::{Finding, FindingKind};
+pub use waterfall::{waterfall, WaterfallStep};
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
@@ -181,24 +185,69 @@ pub struct Plan {
     pub findings: Vec<Finding>,
     /// The moves as CSSM transfer requests.
     pub transfers: transfers::Transfers,
-    /// The savings waterfall (filled by [`crate::plan_case`]).
-    pub waterfall: Vec<crate::WaterfallStep>,
-    /// What the plan assumes: scenario settings, dates, data files with row counts
-    /// (filled by [`crate::plan_case`]).
+    /// The savings waterfall (empty when the plan is not optimal).
+    pub waterfall: Vec<WaterfallStep>,
+    /// What the plan assumes: scenario settings, dates, data files with row counts.
     pub assumptions: Vec<(String, String)>,
-    /// The scenario the plan was made with, written to `scenario.toml` beside the tables
-    /// (filled by [`crate::plan_case`]).
+    /// The scenario the plan was made with, written to `scenario.toml` beside the tables.
+    pub settings: Option<crate::scenario::Scenario>,
+}
+
+/// How a plan was made, recorded beside its tables: the scenario's name, the savings
+/// waterfall, the assumptions and the scenario itself.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    /// Scenario name.
+    pub scenario: String,
+    /// The savings waterfall.
+    pub waterfall: Vec<WaterfallStep>,
+    /// The settings and data the plan rests on, as (item, value) rows.
+    pub assumptions: Vec<(String, String)>,
+    /// The scenario, when the plan comes from one.
     pub settings: Option<crate::scenario::Scenario>,
 }
 
 impl Plan {
+    /// Assembles a plan, in one step, from a solved model, its tables, the vendor's
+    /// reading and how it was made.
+    pub fn assemble(
+        estate: &Estate,
+        prep: &Prepared,
+        flows: &Flows,
+        tables: Tables,
+        vendor: VendorView,
+        made: Provenance,
+    ) -> Self {
+        Plan {
+            case: estate.name.clone(),
+            scenario: made.scenario,
+            status: flows.status.clone(),
+            as_of: prep.view.as_of,
+            evaluated_at: prep.view.t,
+            currency: estate.currency.clone(),
+            purchases: tables.purchases,
+            moves: tables.moves,
+            substitutions: tables.substitutions,
+            positions: tables.positions,
+            renewal_rows: tables.renewal_rows,
+            renewal: tables.renewal,
+            vendor,
+            hygiene: prep.hygiene,
+            components: flows.components,
+            findings: tables.findings,
+            transfers: tables.transfers,
+            waterfall: made.waterfall,
+            assumptions: made.assumptions,
+            settings: made.settings,
+        }
+    }
     /// Σ purchased units.
     pub fn purchase_units(&self) -> u64 {
-        self.purchases.iter().map(|p| p.quantity).sum()
+        units_of(&self.purchases)
     }
     /// Σ purchase cost.
     pub fn purchase_cost(&self) -> Cents {
-        self.purchases.iter().map(|p| p.cost).sum()
+        cost_of(&self.purchases)
     }
     /// Σ licences moved.
     pub fn licences_moved(&self) -> u64 {
@@ -225,7 +274,18 @@ pub fn vendor_view(estate: &Estate, prep: &Prepared, flows: &Flows) -> VendorVie
     v
 }
 
-/// Builds the plan tables from a solved model.
+/// Σ units of purchases.
+fn units_of(purchases: &[Purchase]) -> u64 {
+    purchases.iter().map(|p| p.quantity).sum()
+}
+
+/// Σ cost of purchases.
+fn cost_of(purchases: &[Purchase]) -> Cents {
+    purchases.iter().map(|p| p.cost).sum()
+}
+
+/// Builds a plan named `scenario` from a solved model, without waterfall or assumptions
+/// (the vendor-view plan of `reallot check`).
 pub fn build(
     estate: &Estate,
     prep: &Prepared,
@@ -234,238 +294,10 @@ pub fn build(
     renewal_date: Option<NaiveDate>,
     vendor: VendorView,
 ) -> Plan {
-    let lic_name = |l: LicId| estate.licences[l as usize].clone();
-    let price = |l: LicId| Cents::from(estate.price(l).map_or(0, |p| p.cents));
-    let va_in_pool = |va: VaId| {
-        let p = &prep.pools[prep.va_pool[va as usize]];
-        if p.multi_sa {
-            estate.va_label(va)
-        } else {
-            estate.vas[va as usize].name.clone()
-        }
-    };
-    let mut moved_in = vec![0u64; prep.cells.len()];
-    let mut purchased = flows.buy_va.clone();
-    let mut moves = Vec::new();
-    let mut raw_moves = Vec::new();
-    let mut purchases = Vec::new();
-
-    // Pool flows per (pool, licence), decomposed into moves and purchase placements.
-    let mut by_pool: BTreeMap<(usize, LicId), Vec<usize>> = BTreeMap::new();
-    for (i, c) in prep.cells.iter().enumerate() {
-        if flows.out[i] > 0 || flows.inn[i] > 0 {
-            by_pool
-                .entry((prep.va_pool[c.va as usize], c.lic))
-                .or_default()
-                .push(i);
-        }
-    }
-    for (&(pool, lic), cells) in &by_pool {
-        let label = |i: usize| va_in_pool(prep.cells[i].va);
-        let mut sources: Vec<(String, usize, u64)> = cells
-            .iter()
-            .filter(|&&i| flows.out[i] > 0)
-            .map(|&i| (label(i), i, flows.out[i]))
-            .collect();
-        let mut sinks: Vec<(String, usize, u64)> = cells
-            .iter()
-            .filter(|&&i| flows.inn[i] > 0)
-            .map(|&i| (label(i), i, flows.inn[i]))
-            .collect();
-        sources.sort();
-        sinks.sort();
-        let buy = flows.pool_buy.get(&(pool, lic)).copied().unwrap_or(0);
-        let src: Vec<(usize, u64)> = sources.iter().map(|s| (s.1, s.2)).collect();
-        let snk: Vec<(usize, u64)> = sinks.iter().map(|s| (s.1, s.2)).collect();
-        let flow = decompose_pool(&src, buy, &snk);
-        for (from, to, q) in flow.moves {
-            moves.push(Move {
-                smart_account: prep.pools[pool].label.clone(),
-                license: lic_name(lic),
-                from: label(from),
-                to: label(to),
-                quantity: q,
-            });
-            moved_in[to] += q;
-            raw_moves.push((prep.cells[from].va, prep.cells[to].va, lic, q));
-        }
-        for (to, q) in flow.purchases {
-            purchased[to] += q;
-            purchases.push(Purchase {
-                smart_account: prep.pools[pool].label.clone(),
-                virtual_account: label(to),
-                license: lic_name(lic),
-                quantity: q,
-                unit_price: price(lic),
-                cost: Cents::from(q) * price(lic),
-            });
-        }
-    }
-    for (i, c) in prep.cells.iter().enumerate() {
-        let q = flows.buy_va[i];
-        if q > 0 {
-            purchases.push(Purchase {
-                smart_account: prep.pools[prep.va_pool[c.va as usize]].label.clone(),
-                virtual_account: va_in_pool(c.va),
-                license: lic_name(c.lic),
-                quantity: q,
-                unit_price: price(c.lic),
-                cost: Cents::from(q) * price(c.lic),
-            });
-        }
-    }
-
-    // Substitutions, as paths from the tier used to the tier covered.
-    let mut sub_in: HashMap<(VaId, LicId), u64> = HashMap::new();
-    let mut sub_out: HashMap<(VaId, LicId), u64> = HashMap::new();
-    let mut substitutions = Vec::new();
-    let mut per_va: BTreeMap<VaId, Vec<(LicId, LicId, u64)>> = BTreeMap::new();
-    for (&(va, h, l), &q) in &flows.subs {
-        per_va.entry(va).or_default().push((h, l, q));
-    }
-    for (va, edges) in per_va {
-        for (h, l, q) in substitution_paths(&edges) {
-            *sub_out.entry((va, h)).or_default() += q;
-            *sub_in.entry((va, l)).or_default() += q;
-            substitutions.push(Substitution {
-                smart_account: estate.sa_name(va).to_string(),
-                virtual_account: estate.vas[va as usize].name.clone(),
-                license: lic_name(h),
-                covers: lic_name(l),
-                quantity: q,
-            });
-        }
-    }
-
-    let mut positions = Vec::new();
-    for (i, c) in prep.cells.iter().enumerate() {
-        let key = (c.va, c.lic);
-        let moved_out = flows.out[i];
-        let si = sub_in.get(&key).copied().unwrap_or(0);
-        let so = sub_out.get(&key).copied().unwrap_or(0);
-        let held = c.entitled + moved_in[i] + purchased[i] + si;
-        let p = Position {
-            smart_account: estate.sa_name(c.va).to_string(),
-            virtual_account: estate.vas[c.va as usize].name.clone(),
-            license: lic_name(c.lic),
-            entitled: c.entitled,
-            in_use: c.in_use_raw,
-            reserved: c.reserved_raw,
-            demand: c.demand,
-            vendor_shortfall: vendor.per_cell.get(&key).copied().unwrap_or(0),
-            moved_in: moved_in[i],
-            moved_out,
-            substituted_in: si,
-            substituted_out: so,
-            purchased: purchased[i],
-            surplus_after: held.saturating_sub(moved_out + so + c.demand),
-        };
-        let any = p.entitled
-            + p.in_use
-            + p.demand
-            + p.vendor_shortfall
-            + p.moved_in
-            + p.moved_out
-            + p.substituted_in
-            + p.substituted_out
-            + p.purchased;
-        if any > 0 {
-            positions.push(p);
-        }
-    }
-    // Cells the vendor reading flags that the plan's cell set lacks (e.g. a lot that
-    // expires before the renewal date) still get their row.
-    for (&(va, lic), &q) in &vendor.per_cell {
-        if !prep.index.contains_key(&(va, lic)) {
-            positions.push(Position {
-                smart_account: estate.sa_name(va).to_string(),
-                virtual_account: estate.vas[va as usize].name.clone(),
-                license: lic_name(lic),
-                vendor_shortfall: q,
-                ..Position::default()
-            });
-        }
-    }
-
-    // Renewal sizing.
-    let mut renewal_rows = Vec::new();
-    let mut renewal = None;
-    if let Some(date) = renewal_date {
-        let mut expiring: BTreeMap<LicId, u64> = BTreeMap::new();
-        for lot in &estate.lots {
-            if lot.active_at(prep.view.as_of) && lot.end.is_some_and(|e| e < date) {
-                *expiring.entry(lot.lic).or_default() += lot.quantity;
-            }
-        }
-        let mut recommended: BTreeMap<LicId, u64> = BTreeMap::new();
-        for (i, c) in prep.cells.iter().enumerate() {
-            *recommended.entry(c.lic).or_default() += flows.buy_va[i];
-        }
-        for (&(_, lic), &q) in &flows.pool_buy {
-            *recommended.entry(lic).or_default() += q;
-        }
-        let mut lics: Vec<LicId> = expiring.keys().chain(recommended.keys()).copied().collect();
-        lics.sort_unstable();
-        lics.dedup();
-        let mut sum = RenewalSummary {
-            date,
-            expiring_units: 0,
-            recommended_units: 0,
-            like_for_like_cost: 0,
-            recommended_cost: 0,
-        };
-        for lic in lics {
-            let e = expiring.get(&lic).copied().unwrap_or(0);
-            let r = recommended.get(&lic).copied().unwrap_or(0);
-            if e == 0 && r == 0 {
-                continue;
-            }
-            let p = price(lic);
-            sum.expiring_units += e;
-            sum.recommended_units += r;
-            sum.like_for_like_cost += Cents::from(e) * p;
-            sum.recommended_cost += Cents::from(r) * p;
-            renewal_rows.push(RenewalRow {
-                license: lic_name(lic),
-                expiring: e,
-                recommended: r,
-                unit_price: p,
-            });
-        }
-        renewal_rows.sort();
-        renewal = Some(sum);
-    }
-
-    purchases.sort();
-    moves.sort();
-    substitutions.sort();
-    positions.sort();
-    let findings = findings::collect(
-        estate,
-        prep.view.as_of,
-        prep.view.stale_after_days,
-        &positions,
-    );
-    Plan {
-        case: estate.name.clone(),
+    let tables = Tables::build(estate, prep, flows, renewal_date, &vendor);
+    let made = Provenance {
         scenario: scenario.to_string(),
-        status: flows.status.clone(),
-        as_of: prep.view.as_of,
-        evaluated_at: prep.view.t,
-        currency: estate.currency.clone(),
-        purchases,
-        moves,
-        substitutions,
-        positions,
-        renewal_rows,
-        renewal,
-        vendor,
-        hygiene: prep.hygiene,
-        components: flows.components,
-        findings,
-        transfers: transfers::build(estate, prep, &raw_moves),
-        waterfall: Vec::new(),
-        assumptions: Vec::new(),
-        settings: None,
-    }
+        ..Provenance::default()
+    };
+    Plan::assemble(estate, prep, flows, tables, vendor, made)
 }

@@ -1,0 +1,157 @@
+//! `reallot plan`: solve one scenario on a case, write the plan, print a short summary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::{date_arg, exit_code, stdout_error, time_limit_arg};
+use crate::error::Result;
+use crate::model::{SolveOptions, SolveStatus};
+use crate::plan::Plan;
+use crate::report::money;
+use crate::scenario::Scenario;
+
+/// Arguments of `reallot plan`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Case folder (entitlements.csv, usage.csv or instances.csv, ...).
+    pub case: PathBuf,
+    /// Scenario file (default: the built-in `reallocate` scenario).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Output folder (default: out/<scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Date of the data export, overriding case.toml (YYYY-MM-DD).
+    #[arg(long, value_parser = date_arg)]
+    pub as_of: Option<NaiveDate>,
+    /// Seconds allowed per MIP solve (more than 0, at most 86400).
+    #[arg(long, default_value_t = 60.0, value_parser = time_limit_arg)]
+    pub time_limit: f64,
+    /// Solve every substitution family with the MIP, skipping the exact chain shortcuts
+    /// (same figures, slower; for audits).
+    #[arg(long)]
+    pub mip_only: bool,
+}
+
+/// Runs `reallot plan`.
+pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
+    let scenario = match &args.model {
+        Some(p) => Scenario::load(p)?,
+        None => Scenario::default(),
+    };
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
+    let opts = SolveOptions {
+        time_limit: Some(args.time_limit),
+        fast_paths: !args.mip_only,
+    };
+    let mut inputs = vec![args.case.as_path()];
+    inputs.extend(args.model.as_deref());
+    plan_and_print(&args.case, &scenario, args.as_of, (&out, &inputs), &opts, w)
+}
+
+/// Runs the pipeline, writes the plan atomically and prints the summary. `out` is the
+/// output folder and the input paths it must not overwrite (SPEC §5.1).
+pub(crate) fn plan_and_print(
+    case: &Path,
+    scenario: &Scenario,
+    as_of: Option<NaiveDate>,
+    target: (&Path, &[&Path]),
+    opts: &SolveOptions,
+    w: &mut dyn Write,
+) -> Result<i32> {
+    let (plan, written) = crate::pipeline::run(case, scenario, as_of, target, opts)?;
+    print_summary(&plan, &written, w).map_err(stdout_error)?;
+    Ok(exit_code(plan.status == SolveStatus::Optimal))
+}
+
+/// Prints the summary of a written plan.
+fn print_summary(plan: &Plan, out: &Path, w: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        w,
+        "{} - scenario {} (data as of {}, evaluated at {}): {}",
+        plan.case,
+        plan.scenario,
+        plan.as_of,
+        plan.evaluated_at,
+        plan.status.as_str()
+    )?;
+    if let SolveStatus::Error(msg) = &plan.status {
+        writeln!(w, "  solver error: {msg}")?;
+    }
+    if plan.status != SolveStatus::Optimal {
+        writeln!(
+            w,
+            "  no optimal plan: only summary.json was written to {}",
+            out.display()
+        )?;
+        return Ok(());
+    }
+    print_figures(plan, w)?;
+    writeln!(w, "  written to {}", out.display())
+}
+
+/// Prints the figures of an optimal plan: vendor view, purchase, moves, renewal, hygiene.
+fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
+    let cur = &plan.currency;
+    let at_renewal = plan.evaluated_at != plan.as_of;
+    writeln!(
+        w,
+        "  vendor view (each VA on its own, {}): {} units short, {cur} {}",
+        plan.as_of,
+        plan.vendor.shortfall_units,
+        money(plan.vendor.shortfall_cost)
+    )?;
+    writeln!(
+        w,
+        "  must really be bought{}: {} units, {cur} {}",
+        if at_renewal {
+            format!(" at {} (renewals included)", plan.evaluated_at)
+        } else {
+            String::new()
+        },
+        plan.purchase_units(),
+        money(plan.purchase_cost())
+    )?;
+    if !at_renewal {
+        writeln!(
+            w,
+            "  the vendor's reading overstates it by {cur} {}",
+            money(plan.vendor.shortfall_cost - plan.purchase_cost())
+        )?;
+    }
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    writeln!(
+        w,
+        "  licences moved: {} in {} transfer{}; {} unit{} covered by a higher tier",
+        plan.licences_moved(),
+        plan.moves.len(),
+        plural(plan.moves.len() as u64),
+        plan.substituted_units(),
+        plural(plan.substituted_units())
+    )?;
+    if let Some(r) = &plan.renewal {
+        writeln!(
+            w,
+            "  renewal on {}: {} units expire (like for like {cur} {}); recommended {} ({cur} {}); saving {cur} {}",
+            r.date,
+            r.expiring_units,
+            money(r.like_for_like_cost),
+            r.recommended_units,
+            money(r.recommended_cost),
+            money(r.like_for_like_cost - r.recommended_cost)
+        )?;
+    }
+    let h = &plan.hygiene;
+    if h.stale_instances + h.retired_instances > 0 {
+        writeln!(
+            w,
+            "  hygiene: {} stale and {} retired instances released {} units ({} reserved)",
+            h.stale_instances, h.retired_instances, h.released_units, h.released_reservations
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,299 @@
+//! The pipeline, one named step each: [`read`] a case → [`resolve_scenario`] against it
+//! → [`prepare_scenario`] the model parameters → [`solve_scenario`] (with the vendor's
+//! reading beside it) → [`make_plan`] → [`write`]. [`run`] is the whole of it, as
+//! `reallot plan` runs it; [`plan_case`] is everything but reading and writing.
+//!
+//! Timings of the steps are logged at debug level (`RUST_LOG=reallot=debug`).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::estate::{load_case, Estate};
+use crate::io::write::{check_target, OutDir};
+use crate::model::{prepare, solve, Flows, Prepared, ScenarioView, SolveOptions, SolveStatus};
+use crate::plan::{self, Plan, Provenance, Tables, VendorView};
+use crate::report::write_plan;
+use crate::scenario::{Merge, RenewalPolicy, Scenario};
+
+/// Runs one scenario on a case folder and writes the plan atomically to `out`, which must
+/// not overwrite any of `inputs` (SPEC §5.1; checked before any work). Returns the plan
+/// and the folder written.
+pub fn run(
+    case: &Path,
+    scenario: &Scenario,
+    as_of: Option<NaiveDate>,
+    (out, inputs): (&Path, &[&Path]),
+    opts: &SolveOptions,
+) -> Result<(Plan, PathBuf)> {
+    check_target(out, inputs)?;
+    let timer = Instant::now();
+    let estate = read(case)?;
+    let loaded = timer.elapsed();
+    let plan = plan_case(&estate, scenario, as_of, opts)?;
+    let planned = timer.elapsed();
+    let written = write(&plan, out, inputs)?;
+    log::debug!(
+        "timings: read {loaded:?}, model and plan {:?}, write {:?}",
+        planned - loaded,
+        timer.elapsed() - planned
+    );
+    Ok((plan, written))
+}
+
+/// Step 1: reads and validates a case folder.
+pub fn read(case: &Path) -> Result<Estate> {
+    load_case(case)
+}
+
+/// Runs one scenario on a case: the whole pipeline except reading and writing.
+pub fn plan_case(
+    estate: &Estate,
+    scenario: &Scenario,
+    as_of: Option<NaiveDate>,
+    opts: &SolveOptions,
+) -> Result<Plan> {
+    let prep = prepare_scenario(estate, scenario, as_of)?;
+    let solved = solve_scenario(estate, &prep, opts);
+    Ok(make_plan(estate, &prep, solved, scenario, opts))
+}
+
+/// Step 2: resolves a scenario against a case at the data date, after refusing figures
+/// too large to compute exactly.
+pub fn resolve_scenario(
+    estate: &Estate,
+    scenario: &Scenario,
+    as_of: Option<NaiveDate>,
+) -> Result<ScenarioView> {
+    let as_of = resolve_as_of(estate, as_of)?;
+    check_magnitudes(estate, scenario)?;
+    ScenarioView::resolve(estate, scenario, as_of, renewal_date(estate, scenario))
+        .map_err(|message| scenario_mismatch(scenario, message))
+}
+
+/// Step 3: resolves a scenario against a case and computes the model parameters.
+pub fn prepare_scenario(
+    estate: &Estate,
+    scenario: &Scenario,
+    as_of: Option<NaiveDate>,
+) -> Result<Prepared> {
+    let view = resolve_scenario(estate, scenario, as_of)?;
+    Ok(prepare(estate, &view))
+}
+
+/// A solved scenario with the vendor's reading beside it.
+#[derive(Debug, Clone)]
+pub struct Solved {
+    /// The scenario's flows; their status is the vendor view's when that one failed.
+    pub flows: Flows,
+    /// The vendor's per-VA reading at the data date.
+    pub vendor: VendorView,
+}
+
+/// Step 4: solves a prepared model, and the vendor's per-VA reading at its data date.
+/// The plan is optimal only when both are.
+pub fn solve_scenario(estate: &Estate, prep: &Prepared, opts: &SolveOptions) -> Solved {
+    let timer = Instant::now();
+    let mut flows = solve(prep, estate, opts);
+    let solved = timer.elapsed();
+    let (vendor, vendor_status) = vendor_view(estate, prep.view.as_of, opts);
+    log::debug!(
+        "timings: solve {solved:?} ({} components, {} by MIP or chain), vendor view {:?}",
+        flows.components.0,
+        flows.components.1,
+        timer.elapsed() - solved
+    );
+    if flows.status == SolveStatus::Optimal && vendor_status != SolveStatus::Optimal {
+        flows.status = vendor_status;
+    }
+    Solved { flows, vendor }
+}
+
+/// The vendor's per-VA reading of the account at `as_of`, and the status of its solve.
+pub fn vendor_view(
+    estate: &Estate,
+    as_of: NaiveDate,
+    opts: &SolveOptions,
+) -> (VendorView, SolveStatus) {
+    let (prep, flows) = solve_vendor(estate, as_of, opts);
+    (plan::vendor_view(estate, &prep, &flows), flows.status)
+}
+
+/// The vendor's per-VA model of the account at `as_of` (no transfers, no hygiene, no
+/// growth), solved.
+pub fn solve_vendor(estate: &Estate, as_of: NaiveDate, opts: &SolveOptions) -> (Prepared, Flows) {
+    let view = ScenarioView::vendor(as_of, !estate.substitutions.is_empty());
+    let prep = prepare(estate, &view);
+    let flows = solve(&prep, estate, opts);
+    (prep, flows)
+}
+
+/// Step 5: builds the plan of a solved scenario: its tables, the savings waterfall (when
+/// optimal) and the assumptions it rests on.
+pub fn make_plan(
+    estate: &Estate,
+    prep: &Prepared,
+    solved: Solved,
+    scenario: &Scenario,
+    opts: &SolveOptions,
+) -> Plan {
+    let Solved { flows, vendor } = solved;
+    let renewal = renewal_date(estate, scenario);
+    let tables = Tables::build(estate, prep, &flows, renewal, &vendor);
+    let waterfall = if flows.status == SolveStatus::Optimal {
+        plan::waterfall(estate, prep, &tables, &vendor, opts)
+    } else {
+        Vec::new()
+    };
+    let made = Provenance {
+        scenario: scenario.name.clone(),
+        waterfall,
+        assumptions: assumptions(estate, scenario, prep),
+        settings: Some(scenario.clone()),
+    };
+    Plan::assemble(estate, prep, &flows, tables, vendor, made)
+}
+
+/// Step 6: writes a plan atomically to `out`; returns the folder written.
+pub fn write(plan: &Plan, out: &Path, inputs: &[&Path]) -> Result<PathBuf> {
+    let dir = OutDir::new(out, inputs)?;
+    write_plan(plan, &dir.root())?;
+    dir.commit()
+}
+
+/// The date the data describes: `--as-of`, else `case.toml`'s `as_of`; never today.
+pub fn resolve_as_of(estate: &Estate, overridden: Option<NaiveDate>) -> Result<NaiveDate> {
+    overridden.or(estate.as_of).ok_or_else(|| {
+        Error::input(Diagnostic {
+            file: "case.toml".into(),
+            line: None,
+            column: Some("as_of".into()),
+            value: None,
+            message: "is not set, and no --as-of was given".into(),
+            fix: "add as_of = \"YYYY-MM-DD\" (the date of the data export) to case.toml, or pass --as-of".into(),
+        })
+    })
+}
+
+/// The renewal date a scenario applies to a case.
+pub fn renewal_date(estate: &Estate, scenario: &Scenario) -> Option<NaiveDate> {
+    match scenario.renewal {
+        RenewalPolicy::FromCase => estate.renewal_date,
+        RenewalPolicy::Date(d) => Some(d),
+        RenewalPolicy::Disabled => None,
+    }
+}
+
+/// The largest total of units (all entitlements, or all demand after growth and buffer)
+/// a case may reach. Below it every unit figure fits a `u64` with room for sums, and every
+/// money figure (units × a price of at most 10^12 cents) an `i128`: no figure can wrap.
+pub const MAX_TOTAL_UNITS: u128 = 1_000_000_000_000_000_000;
+
+/// Refuses a case whose unit totals under `scenario` exceed [`MAX_TOTAL_UNITS`] (SPEC §2:
+/// a figure the tool cannot represent exactly is an error, never a printed number).
+pub fn check_magnitudes(estate: &Estate, scenario: &Scenario) -> Result<()> {
+    let supply: u128 = estate.lots.iter().map(|l| u128::from(l.quantity)).sum();
+    let used: u128 = estate
+        .usage
+        .values()
+        .map(|u| u128::from(u.in_use))
+        .chain(
+            estate
+                .instances
+                .iter()
+                .flatten()
+                .map(|i| u128::from(i.quantity)),
+        )
+        .sum();
+    // Growth and buffer as factors in hundredths of a percent; never below 1 (the vendor
+    // view and the waterfall read raw consumption).
+    let factor = |bp: i64| u128::try_from(10_000 + bp).unwrap_or(0).max(10_000);
+    let demand = used * factor(scenario.growth_bp) * factor(scenario.buffer_bp) / 100_000_000;
+    let over = |what: String, total: u128| {
+        Error::input(Diagnostic {
+            file: format!("case {}", estate.name),
+            line: None,
+            column: None,
+            value: Some(total.to_string()),
+            message: format!("{what} adds up to more units than reallot computes exactly (10^18)"),
+            fix: "check the quantities for a unit or export error (counts above 10^12 per row are already refused)".into(),
+        })
+    };
+    if supply > MAX_TOTAL_UNITS {
+        return Err(over("the entitlement total".into(), supply));
+    }
+    if demand > MAX_TOTAL_UNITS {
+        return Err(over(
+            format!(
+                "the demand total (growth and buffer of scenario {} included)",
+                scenario.name
+            ),
+            demand,
+        ));
+    }
+    Ok(())
+}
+
+/// The input error of a scenario that names Smart Accounts or VAs the case lacks.
+pub fn scenario_mismatch(scenario: &Scenario, message: String) -> Error {
+    Error::input(Diagnostic {
+        file: format!("scenario {}", scenario.name),
+        line: None,
+        column: None,
+        value: None,
+        message,
+        fix: "name Smart Accounts and VAs exactly as the case does".into(),
+    })
+}
+
+/// The settings and data a plan rests on, as (item, value) rows for the report.
+pub fn assumptions(estate: &Estate, s: &Scenario, prep: &Prepared) -> Vec<(String, String)> {
+    let pct = |bp: i64| format!("{}.{:02}%", bp / 100, (bp % 100).abs());
+    let mut rows = vec![
+        ("scenario".to_string(), s.name.clone()),
+        ("data as of".into(), prep.view.as_of.to_string()),
+        ("evaluated at".into(), prep.view.t.to_string()),
+        ("reallocate".into(), s.reallocate.to_string()),
+        ("substitution".into(), s.substitution.to_string()),
+        ("hygiene".into(), s.hygiene.to_string()),
+        ("stale_after_days".into(), s.stale_after_days.to_string()),
+        ("buffer_pct".into(), pct(s.buffer_bp)),
+        ("growth_pct".into(), pct(s.growth_bp)),
+        (
+            "renewal date".into(),
+            renewal_date(estate, s).map_or("none".into(), |d| d.to_string()),
+        ),
+        ("merge".into(), merge_text(&s.merge)),
+        ("extra locks".into(), locks_text(&s.lock)),
+    ];
+    for (f, n) in &estate.files {
+        rows.push((format!("file {f}"), format!("{n} rows")));
+    }
+    rows
+}
+
+/// A scenario's merge setting as the assumptions state it.
+fn merge_text(merge: &Merge) -> String {
+    match merge {
+        Merge::None => "none".into(),
+        Merge::All => "all Smart Accounts".into(),
+        Merge::Groups(g) => g
+            .iter()
+            .map(|x| x.join(" + "))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// A scenario's extra locks as the assumptions state them.
+fn locks_text(lock: &[(String, String)]) -> String {
+    if lock.is_empty() {
+        return "none".into();
+    }
+    lock.iter()
+        .map(|(a, v)| format!("{a}/{v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

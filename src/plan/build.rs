@@ -1,0 +1,352 @@
+//! The steps that turn solved flows into the plan's tables: place the pool flows as
+//! moves and purchases, trace substitutions, tally positions, size the renewal, then
+//! collect findings and transfer requests.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+
+use super::decompose::{decompose_pool, substitution_paths};
+use super::{
+    findings, transfers, Cents, Finding, Move, Position, Purchase, RenewalRow, RenewalSummary,
+    Substitution, VendorView,
+};
+use crate::estate::{Estate, LicId, VaId};
+use crate::model::{Flows, Prepared};
+
+/// The recommendation tables of one solved model, sorted as they are written.
+#[derive(Debug, Clone)]
+pub struct Tables {
+    /// Purchases.
+    pub purchases: Vec<Purchase>,
+    /// Moves.
+    pub moves: Vec<Move>,
+    /// Substitutions.
+    pub substitutions: Vec<Substitution>,
+    /// Positions.
+    pub positions: Vec<Position>,
+    /// Renewal rows (empty without a renewal date).
+    pub renewal_rows: Vec<RenewalRow>,
+    /// Renewal summary.
+    pub renewal: Option<RenewalSummary>,
+    /// Findings for the advisor.
+    pub findings: Vec<Finding>,
+    /// The moves as CSSM transfer requests.
+    pub transfers: transfers::Transfers,
+}
+
+impl Tables {
+    /// Builds every table of a solved model. `vendor` is the vendor's per-VA reading,
+    /// shown beside the plan in the positions.
+    pub fn build(
+        estate: &Estate,
+        prep: &Prepared,
+        flows: &Flows,
+        renewal_date: Option<NaiveDate>,
+        vendor: &VendorView,
+    ) -> Self {
+        let names = Names { estate, prep };
+        let mut placed = place_flows(&names, flows);
+        let mut traced = trace_substitutions(&names, flows);
+        let mut positions = position_rows(&names, flows, &placed, &traced, vendor);
+        let (renewal_rows, renewal) = match renewal_date {
+            Some(date) => {
+                let (rows, sum) = size_renewal(&names, flows, date);
+                (rows, Some(sum))
+            }
+            None => (Vec::new(), None),
+        };
+        placed.purchases.sort();
+        placed.moves.sort();
+        traced.substitutions.sort();
+        positions.sort();
+        let findings = findings::collect(
+            estate,
+            prep.view.as_of,
+            prep.view.stale_after_days,
+            &positions,
+        );
+        Tables {
+            purchases: placed.purchases,
+            moves: placed.moves,
+            substitutions: traced.substitutions,
+            positions,
+            renewal_rows,
+            renewal,
+            findings,
+            transfers: transfers::build(estate, prep, &placed.raw_moves),
+        }
+    }
+}
+
+/// Names and prices of the ids a plan row shows.
+struct Names<'a> {
+    estate: &'a Estate,
+    prep: &'a Prepared,
+}
+
+impl Names<'_> {
+    fn licence(&self, l: LicId) -> String {
+        self.estate.licences[l as usize].clone()
+    }
+
+    fn price(&self, l: LicId) -> Cents {
+        Cents::from(self.estate.price(l).map_or(0, |p| p.cents))
+    }
+
+    /// The label of a VA's pool.
+    fn pool_of(&self, va: VaId) -> String {
+        self.prep.pools[self.prep.va_pool[va as usize]]
+            .label
+            .clone()
+    }
+
+    /// A VA as its pool names it: `SA/VA` in a pool spanning several SAs.
+    fn va_in_pool(&self, va: VaId) -> String {
+        let p = &self.prep.pools[self.prep.va_pool[va as usize]];
+        if p.multi_sa {
+            self.estate.va_label(va)
+        } else {
+            self.va(va)
+        }
+    }
+
+    fn va(&self, va: VaId) -> String {
+        self.estate.vas[va as usize].name.clone()
+    }
+
+    fn sa(&self, va: VaId) -> String {
+        self.estate.sa_name(va).to_string()
+    }
+
+    fn purchase(&self, pool: String, va: String, lic: LicId, quantity: u64) -> Purchase {
+        Purchase {
+            smart_account: pool,
+            virtual_account: va,
+            license: self.licence(lic),
+            quantity,
+            unit_price: self.price(lic),
+            cost: Cents::from(quantity) * self.price(lic),
+        }
+    }
+}
+
+/// Pool flows placed as moves and purchases, with what each cell received.
+struct Placed {
+    moves: Vec<Move>,
+    purchases: Vec<Purchase>,
+    /// (from VA, to VA, licence, units) of every move, for the transfer requests.
+    raw_moves: Vec<(VaId, VaId, LicId, u64)>,
+    /// Per cell: existing licences received.
+    moved_in: Vec<u64>,
+    /// Per cell: units bought into it.
+    purchased: Vec<u64>,
+}
+
+/// Decomposes each (pool, licence) flow into moves and purchase placements, and adds
+/// the purchases made straight into a VA.
+fn place_flows(n: &Names, flows: &Flows) -> Placed {
+    let prep = n.prep;
+    let mut placed = Placed {
+        moves: Vec::new(),
+        purchases: Vec::new(),
+        raw_moves: Vec::new(),
+        moved_in: vec![0u64; prep.cells.len()],
+        purchased: flows.buy_va.clone(),
+    };
+    let mut by_pool: BTreeMap<(usize, LicId), Vec<usize>> = BTreeMap::new();
+    for (i, c) in prep.cells.iter().enumerate() {
+        if flows.out[i] > 0 || flows.inn[i] > 0 {
+            by_pool
+                .entry((prep.va_pool[c.va as usize], c.lic))
+                .or_default()
+                .push(i);
+        }
+    }
+    for (&(pool, lic), cells) in &by_pool {
+        let label = |i: usize| n.va_in_pool(prep.cells[i].va);
+        let sorted = |amount: &[u64]| {
+            let mut ends: Vec<(String, usize, u64)> = cells
+                .iter()
+                .filter(|&&i| amount[i] > 0)
+                .map(|&i| (label(i), i, amount[i]))
+                .collect();
+            ends.sort();
+            ends.into_iter().map(|(_, i, q)| (i, q)).collect::<Vec<_>>()
+        };
+        let buy = flows.pool_buy.get(&(pool, lic)).copied().unwrap_or(0);
+        let flow = decompose_pool(&sorted(&flows.out), buy, &sorted(&flows.inn));
+        let pool_label = &prep.pools[pool].label;
+        for (from, to, q) in flow.moves {
+            placed.moves.push(Move {
+                smart_account: pool_label.clone(),
+                license: n.licence(lic),
+                from: label(from),
+                to: label(to),
+                quantity: q,
+            });
+            placed.moved_in[to] += q;
+            placed
+                .raw_moves
+                .push((prep.cells[from].va, prep.cells[to].va, lic, q));
+        }
+        for (to, q) in flow.purchases {
+            placed.purchased[to] += q;
+            placed
+                .purchases
+                .push(n.purchase(pool_label.clone(), label(to), lic, q));
+        }
+    }
+    for (i, c) in prep.cells.iter().enumerate() {
+        let q = flows.buy_va[i];
+        if q > 0 {
+            placed
+                .purchases
+                .push(n.purchase(n.pool_of(c.va), n.va_in_pool(c.va), c.lic, q));
+        }
+    }
+    placed
+}
+
+/// Substitutions as paths from the tier used to the tier covered, with the units each
+/// (VA, licence) received and gave.
+struct Traced {
+    substitutions: Vec<Substitution>,
+    sub_in: HashMap<(VaId, LicId), u64>,
+    sub_out: HashMap<(VaId, LicId), u64>,
+}
+
+fn trace_substitutions(n: &Names, flows: &Flows) -> Traced {
+    let mut traced = Traced {
+        substitutions: Vec::new(),
+        sub_in: HashMap::new(),
+        sub_out: HashMap::new(),
+    };
+    let mut per_va: BTreeMap<VaId, Vec<(LicId, LicId, u64)>> = BTreeMap::new();
+    for (&(va, h, l), &q) in &flows.subs {
+        per_va.entry(va).or_default().push((h, l, q));
+    }
+    for (va, edges) in per_va {
+        for (h, l, q) in substitution_paths(&edges) {
+            *traced.sub_out.entry((va, h)).or_default() += q;
+            *traced.sub_in.entry((va, l)).or_default() += q;
+            traced.substitutions.push(Substitution {
+                smart_account: n.sa(va),
+                virtual_account: n.va(va),
+                license: n.licence(h),
+                covers: n.licence(l),
+                quantity: q,
+            });
+        }
+    }
+    traced
+}
+
+/// One position per cell with anything to show, plus the cells only the vendor's reading
+/// flags (e.g. a lot that expires before the renewal date).
+fn position_rows(
+    n: &Names,
+    flows: &Flows,
+    placed: &Placed,
+    traced: &Traced,
+    vendor: &VendorView,
+) -> Vec<Position> {
+    let prep = n.prep;
+    let mut positions = Vec::new();
+    for (i, c) in prep.cells.iter().enumerate() {
+        let key = (c.va, c.lic);
+        let moved_out = flows.out[i];
+        let si = traced.sub_in.get(&key).copied().unwrap_or(0);
+        let so = traced.sub_out.get(&key).copied().unwrap_or(0);
+        let held = c.entitled + placed.moved_in[i] + placed.purchased[i] + si;
+        let p = Position {
+            smart_account: n.sa(c.va),
+            virtual_account: n.va(c.va),
+            license: n.licence(c.lic),
+            entitled: c.entitled,
+            in_use: c.in_use_raw,
+            reserved: c.reserved_raw,
+            demand: c.demand,
+            vendor_shortfall: vendor.per_cell.get(&key).copied().unwrap_or(0),
+            moved_in: placed.moved_in[i],
+            moved_out,
+            substituted_in: si,
+            substituted_out: so,
+            purchased: placed.purchased[i],
+            surplus_after: held.saturating_sub(moved_out + so + c.demand),
+        };
+        let any = p.entitled
+            + p.in_use
+            + p.demand
+            + p.vendor_shortfall
+            + p.moved_in
+            + p.moved_out
+            + p.substituted_in
+            + p.substituted_out
+            + p.purchased;
+        if any > 0 {
+            positions.push(p);
+        }
+    }
+    for (&(va, lic), &q) in &vendor.per_cell {
+        if !prep.index.contains_key(&(va, lic)) {
+            positions.push(Position {
+                smart_account: n.sa(va),
+                virtual_account: n.va(va),
+                license: n.licence(lic),
+                vendor_shortfall: q,
+                ..Position::default()
+            });
+        }
+    }
+    positions
+}
+
+/// Renewal sizing: per licence, the units of lots in force at as_of that end before the
+/// renewal date against the units the plan buys.
+fn size_renewal(n: &Names, flows: &Flows, date: NaiveDate) -> (Vec<RenewalRow>, RenewalSummary) {
+    let mut expiring: BTreeMap<LicId, u64> = BTreeMap::new();
+    for lot in &n.estate.lots {
+        if lot.active_at(n.prep.view.as_of) && lot.end.is_some_and(|e| e < date) {
+            *expiring.entry(lot.lic).or_default() += lot.quantity;
+        }
+    }
+    let mut recommended: BTreeMap<LicId, u64> = BTreeMap::new();
+    for (i, c) in n.prep.cells.iter().enumerate() {
+        *recommended.entry(c.lic).or_default() += flows.buy_va[i];
+    }
+    for (&(_, lic), &q) in &flows.pool_buy {
+        *recommended.entry(lic).or_default() += q;
+    }
+    let mut lics: Vec<LicId> = expiring.keys().chain(recommended.keys()).copied().collect();
+    lics.sort_unstable();
+    lics.dedup();
+    let mut sum = RenewalSummary {
+        date,
+        expiring_units: 0,
+        recommended_units: 0,
+        like_for_like_cost: 0,
+        recommended_cost: 0,
+    };
+    let mut rows = Vec::new();
+    for lic in lics {
+        let e = expiring.get(&lic).copied().unwrap_or(0);
+        let r = recommended.get(&lic).copied().unwrap_or(0);
+        if e == 0 && r == 0 {
+            continue;
+        }
+        let p = n.price(lic);
+        sum.expiring_units += e;
+        sum.recommended_units += r;
+        sum.like_for_like_cost += Cents::from(e) * p;
+        sum.recommended_cost += Cents::from(r) * p;
+        rows.push(RenewalRow {
+            license: n.licence(lic),
+            expiring: e,
+            recommended: r,
+            unit_price: p,
+        });
+    }
+    rows.sort();
+    (rows, sum)
+}

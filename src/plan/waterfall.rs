@@ -1,0 +1,97 @@
+//! The savings waterfall: from the vendor's per-VA reading to the recommended purchase,
+//! one lever at a time, each bar the same model solved again.
+
+use super::{cost_of, units_of, Cents, Tables, VendorView};
+use crate::estate::{Estate, LicId};
+use crate::model::{prepare, solve, Flows, Prepared, SolveOptions, SolveStatus};
+
+/// One bar of the savings waterfall: a label, purchase cost (cents) and units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaterfallStep {
+    /// What the bar stands for.
+    pub label: String,
+    /// Purchase cost in cents.
+    pub cost: Cents,
+    /// Purchased units.
+    pub units: u64,
+}
+
+/// Purchase cost and units of solved flows.
+fn purchase_totals(estate: &Estate, prep: &Prepared, flows: &Flows) -> (Cents, u64) {
+    let price = |l: LicId| Cents::from(estate.price(l).map_or(0, |p| p.cents));
+    let mut cost: Cents = 0;
+    let mut units = 0u64;
+    for (i, c) in prep.cells.iter().enumerate() {
+        cost += Cents::from(flows.buy_va[i]) * price(c.lic);
+        units += flows.buy_va[i];
+    }
+    for (&(_, lic), &q) in &flows.pool_buy {
+        cost += Cents::from(q) * price(lic);
+        units += q;
+    }
+    (cost, units)
+}
+
+/// The savings waterfall of a plan's `tables`: the `vendor` view; the same per-VA
+/// reading at the evaluation date with the scenario's buffer and growth; then the
+/// scenario's levers switched on one at a time (hygiene, reallocation, consolidation);
+/// then the recommended purchase. Each intermediate bar is the same model, solved.
+pub fn waterfall(
+    estate: &Estate,
+    prep: &Prepared,
+    tables: &Tables,
+    vendor: &VendorView,
+    opts: &SolveOptions,
+) -> Vec<WaterfallStep> {
+    let v = &prep.view;
+    let merged = !v.merge_groups.is_empty();
+    let recommended = (cost_of(&tables.purchases), units_of(&tables.purchases));
+    let mut steps = vec![WaterfallStep {
+        label: "Vendor view".into(),
+        cost: vendor.shortfall_cost,
+        units: vendor.shortfall_units,
+    }];
+    let own = (v.hygiene, v.reallocate, merged);
+    let mut bar = |label: String, hygiene: bool, reallocate: bool, merge: bool| {
+        let (cost, units) = if (hygiene, reallocate, merge) == own {
+            recommended
+        } else {
+            let variant = if hygiene == v.hygiene {
+                prep.variant(estate, reallocate, merge)
+            } else {
+                let mut view = v.clone();
+                view.hygiene = hygiene;
+                prepare(estate, &view).variant(estate, reallocate, merge)
+            };
+            let flows = solve(&variant, estate, opts);
+            if flows.status != SolveStatus::Optimal {
+                return;
+            }
+            purchase_totals(estate, &variant, &flows)
+        };
+        steps.push(WaterfallStep { label, cost, units });
+    };
+    if v.t != v.as_of || v.buffer_bp != 0 || v.growth_bp != 0 {
+        bar(format!("Per VA at {}", v.t), false, false, false);
+    }
+    if v.hygiene {
+        bar("After hygiene".into(), true, false, false);
+    }
+    if v.reallocate {
+        bar("After reallocation".into(), v.hygiene, true, false);
+    }
+    if merged {
+        bar("After consolidation".into(), v.hygiene, v.reallocate, true);
+    }
+    let last = if tables.renewal.is_some() {
+        "Recommended renewal"
+    } else {
+        "Recommended purchase"
+    };
+    steps.push(WaterfallStep {
+        label: last.into(),
+        cost: recommended.0,
+        units: recommended.1,
+    });
+    steps
+}
