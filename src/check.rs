@@ -52,7 +52,7 @@ pub fn check(
     let findings = crate::plan::findings::collect(estate, as_of, stale_after_days, &positions);
     let mut by_kind: BTreeMap<&str, Vec<&crate::plan::Finding>> = BTreeMap::new();
     for f in &findings {
-        by_kind.entry(f.kind).or_default().push(f);
+        by_kind.entry(f.kind.as_str()).or_default().push(f);
     }
     writeln!(
         w,

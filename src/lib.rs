@@ -18,6 +18,9 @@
 //! println!("buy {} units", plan.purchase_units());
 //! ```
 
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
 pub mod check;
 pub mod cli;
 pub mod commands;

@@ -15,8 +15,7 @@ use crate::error::{Error, EXIT_NOT_OPTIMAL};
 
 /// Parses a `--as-of` style date (YYYY-MM-DD).
 fn date_arg(s: &str) -> std::result::Result<NaiveDate, String> {
-    crate::io::table::check_date(s)
-        .map_err(|why| format!("{s:?} {} ({})", why.message(), why.fix()))
+    crate::io::text::check_date(s).map_err(|why| format!("{s:?} {} ({})", why.message(), why.fix()))
 }
 
 /// Parses `--time-limit`: seconds above 0 and at most a day.

@@ -243,7 +243,13 @@ impl Estate {
         }
     }
 
-    /// What the CMDB says of instance name `name`: `None` without `cmdb.csv`.
+    /// Whether the CMDB lists the instance named `name` as retired (the hygiene rule's
+    /// first half; false without `cmdb.csv`).
+    pub fn retired_in_cmdb(&self, name: u32) -> bool {
+        self.cmdb_state(name) == Some(CmdbState::Retired)
+    }
+
+    /// The CMDB state of the instance named `name`; `None` without `cmdb.csv`.
     pub fn cmdb_state(&self, name: u32) -> Option<CmdbState> {
         let codes = self.cmdb.as_ref()?;
         Some(

@@ -14,11 +14,9 @@ use chrono::NaiveDate;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::io::source::TableSource;
 use crate::io::text::{
-    check_name, limit_text, normalise_header, parse_cents, shown, MAX_COUNT, MAX_NAME_CHARS,
-    MAX_PRICE_CENTS,
+    check_date, check_name, limit_text, normalise_header, parse_cents, parse_count, shown,
+    MAX_COUNT, MAX_NAME_CHARS, MAX_PRICE_CENTS,
 };
-// Old paths of two text rules, kept for callers outside the input side.
-pub use crate::io::text::{check_date, parse_count};
 
 /// One column a table may have.
 #[derive(Debug, Clone, Copy)]

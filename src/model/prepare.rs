@@ -305,10 +305,7 @@ fn usage_from_instances(
             c.reserved_raw += i.quantity;
         }
         if view.hygiene {
-            let retired = estate
-                .cmdb
-                .as_ref()
-                .is_some_and(|m| m[i.name as usize] == 2);
+            let retired = estate.retired_in_cmdb(i.name);
             let stale = !retired && i.last_contact.is_some_and(|lc| lc < cutoff);
             if retired || stale {
                 dropped.insert(i.name, retired);

@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDate};
 use rustc_hash::FxHashMap;
 
-use crate::estate::{Estate, LotStatus, Reservation, Usage, VaId};
+use crate::estate::{CmdbState, Estate, LotStatus, Reservation, Usage, VaId};
 use crate::plan::Position;
 
 /// What a finding is about. Declared in name order, so findings sort as their names do.
@@ -97,6 +97,13 @@ impl FindingKind {
     }
 }
 
+/// Lets a kind be compared with its `findings.csv` word.
+impl PartialEq<&str> for FindingKind {
+    fn eq(&self, word: &&str) -> bool {
+        self.as_str() == *word
+    }
+}
+
 impl std::fmt::Display for FindingKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -157,9 +164,8 @@ pub const EXPIRING_WITHIN_DAYS: i64 = 90;
 /// One row of `findings.csv`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Finding {
-    /// The [`FindingKind`], as [`FindingKind::as_str`] names it (a string while the
-    /// report reads it as one; see [`Finding::finding_kind`]).
-    pub kind: &'static str,
+    /// What kind of finding (its `findings.csv` word is [`FindingKind::as_str`]).
+    pub kind: FindingKind,
     /// Smart Account.
     pub smart_account: String,
     /// Virtual Account.
@@ -172,16 +178,6 @@ pub struct Finding {
     pub quantity: u64,
     /// Plain-English detail.
     pub detail: String,
-}
-
-impl Finding {
-    /// The kind of the finding.
-    pub fn finding_kind(&self) -> FindingKind {
-        FindingKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == self.kind)
-            .expect("findings are made from a FindingKind")
-    }
 }
 
 struct Ctx<'a> {
@@ -201,7 +197,7 @@ impl Ctx<'_> {
     ) {
         let e = self.estate;
         self.out.push(Finding {
-            kind: kind.as_str(),
+            kind,
             smart_account: e.sa_name(va).to_string(),
             virtual_account: e.vas[va as usize].name.clone(),
             license: e.licences[lic as usize].clone(),
@@ -228,7 +224,7 @@ pub fn collect(
     instances(&mut cx, as_of, stale_after_days);
     for w in &estate.warnings {
         cx.out.push(Finding {
-            kind: FindingKind::LotDatesInverted.as_str(),
+            kind: FindingKind::LotDatesInverted,
             smart_account: String::new(),
             virtual_account: String::new(),
             license: String::new(),
@@ -239,7 +235,7 @@ pub fn collect(
     }
     for p in positions {
         let base = Finding {
-            kind: "",
+            kind: FindingKind::OutOfCompliance, // set below, per finding
             smart_account: p.smart_account.clone(),
             virtual_account: p.virtual_account.clone(),
             license: p.license.clone(),
@@ -249,7 +245,7 @@ pub fn collect(
         };
         if p.vendor_shortfall > 0 {
             cx.out.push(Finding {
-                kind: FindingKind::OutOfCompliance.as_str(),
+                kind: FindingKind::OutOfCompliance,
                 quantity: p.vendor_shortfall,
                 detail: format!(
                     "the vendor's per-VA reading finds {} short here (in use {})",
@@ -260,7 +256,7 @@ pub fn collect(
         }
         if p.surplus_after > 0 {
             cx.out.push(Finding {
-                kind: FindingKind::IdleSurplus.as_str(),
+                kind: FindingKind::IdleSurplus,
                 quantity: p.surplus_after,
                 detail: format!(
                     "{} entitled here are left unused (entitled {}, demand {})",
@@ -324,8 +320,8 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
             u.reserved += i.quantity;
         }
         let name = e.instance_names.get(i.name);
-        let cmdb = e.cmdb.as_ref().map(|m| m[i.name as usize]);
-        let retired = cmdb == Some(2);
+        let cmdb = e.cmdb_state(i.name);
+        let retired = cmdb == Some(CmdbState::Retired);
         let stale = i.last_contact.is_some_and(|lc| lc < cutoff);
         if retired {
             cx.push(
@@ -368,7 +364,7 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
                 ),
             );
         }
-        if cmdb == Some(0) {
+        if cmdb == Some(CmdbState::NotListed) {
             cx.push(
                 FindingKind::NotInCmdb,
                 i.va,

@@ -83,7 +83,7 @@ pub fn renewal(plan: &Plan) -> Table {
 pub fn finding_counts(plan: &Plan) -> Table {
     let mut by: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
     for f in &plan.findings {
-        let e = by.entry(f.kind).or_default();
+        let e = by.entry(f.kind.as_str()).or_default();
         e.0 += 1;
         e.1 += f.quantity;
     }

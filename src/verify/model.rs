@@ -288,10 +288,7 @@ fn consumption(
                 c.in_use_raw += q;
                 c.reserved_raw += r;
                 if s.hygiene {
-                    let retired = e
-                        .cmdb
-                        .as_ref()
-                        .is_some_and(|m| m.get(i.name as usize) == Some(&2));
+                    let retired = e.retired_in_cmdb(i.name);
                     let stale = !retired
                         && match (i.last_contact, cutoff) {
                             (Some(lc), Some(cut)) => lc < cut,

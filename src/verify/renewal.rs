@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 
 use crate::estate::LicId;
-use crate::io::table::parse_count;
+use crate::io::text::parse_count;
 use crate::report::headers;
 
 use super::model::in_force;

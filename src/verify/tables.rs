@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::estate::{LicId, VaId};
 use crate::io::guard::unguard;
-use crate::io::table::parse_count;
+use crate::io::text::parse_count;
 use crate::report::TEXT_COLUMNS;
 
 use super::money::parse_money;
