@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
-/// Money in integer cents (the same type as [`crate::plan::Cents`]; declared here so this
-/// module depends on nothing in the crate).
+/// Money in integer cents: 128 bits, so no sum of a case's figures can wrap (case totals
+/// stay within 10^18 units at 10^12 cents each).
 pub type Cents = i128;
 
 /// Formats integer cents as a decimal with two places.

@@ -194,7 +194,7 @@ pub fn scaled_demand(d: u64, growth_bp: i64, buffer_bp: i64) -> u64 {
     }
     let den = 100_000_000i128;
     // Saturates rather than wraps; a case whose totals come near this is refused before
-    // any solve (see `crate::check_magnitudes`).
+    // any solve (the pipeline checks case magnitudes first).
     u64::try_from((num + den - 1) / den).unwrap_or(u64::MAX)
 }
 

@@ -19,8 +19,7 @@ use chrono::NaiveDate;
 use crate::estate::{Estate, LicId, VaId};
 use crate::model::{Flows, HygieneCounts, Prepared, SolveStatus};
 
-/// Money in integer cents.
-pub type Cents = i128;
+pub use crate::money::Cents;
 
 /// A row of `purchases.csv`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

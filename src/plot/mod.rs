@@ -13,7 +13,7 @@ use crate::money::money;
 use crate::plan::Plan;
 
 /// One bar of the waterfall.
-pub use crate::WaterfallStep as Step;
+pub use crate::plan::WaterfallStep as Step;
 
 /// Which quantity a waterfall shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -490,7 +490,7 @@ pub struct ScenarioBar {
     /// Scenario name.
     pub name: String,
     /// Purchase cost in cents.
-    pub cost: crate::plan::Cents,
+    pub cost: crate::money::Cents,
     /// Purchased units.
     pub units: u64,
     /// Licences moved.

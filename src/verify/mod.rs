@@ -182,14 +182,14 @@ pub fn verify_plan(
             return Ok(rep);
         }
     };
-    let as_of = crate::resolve_as_of(estate, as_of)?;
+    let as_of = crate::pipeline::resolve_as_of(estate, as_of)?;
     let model = match Model::build(estate, &scenario, as_of) {
         Ok(m) => m,
         Err(message) if recorded.is_some() && scenario == *recorded.as_ref().unwrap() => {
             rep.fail(format!("scenario.toml: does not fit this case: {message}"));
             return Ok(rep);
         }
-        Err(message) => return Err(crate::scenario_mismatch(&scenario, message)),
+        Err(message) => return Err(crate::pipeline::scenario_mismatch(&scenario, message)),
     };
     let mut v = Verifier {
         rep,
