@@ -19,7 +19,7 @@ use crate::report::write_plan;
 use crate::scenario::{Merge, RenewalPolicy, Scenario};
 
 /// Runs one scenario on a case folder and writes the plan atomically to `out`, which must
-/// not overwrite any of `inputs` (SPEC §5.1; checked before any work). Returns the plan
+/// not overwrite any of `inputs` (README, "Safety"; checked before any work). Returns the plan
 /// and the folder written.
 pub fn run(
     case: &Path,
@@ -191,7 +191,7 @@ pub fn renewal_date(estate: &Estate, scenario: &Scenario) -> Option<NaiveDate> {
 /// money figure (units × a price of at most 10^12 cents) an `i128`: no figure can wrap.
 pub const MAX_TOTAL_UNITS: u128 = 1_000_000_000_000_000_000;
 
-/// Refuses a case whose unit totals under `scenario` exceed [`MAX_TOTAL_UNITS`] (SPEC §2:
+/// Refuses a case whose unit totals under `scenario` exceed [`MAX_TOTAL_UNITS`] (README, "Safety":
 /// a figure the tool cannot represent exactly is an error, never a printed number).
 pub fn check_magnitudes(estate: &Estate, scenario: &Scenario) -> Result<()> {
     let supply: u128 = estate.lots.iter().map(|l| u128::from(l.quantity)).sum();

@@ -1,4 +1,5 @@
-//! Scenario files (`models/*.toml`, SPEC §3): a reusable policy, independent of any case.
+//! Scenario files (`models/*.toml`; README, "Scenarios"): a reusable policy,
+//! independent of any case.
 
 use std::path::Path;
 
@@ -89,14 +90,15 @@ struct Raw {
     lock: Option<Vec<String>>,
 }
 
-/// Largest `buffer_pct` and `growth_pct` (1000 %), in hundredths of a percent (SPEC §3).
+/// Largest `buffer_pct` and `growth_pct` (1000 %), in hundredths of a percent
+/// (README, "Scenarios").
 pub(crate) const MAX_PCT_BP: i64 = 100_000;
 /// Largest `stale_after_days` (a century).
 pub(crate) const MAX_STALE_DAYS: u32 = 36_500;
 /// Longest scenario name.
 pub(crate) const MAX_NAME_LEN: usize = 100;
 
-/// Checks a scenario name (SPEC §3): it names output folders, so only letters, digits,
+/// Checks a scenario name (README, "Scenarios"): it names output folders, so only letters, digits,
 /// `.`, `_` and `-`, not starting with `.`, and at most [`MAX_NAME_LEN`] characters.
 pub(crate) fn check_name(name: &str) -> std::result::Result<(), String> {
     if name.is_empty() {

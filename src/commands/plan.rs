@@ -54,7 +54,7 @@ pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
 }
 
 /// Runs the pipeline, writes the plan atomically and prints the summary. `out` is the
-/// output folder and the input paths it must not overwrite (SPEC §5.1).
+/// output folder and the input paths it must not overwrite (README, "Safety").
 pub(crate) fn plan_and_print(
     case: &Path,
     scenario: &Scenario,

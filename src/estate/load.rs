@@ -1,4 +1,4 @@
-//! Reading a case folder into an [`Estate`], reporting every problem found (SPEC §2).
+//! Reading a case folder into an [`Estate`], reporting every problem found (README, "Input").
 
 use std::collections::HashSet;
 use std::hash::Hash;
@@ -499,7 +499,7 @@ fn read_entitlements(
         let source = r.choice(Ent::Source, SOURCES, Source::Smart, diags);
         if let (Some(Some(s)), Some(Some(en))) = (start, end) {
             if en < s {
-                // SPEC §2 calls this an error, but such a lot can never be in force, so it
+                // The input rules call this an error, but such a lot can never be in force, so it
                 // cannot change any figure; the standard benchmark estates hold such rows.
                 // It is kept (never active) and reported as a warning instead.
                 e.warnings.push(

@@ -65,7 +65,7 @@ pub enum Reservation {
     Plr,
 }
 
-/// What the customer's CMDB (`cmdb.csv`) says of a product instance (SPEC §2).
+/// What the customer's CMDB (`cmdb.csv`) says of a product instance (README, "Input").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[repr(u8)]
 pub enum CmdbState {
@@ -130,7 +130,7 @@ pub struct Lot {
 }
 
 impl Lot {
-    /// Whether the lot is in force on day `t` (SPEC §4).
+    /// Whether the lot is in force on day `t` (`models/README.md`).
     pub fn active_at(&self, t: NaiveDate) -> bool {
         !matches!(self.status, LotStatus::Expired | LotStatus::Cancelled)
             && self.start.is_none_or(|s| s <= t)

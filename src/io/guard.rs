@@ -1,4 +1,4 @@
-//! Spreadsheet-formula guard for names written to CSV files (SPEC §5.1).
+//! Spreadsheet-formula guard for names written to CSV files (README, "Safety").
 //!
 //! A CSV opened in a spreadsheet turns a cell that starts with `=`, `+`, `-` or `@` (or a
 //! tab or carriage return) into a formula. Names land in such cells, so every name that

@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-/// Largest count a case may hold: quantity, in_use, reserved, instance quantity (SPEC §2).
+/// Largest count a case may hold: quantity, in_use, reserved, instance quantity (README, "Safety").
 pub const MAX_COUNT: u64 = 1_000_000_000_000;
 /// Largest sum of counts built while loading (lots or instances per VA and licence,
 /// totals per licence): far below `u64::MAX`, so later sums and products of units and

@@ -1,4 +1,4 @@
-//! Writing an output folder without ever putting the advisor's files at risk (SPEC §5.1).
+//! Writing an output folder without ever putting the advisor's files at risk (README, "Safety").
 //!
 //! - [`OutDir::new`] first decides whether the target may be written at all: a path that
 //!   does not exist, an empty folder, or a folder holding reallot's marker file

@@ -1,6 +1,6 @@
 //! The exact chain paths of a family: a single VA's chain in closed form, and the
 //! four stages of any chain as one min-cost flow over the optimal pack purchases
-//! (SPEC §4). Where they cannot settle a family, the MIP does.
+//! (`models/README.md`). Where they cannot settle a family, the MIP does.
 
 use super::chain::{chain_flows, chain_optima, pack_projections, ChainError, ChainOptima};
 use super::family::{FamilyProblem, FamilySolution, SolveOptions};

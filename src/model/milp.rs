@@ -1,5 +1,5 @@
 //! The MIP of one substitution family in one pool (or one VA outside transfers), solved
-//! lexicographically with HiGHS through good_lp (SPEC §4).
+//! lexicographically with HiGHS through good_lp (`models/README.md`).
 
 use good_lp::solvers::highs::{highs, HighsProblem};
 use good_lp::{

@@ -1,4 +1,4 @@
-//! The optimisation model of SPEC §4: per-cell parameters, pools, substitution families,
+//! The optimisation model (`models/README.md`): per-cell parameters, pools, substitution families,
 //! independent components, and their solution.
 //!
 //! One entry, [`solve`], splits the prepared model into components and sends each to a

@@ -1,5 +1,5 @@
 //! From an [`Estate`] and a scenario to the model's parameters: S, PAK, d, R, D, Pinned,
-//! D' and M per (VA, licence), pools and substitution families (SPEC §4).
+//! D' and M per (VA, licence), pools and substitution families (`models/README.md`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -148,7 +148,7 @@ pub struct PoolInfo {
 /// A substitution family: its licences (sorted) and its pairs (higher, lower).
 pub type Family = (Vec<LicId>, Vec<(LicId, LicId)>);
 
-/// Hygiene counts (SPEC §4).
+/// Hygiene counts (`models/README.md`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HygieneCounts {
     /// Distinct stale instances dropped.

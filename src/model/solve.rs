@@ -1,4 +1,4 @@
-//! Splitting the model into independent components and solving each (SPEC §4,
+//! Splitting the model into independent components and solving each (`models/README.md`,
 //! "Structure"): closed form for single licences, the MIP for substitution families.
 
 use std::collections::BTreeMap;

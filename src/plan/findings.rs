@@ -1,4 +1,4 @@
-//! Findings: what an advisor should look at before acting, one row each (SPEC §5
+//! Findings: what an advisor should look at before acting, one row each (README, "Outputs"
 //! `findings.csv`). The `kind` vocabulary is [`KINDS`].
 
 use chrono::{Duration, NaiveDate};

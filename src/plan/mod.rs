@@ -1,4 +1,4 @@
-//! From solved flows to the recommendation tables of SPEC §5: moves, purchases,
+//! From solved flows to the recommendation tables (README, "Outputs"): moves, purchases,
 //! substitutions, positions, renewal and the summary figures.
 
 mod build;

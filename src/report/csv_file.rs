@@ -1,5 +1,5 @@
 //! CSV syntax for a [`Table`]: the header, then every row, text cells guarded against
-//! formulas (SPEC §5.1). No total row: a CSV file holds data, not a summary.
+//! formulas (README, "Safety"). No total row: a CSV file holds data, not a summary.
 
 use std::borrow::Cow;
 

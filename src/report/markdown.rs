@@ -7,7 +7,7 @@ use crate::report::table::{Cell, Table};
 use crate::report::views::{self, MAX_ROWS};
 
 /// Text as Markdown shows it literally: HTML and Markdown syntax characters escaped, so a
-/// name like `<script>` or `*x*` is shown as written and never interpreted (SPEC §5.1).
+/// name like `<script>` or `*x*` is shown as written and never interpreted (README, "Safety").
 pub(crate) fn text(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut o = String::with_capacity(s.len());

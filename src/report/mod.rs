@@ -1,4 +1,4 @@
-//! Exporters: the plan as CSV tables and `summary.json` (SPEC §5).
+//! Exporters: the plan as CSV tables and `summary.json` (README, "Outputs").
 
 pub(crate) mod csv_file;
 pub mod html;
@@ -135,7 +135,7 @@ impl Summary {
 }
 
 /// Columns whose cells hold names or free text (never numbers): written through
-/// [`crate::io::guard::guard`] so a spreadsheet never reads them as formulas (SPEC §5.1).
+/// [`crate::io::guard::guard`] so a spreadsheet never reads them as formulas (README, "Safety").
 pub(crate) const TEXT_COLUMNS: &[&str] = &[
     "smart_account",
     "virtual_account",

@@ -1,5 +1,5 @@
 //! `reallot verify`: re-checks every file of a written plan against the case and against
-//! each other, with its own arithmetic, independently of the solver (SPEC §6).
+//! each other, with its own arithmetic, independently of the solver (README, "Safety").
 //!
 //! The scenario: a plan folder keeps the one it was made with (`scenario.toml`). Without
 //! `--model` verify uses it; with `--model` it uses the given one and the recorded one must

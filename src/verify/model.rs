@@ -54,7 +54,7 @@ impl Cell {
     }
 }
 
-/// Whether a lot is in force on day `t` (SPEC §4), written out here rather than shared.
+/// Whether a lot is in force on day `t` (`models/README.md`), written out here rather than shared.
 pub(super) fn in_force(lot: &crate::estate::Lot, t: NaiveDate) -> bool {
     !matches!(lot.status, LotStatus::Expired | LotStatus::Cancelled)
         && lot.start.is_none_or(|s| s <= t)
