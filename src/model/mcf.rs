@@ -211,27 +211,22 @@ trait Weight: Copy + Ord {
     fn minus(self, o: Self) -> Self;
 }
 
-impl Weight for i64 {
-    const ZERO: Self = 0;
-    const INF: Self = i64::MAX;
-    fn plus(self, o: Self) -> Self {
-        self + o
-    }
-    fn minus(self, o: Self) -> Self {
-        self - o
-    }
+/// The scalar weights: plain integers (their range is checked by `scalar_weights`).
+macro_rules! integer_weight {
+    ($($t:ty),*) => {$(
+        impl Weight for $t {
+            const ZERO: Self = 0;
+            const INF: Self = <$t>::MAX;
+            fn plus(self, o: Self) -> Self {
+                self + o
+            }
+            fn minus(self, o: Self) -> Self {
+                self - o
+            }
+        }
+    )*};
 }
-
-impl Weight for i128 {
-    const ZERO: Self = 0;
-    const INF: Self = i128::MAX;
-    fn plus(self, o: Self) -> Self {
-        self + o
-    }
-    fn minus(self, o: Self) -> Self {
-        self - o
-    }
-}
+integer_weight!(i64, i128);
 
 impl Weight for Cost {
     const ZERO: Self = FREE;
