@@ -100,18 +100,6 @@ pub fn chain_order(n: usize, edges: &[(usize, usize)]) -> Option<Vec<usize>> {
     (order.len() == n).then_some(order)
 }
 
-/// Cheapest purchase (then fewest units) that lets `supply` cover `demand` along a chain
-/// given top tier first. Returns (cost in cents, units bought per tier).
-pub fn chain_buy(
-    supply: &[u64],
-    demand: &[u64],
-    price: &[Option<Price>],
-) -> Result<(i128, Vec<u64>), ChainError> {
-    let opt = chain_optima(supply, demand, price, 1)?;
-    let first = opt.buys.into_iter().next().ok_or(ChainError::Infeasible)?;
-    Ok((opt.cost, first))
-}
-
 fn gcd(mut a: u128, mut b: u128) -> u128 {
     while b != 0 {
         (a, b) = (b, a % b);
@@ -547,17 +535,20 @@ pub fn chain_flows(supply: &[u64], demand: &[u64]) -> Vec<u64> {
     flows
 }
 
-/// Σ of [`chain_flows`], in 128 bits.
-pub fn chain_substituted(supply: &[u64], demand: &[u64]) -> u128 {
-    chain_flows(supply, demand)
-        .into_iter()
-        .map(u128::from)
-        .sum()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first optimal purchase of a chain: (cost in cents, units per tier).
+    fn chain_buy(
+        supply: &[u64],
+        demand: &[u64],
+        price: &[Option<Price>],
+    ) -> Result<(i128, Vec<u64>), ChainError> {
+        let opt = chain_optima(supply, demand, price, 1)?;
+        let first = opt.buys.into_iter().next().ok_or(ChainError::Infeasible)?;
+        Ok((opt.cost, first))
+    }
 
     fn p(cents: i64, pack: u64) -> Option<Price> {
         Some(Price { cents, pack })
@@ -646,6 +637,6 @@ mod tests {
     fn minimal_flows() {
         assert_eq!(chain_flows(&[10, 0, 0], &[0, 3, 4]), vec![7, 4]);
         assert_eq!(chain_flows(&[10, 5, 0], &[0, 3, 4]), vec![2, 4]);
-        assert_eq!(chain_substituted(&[10, 5, 0], &[0, 3, 4]), 6);
+        assert_eq!(chain_flows(&[10, 5, 0], &[0, 3, 4]).iter().sum::<u64>(), 6);
     }
 }

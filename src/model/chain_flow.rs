@@ -46,7 +46,7 @@ impl FamilyProblem {
         opts: &SolveOptions,
     ) -> Option<Result<FamilySolution, SolveStatus>> {
         debug_assert_eq!(self.n_vas, 1);
-        let ((supply, demand, _), opt) = match self.chain_optimum(order)? {
+        let ((supply, demand, _), opt) = match self.chain_optimum(order, CANDIDATES)? {
             Ok(found) => found,
             Err(status) => return Some(Err(status)),
         };
@@ -94,11 +94,16 @@ impl FamilyProblem {
         best.map(|(_, s)| Ok(s))
     }
 
-    /// The chain algorithm on the component's aggregate: its tiers and optima, a status
-    /// when it has none, or `None` when the algorithm cannot settle it (the MIP decides).
-    fn chain_optimum(&self, order: &[usize]) -> Option<Result<(Tiers, ChainOptima), SolveStatus>> {
+    /// The chain algorithm on the component's aggregate: its tiers and optima (listing up
+    /// to `cap` + 1 optimal vectors), a status when it has none, or `None` when the
+    /// algorithm cannot settle it (the MIP decides).
+    fn chain_optimum(
+        &self,
+        order: &[usize],
+        cap: usize,
+    ) -> Option<Result<(Tiers, ChainOptima), SolveStatus>> {
         let tiers = self.aggregate(order)?;
-        match chain_optima(&tiers.0, &tiers.1, &tiers.2, CANDIDATES) {
+        match chain_optima(&tiers.0, &tiers.1, &tiers.2, cap) {
             Ok(opt) => Some(Ok((tiers, opt))),
             Err(ChainError::Infeasible) => Some(Err(SolveStatus::Infeasible)),
             Err(ChainError::TooLarge(_)) => None,
@@ -128,7 +133,9 @@ impl FamilyProblem {
         order: &[usize],
         opts: &SolveOptions,
     ) -> Result<FamilySolution, SolveStatus> {
-        let (_, opt) = match self.chain_optimum(order) {
+        // Only the optimal cost and units are needed here: the exact flow finds the
+        // purchases itself, so no list of optimal vectors is walked.
+        let (_, opt) = match self.chain_optimum(order, 0) {
             Some(Ok(found)) => found,
             Some(Err(status)) => return Err(status),
             None => return self.solve(opts),

@@ -21,10 +21,7 @@ mod prepare;
 mod solve;
 mod status;
 
-pub use chain::{
-    chain_buy, chain_optima, chain_substituted, pack_projections, ChainError, ChainOptima,
-    Projection,
-};
+pub use chain::{chain_optima, pack_projections, ChainError, ChainOptima, Projection};
 pub use family::{FamilyProblem, FamilySolution, SolveOptions};
 pub use prepare::{prepare, Cell, HygieneCounts, PoolInfo, Prepared, ScenarioView};
 pub use solve::{solve, solve_family, Flows};
