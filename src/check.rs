@@ -8,9 +8,11 @@ use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
 use crate::estate::Estate;
+use crate::io::source::TableSource;
+use crate::io::text::plural;
 use crate::model::SolveOptions;
-use crate::plan::{build, vendor_view, Position};
-use crate::report::money;
+use crate::money::money;
+use crate::plan::{build, vendor_view, Finding, Position};
 
 /// The vendor's per-VA view: positions as the vendor reads them (no transfers).
 pub(crate) fn vendor_positions(
@@ -36,33 +38,56 @@ pub fn check(
     let as_of = crate::pipeline::resolve_as_of(estate, as_of)?;
     crate::pipeline::check_magnitudes(estate, &crate::scenario::Scenario::default())?;
     let io = |e| Error::io("stdout", e);
-    writeln!(w, "{}: the case is valid (data as of {as_of})", estate.name).map_err(io)?;
-    for (f, rows) in &estate.files {
-        writeln!(w, "  {f:<20} {rows:>9} rows").map_err(io)?;
+    print_tables(estate, as_of, w).map_err(io)?;
+    let (positions, vendor) = vendor_positions(estate, as_of);
+    let findings = crate::plan::findings::collect(estate, as_of, stale_after_days, &positions);
+    print_findings(&findings, w).map_err(io)?;
+    print_vendor_view(estate, &vendor, &positions, w).map_err(io)
+}
+
+/// The case's name and date, each table read (with its workbook and sheet when it came
+/// from one) and its row count, and how many accounts and licences it names.
+fn print_tables(estate: &Estate, as_of: NaiveDate, w: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(w, "{}: the case is valid (data as of {as_of})", estate.name)?;
+    for (i, (f, rows)) in estate.files.iter().enumerate() {
+        let rows = plural(*rows as u64, "row", "rows");
+        match estate.sources.get(i).and_then(TableSource::origin) {
+            Some(origin) => writeln!(w, "  {f:<20} {rows:>14}  (from {origin})")?,
+            None => writeln!(w, "  {f:<20} {rows:>14}")?,
+        }
     }
     writeln!(
         w,
-        "  {} Smart Account(s), {} Virtual Accounts, {} licences\n",
-        estate.sas.len(),
-        estate.vas.len(),
-        estate.licences.len()
+        "  {}, {}, {}\n",
+        plural(estate.sas.len() as u64, "Smart Account", "Smart Accounts"),
+        plural(
+            estate.vas.len() as u64,
+            "Virtual Account",
+            "Virtual Accounts"
+        ),
+        plural(estate.licences.len() as u64, "licence", "licences")
     )
-    .map_err(io)?;
-    let (positions, vendor) = vendor_positions(estate, as_of);
-    let findings = crate::plan::findings::collect(estate, as_of, stale_after_days, &positions);
-    let mut by_kind: BTreeMap<&str, Vec<&crate::plan::Finding>> = BTreeMap::new();
-    for f in &findings {
+}
+
+/// The findings: how many rows and units of each kind, and the first rows of each.
+fn print_findings(findings: &[Finding], w: &mut dyn Write) -> std::io::Result<()> {
+    let mut by_kind: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
         by_kind.entry(f.kind.as_str()).or_default().push(f);
     }
     writeln!(
         w,
         "Findings ({} in all; `reallot plan` writes them to findings.csv):",
         findings.len()
-    )
-    .map_err(io)?;
+    )?;
     for (kind, rows) in &by_kind {
-        let units: u64 = rows.iter().map(|f| f.quantity).sum();
-        writeln!(w, "  {kind}: {} row(s), {units} unit(s)", rows.len()).map_err(io)?;
+        let units: u128 = rows.iter().map(|f| u128::from(f.quantity)).sum();
+        writeln!(
+            w,
+            "  {kind}: {}, {}",
+            plural(rows.len() as u64, "row", "rows"),
+            plural(units, "unit", "units")
+        )?;
         for f in rows.iter().take(SHOWN_PER_KIND) {
             let place = [
                 f.smart_account.as_str(),
@@ -75,23 +100,32 @@ pub fn check(
             .copied()
             .collect::<Vec<_>>()
             .join(" / ");
-            writeln!(w, "      {place}: {}", f.detail).map_err(io)?;
+            writeln!(w, "      {place}: {}", f.detail)?;
         }
         if rows.len() > SHOWN_PER_KIND {
-            writeln!(w, "      ... and {} more", rows.len() - SHOWN_PER_KIND).map_err(io)?;
+            writeln!(w, "      ... and {} more", rows.len() - SHOWN_PER_KIND)?;
         }
     }
-    writeln!(w).map_err(io)?;
-    let cur = &estate.currency;
+    writeln!(w)
+}
+
+/// The vendor's per-VA reading: the total short, then each VA in or out of compliance,
+/// with what it lacks and where surplus sits.
+fn print_vendor_view(
+    estate: &Estate,
+    vendor: &crate::plan::VendorView,
+    positions: &[Position],
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     writeln!(
         w,
-        "Vendor view (each VA on its own): {} units short, {cur} {}",
-        vendor.shortfall_units,
+        "Vendor view (each VA on its own): {} short, {} {}",
+        plural(vendor.shortfall_units, "unit", "units"),
+        estate.currency,
         money(vendor.shortfall_cost)
-    )
-    .map_err(io)?;
+    )?;
     let mut by_va: BTreeMap<(&str, &str), Vec<&Position>> = BTreeMap::new();
-    for p in &positions {
+    for p in positions {
         by_va
             .entry((&p.smart_account, &p.virtual_account))
             .or_default()
@@ -113,12 +147,12 @@ pub fn check(
         } else {
             "OUT OF COMPLIANCE"
         };
-        writeln!(w, "  {sa}/{va}: {state}").map_err(io)?;
+        writeln!(w, "  {sa}/{va}: {state}")?;
         if !short.is_empty() {
-            writeln!(w, "      short:   {}", short.join(", ")).map_err(io)?;
+            writeln!(w, "      short:   {}", short.join(", "))?;
         }
         if !surplus.is_empty() {
-            writeln!(w, "      surplus: {}", surplus.join(", ")).map_err(io)?;
+            writeln!(w, "      surplus: {}", surplus.join(", "))?;
         }
     }
     Ok(())

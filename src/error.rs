@@ -19,15 +19,51 @@ pub const EXIT_VERIFY: i32 = 4;
 /// How many problems one validation pass reports before it stops listing them.
 pub const ERROR_CAP: usize = 50;
 
+/// Where a problem sits: a file (or the case, or a scenario), and within it a line, a
+/// column, or both. One type for every reader (CSV, workbook, TOML, JSON), with one
+/// display rule: `FILE[ line N][, column C]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    /// File name relative to the case folder (`entitlements.csv`, `book.xlsx[sheet]`), or
+    /// what else the problem is about (`case NAME`, `scenario NAME`).
+    pub file: String,
+    /// 1-based line number in that file (the sheet row of a workbook sheet), when the
+    /// problem sits on one line.
+    pub line: Option<u64>,
+    /// Where in the line or file: a canonical header name or number, a TOML key or a
+    /// JSON path.
+    pub column: Option<String>,
+}
+
+impl Position {
+    /// The whole of `file`.
+    pub fn file(file: impl Into<String>) -> Self {
+        Position {
+            file: file.into(),
+            line: None,
+            column: None,
+        }
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, " line {line}")?;
+        }
+        if let Some(col) = &self.column {
+            write!(f, ", column {col}")?;
+        }
+        Ok(())
+    }
+}
+
 /// One problem found in the input: where it is, what is wrong, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// File name relative to the case folder, e.g. `entitlements.csv`.
-    pub file: String,
-    /// 1-based line number in that file, when the problem sits on one line.
-    pub line: Option<u64>,
-    /// Column (canonical header name), when the problem sits in one cell.
-    pub column: Option<String>,
+    /// Where it is.
+    pub at: Position,
     /// The offending value, as written.
     pub value: Option<String>,
     /// What is wrong.
@@ -46,9 +82,7 @@ impl Diagnostic {
         fix: impl Into<String>,
     ) -> Self {
         Diagnostic {
-            file: file.into(),
-            line: None,
-            column: None,
+            at: Position::file(file),
             value: None,
             message: message.into(),
             fix: fix.into(),
@@ -57,13 +91,13 @@ impl Diagnostic {
 
     /// The same problem, on 1-based `line` of the file.
     pub fn at_line(mut self, line: u64) -> Self {
-        self.line = Some(line);
+        self.at.line = Some(line);
         self
     }
 
     /// The same problem, in `column`: a header name or number, a TOML key or a JSON path.
     pub fn at_column(mut self, column: impl Into<String>) -> Self {
-        self.column = Some(column.into());
+        self.at.column = Some(column.into());
         self
     }
 
@@ -74,18 +108,11 @@ impl Diagnostic {
     }
 }
 
-/// One display rule for every problem: `FILE[ line N][, column C]: ["VALUE" ]MESSAGE[ (fix:
-/// FIX)]`.
+/// One display rule for every problem: `POSITION: ["VALUE" ]MESSAGE[ (fix: FIX)]`, the
+/// position as [`Position`] shows it.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, " line {line}")?;
-        }
-        if let Some(col) = &self.column {
-            write!(f, ", column {col}")?;
-        }
-        write!(f, ": ")?;
+        write!(f, "{}: ", self.at)?;
         if let Some(v) = &self.value {
             write!(f, "{v:?} ")?;
         }

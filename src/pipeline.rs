@@ -166,14 +166,14 @@ pub fn write(plan: &Plan, out: &Path, inputs: &[&Path]) -> Result<PathBuf> {
 /// The date the data describes: `--as-of`, else `case.toml`'s `as_of`; never today.
 pub fn resolve_as_of(estate: &Estate, overridden: Option<NaiveDate>) -> Result<NaiveDate> {
     overridden.or(estate.as_of).ok_or_else(|| {
-        Error::input(Diagnostic {
-            file: "case.toml".into(),
-            line: None,
-            column: Some("as_of".into()),
-            value: None,
-            message: "is not set, and no --as-of was given".into(),
-            fix: "add as_of = \"YYYY-MM-DD\" (the date of the data export) to case.toml, or pass --as-of".into(),
-        })
+        Error::input(
+            Diagnostic::new(
+                "case.toml",
+                "is not set, and no --as-of was given",
+                "add as_of = \"YYYY-MM-DD\" (the date of the data export) to case.toml, or pass --as-of",
+            )
+            .at_column("as_of"),
+        )
     })
 }
 
@@ -212,14 +212,14 @@ pub fn check_magnitudes(estate: &Estate, scenario: &Scenario) -> Result<()> {
     let factor = |bp: i64| u128::try_from(10_000 + bp).unwrap_or(0).max(10_000);
     let demand = used * factor(scenario.growth_bp) * factor(scenario.buffer_bp) / 100_000_000;
     let over = |what: String, total: u128| {
-        Error::input(Diagnostic {
-            file: format!("case {}", estate.name),
-            line: None,
-            column: None,
-            value: Some(total.to_string()),
-            message: format!("{what} adds up to more units than reallot computes exactly (10^18)"),
-            fix: "check the quantities for a unit or export error (counts above 10^12 per row are already refused)".into(),
-        })
+        Error::input(
+            Diagnostic::new(
+                format!("case {}", estate.name),
+                format!("{what} adds up to more units than reallot computes exactly (10^18)"),
+                "check the quantities for a unit or export error (counts above 10^12 per row are already refused)",
+            )
+            .with_value(total.to_string()),
+        )
     };
     if supply > MAX_TOTAL_UNITS {
         return Err(over("the entitlement total".into(), supply));
@@ -238,14 +238,11 @@ pub fn check_magnitudes(estate: &Estate, scenario: &Scenario) -> Result<()> {
 
 /// The input error of a scenario that names Smart Accounts or VAs the case lacks.
 pub fn scenario_mismatch(scenario: &Scenario, message: String) -> Error {
-    Error::input(Diagnostic {
-        file: format!("scenario {}", scenario.name),
-        line: None,
-        column: None,
-        value: None,
+    Error::input(Diagnostic::new(
+        format!("scenario {}", scenario.name),
         message,
-        fix: "name Smart Accounts and VAs exactly as the case does".into(),
-    })
+        "name Smart Accounts and VAs exactly as the case does",
+    ))
 }
 
 /// The settings and data a plan rests on, as (item, value) rows for the report.

@@ -135,7 +135,7 @@ enum Table {
 impl Tables {
     fn scan(dir: &Path, diags: &mut Diagnostics) -> Tables {
         let (sources, problems) = Sources::scan(dir);
-        let unreadable = problems.iter().map(|d| d.file.clone()).collect();
+        let unreadable = problems.iter().map(|d| d.at.file.clone()).collect();
         for d in problems {
             diags.push(d);
         }
@@ -354,9 +354,11 @@ fn read_case_toml(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result
     Ok(())
 }
 
-/// Reads table `file` from `src`, handing each row to `each`, then records the file and
-/// its row count in `e.files`. `false` when the table could not be opened (the problems
-/// are in `diags`).
+/// Reads table `file` from `src`, handing each row to `each`, then records the file, its
+/// row count and where it was read from in `e.files` and `e.sources`. `false` when the
+/// table cannot be used: it could not be opened, or its header has problems (then its rows
+/// were still read, so their problems are reported in the same pass). The problems are in
+/// `diags`.
 fn read_rows<C: Columns>(
     src: &TableSource,
     file: &str,
@@ -373,7 +375,8 @@ fn read_rows<C: Columns>(
         each(&row, e, diags);
     }
     e.files.push((file.into(), rows));
-    Ok(true)
+    e.sources.push(src.clone());
+    Ok(table.header_ok())
 }
 
 /// Keeps the first row of each key: `first` is the line where the key first appeared (0
@@ -685,7 +688,7 @@ columns! {
 fn read_cmdb(src: &TableSource, e: &mut Estate, diags: &mut Diagnostics) -> Result<()> {
     const REPEAT: (&str, &str) = ("instance", "keep one CMDB row per instance");
     let known = e.instance_names.len();
-    let mut cmdb = vec![CmdbState::NotListed.code(); known];
+    let mut cmdb = vec![CmdbState::NotListed; known];
     let mut first_line: Vec<u64> = vec![0; known];
     // Devices the CMDB knows but CSSM does not: only checked for duplicates.
     let mut unknown = FirstLines::new();
@@ -698,7 +701,7 @@ fn read_cmdb(src: &TableSource, e: &mut Estate, diags: &mut Diagnostics) -> Resu
             Some(id) => {
                 let first = &mut first_line[id as usize];
                 if first_of_key(first, r, Cmdb::Instance, REPEAT, diags) {
-                    cmdb[id as usize] = CmdbState::of_status(status).code();
+                    cmdb[id as usize] = CmdbState::of_status(status);
                 }
             }
             None => {

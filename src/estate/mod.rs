@@ -67,15 +67,14 @@ pub enum Reservation {
 
 /// What the customer's CMDB (`cmdb.csv`) says of a product instance (README, "Input").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[repr(u8)]
 pub enum CmdbState {
     /// Not in the CMDB.
     #[default]
-    NotListed = 0,
+    NotListed,
     /// Listed and in service.
-    InService = 1,
+    InService,
     /// Listed as decommissioned, retired or disposed.
-    Retired = 2,
+    Retired,
 }
 
 impl CmdbState {
@@ -90,20 +89,6 @@ impl CmdbState {
             CmdbState::Retired
         } else {
             CmdbState::InService
-        }
-    }
-
-    /// The code [`Estate::cmdb`] stores for this state.
-    pub fn code(self) -> u8 {
-        self as u8
-    }
-
-    /// The state a code of [`Estate::cmdb`] stands for (an unknown code reads as not listed).
-    pub fn from_code(code: u8) -> Self {
-        match code {
-            1 => CmdbState::InService,
-            2 => CmdbState::Retired,
-            _ => CmdbState::NotListed,
         }
     }
 }
@@ -220,15 +205,18 @@ pub struct Estate {
     pub instances: Option<Vec<Instance>>,
     /// Instance names.
     pub instance_names: NameArena,
-    /// CMDB state per instance name id, as [`CmdbState::code`]s: `None` without
-    /// `cmdb.csv`. Read it with [`Estate::cmdb_state`].
-    pub cmdb: Option<Vec<u8>>,
+    /// CMDB state per instance name id: `None` without `cmdb.csv`. Read it with
+    /// [`Estate::cmdb_state`].
+    pub cmdb: Option<Vec<CmdbState>>,
     /// Price per licence; `None` when there is no `prices.csv`.
     pub prices: Option<Vec<Option<Price>>>,
     /// Substitution pairs (higher tier, covered lower tier).
     pub substitutions: Vec<(LicId, LicId)>,
     /// Data files read, with their row counts.
     pub files: Vec<(String, usize)>,
+    /// Where each of [`Estate::files`] was read from (a CSV file, or a workbook's sheet),
+    /// in the same order.
+    pub sources: Vec<crate::io::source::TableSource>,
     /// Problems that do not stop the case (e.g. a lot whose end precedes its start).
     pub warnings: Vec<crate::error::Diagnostic>,
 }
@@ -251,12 +239,8 @@ impl Estate {
 
     /// The CMDB state of the instance named `name`; `None` without `cmdb.csv`.
     pub fn cmdb_state(&self, name: u32) -> Option<CmdbState> {
-        let codes = self.cmdb.as_ref()?;
-        Some(
-            codes
-                .get(name as usize)
-                .map_or(CmdbState::NotListed, |&c| CmdbState::from_code(c)),
-        )
+        let states = self.cmdb.as_ref()?;
+        Some(states.get(name as usize).copied().unwrap_or_default())
     }
 
     /// `SA/VA` label of a VA.
@@ -296,16 +280,9 @@ mod tests {
         assert_eq!(CmdbState::of_status(" Decommissioned "), CmdbState::Retired);
         assert_eq!(CmdbState::of_status("DISPOSED"), CmdbState::Retired);
         assert_eq!(CmdbState::of_status("in service"), CmdbState::InService);
-        for s in [
-            CmdbState::NotListed,
-            CmdbState::InService,
-            CmdbState::Retired,
-        ] {
-            assert_eq!(CmdbState::from_code(s.code()), s);
-        }
         let mut e = Estate::default();
         assert_eq!(e.cmdb_state(0), None);
-        e.cmdb = Some(vec![CmdbState::Retired.code()]);
+        e.cmdb = Some(vec![CmdbState::Retired]);
         assert_eq!(e.cmdb_state(0), Some(CmdbState::Retired));
         assert_eq!(e.cmdb_state(1), Some(CmdbState::NotListed));
     }

@@ -39,6 +39,17 @@ impl TableSource {
         }
     }
 
+    /// Where the table was read from, in words, when it is not the CSV file of its name:
+    /// `sheet "Entitlements" of customer.xlsx`; `None` for a CSV file.
+    pub fn origin(&self) -> Option<String> {
+        match self {
+            TableSource::Csv(_) => None,
+            TableSource::Sheet { book, sheet } => {
+                Some(format!("sheet {sheet:?} of {}", file_name(book)))
+            }
+        }
+    }
+
     /// Opens it for reading as CSV text. For a sheet, also returns the 0-based sheet row
     /// of the first record (so messages can name sheet rows); `None` for a CSV file,
     /// whose messages name physical lines. A sheet that cannot be read is an input error.

@@ -226,6 +226,11 @@ pub(crate) struct TableReader<C> {
     lines: Lines,
     /// Position of each declared column in the record, if present.
     positions: Vec<Option<usize>>,
+    /// Bit `k` set: declared column `k` is required but missing from the header (already
+    /// reported), so its cells read as `None` without a message per row.
+    missing: u64,
+    /// Whether the header matched the declared columns without a problem.
+    header_ok: bool,
     record: csv::ByteRecord,
     width: usize,
     progress: Option<indicatif::ProgressBar>,
@@ -264,15 +269,19 @@ pub(crate) struct Row<'a, C> {
     positions: &'a [Option<usize>],
     file: &'a str,
     columns: PhantomData<C>,
-    /// Bit `k` set: declared column `k` holds text that breaks the name rules (already
-    /// reported), so its accessors return `None` without a second message.
+    /// Bit `k` set: declared column `k` holds text that breaks the name rules, or is a
+    /// required column missing from the header (either already reported), so its
+    /// accessors return `None` without a second message.
     bad: u64,
 }
 
 impl<C: Columns> TableReader<C> {
     /// Opens table `source` (a CSV file or a workbook sheet, see
-    /// [`crate::io::source::Sources`]) and checks its header against `C::COLS`. Returns
-    /// `Ok(None)` when the table is unusable (the problems are in `diags`).
+    /// [`crate::io::source::Sources`]) and checks its header against `C::COLS`. A header
+    /// with problems (reported in `diags`) still lets the cells be read and checked, so
+    /// one pass reports both: unknown and repeated columns are skipped, and a missing
+    /// required column reads as absent without a message per row (see
+    /// [`TableReader::header_ok`]). Returns `Ok(None)` when the table cannot be read at all.
     pub fn open(source: &TableSource, diags: &mut Diagnostics) -> Result<Option<Self>> {
         let cols = C::COLS;
         assert!(cols.len() <= 64, "a table declares at most 64 columns");
@@ -316,20 +325,27 @@ impl<C: Columns> TableReader<C> {
         };
         let mut lines = lines;
         let header_line = lines.line_at(headers.position().map_or(0, |p| p.byte()));
-        let Some(positions) = match_header(file, &headers, header_line, cols, diags) else {
-            return Ok(None);
-        };
+        let header = match_header(file, &headers, header_line, cols, diags);
         Ok(Some(TableReader {
             file: file.to_string(),
             reader,
             lines,
-            positions,
+            positions: header.positions,
+            missing: header.missing,
+            header_ok: header.ok,
             record: csv::ByteRecord::new(),
             width: headers.len(),
             progress: progress_bar(file, len),
             rows: 0,
             columns: PhantomData,
         }))
+    }
+
+    /// Whether the header matched the declared columns without a problem. When it did
+    /// not, the rows are still read for their own problems, but the table must not be
+    /// used: what it says is incomplete.
+    pub fn header_ok(&self) -> bool {
+        self.header_ok
     }
 
     /// Reads the next row; `None` at the end. Rows that cannot be parsed as CSV or have
@@ -392,7 +408,7 @@ impl<C: Columns> TableReader<C> {
                         positions: &self.positions,
                         file: &self.file,
                         columns: PhantomData,
-                        bad: 0,
+                        bad: self.missing,
                     };
                     // One pass over the record's bytes settles the common case: no byte
                     // that could start a control character and no field long enough to
@@ -408,7 +424,7 @@ impl<C: Columns> TableReader<C> {
                     } else {
                         0
                     };
-                    for k in 0..checks {
+                    for k in (0..checks).filter(|k| self.missing & (1 << k) == 0) {
                         if let Err((message, fix)) = check_name(row.field(k)) {
                             row.report(k, message, fix, diags);
                             row.bad |= 1 << k;
@@ -435,16 +451,28 @@ impl<C: Columns> TableReader<C> {
     }
 }
 
-/// Matches a header row against the declared columns: the position of each, or `None`
-/// (with the problems in `diags`) when a column is unknown, repeated or missing.
+/// A header row matched against the declared columns.
+struct Header {
+    /// The position of each declared column in the record, if present (the first, when
+    /// repeated).
+    positions: Vec<Option<usize>>,
+    /// Bit `k` set: declared column `k` is required and missing.
+    missing: u64,
+    /// No column was unknown, repeated or missing.
+    ok: bool,
+}
+
+/// Matches a header row against the declared columns, reporting in `diags` every column
+/// that is unknown, repeated or missing.
 fn match_header(
     file: &str,
     headers: &csv::ByteRecord,
     line: u64,
     cols: &[Col],
     diags: &mut Diagnostics,
-) -> Option<Vec<Option<usize>>> {
+) -> Header {
     let mut positions = vec![None; cols.len()];
+    let mut missing = 0;
     let mut ok = true;
     for (i, raw) in headers.iter().enumerate() {
         let raw = String::from_utf8_lossy(raw);
@@ -507,10 +535,15 @@ fn match_header(
                 .at_line(line)
                 .at_column(c.name),
             );
+            missing |= 1 << k;
             ok = false;
         }
     }
-    ok.then_some(positions)
+    Header {
+        positions,
+        missing,
+        ok,
+    }
 }
 
 impl<'a, C: Columns> Row<'a, C> {

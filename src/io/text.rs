@@ -21,6 +21,13 @@ pub const MIN_YEAR: i32 = 1900;
 /// Latest year a date may carry.
 pub const MAX_YEAR: i32 = 9999;
 
+/// `n` and the word for it, singular for exactly one: `plural(1, "row", "rows")` is
+/// `1 row`, `plural(3, "unit", "units")` is `3 units`.
+pub fn plural(n: impl Into<u128>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// `n` for messages, with its power of ten when it is one: `1000000000000 (10^12)`.
 pub fn limit_text(n: u128) -> String {
     let digits = n.to_string();
@@ -266,6 +273,14 @@ mod tests {
         assert_eq!(limit_text(MAX_COUNT.into()), "1000000000000 (10^12)");
         assert_eq!(limit_text(1500), "1500");
         assert_eq!(shown(&"y".repeat(70)), format!("{}…", "y".repeat(60)));
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(1u64, "row", "rows"), "1 row");
+        assert_eq!(plural(0u64, "row", "rows"), "0 rows");
+        assert_eq!(plural(2u64, "unit is", "units are"), "2 units are");
+        assert_eq!(plural(1u64, "unit is", "units are"), "1 unit is");
     }
 
     #[test]

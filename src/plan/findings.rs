@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDate};
 use rustc_hash::FxHashMap;
 
-use crate::estate::{CmdbState, Estate, LotStatus, Reservation, Usage, VaId};
+use crate::estate::{CmdbState, Estate, LicenseType, LotStatus, Reservation, Usage, VaId};
 use crate::plan::Position;
 
 /// What a finding is about. Declared in name order, so findings sort as their names do.
@@ -30,13 +30,15 @@ pub enum FindingKind {
     StaleInstance,
     /// `stranded_reservation`: a reservation (SLR/PLR) held by a stale or retired device.
     StrandedReservation,
+    /// `term_lot_without_dates`: a TERM or SUBSCRIPTION lot with no end date (counted as in force, with no end).
+    TermLotWithoutDates,
     /// `usage_mismatch`: usage.csv disagrees with the sum of instances.csv (instances win).
     UsageMismatch,
 }
 
 impl FindingKind {
     /// Every kind, in name order.
-    pub const ALL: [FindingKind; 11] = [
+    pub const ALL: [FindingKind; 12] = [
         FindingKind::IdleSurplus,
         FindingKind::LotDatesInverted,
         FindingKind::LotExpired,
@@ -47,6 +49,7 @@ impl FindingKind {
         FindingKind::RetiredInCmdb,
         FindingKind::StaleInstance,
         FindingKind::StrandedReservation,
+        FindingKind::TermLotWithoutDates,
         FindingKind::UsageMismatch,
     ];
 
@@ -63,6 +66,7 @@ impl FindingKind {
             FindingKind::RetiredInCmdb => "retired_in_cmdb",
             FindingKind::StaleInstance => "stale_instance",
             FindingKind::StrandedReservation => "stranded_reservation",
+            FindingKind::TermLotWithoutDates => "term_lot_without_dates",
             FindingKind::UsageMismatch => "usage_mismatch",
         }
     }
@@ -89,6 +93,9 @@ impl FindingKind {
             }
             FindingKind::StrandedReservation => {
                 "a reservation (SLR/PLR) held by a stale or retired device"
+            }
+            FindingKind::TermLotWithoutDates => {
+                "a TERM or SUBSCRIPTION lot with no end date (counted as in force, with no end)"
             }
             FindingKind::UsageMismatch => {
                 "usage.csv disagrees with the sum of instances.csv (instances win)"
@@ -151,6 +158,10 @@ pub const KINDS: &[(&str, &str)] = &[
     (
         FindingKind::StrandedReservation.as_str(),
         FindingKind::StrandedReservation.meaning(),
+    ),
+    (
+        FindingKind::TermLotWithoutDates.as_str(),
+        FindingKind::TermLotWithoutDates.meaning(),
     ),
     (
         FindingKind::UsageMismatch.as_str(),
@@ -280,6 +291,7 @@ fn lots(cx: &mut Ctx, as_of: NaiveDate) {
         if inverted {
             continue; // reported as lot_dates_inverted
         }
+        term_without_end(cx, lot);
         let (kind, detail) = match (lot.status, lot.start, lot.end) {
             (LotStatus::Expired | LotStatus::Cancelled, _, end) => (
                 FindingKind::LotExpired,
@@ -303,6 +315,30 @@ fn lots(cx: &mut Ctx, as_of: NaiveDate) {
         };
         cx.push(kind, lot.va, lot.lic, "", lot.quantity, detail);
     }
+}
+
+/// A TERM or SUBSCRIPTION lot that counts but has no end date: a warning, since a term
+/// ends; the lot still counts as in force (no figure depends on this finding).
+fn term_without_end(cx: &mut Ctx, lot: &crate::estate::Lot) {
+    let kind = match lot.license_type {
+        LicenseType::Term => "TERM",
+        LicenseType::Subscription => "SUBSCRIPTION",
+        LicenseType::Perpetual | LicenseType::Demo => return,
+    };
+    if lot.end.is_some() || matches!(lot.status, LotStatus::Expired | LotStatus::Cancelled) {
+        return;
+    }
+    let detail = format!(
+        "a {kind} lot with no end_date: counted as in force with no end (fill in its end_date)"
+    );
+    cx.push(
+        FindingKind::TermLotWithoutDates,
+        lot.va,
+        lot.lic,
+        "",
+        lot.quantity,
+        detail,
+    );
 }
 
 fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
