@@ -634,3 +634,145 @@ fn accepts_dir(dir: &Path) {
     let (code, err) = run(dir, &[]);
     assert_eq!(code, 0, "stderr: {err}");
 }
+
+/// `reallot check CASE`: exit code and stdout.
+fn check(dir: &Path) -> (i32, String) {
+    let r = Command::cargo_bin("reallot")
+        .unwrap()
+        .arg("check")
+        .arg(dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(r.stdout).unwrap() + &String::from_utf8(r.stderr).unwrap();
+    (r.status.code().unwrap(), text)
+}
+
+/// A bad header no longer stops a table before its cells: the unknown column, the
+/// missing one and the bad cells are all reported in one pass, each once (a missing
+/// column is not reported again as an empty cell on every row).
+#[test]
+fn header_and_cell_errors_are_reported_in_one_pass() {
+    let dir = case(&[
+        (
+            "entitlements.csv",
+            "smart_account,virtual_account,license,quantity,colour,license_type\nA,V1,L,-3,red,TERM\nA,V2,L,2,blue,BOGUS\n",
+        ),
+        (
+            "usage.csv",
+            "smart_account,virtual_account,license,reserved\nA,V1,L,x\nA,V2,L,1\n",
+        ),
+    ]);
+    let (code, err) = run(dir.path(), &[]);
+    assert_eq!(code, EXIT_DATA, "{err}");
+    for want in [
+        "the case has 5 input errors:",
+        "entitlements.csv line 1, column 5: \"colour\" is not a known column",
+        "entitlements.csv line 2, column quantity: \"-3\"",
+        "entitlements.csv line 3, column license_type: \"BOGUS\" is not a known value",
+        "usage.csv line 1, column in_use: required column is missing",
+        "usage.csv line 2, column reserved: \"x\" is not a whole number",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in:\n{err}");
+    }
+    assert_eq!(err.matches("\n  - ").count(), 5, "{err}");
+    assert!(!err.contains("is empty"), "{err}");
+}
+
+/// One pass over a header with problems still stops at the cap, and says how many more.
+#[test]
+fn one_pass_is_still_capped() {
+    let mut ent = String::from("smart_account,virtual_account,license,quantity,colour\n");
+    for i in 0..60 {
+        ent.push_str(&format!("A,V{i},L,-1,red\n"));
+    }
+    let dir = case(&[("entitlements.csv", &ent)]);
+    let (code, err) = run(dir.path(), &[]);
+    assert_eq!(code, EXIT_DATA, "{err}");
+    assert!(err.contains("the case has 61 input errors:"), "{err}");
+    assert!(err.contains("\"colour\" is not a known column"), "{err}");
+    assert_eq!(err.matches("\n  - ").count(), 50, "{err}");
+    assert!(err.contains("  ... and 11 more"), "{err}");
+}
+
+/// `check` counts in words that agree with the number, and names the workbook and sheet
+/// a table was read from.
+#[test]
+fn check_says_one_row_and_names_the_sheet() {
+    let dir = case(&[("entitlements.csv", "")]);
+    workbook(
+        &dir.path().join("customer.xlsx"),
+        &[(
+            "Entitlements",
+            "smart_account,virtual_account,license,quantity\nA,V1,L,10",
+        )],
+    );
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "  entitlements.csv              1 row  (from sheet \"Entitlements\" of customer.xlsx)\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("  usage.csv                    2 rows\n"), "{out}");
+    assert!(
+        out.contains("  1 Smart Account, 2 Virtual Accounts, 1 licence\n"),
+        "{out}"
+    );
+    assert!(out.contains("  idle_surplus: 1 row, 6 units\n"), "{out}");
+    assert!(!out.contains("(s)"), "{out}");
+}
+
+/// A TERM or SUBSCRIPTION lot without an end date is a warning (a finding listed by
+/// `check` and written to findings.csv), and changes no figure: the lot counts as in
+/// force, as a perpetual one does.
+#[test]
+fn a_term_lot_without_an_end_date_is_a_warning() {
+    let ent = |kind: &str| {
+        format!(
+            "smart_account,virtual_account,license,quantity,license_type\nA,V1,L,10,{kind}\nA,V2,L,0,\n"
+        )
+    };
+    let term = case(&[("entitlements.csv", &ent("TERM"))]);
+    let (code, out) = check(term.path());
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("  term_lot_without_dates: 1 row, 10 units\n      A / V1 / L: a TERM lot with no end_date"),
+        "{out}"
+    );
+    let sub = case(&[("entitlements.csv", &ent("SUBSCRIPTION"))]);
+    let (_, out) = check(sub.path());
+    assert!(out.contains("a SUBSCRIPTION lot with no end_date"), "{out}");
+    let perpetual = case(&[("entitlements.csv", &ent("PERPETUAL"))]);
+    let (_, out) = check(perpetual.path());
+    assert!(!out.contains("term_lot_without_dates"), "{out}");
+    // The plans differ only in the finding.
+    let plan = |dir: &Path, out: &Path| {
+        Command::cargo_bin("reallot")
+            .unwrap()
+            .arg("plan")
+            .arg(dir)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success();
+    };
+    let outs = tempfile::tempdir().unwrap();
+    let (a, b) = (outs.path().join("term"), outs.path().join("perpetual"));
+    plan(term.path(), &a);
+    plan(perpetual.path(), &b);
+    for f in ["positions.csv", "moves.csv", "purchases.csv"] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let findings = std::fs::read_to_string(a.join("findings.csv")).unwrap();
+    assert!(
+        findings.contains("term_lot_without_dates,A,V1,L,,10,"),
+        "{findings}"
+    );
+    let without = std::fs::read_to_string(b.join("findings.csv")).unwrap();
+    assert!(!without.contains("term_lot_without_dates"), "{without}");
+}

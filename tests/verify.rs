@@ -538,3 +538,75 @@ fn a_lowered_vendor_figure_inside_a_family_is_caught() {
         ],
     );
 }
+
+/// Adds a first column `milestone` and a last column `note` to a plan table.
+fn widen(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        if i == 0 {
+            out.push_str(&format!("milestone,{line},note\n"));
+        } else {
+            out.push_str(&format!("m1,{line},\n"));
+        }
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+/// verify reads the plan tables by column name: columns a table gains (in front or at
+/// the end) are ignored, and every figure is still checked.
+#[test]
+fn plan_tables_with_extra_columns_verify() {
+    let (_t, dir) = demo();
+    let tables = [
+        "moves.csv",
+        "purchases.csv",
+        "positions.csv",
+        "substitutions.csv",
+        "renewal.csv",
+        "findings.csv",
+    ];
+    for f in tables {
+        widen(&dir.join(f));
+    }
+    let (code, out) = verify(&acme(), &dir, None);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(" 0 violations"), "{out}");
+    // Still checked: an edited figure in a widened table is caught.
+    edit(
+        &dir.join("moves.csv"),
+        "Campus-North,Campus-South,36,",
+        "Campus-North,Campus-South,35,",
+    );
+    caught(&dir, &["moves.csv", "Campus-South"]);
+}
+
+/// A column verify needs that a table lacks, or holds twice, is a violation naming it.
+#[test]
+fn a_missing_or_repeated_plan_column_is_a_violation() {
+    let (_t, dir) = demo();
+    let path = dir.join("purchases.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let cut: Vec<String> = text
+        .lines()
+        .map(|l| l.rsplit_once(',').unwrap().0.to_string())
+        .collect();
+    std::fs::write(&path, cut.join("\n") + "\n").unwrap();
+    caught(&dir, &["purchases.csv: the header", "lacks the column cost"]);
+    let (_t, dir) = demo();
+    let path = dir.join("moves.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doubled: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{l},quantity")
+            } else {
+                format!("{l},1")
+            }
+        })
+        .collect();
+    std::fs::write(&path, doubled.join("\n") + "\n").unwrap();
+    caught(&dir, &["moves.csv: the header", "has the column quantity twice"]);
+}

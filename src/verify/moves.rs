@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::estate::LicId;
 use crate::report::headers;
 
-use super::tables::{count, read_table, Ends, Tables};
+use super::tables::{read_table, Ends, Tables};
 use super::Verifier;
 
 impl Verifier<'_> {
@@ -22,22 +22,25 @@ impl Verifier<'_> {
         let mut ends: BTreeMap<(usize, LicId), Ends> = BTreeMap::new();
         for r in &rows {
             let c = &r.cells;
+            let pool = r.get("smart_account");
             let find = |va: &str| {
                 self.m
                     .va_by_pool
-                    .get(&(c[0].clone(), va.to_string()))
+                    .get(&(pool.to_string(), va.to_string()))
                     .copied()
             };
-            let (Some(from), Some(to), Some(&lic)) =
-                (find(&c[2]), find(&c[3]), self.m.lic_by_name.get(&c[1]))
-            else {
+            let (Some(from), Some(to), Some(&lic)) = (
+                find(r.get("from_virtual_account")),
+                find(r.get("to_virtual_account")),
+                self.m.lic_by_name.get(r.get("license")),
+            ) else {
                 self.rep.fail(format!(
                     "{F} line {}: unknown pool, VA or licence in {c:?}",
                     r.line
                 ));
                 continue;
             };
-            let Some(q) = count(&mut self.rep, F, r, h, 4) else {
+            let Some(q) = r.count(&mut self.rep, F, "quantity") else {
                 continue;
             };
             let line = r.line;

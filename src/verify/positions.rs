@@ -3,27 +3,44 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::estate::LicId;
-use crate::report::headers;
 
-use super::tables::{count, get, read_table, Key, Tables};
+use super::tables::{get, read_table, Key, Tables};
 use super::Verifier;
 
 const F: &str = "positions.csv";
 
-/// The count columns of positions.csv, after the three name columns, in file order.
-const COUNTS: usize = 11;
+/// The columns of positions.csv that verify reads, by name: the three that name a
+/// position, then the figures it recomputes (in [`Figures`] order). Other columns the
+/// file may hold are not checked here.
+const COLUMNS: [&str; 14] = [
+    "smart_account",
+    "virtual_account",
+    "license",
+    "entitled",
+    "in_use",
+    "reserved",
+    "demand",
+    "vendor_shortfall",
+    "moved_in",
+    "moved_out",
+    "substituted_in",
+    "substituted_out",
+    "purchased",
+    "surplus_after",
+];
 
-/// The figures of a position's count columns, in file order.
-type Figures = [u128; COUNTS];
+/// The figure columns of [`COLUMNS`].
+const FIGURE_NAMES: &[&str] = COLUMNS.split_at(3).1;
 
-/// Where a count column sits among the figures, found by its name.
+/// The figures of a position, in [`FIGURE_NAMES`] order.
+type Figures = [u128; 11];
+
+/// Where figure `name` sits in [`Figures`].
 fn count_column(name: &str) -> usize {
-    let h = headers::POSITIONS;
-    let at = h
+    FIGURE_NAMES
         .iter()
         .position(|c| *c == name)
-        .expect("a positions.csv column");
-    at - (h.len() - COUNTS)
+        .expect("a positions.csv figure")
 }
 
 impl Verifier<'_> {
@@ -79,14 +96,16 @@ impl Verifier<'_> {
 
     /// The rows of positions.csv by (VA, licence): line and count figures.
     fn read_positions(&mut self) -> Option<BTreeMap<Key, (u64, Vec<u128>)>> {
-        let h = headers::POSITIONS;
-        let rows = read_table(&mut self.rep, self.dir, F, h)?;
+        let rows = read_table(&mut self.rep, self.dir, F, &COLUMNS)?;
         let mut file: BTreeMap<Key, (u64, Vec<u128>)> = BTreeMap::new();
         for r in &rows {
             let c = &r.cells;
             let (Some(&va), Some(&lic)) = (
-                self.m.va_by_sa.get(&(c[0].clone(), c[1].clone())),
-                self.m.lic_by_name.get(&c[2]),
+                self.m.va_by_sa.get(&(
+                    r.get("smart_account").to_string(),
+                    r.get("virtual_account").to_string(),
+                )),
+                self.m.lic_by_name.get(r.get("license")),
             ) else {
                 self.rep.fail(format!(
                     "{F} line {}: unknown VA or licence in {c:?}",
@@ -94,14 +113,17 @@ impl Verifier<'_> {
                 ));
                 continue;
             };
-            let nums: Option<Vec<u128>> = (h.len() - COUNTS..h.len())
-                .map(|i| count(&mut self.rep, F, r, h, i))
+            let nums: Option<Vec<u128>> = FIGURE_NAMES
+                .iter()
+                .map(|name| r.count(&mut self.rep, F, name))
                 .collect();
             let Some(nums) = nums else { continue };
             if file.insert((va, lic), (r.line, nums)).is_some() {
                 self.rep.fail(format!(
                     "{F} line {}: a second row for {} {}",
-                    r.line, c[1], c[2]
+                    r.line,
+                    r.get("virtual_account"),
+                    r.get("license")
                 ));
             }
         }
@@ -144,7 +166,6 @@ impl Verifier<'_> {
         any: bool,
         want: &Figures,
     ) {
-        let h = headers::POSITIONS;
         match row {
             None => self
                 .rep
@@ -157,7 +178,7 @@ impl Verifier<'_> {
                     self.rep.check(g == w, || {
                         format!(
                             "{F} line {line}: {} of {name} is {g}, the plan and the case give {w}",
-                            h[i + h.len() - COUNTS]
+                            FIGURE_NAMES[i]
                         )
                     });
                 }

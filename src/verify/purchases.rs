@@ -3,7 +3,7 @@
 use crate::report::headers;
 
 use super::money::fmt_cents;
-use super::tables::{count, money_cell, read_table, Tables};
+use super::tables::{read_table, Tables};
 use super::Verifier;
 
 impl Verifier<'_> {
@@ -19,8 +19,11 @@ impl Verifier<'_> {
             let c = &r.cells;
             let line = r.line;
             let (Some(&va), Some(&lic)) = (
-                self.m.va_by_pool.get(&(c[0].clone(), c[1].clone())),
-                self.m.lic_by_name.get(&c[2]),
+                self.m.va_by_pool.get(&(
+                    r.get("smart_account").to_string(),
+                    r.get("virtual_account").to_string(),
+                )),
+                self.m.lic_by_name.get(r.get("license")),
             ) else {
                 self.rep.fail(format!(
                     "{F} line {line}: unknown pool, VA or licence in {c:?}"
@@ -28,9 +31,9 @@ impl Verifier<'_> {
                 continue;
             };
             let (Some(q), Some(unit), Some(cost)) = (
-                count(&mut self.rep, F, r, h, 3),
-                money_cell(&mut self.rep, F, r, h, 4),
-                money_cell(&mut self.rep, F, r, h, 5),
+                r.count(&mut self.rep, F, "quantity"),
+                r.money(&mut self.rep, F, "unit_price"),
+                r.money(&mut self.rep, F, "cost"),
             ) else {
                 continue;
             };
@@ -40,14 +43,14 @@ impl Verifier<'_> {
             self.rep.check(price.is_some(), || {
                 format!(
                     "{F} line {line}: {} has no price and cannot be bought",
-                    c[2]
+                    r.get("license")
                 )
             });
             let list = self.m.price(lic);
             self.rep.check(unit == list, || {
                 format!(
                     "{F} line {line}: unit price {} is not the list price {}",
-                    c[4],
+                    r.get("unit_price"),
                     fmt_cents(list)
                 )
             });
@@ -55,7 +58,7 @@ impl Verifier<'_> {
             self.rep.check(cost == want, || {
                 format!(
                     "{F} line {line}: cost {} is not quantity x list price = {}",
-                    c[5],
+                    r.get("cost"),
                     fmt_cents(want)
                 )
             });

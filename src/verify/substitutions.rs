@@ -2,7 +2,7 @@
 
 use crate::report::headers;
 
-use super::tables::{count, read_table, Tables};
+use super::tables::{read_table, Tables};
 use super::Verifier;
 
 impl Verifier<'_> {
@@ -18,15 +18,18 @@ impl Verifier<'_> {
             let c = &r.cells;
             let line = r.line;
             let (Some(&va), Some(&hi), Some(&lo)) = (
-                self.m.va_by_sa.get(&(c[0].clone(), c[1].clone())),
-                self.m.lic_by_name.get(&c[2]),
-                self.m.lic_by_name.get(&c[3]),
+                self.m.va_by_sa.get(&(
+                    r.get("smart_account").to_string(),
+                    r.get("virtual_account").to_string(),
+                )),
+                self.m.lic_by_name.get(r.get("license")),
+                self.m.lic_by_name.get(r.get("covers")),
             ) else {
                 self.rep
                     .fail(format!("{F} line {line}: unknown VA or licence in {c:?}"));
                 continue;
             };
-            let Some(q) = count(&mut self.rep, F, r, h, 4) else {
+            let Some(q) = r.count(&mut self.rep, F, "quantity") else {
                 continue;
             };
             self.rep
@@ -35,7 +38,11 @@ impl Verifier<'_> {
                 format!("{F} line {line}: the scenario turns substitution off")
             });
             self.rep.check(self.m.reach.contains(&(hi, lo)), || {
-                format!("{F} line {line}: {} does not cover {}", c[2], c[3])
+                format!(
+                    "{F} line {line}: {} does not cover {}",
+                    r.get("license"),
+                    r.get("covers")
+                )
             });
             t.sub_total = t.sub_total.saturating_add(q);
             *t.sub_out.entry((va, hi)).or_default() += q;

@@ -37,20 +37,89 @@ pub(super) fn read_text(rep: &mut VerifyReport, dir: &Path, file: &str) -> Optio
     }
 }
 
-/// One row of a plan table: its line in the file and its cells (names unguarded).
-pub(super) struct Row {
+/// One row of a plan table: its line in the file and the cells of the columns asked for,
+/// in the order asked for (names unguarded); read them by column name with [`Row::get`].
+pub(super) struct Row<'h> {
     pub(super) line: u64,
+    /// The cells of the columns asked for, in that order.
     pub(super) cells: Vec<String>,
+    header: &'h [&'h str],
 }
 
-/// Reads a plan table: the header must be exactly `header`; name cells are unguarded. A
-/// missing file, a wrong header or a malformed row is a violation.
-pub(super) fn read_table(
+impl Row<'_> {
+    /// The cell of column `name`, one of the columns the table was read with.
+    pub(super) fn get(&self, name: &str) -> &str {
+        let i = self.header.iter().position(|h| *h == name);
+        debug_assert!(i.is_some(), "{name} is not a column verify reads");
+        i.map_or("", |i| &self.cells[i])
+    }
+
+    /// The count in column `name`; a cell that is not one is a violation.
+    pub(super) fn count(&self, rep: &mut VerifyReport, file: &str, name: &str) -> Option<u128> {
+        match parse_count(self.get(name)) {
+            Ok(q) => Some(u128::from(q)),
+            Err(why) => {
+                rep.fail(self.not_a(file, name, &format!("count ({why})")));
+                None
+            }
+        }
+    }
+
+    /// The amount in column `name`; a cell that is not one with two decimals is a violation.
+    pub(super) fn money(&self, rep: &mut VerifyReport, file: &str, name: &str) -> Option<i128> {
+        let m = parse_money(self.get(name));
+        if m.is_none() {
+            rep.fail(self.not_a(file, name, "amount with two decimals"));
+        }
+        m
+    }
+
+    fn not_a(&self, file: &str, name: &str, what: &str) -> String {
+        format!(
+            "{file} line {}, column {name}: {:?} is not a{} {what}",
+            self.line,
+            self.get(name),
+            if what.starts_with('a') { "n" } else { "" }
+        )
+    }
+}
+
+/// Where each of the columns asked for sits in the file's header, or the violations: a
+/// column missing or repeated. Columns the file has beyond those are ignored, so a plan
+/// table may gain columns without breaking the checks that do not read them.
+fn locate_columns(file: &str, got: &[String], header: &[&str]) -> Result<Vec<usize>, String> {
+    let mut at = Vec::with_capacity(header.len());
+    let mut problems = Vec::new();
+    for h in header {
+        let mut found = got.iter().enumerate().filter(|(_, g)| g == h).map(|(i, _)| i);
+        match (found.next(), found.next()) {
+            (Some(i), None) => at.push(i),
+            (None, _) => problems.push(format!("lacks the column {h}")),
+            (Some(_), Some(_)) => problems.push(format!("has the column {h} twice")),
+        }
+    }
+    if problems.is_empty() {
+        Ok(at)
+    } else {
+        Err(format!(
+            "{file}: the header {:?} {} (expected the columns {})",
+            got.join(","),
+            problems.join(" and "),
+            header.join(",")
+        ))
+    }
+}
+
+/// Reads a plan table: the header must hold each column of `header` once (other columns
+/// are ignored); each row's cells are those columns, in `header`'s order, with name
+/// cells unguarded. A missing file, a missing or repeated column or a malformed row is a
+/// violation.
+pub(super) fn read_table<'h>(
     rep: &mut VerifyReport,
     dir: &Path,
     file: &str,
-    header: &[&str],
-) -> Option<Vec<Row>> {
+    header: &'h [&'h str],
+) -> Option<Vec<Row<'h>>> {
     // findings.csv keeps the order of its rules; it is compared row by row instead.
     let sorted = file != "findings.csv";
     let text = read_text(rep, dir, file)?;
@@ -64,85 +133,53 @@ pub(super) fn read_table(
             return None;
         }
     };
-    rep.check(got == header, || {
-        format!(
-            "{file}: the header is {:?}, expected {:?}",
-            got.join(","),
-            header.join(",")
-        )
-    });
-    if got != header {
-        return None;
-    }
+    let located = locate_columns(file, &got, header);
+    rep.check(located.is_ok(), || located.clone().err().unwrap_or_default());
+    let at = located.ok()?;
     let text_col: Vec<bool> = header.iter().map(|h| TEXT_COLUMNS.contains(h)).collect();
+    // Rows are sorted by their key: the file's columns up to its last name column asked
+    // for (so a column the file gains in front, such as a milestone, leads the order).
+    let key_width = at
+        .iter()
+        .zip(&text_col)
+        .filter(|(_, &text)| text)
+        .map(|(&i, _)| i + 1)
+        .max()
+        .unwrap_or(0);
     let mut rows = Vec::new();
+    let mut keys: Vec<Vec<String>> = Vec::new();
     for rec in r.records() {
         match rec {
             Ok(rec) => {
                 let line = rec.position().map_or(0, |p| p.line());
-                let cells = rec
+                if sorted {
+                    keys.push(rec.iter().take(key_width).map(|c| unguard(c).to_string()).collect());
+                }
+                let cells = at
                     .iter()
-                    .enumerate()
-                    .map(|(i, c)| {
-                        if text_col[i] {
-                            unguard(c).to_string()
-                        } else {
-                            c.to_string()
-                        }
+                    .zip(&text_col)
+                    .map(|(&i, &text)| {
+                        let c = rec.get(i).unwrap_or("");
+                        if text { unguard(c) } else { c }.to_string()
                     })
                     .collect();
-                rows.push(Row { line, cells });
+                rows.push(Row {
+                    line,
+                    cells,
+                    header,
+                });
             }
             Err(e) => rep.fail(format!("{file}: {e}")),
         }
     }
-    // Rows sorted by their key columns (the leading name columns).
-    let keys: Vec<usize> = (0..header.len()).filter(|&i| text_col[i]).collect();
-    let key = |r: &Row| -> Vec<String> { keys.iter().map(|&i| r.cells[i].clone()).collect() };
-    let unsorted = rows.windows(2).find(|w| sorted && key(&w[0]) > key(&w[1]));
+    let unsorted = keys.windows(2).position(|w| w[0] > w[1]);
     rep.check(unsorted.is_none(), || {
         format!(
             "{file} line {}: rows are not sorted by their key columns",
-            unsorted.map_or(0, |w| w[1].line)
+            unsorted.map_or(0, |i| rows[i + 1].line)
         )
     });
     Some(rows)
-}
-
-pub(super) fn count(
-    rep: &mut VerifyReport,
-    file: &str,
-    row: &Row,
-    header: &[&str],
-    i: usize,
-) -> Option<u128> {
-    match parse_count(&row.cells[i]) {
-        Ok(q) => Some(u128::from(q)),
-        Err(why) => {
-            rep.fail(format!(
-                "{file} line {}, column {}: {:?} is not a count ({why})",
-                row.line, header[i], row.cells[i]
-            ));
-            None
-        }
-    }
-}
-
-pub(super) fn money_cell(
-    rep: &mut VerifyReport,
-    file: &str,
-    row: &Row,
-    header: &[&str],
-    i: usize,
-) -> Option<i128> {
-    let m = parse_money(&row.cells[i]);
-    if m.is_none() {
-        rep.fail(format!(
-            "{file} line {}, column {}: {:?} is not an amount with two decimals",
-            row.line, header[i], row.cells[i]
-        ));
-    }
-    m
 }
 
 pub(super) type Key = (VaId, LicId);
