@@ -1,5 +1,11 @@
-//! Money as the plan files write it: whole cents, formatted and parsed exactly, never
-//! through a float.
+//! Money as the plan files write it: whole cents, never through a float. Amounts are
+//! formatted for messages by [`crate::money::money`]; they are *read* by a scanner of
+//! verify's own, written apart from the planner's parser on purpose, so a fault in one
+//! cannot hide itself by being repeated in the check.
+
+/// Formats cents as the plan files write money (the planner's formatting: verify only
+/// prints it in messages).
+pub(super) use crate::money::money as fmt_cents;
 
 /// Widens any integer cents or units type to `i128` (works whether `plan::Cents` and
 /// prices are `i64` or `i128`).
@@ -7,37 +13,38 @@ pub(super) fn wide<T: Into<i128>>(x: T) -> i128 {
     x.into()
 }
 
-/// Formats cents as the plan files write money.
-pub(super) fn fmt_cents(c: i128) -> String {
-    let sign = if c < 0 { "-" } else { "" };
-    let a = c.unsigned_abs();
-    format!("{sign}{}.{:02}", a / 100, a % 100)
-}
-
 /// Parses money exactly, never through a float: an optional `-`, digits, and at most two
-/// decimals.
+/// decimals (`7`, `12.5`, `-0.05`), in one pass over the bytes with checked arithmetic.
 pub fn parse_money(text: &str) -> Option<i128> {
-    let (neg, digits) = match text.strip_prefix('-') {
+    let (negative, body) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    let (whole, frac) = match digits.split_once('.') {
-        Some((w, f)) if !f.is_empty() => (w, f),
-        Some(_) => return None,
-        None => (digits, ""),
-    };
-    let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || frac.len() > 2 || !all_digits(whole) || !all_digits(frac) {
-        return None;
+    let mut cents: i128 = 0;
+    // Digits seen before the point, and after it (`None` until a point is read).
+    let (mut whole_digits, mut decimals) = (0usize, None::<u32>);
+    for b in body.bytes() {
+        match (b, decimals) {
+            (b'0'..=b'9', Some(2)) => return None,
+            (b'0'..=b'9', _) => {
+                cents = cents.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+                match decimals.as_mut() {
+                    Some(d) => *d += 1,
+                    None => whole_digits += 1,
+                }
+            }
+            (b'.', None) if whole_digits > 0 => decimals = Some(0),
+            _ => return None,
+        }
     }
-    let w: i128 = whole.parse().ok()?;
-    let f: i128 = if frac.is_empty() {
-        0
-    } else {
-        format!("{frac:0<2}").parse().ok()?
+    let scale = match decimals {
+        None if whole_digits > 0 => 100,
+        Some(1) => 10,
+        Some(2) => 1,
+        _ => return None,
     };
-    let c = w.checked_mul(100)?.checked_add(f)?;
-    Some(if neg { -c } else { c })
+    let cents = cents.checked_mul(scale)?;
+    Some(if negative { -cents } else { cents })
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::estate::LicId;
 use crate::report::headers;
 
-use super::tables::{read_table, Ends, Tables};
+use super::tables::{Account, Ends, Tables};
 use super::Verifier;
 
 impl Verifier<'_> {
@@ -14,30 +14,14 @@ impl Verifier<'_> {
     /// rows per (pool, licence); every (pool, licence) balanced; within movable supply.
     pub(super) fn moves(&mut self, t: &mut Tables) {
         const F: &str = "moves.csv";
-        let h = headers::MOVES;
-        let Some(rows) = read_table(&mut self.rep, self.dir, F, h) else {
-            return;
-        };
+        let rows = self.rows(F, headers::MOVES);
         t.move_rows = rows.len() as u128;
         let mut ends: BTreeMap<(usize, LicId), Ends> = BTreeMap::new();
         for r in &rows {
-            let c = &r.cells;
-            let pool = r.get("smart_account");
-            let find = |va: &str| {
-                self.m
-                    .va_by_pool
-                    .get(&(pool.to_string(), va.to_string()))
-                    .copied()
-            };
-            let (Some(from), Some(to), Some(&lic)) = (
-                find(r.get("from_virtual_account")),
-                find(r.get("to_virtual_account")),
-                self.m.lic_by_name.get(r.get("license")),
-            ) else {
-                self.rep.fail(format!(
-                    "{F} line {}: unknown pool, VA or licence in {c:?}",
-                    r.line
-                ));
+            let from = self.va_of(r, Account::Pool, "from_virtual_account");
+            let to = self.va_of(r, Account::Pool, "to_virtual_account");
+            let (Some(from), Some(to), Some(lic)) = (from, to, self.lic_of(r, "license")) else {
+                self.unknown(F, r, "pool, VA or licence");
                 continue;
             };
             let Some(q) = r.count(&mut self.rep, F, "quantity") else {

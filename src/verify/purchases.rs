@@ -3,7 +3,7 @@
 use crate::report::headers;
 
 use super::money::fmt_cents;
-use super::tables::{read_table, Tables};
+use super::tables::{Account, Tables};
 use super::Verifier;
 
 impl Verifier<'_> {
@@ -11,23 +11,11 @@ impl Verifier<'_> {
     /// VAs) or per VA.
     pub(super) fn purchases(&mut self, t: &mut Tables) {
         const F: &str = "purchases.csv";
-        let h = headers::PURCHASES;
-        let Some(rows) = read_table(&mut self.rep, self.dir, F, h) else {
-            return;
-        };
-        for r in &rows {
-            let c = &r.cells;
+        for r in &self.rows(F, headers::PURCHASES) {
             let line = r.line;
-            let (Some(&va), Some(&lic)) = (
-                self.m.va_by_pool.get(&(
-                    r.get("smart_account").to_string(),
-                    r.get("virtual_account").to_string(),
-                )),
-                self.m.lic_by_name.get(r.get("license")),
-            ) else {
-                self.rep.fail(format!(
-                    "{F} line {line}: unknown pool, VA or licence in {c:?}"
-                ));
+            let va = self.va_of(r, Account::Pool, "virtual_account");
+            let (Some(va), Some(lic)) = (va, self.lic_of(r, "license")) else {
+                self.unknown(F, r, "pool, VA or licence");
                 continue;
             };
             let (Some(q), Some(unit), Some(cost)) = (

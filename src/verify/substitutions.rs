@@ -2,7 +2,7 @@
 
 use crate::report::headers;
 
-use super::tables::{read_table, Tables};
+use super::tables::{Account, Tables};
 use super::Verifier;
 
 impl Verifier<'_> {
@@ -10,28 +10,17 @@ impl Verifier<'_> {
     /// licence covering the lower.
     pub(super) fn substitutions(&mut self, t: &mut Tables) {
         const F: &str = "substitutions.csv";
-        let h = headers::SUBSTITUTIONS;
-        let Some(rows) = read_table(&mut self.rep, self.dir, F, h) else {
-            return;
-        };
-        for r in &rows {
-            let c = &r.cells;
-            let line = r.line;
-            let (Some(&va), Some(&hi), Some(&lo)) = (
-                self.m.va_by_sa.get(&(
-                    r.get("smart_account").to_string(),
-                    r.get("virtual_account").to_string(),
-                )),
-                self.m.lic_by_name.get(r.get("license")),
-                self.m.lic_by_name.get(r.get("covers")),
-            ) else {
-                self.rep
-                    .fail(format!("{F} line {line}: unknown VA or licence in {c:?}"));
+        for r in &self.rows(F, headers::SUBSTITUTIONS) {
+            let va = self.va_of(r, Account::Sa, "virtual_account");
+            let (hi, lo) = (self.lic_of(r, "license"), self.lic_of(r, "covers"));
+            let (Some(va), Some(hi), Some(lo)) = (va, hi, lo) else {
+                self.unknown(F, r, "VA or licence");
                 continue;
             };
             let Some(q) = r.count(&mut self.rep, F, "quantity") else {
                 continue;
             };
+            let line = r.line;
             self.rep
                 .check(q > 0, || format!("{F} line {line}: substitutes 0 units"));
             self.rep.check(self.m.substitution, || {

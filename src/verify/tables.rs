@@ -10,7 +10,7 @@ use crate::io::text::parse_count;
 use crate::report::TEXT_COLUMNS;
 
 use super::money::parse_money;
-use super::VerifyReport;
+use super::{Verifier, VerifyReport};
 
 /// Reads a file of the plan folder as text; a missing or unreadable one is a violation.
 pub(super) fn read_text(rep: &mut VerifyReport, dir: &Path, file: &str) -> Option<String> {
@@ -91,7 +91,11 @@ fn locate_columns(file: &str, got: &[String], header: &[&str]) -> Result<Vec<usi
     let mut at = Vec::with_capacity(header.len());
     let mut problems = Vec::new();
     for h in header {
-        let mut found = got.iter().enumerate().filter(|(_, g)| g == h).map(|(i, _)| i);
+        let mut found = got
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g == h)
+            .map(|(i, _)| i);
         match (found.next(), found.next()) {
             (Some(i), None) => at.push(i),
             (None, _) => problems.push(format!("lacks the column {h}")),
@@ -134,7 +138,9 @@ pub(super) fn read_table<'h>(
         }
     };
     let located = locate_columns(file, &got, header);
-    rep.check(located.is_ok(), || located.clone().err().unwrap_or_default());
+    rep.check(located.is_ok(), || {
+        located.clone().err().unwrap_or_default()
+    });
     let at = located.ok()?;
     let text_col: Vec<bool> = header.iter().map(|h| TEXT_COLUMNS.contains(h)).collect();
     // Rows are sorted by their key: the file's columns up to its last name column asked
@@ -153,7 +159,12 @@ pub(super) fn read_table<'h>(
             Ok(rec) => {
                 let line = rec.position().map_or(0, |p| p.line());
                 if sorted {
-                    keys.push(rec.iter().take(key_width).map(|c| unguard(c).to_string()).collect());
+                    keys.push(
+                        rec.iter()
+                            .take(key_width)
+                            .map(|c| unguard(c).to_string())
+                            .collect(),
+                    );
                 }
                 let cells = at
                     .iter()
@@ -180,6 +191,51 @@ pub(super) fn read_table<'h>(
         )
     });
     Some(rows)
+}
+
+/// How a plan table's `smart_account` column names a VA's account.
+#[derive(Clone, Copy)]
+pub(super) enum Account {
+    /// The Smart Account itself (positions, substitutions).
+    Sa,
+    /// The transfer pool's account, which a merge may span (moves, purchases).
+    Pool,
+}
+
+impl Verifier<'_> {
+    /// The rows of plan table `file`, read with the columns `header` (none when the file
+    /// cannot be used: that is a violation already).
+    pub(super) fn rows(
+        &mut self,
+        file: &str,
+        header: &'static [&'static str],
+    ) -> Vec<Row<'static>> {
+        read_table(&mut self.rep, self.dir, file, header).unwrap_or_default()
+    }
+
+    /// The VA that column `va` of row `r` names, in the account its `smart_account`
+    /// column names.
+    pub(super) fn va_of(&self, r: &Row, account: Account, va: &str) -> Option<VaId> {
+        let key = (r.get("smart_account").to_string(), r.get(va).to_string());
+        match account {
+            Account::Sa => self.m.va_by_sa.get(&key),
+            Account::Pool => self.m.va_by_pool.get(&key),
+        }
+        .copied()
+    }
+
+    /// The licence column `column` of row `r` names.
+    pub(super) fn lic_of(&self, r: &Row, column: &str) -> Option<LicId> {
+        self.m.lic_by_name.get(r.get(column)).copied()
+    }
+
+    /// Records that row `r` of `file` names `what` the case does not hold.
+    pub(super) fn unknown(&mut self, file: &str, r: &Row, what: &str) {
+        self.rep.fail(format!(
+            "{file} line {}: unknown {what} in {:?}",
+            r.line, r.cells
+        ));
+    }
 }
 
 pub(super) type Key = (VaId, LicId);
