@@ -714,7 +714,10 @@ fn check_says_one_row_and_names_the_sheet() {
         ),
         "{out}"
     );
-    assert!(out.contains("  usage.csv                    2 rows\n"), "{out}");
+    assert!(
+        out.contains("  usage.csv                    2 rows\n"),
+        "{out}"
+    );
     assert!(
         out.contains("  1 Smart Account, 2 Virtual Accounts, 1 licence\n"),
         "{out}"

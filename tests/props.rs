@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 use reallot::estate::{Estate, LicenseType, Lot, LotStatus, Price, Source, Usage, Va};
 use reallot::model::{
-    chain_optima, pack_projections, solve_family, ChainError, FamilyProblem, SolveOptions,
+    chain_optima, pack_projections, solve_family, ChainError, FamilyProblem, Search, SolveOptions,
     SolveStatus,
 };
 use reallot::scenario::{Merge, Scenario};
@@ -566,8 +566,8 @@ proptest! {
         let supply: Vec<u64> = order.iter().map(|&l| sum(&p.movable, l)).collect();
         let demand: Vec<u64> = order.iter().map(|&l| sum(&p.residual, l)).collect();
         let opt = chain_optima(&supply, &demand, &p.price, 16).unwrap();
-        let search = p.chain_exact(&order, &opt).unwrap().unwrap();
-        let every = p.chain_exact_exhaustive(&order, &opt).unwrap().unwrap();
+        let search = p.chain_exact(&order, &opt, Search::Convex).unwrap().unwrap();
+        let every = p.chain_exact(&order, &opt, Search::Exhaustive).unwrap().unwrap();
         prop_assert_eq!(figures(&p, &search), figures(&p, &every));
     }
 }

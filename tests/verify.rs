@@ -592,7 +592,10 @@ fn a_missing_or_repeated_plan_column_is_a_violation() {
         .map(|l| l.rsplit_once(',').unwrap().0.to_string())
         .collect();
     std::fs::write(&path, cut.join("\n") + "\n").unwrap();
-    caught(&dir, &["purchases.csv: the header", "lacks the column cost"]);
+    caught(
+        &dir,
+        &["purchases.csv: the header", "lacks the column cost"],
+    );
     let (_t, dir) = demo();
     let path = dir.join("moves.csv");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -608,5 +611,8 @@ fn a_missing_or_repeated_plan_column_is_a_violation() {
         })
         .collect();
     std::fs::write(&path, doubled.join("\n") + "\n").unwrap();
-    caught(&dir, &["moves.csv: the header", "has the column quantity twice"]);
+    caught(
+        &dir,
+        &["moves.csv: the header", "has the column quantity twice"],
+    );
 }

@@ -562,30 +562,41 @@ mod tests {
     }
 
     #[test]
-    fn cheaper_higher_tier_is_bought() {
-        // Top tier is cheaper than the bottom one: buy it to cover the bottom's deficit.
-        let (cost, buy) = chain_buy(&[0, 0], &[0, 5], &[p(100, 1), p(300, 1)]).unwrap();
-        assert_eq!((cost, buy), (500, vec![5, 0]));
-    }
-
-    #[test]
-    fn packs_and_surplus_above() {
-        // Top has 3 spare; bottom needs 7; packs of 5 at the bottom: buy one pack.
-        let (cost, buy) = chain_buy(&[3, 0], &[0, 7], &[p(100, 5), p(100, 5)]).unwrap();
-        assert_eq!((cost, buy.iter().sum::<u64>()), (500, 5));
-        assert_eq!(buy, vec![0, 5]);
-    }
-
-    #[test]
-    fn surplus_below_cannot_serve_above() {
-        let (cost, buy) = chain_buy(&[0, 10], &[4, 0], &[p(100, 1), p(1, 1)]).unwrap();
-        assert_eq!((cost, buy), (400, vec![4, 0]));
-    }
-
-    #[test]
-    fn nothing_buyable_above_a_shortage() {
-        let r = chain_buy(&[0, 0], &[3, 0], &[None, p(1, 1)]);
-        assert_eq!(r, Err(ChainError::Infeasible));
+    fn optimal_purchases_of_small_chains() {
+        // (supply, demand, prices top first, first optimal purchase, why).
+        let cases = [
+            (
+                [0, 0],
+                [0, 5],
+                [p(100, 1), p(300, 1)],
+                Ok((500, vec![5, 0])),
+                "the top tier is cheaper than the bottom one: buy it for the bottom's deficit",
+            ),
+            (
+                [3, 0],
+                [0, 7],
+                [p(100, 5), p(100, 5)],
+                Ok((500, vec![0, 5])),
+                "the top has 3 spare, the bottom needs 7, packs of 5: one pack at the bottom",
+            ),
+            (
+                [0, 10],
+                [4, 0],
+                [p(100, 1), p(1, 1)],
+                Ok((400, vec![4, 0])),
+                "surplus below cannot serve above",
+            ),
+            (
+                [0, 0],
+                [3, 0],
+                [None, p(1, 1)],
+                Err(ChainError::Infeasible),
+                "nothing can be bought above a shortage",
+            ),
+        ];
+        for (supply, demand, price, want, why) in cases {
+            assert_eq!(chain_buy(&supply, &demand, &price), want, "{why}");
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ const CONVEX_PROJECTIONS: usize = 1 << 16;
 
 /// How the exact flow goes through the choices of pack purchases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Search {
+pub enum Search {
     /// A binary search on the convex least flow when one tier is sold in packs (every
     /// choice otherwise).
     Convex,
@@ -58,7 +58,7 @@ impl FamilyProblem {
         // exact only over every optimum: an incomplete list goes to the exact flow.
         if !opt.complete {
             return Some(
-                self.chain_exact(order, &opt)
+                self.chain_exact(order, &opt, Search::Convex)
                     .unwrap_or_else(|| self.solve_moves(opt.cost, opt.units, opts)),
             );
         }
@@ -140,7 +140,7 @@ impl FamilyProblem {
             Some(Err(status)) => return Err(status),
             None => return self.solve(opts),
         };
-        match self.chain_exact(order, &opt) {
+        match self.chain_exact(order, &opt, Search::Convex) {
             Some(r) => r,
             None => self.solve_moves(opt.cost, opt.units, opts),
         }
@@ -160,28 +160,12 @@ impl FamilyProblem {
     /// sorted choices fall, then rise, and a binary search on the sign of consecutive
     /// differences finds the least in O(log choices) flows.
     ///
+    /// `search` says how the choices are gone through: [`Search::Convex`] as the solve
+    /// does, or [`Search::Exhaustive`], the reference the search is tested against.
+    ///
     /// The flow's cost and units are checked against the chain algorithm's. `None` when
     /// the choices are too many to try (the MIP decides).
     pub fn chain_exact(
-        &self,
-        order: &[usize],
-        opt: &ChainOptima,
-    ) -> Option<Result<FamilySolution, SolveStatus>> {
-        self.chain_exact_with(order, opt, Search::Convex)
-    }
-
-    /// [`FamilyProblem::chain_exact`] trying every choice of pack purchases, without the
-    /// convex search: the reference the search is tested against.
-    #[doc(hidden)]
-    pub fn chain_exact_exhaustive(
-        &self,
-        order: &[usize],
-        opt: &ChainOptima,
-    ) -> Option<Result<FamilySolution, SolveStatus>> {
-        self.chain_exact_with(order, opt, Search::Exhaustive)
-    }
-
-    fn chain_exact_with(
         &self,
         order: &[usize],
         opt: &ChainOptima,

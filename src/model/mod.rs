@@ -22,6 +22,7 @@ mod solve;
 mod status;
 
 pub use chain::{chain_optima, pack_projections, ChainError, ChainOptima, Projection};
+pub use chain_flow::Search;
 pub use family::{FamilyProblem, FamilySolution, SolveOptions};
 pub use prepare::{prepare, Cell, HygieneCounts, PoolInfo, Prepared, ScenarioView};
 pub use solve::{solve, solve_family, Flows};
