@@ -17,7 +17,8 @@ use crate::scenario::Scenario;
 pub struct Args {
     /// Case folder (entitlements.csv, usage.csv or instances.csv, ...).
     pub case: PathBuf,
-    /// Scenario file (default: the built-in `reallocate` scenario).
+    /// Scenario: a .toml file, or a NAME looked up in CASE/models/NAME.toml, then among the
+    /// shipped scenarios (default: the shipped `reallocate` scenario).
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Output folder (default: out/<scenario name>).
@@ -38,7 +39,7 @@ pub struct Args {
 /// Runs `reallot plan`.
 pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
     let scenario = match &args.model {
-        Some(p) => Scenario::load(p)?,
+        Some(p) => Scenario::from_arg(p, &args.case)?,
         None => Scenario::default(),
     };
     let out = args
@@ -64,6 +65,16 @@ pub(crate) fn plan_and_print(
     w: &mut dyn Write,
 ) -> Result<i32> {
     let (plan, written) = crate::pipeline::run(case, scenario, as_of, target, opts)?;
+    if plan.renewal.is_none() && scenario.evaluate_at == crate::scenario::EvaluateAt::Renewal {
+        {
+            writeln!(
+                w,
+                "warning: scenario {} asks for evaluate_at = \"renewal\", but no renewal date applies (none in case.toml, or the scenario sets renewal_date = \"none\"): evaluated at as_of, with no renewal quote",
+                scenario.name
+            )
+            .map_err(stdout_error)?;
+        }
+    }
     print_summary(&plan, &written, w).map_err(stdout_error)?;
     Ok(exit_code(plan.status == SolveStatus::Optimal))
 }
@@ -97,7 +108,7 @@ fn print_summary(plan: &Plan, out: &Path, w: &mut dyn Write) -> std::io::Result<
 /// Prints the figures of an optimal plan: vendor view, purchase, moves, renewal, hygiene.
 fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
     let cur = &plan.currency;
-    let at_renewal = plan.evaluated_at != plan.as_of;
+    let at_renewal = plan.renewal.is_some();
     writeln!(
         w,
         "  vendor view (each VA on its own, {}): {} units short, {cur} {}",
@@ -134,16 +145,7 @@ fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
         plural(plan.substituted_units())
     )?;
     if let Some(r) = &plan.renewal {
-        writeln!(
-            w,
-            "  renewal on {}: {} units expire (like for like {cur} {}); recommended {} ({cur} {}); saving {cur} {}",
-            r.date,
-            r.expiring_units,
-            money(r.like_for_like_cost),
-            r.recommended_units,
-            money(r.recommended_cost),
-            money(r.like_for_like_cost - r.recommended_cost)
-        )?;
+        print_renewal(r, cur, w)?;
     }
     let h = &plan.hygiene;
     if h.stale_instances + h.retired_instances > 0 {
@@ -152,6 +154,37 @@ fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
             "  hygiene: {} stale and {} retired instances released {} units ({} reserved)",
             h.stale_instances, h.retired_instances, h.released_units, h.released_reservations
         )?;
+    }
+    Ok(())
+}
+
+/// Prints the renewal story: the expiring lots, the vendor quote built from them, the
+/// recommendation and what the customer saves (README, "The model in brief": renewal).
+fn print_renewal(
+    r: &crate::plan::RenewalSummary,
+    cur: &str,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(
+        w,
+        "  renewal on {}: {} units expire; renewing them like for like costs {cur} {} and leaves {} units short VA by VA",
+        r.date,
+        r.expiring_units,
+        money(r.like_for_like_cost),
+        r.like_for_like_shortfall_units
+    )?;
+    writeln!(
+        w,
+        "  vendor quote at {}: {} units, {cur} {}; recommended: {} units, {cur} {}; saving {cur} {}",
+        r.date,
+        r.vendor_quote_units,
+        money(r.vendor_quote_cost),
+        r.recommended_units,
+        money(r.recommended_cost),
+        money(r.savings)
+    )?;
+    if let Some(note) = &r.note {
+        writeln!(w, "  note: {note}")?;
     }
     Ok(())
 }

@@ -252,8 +252,12 @@ fn summary_rows(plan: &Plan) -> Vec<(String, Cell)> {
                 Cell::Money(r.recommended_cost),
             ),
             (
+                format!("Vendor quote cost ({cur})"),
+                Cell::Money(r.vendor_quote_cost),
+            ),
+            (
                 format!("Savings ({cur})"),
-                Cell::Money(r.like_for_like_cost - r.recommended_cost),
+                Cell::Money(r.savings),
             ),
         ]);
     }
