@@ -219,7 +219,7 @@ fn workbook_reads_back() {
     let r = p.renewal.as_ref().unwrap();
     assert_eq!(
         cell("Savings (USD)"),
-        Data::Float((r.like_for_like_cost - r.recommended_cost) as f64 / 100.0)
+        Data::Float(r.savings as f64 / 100.0)
     );
     // The purchases sheet: one row per purchase plus the total.
     let pur = wb.worksheet_range("Purchases").unwrap();

@@ -105,34 +105,41 @@ fn print_summary(plan: &Plan, out: &Path, w: &mut dyn Write) -> std::io::Result<
     writeln!(w, "  written to {}", out.display())
 }
 
-/// Prints the figures of an optimal plan: vendor view, purchase, moves, renewal, hygiene.
+/// Prints the figures of an optimal plan: vendor view, purchase (or the renewal story),
+/// moves, hygiene.
 fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
     let cur = &plan.currency;
-    let at_renewal = plan.renewal.is_some();
-    writeln!(
-        w,
-        "  vendor view (each VA on its own, {}): {} units short, {cur} {}",
-        plan.as_of,
-        plan.vendor.shortfall_units,
-        money(plan.vendor.shortfall_cost)
-    )?;
-    writeln!(
-        w,
-        "  must really be bought{}: {} units, {cur} {}",
-        if at_renewal {
-            format!(" at {} (renewals included)", plan.evaluated_at)
-        } else {
-            String::new()
-        },
-        plan.purchase_units(),
-        money(plan.purchase_cost())
-    )?;
-    if !at_renewal {
-        writeln!(
-            w,
-            "  the vendor's reading overstates it by {cur} {}",
-            money(plan.vendor.shortfall_cost - plan.purchase_cost())
-        )?;
+    match &plan.renewal {
+        Some(r) => {
+            writeln!(
+                w,
+                "  today ({}), each VA on its own: {} units short, {cur} {} (the vendor view)",
+                plan.as_of,
+                plan.vendor.shortfall_units,
+                money(plan.vendor.shortfall_cost)
+            )?;
+            print_renewal(r, cur, w)?;
+        }
+        None => {
+            writeln!(
+                w,
+                "  vendor view (each VA on its own, {}): {} units short, {cur} {}",
+                plan.as_of,
+                plan.vendor.shortfall_units,
+                money(plan.vendor.shortfall_cost)
+            )?;
+            writeln!(
+                w,
+                "  must really be bought: {} units, {cur} {}",
+                plan.purchase_units(),
+                money(plan.purchase_cost())
+            )?;
+            writeln!(
+                w,
+                "  the vendor's reading overstates it by {cur} {}",
+                money(plan.vendor.shortfall_cost - plan.purchase_cost())
+            )?;
+        }
     }
     let plural = |n: u64| if n == 1 { "" } else { "s" };
     writeln!(
@@ -144,9 +151,6 @@ fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
         plan.substituted_units(),
         plural(plan.substituted_units())
     )?;
-    if let Some(r) = &plan.renewal {
-        print_renewal(r, cur, w)?;
-    }
     let h = &plan.hygiene;
     if h.stale_instances + h.retired_instances > 0 {
         writeln!(
@@ -167,7 +171,7 @@ fn print_renewal(
 ) -> std::io::Result<()> {
     writeln!(
         w,
-        "  renewal on {}: {} units expire; renewing them like for like costs {cur} {} and leaves {} units short VA by VA",
+        "  renewal on {}: {} units expire; renewing them like for like costs {cur} {} and still leaves {} units short, VA by VA",
         r.date,
         r.expiring_units,
         money(r.like_for_like_cost),
@@ -175,12 +179,21 @@ fn print_renewal(
     )?;
     writeln!(
         w,
-        "  vendor quote at {}: {} units, {cur} {}; recommended: {} units, {cur} {}; saving {cur} {}",
+        "  vendor quote at {}: {} units, {cur} {} (like for like plus each VA's shortfall)",
         r.date,
         r.vendor_quote_units,
-        money(r.vendor_quote_cost),
+        money(r.vendor_quote_cost)
+    )?;
+    writeln!(
+        w,
+        "  must really be bought at {}: {} units, {cur} {} (renewals included)",
+        r.date,
         r.recommended_units,
-        money(r.recommended_cost),
+        money(r.recommended_cost)
+    )?;
+    writeln!(
+        w,
+        "  saving against the vendor quote: {cur} {}",
         money(r.savings)
     )?;
     if let Some(note) = &r.note {

@@ -33,7 +33,7 @@ fn purchase_totals(estate: &Estate, prep: &Prepared, flows: &Flows) -> (Cents, u
     (cost, units)
 }
 
-/// The savings waterfall of a plan's `tables`. At the renewal date: the vendor quote
+/// The savings waterfall of a plan's `tables`. At the renewal date: the vendor quote at it
 /// (every expiring lot renewed like for like, plus the per-VA shortfall that leaves); the
 /// per-VA reading at that date buying only what each VA is short (no like-for-like
 /// renewal); then the scenario's levers switched on one at a time (hygiene, reallocation,
@@ -52,7 +52,7 @@ pub fn waterfall(
     let recommended = (cost_of(&tables.purchases), units_of(&tables.purchases));
     let mut steps = vec![match &tables.renewal {
         Some(r) => WaterfallStep {
-            label: format!("Vendor quote at {}", r.date),
+            label: "Vendor quote".into(),
             cost: r.vendor_quote_cost,
             units: r.vendor_quote_units,
         },
@@ -83,12 +83,7 @@ pub fn waterfall(
         steps.push(WaterfallStep { label, cost, units });
     };
     if tables.renewal.is_some() {
-        bar(
-            format!("Per VA at {}, only what is short", v.t),
-            false,
-            false,
-            false,
-        );
+        bar("Per VA, what is short".into(), false, false, false);
     } else if v.t != v.as_of || v.buffer_bp != 0 || v.growth_bp != 0 {
         bar(format!("Per VA at {}", v.t), false, false, false);
     }
