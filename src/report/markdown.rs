@@ -117,9 +117,12 @@ pub fn markdown(plan: &Plan) -> String {
 fn renewal(plan: &Plan) -> Table {
     let mut t = views::renewal(plan);
     for (col, header) in
-        t.columns[4..]
-            .iter_mut()
-            .zip(["unit price", "like for like", "recommended cost"])
+        t.columns[6..].iter_mut().zip([
+            "unit price",
+            "like for like cost",
+            "vendor quote cost",
+            "recommended cost",
+        ])
     {
         col.header = header.to_string();
     }
