@@ -592,7 +592,10 @@ mod tests {
         let e = Scenario::from_arg(Path::new("nosuch"), case).unwrap_err();
         assert_eq!(e.exit_code(), crate::error::EXIT_USAGE);
         let text = e.to_string();
-        assert!(text.contains("models") && text.contains("nosuch.toml"), "{text}");
+        assert!(
+            text.contains("models") && text.contains("nosuch.toml"),
+            "{text}"
+        );
         assert!(text.contains("vendor-view"), "{text}");
         let e = Scenario::from_arg(Path::new("nosuch.toml"), case).unwrap_err();
         assert_eq!(e.exit_code(), crate::error::EXIT_USAGE);

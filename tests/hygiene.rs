@@ -212,7 +212,10 @@ fn renewal_by_hand() {
         .collect();
     assert_eq!(rows, vec![("K", 30, 0, -30), ("L", 100, 70, -30)]);
     // A scenario may switch renewal sizing off.
-    let p = plan(dir.path(), "evaluate_at = \"renewal\"\nrenewal_date = \"none\"");
+    let p = plan(
+        dir.path(),
+        "evaluate_at = \"renewal\"\nrenewal_date = \"none\"",
+    );
     assert!(p.renewal.is_none());
     assert_eq!(
         p.purchase_units(),

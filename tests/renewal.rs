@@ -103,7 +103,10 @@ fn small_renewal_case(extra_prices: &str) -> tempfile::TempDir {
             "usage.csv",
             "smart_account,virtual_account,license,in_use\nA,V1,L,130\nA,V2,L,30\n",
         ),
-        ("prices.csv", &format!("license,unit_price,pack_size\nL,10.00,{extra_prices}\n")),
+        (
+            "prices.csv",
+            &format!("license,unit_price,pack_size\nL,10.00,{extra_prices}\n"),
+        ),
     ])
 }
 
@@ -125,7 +128,12 @@ fn renewal_figures_by_hand() {
     assert!(r.note.is_none());
     let row = &p.renewal_rows[0];
     assert_eq!(
-        (row.expiring, row.like_for_like, row.vendor_quote, row.recommended),
+        (
+            row.expiring,
+            row.like_for_like,
+            row.vendor_quote,
+            row.recommended
+        ),
         (100, 100, 110, 90)
     );
     assert_eq!(row.change(), -20, "recommended − vendor quote");
@@ -139,7 +147,10 @@ fn renewal_figures_by_hand() {
     assert!(rj["savings_note"].is_null());
     // With a 10% buffer: demand 143 and 33; V1 holds 120 renewed: 23 short.
     let p = plan(dir.path(), "evaluate_at = \"renewal\"\nbuffer_pct = 10");
-    assert_eq!(p.renewal.as_ref().unwrap().like_for_like_shortfall_units, 23);
+    assert_eq!(
+        p.renewal.as_ref().unwrap().like_for_like_shortfall_units,
+        23
+    );
 }
 
 #[test]
@@ -163,7 +174,10 @@ fn a_pack_can_make_the_plan_dearer_than_the_quote_and_says_so() {
             "smart_account,virtual_account,license,quantity,license_type,start_date,end_date\n\
              A,V,L,7,TERM,2024-01-01,2027-01-31\n",
         ),
-        ("usage.csv", "smart_account,virtual_account,license,in_use\nA,V,L,7\n"),
+        (
+            "usage.csv",
+            "smart_account,virtual_account,license,in_use\nA,V,L,7\n",
+        ),
         ("prices.csv", "license,unit_price,pack_size\nL,10.00,5\n"),
     ]);
     let p = plan(dir.path(), "evaluate_at = \"renewal\"");
@@ -219,7 +233,10 @@ fn a_pack_gap_is_units_short_and_a_pack_remainder() {
     ]);
     let p = plan_with(dir.path(), &Scenario::default());
     assert_eq!(p.purchase_units(), 125);
-    assert_eq!(p.vendor.shortfall_units, 125, "the vendor's purchase, in packs");
+    assert_eq!(
+        p.vendor.shortfall_units, 125,
+        "the vendor's purchase, in packs"
+    );
     let of = |k: FindingKind| -> Vec<u64> {
         p.findings
             .iter()
@@ -236,7 +253,10 @@ fn a_pack_gap_is_units_short_and_a_pack_remainder() {
         .find(|f| f.kind == FindingKind::PackRemainder)
         .unwrap();
     assert_eq!(
-        (remainder.virtual_account.as_str(), remainder.license.as_str()),
+        (
+            remainder.virtual_account.as_str(),
+            remainder.license.as_str()
+        ),
         ("V", "L")
     );
     assert!(!remainder.detail.contains("unused"), "{}", remainder.detail);
@@ -325,7 +345,8 @@ fn demo_then_verify_passes() {
         .success();
     let text = String::from_utf8_lossy(&got.get_output().stdout).into_owned();
     assert!(
-        text.contains("vendor quote at 2027-03-31") && text.contains("saving against the vendor quote"),
+        text.contains("vendor quote at 2027-03-31")
+            && text.contains("saving against the vendor quote"),
         "{text}"
     );
     let got = Command::cargo_bin("reallot")

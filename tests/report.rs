@@ -73,7 +73,11 @@ fn waterfall_shows_the_consolidation() {
     for s in [&w[4], &w[5]] {
         assert_eq!((s.cost, s.units), (cost, bought), "{}", s.label);
     }
-    assert_eq!((w[0].cost, w[0].units), (quote_cost, quote), "the vendor quote's bar");
+    assert_eq!(
+        (w[0].cost, w[0].units),
+        (quote_cost, quote),
+        "the vendor quote's bar"
+    );
     let renewal = p.renewal.as_ref().unwrap();
     assert_eq!(
         (w[5].cost, w[5].units),

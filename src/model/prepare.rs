@@ -306,9 +306,8 @@ fn entitlements(estate: &Estate, view: &ScenarioView) -> CellMap {
     let t = view.t;
     for lot in &estate.lots {
         let c = cell_at(&mut acc, lot.va, lot.lic);
-        let renewed = view.renew_expiring
-            && lot.active_at(view.as_of)
-            && lot.end.is_some_and(|e| e < t);
+        let renewed =
+            view.renew_expiring && lot.active_at(view.as_of) && lot.end.is_some_and(|e| e < t);
         if lot.active_at(t) || renewed {
             c.entitled += lot.quantity;
             if lot.source == Source::Pak {

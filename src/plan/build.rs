@@ -304,11 +304,7 @@ fn position_rows(
 /// in force at as_of that end before the renewal date (renewed like for like), the vendor
 /// quote (those plus the per-VA shortfall the like-for-like renewal leaves) and the units
 /// the plan buys.
-fn size_renewal(
-    n: &Names,
-    flows: &Flows,
-    lfl: &LikeForLike,
-) -> (Vec<RenewalRow>, RenewalSummary) {
+fn size_renewal(n: &Names, flows: &Flows, lfl: &LikeForLike) -> (Vec<RenewalRow>, RenewalSummary) {
     let date = lfl.date;
     let mut expiring: BTreeMap<LicId, u64> = BTreeMap::new();
     for lot in &n.estate.lots {

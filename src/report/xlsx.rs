@@ -255,10 +255,7 @@ fn summary_rows(plan: &Plan) -> Vec<(String, Cell)> {
                 format!("Vendor quote cost ({cur})"),
                 Cell::Money(r.vendor_quote_cost),
             ),
-            (
-                format!("Savings ({cur})"),
-                Cell::Money(r.savings),
-            ),
+            (format!("Savings ({cur})"), Cell::Money(r.savings)),
         ]);
     }
     rows

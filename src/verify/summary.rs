@@ -65,14 +65,20 @@ impl Verifier<'_> {
                             ("date", Want::Text(r.date.to_string())),
                             ("expiring_units", Want::Units(r.expiring, CASE)),
                             ("recommended_units", Want::Units(r.recommended, PURCHASES)),
-                            ("like_for_like_cost", Want::Money(r.like_for_like_cost, CASE)),
+                            (
+                                "like_for_like_cost",
+                                Want::Money(r.like_for_like_cost, CASE),
+                            ),
                             (
                                 "like_for_like_shortfall_units",
                                 Want::Units(r.shortfall, QUOTE),
                             ),
                             ("vendor_quote_units", Want::Units(r.quote_units, QUOTE)),
                             ("vendor_quote_cost", Want::Money(r.quote_cost, QUOTE)),
-                            ("recommended_cost", Want::Money(r.recommended_cost, PURCHASES)),
+                            (
+                                "recommended_cost",
+                                Want::Money(r.recommended_cost, PURCHASES),
+                            ),
                             (
                                 "savings",
                                 Want::Money(savings, "vendor_quote_cost − recommended_cost is"),
