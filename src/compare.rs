@@ -14,25 +14,6 @@ use crate::plan::Plan;
 use crate::report::{money, write_plan};
 use crate::scenario::Scenario;
 
-/// Finds a scenario file: a path as given, else `NAME` or `NAME.toml` in the case's own
-/// `models/` folder (case-specific what-ifs live with the case).
-pub(crate) fn resolve_model(arg: &Path, case: &Path) -> Result<PathBuf> {
-    if arg.is_file() {
-        return Ok(arg.to_path_buf());
-    }
-    let local = case.join("models");
-    for candidate in [local.join(arg), local.join(arg).with_extension("toml")] {
-        if candidate.is_file() {
-            return Ok(candidate);
-        }
-    }
-    Err(Error::Usage(format!(
-        "{}: no such scenario file (looked for it as a path and in {})",
-        arg.display(),
-        local.display()
-    )))
-}
-
 /// Every `*.toml` file of a folder, in name order.
 pub(crate) fn models_in(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
@@ -62,14 +43,15 @@ pub(crate) fn collect_scenarios(
     models: &[PathBuf],
     dirs: &[PathBuf],
 ) -> Result<Vec<Scenario>> {
-    let mut paths = Vec::new();
+    let mut named = Vec::new();
     for m in models {
-        paths.push(resolve_model(m, case)?);
+        named.push(Scenario::from_arg(m, case)?);
     }
+    let mut paths = Vec::new();
     for d in dirs {
         paths.extend(models_in(d)?);
     }
-    if paths.is_empty() {
+    if paths.is_empty() && named.is_empty() {
         let local = case.join("models");
         if local.is_dir() {
             paths = models_in(&local)?;
@@ -80,10 +62,10 @@ pub(crate) fn collect_scenarios(
             ));
         }
     }
-    let scenarios: Vec<Scenario> = paths
-        .iter()
-        .map(|p| Scenario::load(p))
-        .collect::<Result<_>>()?;
+    let mut scenarios: Vec<Scenario> = named;
+    for p in &paths {
+        scenarios.push(Scenario::load(p)?);
+    }
     for (i, s) in scenarios.iter().enumerate() {
         if RESERVED_NAMES
             .iter()
@@ -157,9 +139,7 @@ pub(crate) fn scenarios_csv(plans: &[Plan]) -> Vec<u8> {
             money(p.vendor.shortfall_cost),
             r.map_or(String::new(), |r| r.expiring_units.to_string()),
             r.map_or(String::new(), |r| r.recommended_units.to_string()),
-            r.map_or(String::new(), |r| {
-                money(r.like_for_like_cost - r.recommended_cost)
-            }),
+            r.map_or(String::new(), |r| money(r.savings)),
             p.hygiene.stale_instances.to_string(),
             p.hygiene.retired_instances.to_string(),
             p.hygiene.released_units.to_string(),

@@ -14,9 +14,9 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::estate::{load_case, Estate};
 use crate::io::write::{check_target, OutDir};
 use crate::model::{prepare, solve, Flows, Prepared, ScenarioView, SolveOptions, SolveStatus};
-use crate::plan::{self, Plan, Provenance, Tables, VendorView};
+use crate::plan::{self, LikeForLike, Plan, Provenance, Tables, VendorView};
 use crate::report::write_plan;
-use crate::scenario::{Merge, RenewalPolicy, Scenario};
+use crate::scenario::{EvaluateAt, Merge, RenewalPolicy, Scenario};
 
 /// Runs one scenario on a case folder and writes the plan atomically to `out`, which must
 /// not overwrite any of `inputs` (README, "Safety"; checked before any work). Returns the plan
@@ -69,7 +69,7 @@ pub fn resolve_scenario(
 ) -> Result<ScenarioView> {
     let as_of = resolve_as_of(estate, as_of)?;
     check_magnitudes(estate, scenario)?;
-    ScenarioView::resolve(estate, scenario, as_of, renewal_date(estate, scenario))
+    ScenarioView::resolve(estate, scenario, as_of, sized_renewal(estate, scenario))
         .map_err(|message| scenario_mismatch(scenario, message))
 }
 
@@ -90,15 +90,26 @@ pub struct Solved {
     pub flows: Flows,
     /// The vendor's per-VA reading at the data date.
     pub vendor: VendorView,
+    /// The like-for-like renewal the vendor quote rests on, when the scenario sizes a
+    /// renewal.
+    pub like_for_like: Option<LikeForLike>,
 }
 
-/// Step 4: solves a prepared model, and the vendor's per-VA reading at its data date.
-/// The plan is optimal only when both are.
+/// Step 4: solves a prepared model, the vendor's per-VA reading at its data date and, when
+/// the scenario sizes a renewal, the like-for-like renewal of the vendor quote. The plan is
+/// optimal only when all are.
 pub fn solve_scenario(estate: &Estate, prep: &Prepared, opts: &SolveOptions) -> Solved {
     let timer = Instant::now();
     let mut flows = solve(prep, estate, opts);
     let solved = timer.elapsed();
-    let (vendor, vendor_status) = vendor_view(estate, prep.view.as_of, opts);
+    let (vendor, mut vendor_status) = vendor_view(estate, prep.view.as_of, opts);
+    let like_for_like = prep.view.renewal.map(|date| {
+        let (lfl, status) = like_for_like(estate, prep, date, opts);
+        if vendor_status == SolveStatus::Optimal {
+            vendor_status = status;
+        }
+        lfl
+    });
     log::debug!(
         "timings: solve {solved:?} ({} components, {} by MIP or chain), vendor view {:?}",
         flows.components.0,
@@ -108,7 +119,42 @@ pub fn solve_scenario(estate: &Estate, prep: &Prepared, opts: &SolveOptions) -> 
     if flows.status == SolveStatus::Optimal && vendor_status != SolveStatus::Optimal {
         flows.status = vendor_status;
     }
-    Solved { flows, vendor }
+    Solved {
+        flows,
+        vendor,
+        like_for_like,
+    }
+}
+
+/// The like-for-like renewal at `date` (README, "The model in brief": renewal): the
+/// vendor's per-VA reading with every expiring lot renewed, raw consumption, the scenario's
+/// growth and buffer, substitution on when the table exists, no transfers. Returns the
+/// units it still buys per licence, and the status of its solve.
+pub fn like_for_like(
+    estate: &Estate,
+    prep: &Prepared,
+    date: NaiveDate,
+    opts: &SolveOptions,
+) -> (LikeForLike, SolveStatus) {
+    let v = &prep.view;
+    let view = ScenarioView::like_for_like(
+        v.as_of,
+        date,
+        (v.growth_bp, v.buffer_bp),
+        !estate.substitutions.is_empty(),
+    );
+    let lp = prepare(estate, &view);
+    let flows = solve(&lp, estate, opts);
+    let mut shortfall = std::collections::BTreeMap::new();
+    for (i, c) in lp.cells.iter().enumerate() {
+        if flows.buy_va[i] > 0 {
+            *shortfall.entry(c.lic).or_default() += flows.buy_va[i];
+        }
+    }
+    for (&(_, lic), &q) in &flows.pool_buy {
+        *shortfall.entry(lic).or_default() += q;
+    }
+    (LikeForLike { date, shortfall }, flows.status)
 }
 
 /// The vendor's per-VA reading of the account at `as_of`, and the status of its solve.
@@ -139,9 +185,12 @@ pub fn make_plan(
     scenario: &Scenario,
     opts: &SolveOptions,
 ) -> Plan {
-    let Solved { flows, vendor } = solved;
-    let renewal = renewal_date(estate, scenario);
-    let tables = Tables::build(estate, prep, &flows, renewal, &vendor);
+    let Solved {
+        flows,
+        vendor,
+        like_for_like,
+    } = solved;
+    let tables = Tables::build(estate, prep, &flows, like_for_like.as_ref(), &vendor);
     let waterfall = if flows.status == SolveStatus::Optimal {
         plan::waterfall(estate, prep, &tables, &vendor, opts)
     } else {
@@ -183,6 +232,15 @@ pub fn renewal_date(estate: &Estate, scenario: &Scenario) -> Option<NaiveDate> {
         RenewalPolicy::FromCase => estate.renewal_date,
         RenewalPolicy::Date(d) => Some(d),
         RenewalPolicy::Disabled => None,
+    }
+}
+
+/// The renewal date a scenario evaluates at and sizes: its renewal date when it has
+/// `evaluate_at = "renewal"`, else none (it evaluates at `as_of`).
+pub fn sized_renewal(estate: &Estate, scenario: &Scenario) -> Option<NaiveDate> {
+    match scenario.evaluate_at {
+        EvaluateAt::Renewal => renewal_date(estate, scenario),
+        EvaluateAt::AsOf => None,
     }
 }
 
@@ -252,6 +310,7 @@ pub fn assumptions(estate: &Estate, s: &Scenario, prep: &Prepared) -> Vec<(Strin
         ("scenario".to_string(), s.name.clone()),
         ("data as of".into(), prep.view.as_of.to_string()),
         ("evaluated at".into(), prep.view.t.to_string()),
+        ("evaluate_at".into(), s.evaluate_at.as_str().to_string()),
         ("reallocate".into(), s.reallocate.to_string()),
         ("substitution".into(), s.substitution.to_string()),
         ("hygiene".into(), s.hygiene.to_string()),

@@ -33,6 +33,27 @@ pub enum RenewalPolicy {
     Disabled,
 }
 
+/// The date a scenario evaluates the estate at (README, "Scenarios": `evaluate_at`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EvaluateAt {
+    /// The position today, at the data date (`"as_of"`).
+    #[default]
+    AsOf,
+    /// The position at the renewal date, with renewal sizing (`"renewal"`); at `as_of`,
+    /// with a warning, when no renewal date applies.
+    Renewal,
+}
+
+impl EvaluateAt {
+    /// The value as a scenario file writes it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EvaluateAt::AsOf => "as_of",
+            EvaluateAt::Renewal => "renewal",
+        }
+    }
+}
+
 /// A validated scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scenario {
@@ -52,6 +73,8 @@ pub struct Scenario {
     pub growth_bp: i64,
     /// Renewal date policy.
     pub renewal: RenewalPolicy,
+    /// The evaluation date: `as_of` or the renewal date.
+    pub evaluate_at: EvaluateAt,
     /// Smart Account merge groups.
     pub merge: Merge,
     /// Extra locked VAs, as (SA, VA).
@@ -69,6 +92,7 @@ impl Default for Scenario {
             buffer_bp: 0,
             growth_bp: 0,
             renewal: RenewalPolicy::FromCase,
+            evaluate_at: EvaluateAt::AsOf,
             merge: Merge::None,
             lock: Vec::new(),
         }
@@ -86,6 +110,7 @@ struct Raw {
     buffer_pct: Option<toml::Value>,
     growth_pct: Option<toml::Value>,
     renewal_date: Option<toml::Value>,
+    evaluate_at: Option<toml::Value>,
     merge: Option<toml::Value>,
     lock: Option<Vec<String>>,
 }
@@ -133,7 +158,55 @@ fn hundredths(v: &toml::Value) -> Option<i64> {
     ((x * 100.0 - h).abs() < 1e-6 && h.abs() < 1e12).then_some(h as i64)
 }
 
+/// The scenarios shipped in `models/`, embedded in the binary: (name, file text).
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("consolidate", include_str!("../models/consolidate.toml")),
+    ("hygiene", include_str!("../models/hygiene.toml")),
+    ("reallocate", include_str!("../models/reallocate.toml")),
+    ("renewal", include_str!("../models/renewal.toml")),
+    ("vendor-view", include_str!("../models/vendor-view.toml")),
+];
+
+/// Whether a `--model` argument is a bare scenario NAME (no path separator, no `.toml`
+/// ending) rather than a path.
+fn is_bare_name(arg: &Path) -> bool {
+    let text = arg.to_string_lossy();
+    !text.contains('/') && !text.contains('\\') && !text.ends_with(".toml") && !text.is_empty()
+}
+
 impl Scenario {
+    /// The scenario a `--model` argument names, for every command (README, "Scenarios"): a
+    /// path is read as a file; a bare NAME is `CASE/models/NAME.toml` when that file exists,
+    /// else the shipped scenario NAME. A NAME found in neither place is a usage error (exit 2)
+    /// that says where it looked.
+    pub fn from_arg(arg: &Path, case: &Path) -> Result<Scenario> {
+        if !is_bare_name(arg) {
+            let local = case.join("models").join(arg);
+            if !arg.is_file() && arg.components().count() == 1 && local.is_file() {
+                return Scenario::load(&local);
+            }
+            return Scenario::load(arg);
+        }
+        let name = arg.to_string_lossy();
+        let local = case.join("models").join(format!("{name}.toml"));
+        if local.is_file() {
+            return Scenario::load(&local);
+        }
+        if let Some((n, text)) = SHIPPED.iter().find(|(n, _)| *n == name) {
+            return Scenario::parse(text, &format!("shipped scenario {n}"), n);
+        }
+        if arg.is_file() {
+            return Scenario::load(arg);
+        }
+        let shipped: Vec<&str> = SHIPPED.iter().map(|(n, _)| *n).collect();
+        Err(Error::Usage(format!(
+            "--model {name}: no such scenario: looked for {} and among the shipped scenarios ({}); \
+             name one of those, or give the path of a .toml file",
+            local.display(),
+            shipped.join(", ")
+        )))
+    }
+
     /// Reads a scenario file; the name defaults to the file stem.
     pub fn load(path: &Path) -> Result<Scenario> {
         if path.is_dir() {
@@ -169,7 +242,7 @@ impl Scenario {
     /// Parses scenario text; `file` names it in messages.
     pub fn parse(text: &str, file: &str, default_name: &str) -> Result<Scenario> {
         let raw: Raw = toml::from_str(text).map_err(|e| {
-            let fix = "keys allowed: name, reallocate, substitution, hygiene, stale_after_days, buffer_pct, growth_pct, renewal_date, merge, lock";
+            let fix = "keys allowed: name, reallocate, substitution, hygiene, stale_after_days, buffer_pct, growth_pct, evaluate_at, renewal_date, merge, lock";
             Error::input(Diagnostic::new(file, format!("cannot be read: {}", e.message()), fix))
         })?;
         let mut keys = KeyProblems {
@@ -220,6 +293,18 @@ impl Scenario {
         }
         if let Some(r) = raw.renewal_date.and_then(|v| renewal_policy(&v, &mut keys)) {
             s.renewal = r;
+        }
+        if let Some(v) = &raw.evaluate_at {
+            match crate::io::toml_text(v).to_ascii_lowercase().as_str() {
+                "as_of" => s.evaluate_at = EvaluateAt::AsOf,
+                "renewal" => s.evaluate_at = EvaluateAt::Renewal,
+                _ => keys.bad(
+                    "evaluate_at",
+                    v.to_string(),
+                    "is not \"as_of\" or \"renewal\"",
+                    "write evaluate_at = \"as_of\" (the position today) or \"renewal\" (at the renewal date, with the renewal quote)",
+                ),
+            }
         }
         if let Some(m) = raw.merge.and_then(|v| merge_groups(&v, &mut keys)) {
             s.merge = m;
@@ -345,6 +430,7 @@ impl Scenario {
             buffer_bp,
             growth_bp,
             renewal,
+            evaluate_at,
             merge,
             lock,
         } = self;
@@ -379,6 +465,7 @@ impl Scenario {
                 t.insert("renewal_date".into(), text("none"));
             }
         }
+        t.insert("evaluate_at".into(), text(evaluate_at.as_str()));
         let merge = match merge {
             Merge::None => text("none"),
             Merge::All => text("all"),
@@ -444,6 +531,74 @@ mod tests {
         }
         assert!(Scenario::parse("", "my plan.toml", "my plan").is_err());
         assert!(Scenario::parse("name = \"renewal-2027.v2_b\"", "s", "s").is_ok());
+    }
+
+    #[test]
+    fn evaluate_at_parses_and_defaults_to_as_of() {
+        let s = Scenario::parse("", "x", "x").unwrap();
+        assert_eq!(s.evaluate_at, EvaluateAt::AsOf);
+        let s = Scenario::parse("evaluate_at = \"renewal\"", "x", "x").unwrap();
+        assert_eq!(s.evaluate_at, EvaluateAt::Renewal);
+        let s = Scenario::parse("evaluate_at = \"AS_OF\"", "x", "x").unwrap();
+        assert_eq!(s.evaluate_at, EvaluateAt::AsOf);
+        let e = Scenario::parse("evaluate_at = \"today\"", "s.toml", "s").unwrap_err();
+        assert_eq!(e.exit_code(), crate::error::EXIT_DATA);
+        assert!(e.to_string().contains("evaluate_at"), "{e}");
+        let r = Scenario::parse("evaluate_at = \"renewal\"", "x", "x").unwrap();
+        assert_eq!(Scenario::parse(&r.to_toml(), "y", "y").unwrap(), r);
+    }
+
+    #[test]
+    fn shipped_scenarios_are_as_documented() {
+        let get = |n: &str| {
+            let (_, text) = SHIPPED.iter().find(|(m, _)| *m == n).unwrap();
+            Scenario::parse(text, n, n).unwrap()
+        };
+        let v = get("vendor-view");
+        assert!(!v.reallocate && !v.hygiene && v.substitution);
+        assert_eq!(v.evaluate_at, EvaluateAt::AsOf);
+        let r = get("reallocate");
+        assert!(r.reallocate && !r.hygiene && r.evaluate_at == EvaluateAt::AsOf);
+        let h = get("hygiene");
+        assert!(h.reallocate && h.hygiene && h.evaluate_at == EvaluateAt::AsOf);
+        let n = get("renewal");
+        assert!(n.reallocate && n.hygiene && n.buffer_bp == 1000);
+        assert_eq!(n.evaluate_at, EvaluateAt::Renewal);
+        let c = get("consolidate");
+        assert_eq!(c.merge, Merge::All);
+        assert_eq!(
+            Scenario {
+                name: "renewal".into(),
+                merge: Merge::None,
+                ..c
+            },
+            n
+        );
+        for (name, _) in SHIPPED {
+            assert_eq!(get(name).name, *name);
+        }
+    }
+
+    #[test]
+    fn model_names_resolve_in_the_case_first_then_shipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let case = dir.path();
+        let s = Scenario::from_arg(Path::new("renewal"), case).unwrap();
+        assert_eq!((s.name.as_str(), s.buffer_bp), ("renewal", 1000));
+        std::fs::create_dir(case.join("models")).unwrap();
+        std::fs::write(case.join("models/renewal.toml"), "buffer_pct = 25\n").unwrap();
+        let s = Scenario::from_arg(Path::new("renewal"), case).unwrap();
+        assert_eq!((s.name.as_str(), s.buffer_bp), ("renewal", 2500));
+        let e = Scenario::from_arg(Path::new("nosuch"), case).unwrap_err();
+        assert_eq!(e.exit_code(), crate::error::EXIT_USAGE);
+        let text = e.to_string();
+        assert!(
+            text.contains("models") && text.contains("nosuch.toml"),
+            "{text}"
+        );
+        assert!(text.contains("vendor-view"), "{text}");
+        let e = Scenario::from_arg(Path::new("nosuch.toml"), case).unwrap_err();
+        assert_eq!(e.exit_code(), crate::error::EXIT_USAGE);
     }
 
     #[test]

@@ -198,7 +198,9 @@ fn renewal_by_hand() {
         ("usage.csv", usage),
         ("prices.csv", prices),
     ]);
-    let p = plan(dir.path(), "");
+    // The default evaluates at as_of and sizes no renewal.
+    assert!(plan(dir.path(), "").renewal.is_none());
+    let p = plan(dir.path(), "evaluate_at = \"renewal\"");
     let r = p.renewal.as_ref().unwrap();
     assert_eq!((r.expiring_units, r.recommended_units), (130, 70));
     assert_eq!(r.like_for_like_cost, 100 * 1000 + 30 * 450);
@@ -210,7 +212,10 @@ fn renewal_by_hand() {
         .collect();
     assert_eq!(rows, vec![("K", 30, 0, -30), ("L", 100, 70, -30)]);
     // A scenario may switch renewal sizing off.
-    let p = plan(dir.path(), "renewal_date = \"none\"");
+    let p = plan(
+        dir.path(),
+        "evaluate_at = \"renewal\"\nrenewal_date = \"none\"",
+    );
     assert!(p.renewal.is_none());
     assert_eq!(
         p.purchase_units(),

@@ -39,8 +39,8 @@ fn waterfall_shows_the_consolidation() {
     assert_eq!(
         labels,
         [
-            "Vendor view",
-            "Per VA at 2027-03-01",
+            "Vendor quote",
+            "Per VA, what is short",
             "After hygiene",
             "After reallocation",
             "After consolidation",
@@ -58,15 +58,26 @@ fn waterfall_shows_the_consolidation() {
         .iter()
         .map(|r| i128::from(r.quantity) * r.unit_price)
         .sum();
-    let short: u64 = p.positions.iter().map(|r| r.vendor_shortfall).sum();
+    // At the renewal date the first bar is the vendor quote: per licence, the expiring
+    // lots renewed like for like plus the per-VA shortfall that leaves.
+    let quote: u64 = p.renewal_rows.iter().map(|r| r.vendor_quote).sum();
+    let quote_cost: i128 = p
+        .renewal_rows
+        .iter()
+        .map(|r| i128::from(r.vendor_quote) * r.unit_price)
+        .sum();
     assert!(
-        bought > 0 && short > 0,
-        "the story buys and is short: {w:?}"
+        bought > 0 && quote > 0,
+        "the story buys and is quoted: {w:?}"
     );
     for s in [&w[4], &w[5]] {
         assert_eq!((s.cost, s.units), (cost, bought), "{}", s.label);
     }
-    assert_eq!(w[0].units, short, "the vendor view's bar");
+    assert_eq!(
+        (w[0].cost, w[0].units),
+        (quote_cost, quote),
+        "the vendor quote's bar"
+    );
     let renewal = p.renewal.as_ref().unwrap();
     assert_eq!(
         (w[5].cost, w[5].units),

@@ -8,6 +8,7 @@ mod identical;
 mod import;
 mod input_errors;
 mod props;
+mod renewal;
 mod report;
 mod safety;
 mod verify;

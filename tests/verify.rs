@@ -145,9 +145,29 @@ fn every_edited_summary_figure_is_caught() {
             "vendor_view.shortfall_cost",
         ),
         (
-            "\"savings\": 33398.50",
-            "\"savings\": 33398.51",
+            "\"savings\": 178580.00",
+            "\"savings\": 178580.01",
             "renewal.savings",
+        ),
+        (
+            "\"vendor_quote_cost\": 237181.50",
+            "\"vendor_quote_cost\": 237181.49",
+            "renewal.vendor_quote_cost",
+        ),
+        (
+            "\"like_for_like_shortfall_units\": 456",
+            "\"like_for_like_shortfall_units\": 455",
+            "renewal.like_for_like_shortfall_units",
+        ),
+        (
+            "\"vendor_quote_units\": 886",
+            "\"vendor_quote_units\": 887",
+            "renewal.vendor_quote_units",
+        ),
+        (
+            "\"savings_note\": null",
+            "\"savings_note\": \"made up\"",
+            "renewal.savings_note",
         ),
         (
             "\"expiring_units\": 430",
@@ -250,10 +270,17 @@ fn edited_purchases_and_renewal_rows_are_caught() {
     let (_t, dir) = demo();
     edit(
         &dir.join("renewal.csv"),
-        "ISE Advantage,300,150,-150",
-        "ISE Advantage,300,150,-149",
+        "ISE Advantage,300,300,370,150,-220",
+        "ISE Advantage,300,300,370,150,-219",
     );
     caught(&dir, &["renewal.csv", "change", "ISE Advantage"]);
+    let (_t, dir) = demo();
+    edit(
+        &dir.join("renewal.csv"),
+        "ISE Advantage,300,300,370,",
+        "ISE Advantage,300,300,360,",
+    );
+    caught(&dir, &["renewal.csv", "vendor_quote", "ISE Advantage"]);
     let (_t, dir) = demo();
     let subs = std::fs::read_to_string(dir.join("substitutions.csv")).unwrap();
     let kept: Vec<&str> = subs.lines().take(1).collect();
@@ -488,6 +515,12 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
                     buffer_bp: b,
                     growth_bp: g,
                     renewal,
+                    // Both evaluation dates, spread over the cases.
+                    evaluate_at: if stale_after_days % 2 == 0 {
+                        reallot::scenario::EvaluateAt::Renewal
+                    } else {
+                        reallot::scenario::EvaluateAt::AsOf
+                    },
                     merge,
                     lock,
                 }

@@ -26,7 +26,7 @@ pub struct Args {
 /// Runs `reallot check`.
 pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
     let scenario = match &args.model {
-        Some(p) => Scenario::load(p)?,
+        Some(p) => Scenario::from_arg(p, &args.case)?,
         None => Scenario::default(),
     };
     let estate = crate::pipeline::read(&args.case)?;

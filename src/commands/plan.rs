@@ -17,7 +17,8 @@ use crate::scenario::Scenario;
 pub struct Args {
     /// Case folder (entitlements.csv, usage.csv or instances.csv, ...).
     pub case: PathBuf,
-    /// Scenario file (default: the built-in `reallocate` scenario).
+    /// Scenario: a .toml file, or a NAME looked up in CASE/models/NAME.toml, then among the
+    /// shipped scenarios (default: the shipped `reallocate` scenario).
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Output folder (default: out/<scenario name>).
@@ -38,7 +39,7 @@ pub struct Args {
 /// Runs `reallot plan`.
 pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
     let scenario = match &args.model {
-        Some(p) => Scenario::load(p)?,
+        Some(p) => Scenario::from_arg(p, &args.case)?,
         None => Scenario::default(),
     };
     let out = args
@@ -64,6 +65,16 @@ pub(crate) fn plan_and_print(
     w: &mut dyn Write,
 ) -> Result<i32> {
     let (plan, written) = crate::pipeline::run(case, scenario, as_of, target, opts)?;
+    if plan.renewal.is_none() && scenario.evaluate_at == crate::scenario::EvaluateAt::Renewal {
+        {
+            writeln!(
+                w,
+                "warning: scenario {} asks for evaluate_at = \"renewal\", but no renewal date applies (none in case.toml, or the scenario sets renewal_date = \"none\"): evaluated at as_of, with no renewal quote",
+                scenario.name
+            )
+            .map_err(stdout_error)?;
+        }
+    }
     print_summary(&plan, &written, w).map_err(stdout_error)?;
     Ok(exit_code(plan.status == SolveStatus::Optimal))
 }
@@ -94,34 +105,41 @@ fn print_summary(plan: &Plan, out: &Path, w: &mut dyn Write) -> std::io::Result<
     writeln!(w, "  written to {}", out.display())
 }
 
-/// Prints the figures of an optimal plan: vendor view, purchase, moves, renewal, hygiene.
+/// Prints the figures of an optimal plan: vendor view, purchase (or the renewal story),
+/// moves, hygiene.
 fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
     let cur = &plan.currency;
-    let at_renewal = plan.evaluated_at != plan.as_of;
-    writeln!(
-        w,
-        "  vendor view (each VA on its own, {}): {} units short, {cur} {}",
-        plan.as_of,
-        plan.vendor.shortfall_units,
-        money(plan.vendor.shortfall_cost)
-    )?;
-    writeln!(
-        w,
-        "  must really be bought{}: {} units, {cur} {}",
-        if at_renewal {
-            format!(" at {} (renewals included)", plan.evaluated_at)
-        } else {
-            String::new()
-        },
-        plan.purchase_units(),
-        money(plan.purchase_cost())
-    )?;
-    if !at_renewal {
-        writeln!(
-            w,
-            "  the vendor's reading overstates it by {cur} {}",
-            money(plan.vendor.shortfall_cost - plan.purchase_cost())
-        )?;
+    match &plan.renewal {
+        Some(r) => {
+            writeln!(
+                w,
+                "  today ({}), each VA on its own: {} units short, {cur} {} (the vendor view)",
+                plan.as_of,
+                plan.vendor.shortfall_units,
+                money(plan.vendor.shortfall_cost)
+            )?;
+            print_renewal(r, cur, w)?;
+        }
+        None => {
+            writeln!(
+                w,
+                "  vendor view (each VA on its own, {}): {} units short, {cur} {}",
+                plan.as_of,
+                plan.vendor.shortfall_units,
+                money(plan.vendor.shortfall_cost)
+            )?;
+            writeln!(
+                w,
+                "  must really be bought: {} units, {cur} {}",
+                plan.purchase_units(),
+                money(plan.purchase_cost())
+            )?;
+            writeln!(
+                w,
+                "  the vendor's reading overstates it by {cur} {}",
+                money(plan.vendor.shortfall_cost - plan.purchase_cost())
+            )?;
+        }
     }
     let plural = |n: u64| if n == 1 { "" } else { "s" };
     writeln!(
@@ -133,18 +151,6 @@ fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
         plan.substituted_units(),
         plural(plan.substituted_units())
     )?;
-    if let Some(r) = &plan.renewal {
-        writeln!(
-            w,
-            "  renewal on {}: {} units expire (like for like {cur} {}); recommended {} ({cur} {}); saving {cur} {}",
-            r.date,
-            r.expiring_units,
-            money(r.like_for_like_cost),
-            r.recommended_units,
-            money(r.recommended_cost),
-            money(r.like_for_like_cost - r.recommended_cost)
-        )?;
-    }
     let h = &plan.hygiene;
     if h.stale_instances + h.retired_instances > 0 {
         writeln!(
@@ -152,6 +158,46 @@ fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
             "  hygiene: {} stale and {} retired instances released {} units ({} reserved)",
             h.stale_instances, h.retired_instances, h.released_units, h.released_reservations
         )?;
+    }
+    Ok(())
+}
+
+/// Prints the renewal story: the expiring lots, the vendor quote built from them, the
+/// recommendation and what the customer saves (README, "The model in brief": renewal).
+fn print_renewal(
+    r: &crate::plan::RenewalSummary,
+    cur: &str,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(
+        w,
+        "  renewal on {}: {} units expire; renewing them like for like costs {cur} {} and still leaves {} units short, VA by VA",
+        r.date,
+        r.expiring_units,
+        money(r.like_for_like_cost),
+        r.like_for_like_shortfall_units
+    )?;
+    writeln!(
+        w,
+        "  vendor quote at {}: {} units, {cur} {} (like for like plus each VA's shortfall)",
+        r.date,
+        r.vendor_quote_units,
+        money(r.vendor_quote_cost)
+    )?;
+    writeln!(
+        w,
+        "  must really be bought at {}: {} units, {cur} {} (renewals included)",
+        r.date,
+        r.recommended_units,
+        money(r.recommended_cost)
+    )?;
+    writeln!(
+        w,
+        "  saving against the vendor quote: {cur} {}",
+        money(r.savings)
+    )?;
+    if let Some(note) = &r.note {
+        writeln!(w, "  note: {note}")?;
     }
     Ok(())
 }

@@ -26,6 +26,10 @@ pub struct Args {
 
 /// Runs `reallot verify`.
 pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
-    let scenario = args.model.as_deref().map(Scenario::load).transpose()?;
+    let scenario = args
+        .model
+        .as_deref()
+        .map(|m| Scenario::from_arg(m, &args.case))
+        .transpose()?;
     crate::verify::command(&args.case, &args.plan_dir, scenario.as_ref(), args.as_of, w)
 }

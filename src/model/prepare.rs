@@ -11,10 +11,13 @@ use crate::scenario::{Merge, Scenario};
 /// The parts of a scenario the model needs, already resolved against a case.
 #[derive(Debug, Clone)]
 pub struct ScenarioView {
-    /// Evaluation date t (renewal date if set, else as_of).
+    /// Evaluation date t: the renewal date when the scenario evaluates at it (and one is
+    /// set), else as_of.
     pub t: NaiveDate,
     /// Date of the data export.
     pub as_of: NaiveDate,
+    /// The renewal date the scenario sizes (it evaluates at it), if any.
+    pub renewal: Option<NaiveDate>,
     /// Transfers allowed.
     pub reallocate: bool,
     /// Substitution allowed.
@@ -31,6 +34,9 @@ pub struct ScenarioView {
     pub merge_groups: Vec<Vec<SaId>>,
     /// Extra locked VAs.
     pub extra_locks: HashSet<VaId>,
+    /// Count the lots in force at as_of that end before t as renewed (in force at t):
+    /// the like-for-like renewal of the vendor quote.
+    pub renew_expiring: bool,
 }
 
 impl ScenarioView {
@@ -40,6 +46,7 @@ impl ScenarioView {
         ScenarioView {
             t: as_of,
             as_of,
+            renewal: None,
             reallocate: false,
             substitution: has_substitutions,
             hygiene: false,
@@ -48,10 +55,30 @@ impl ScenarioView {
             growth_bp: 0,
             merge_groups: Vec::new(),
             extra_locks: HashSet::new(),
+            renew_expiring: false,
         }
     }
 
-    /// Resolves a scenario against an estate (merge names and locks must exist).
+    /// The vendor's per-VA reading at the renewal date `t` with every expiring lot renewed
+    /// like for like (README, "The model in brief", renewal): raw consumption, the
+    /// scenario's growth and buffer, substitution as CSSM applies it, no transfers.
+    pub fn like_for_like(
+        as_of: NaiveDate,
+        t: NaiveDate,
+        (growth_bp, buffer_bp): (i64, i64),
+        has_substitutions: bool,
+    ) -> Self {
+        ScenarioView {
+            t,
+            growth_bp,
+            buffer_bp,
+            renew_expiring: true,
+            ..ScenarioView::vendor(as_of, has_substitutions)
+        }
+    }
+
+    /// Resolves a scenario against an estate (merge names and locks must exist); `renewal`
+    /// is the renewal date the scenario evaluates at (none: it evaluates at `as_of`).
     pub fn resolve(
         estate: &Estate,
         s: &Scenario,
@@ -91,6 +118,7 @@ impl ScenarioView {
         Ok(ScenarioView {
             t: renewal.unwrap_or(as_of),
             as_of,
+            renewal,
             reallocate: s.reallocate,
             substitution: s.substitution,
             hygiene: s.hygiene,
@@ -99,6 +127,7 @@ impl ScenarioView {
             growth_bp: s.growth_bp,
             merge_groups,
             extra_locks,
+            renew_expiring: false,
         })
     }
 }
@@ -270,12 +299,16 @@ fn cell_at(acc: &mut CellMap, va: VaId, lic: LicId) -> &mut Cell {
     })
 }
 
-/// S and PAK per (VA, licence): the units of the lots active at `t`.
-fn entitlements(estate: &Estate, t: NaiveDate) -> CellMap {
+/// S and PAK per (VA, licence): the units of the lots active at t (with the lots in force
+/// at as_of that end before t, when the view renews them like for like).
+fn entitlements(estate: &Estate, view: &ScenarioView) -> CellMap {
     let mut acc = CellMap::default();
+    let t = view.t;
     for lot in &estate.lots {
         let c = cell_at(&mut acc, lot.va, lot.lic);
-        if lot.active_at(t) {
+        let renewed =
+            view.renew_expiring && lot.active_at(view.as_of) && lot.end.is_some_and(|e| e < t);
+        if lot.active_at(t) || renewed {
             c.entitled += lot.quantity;
             if lot.source == Source::Pak {
                 c.pak += lot.quantity;
@@ -441,7 +474,7 @@ fn finish_cells(acc: CellMap, view: &ScenarioView) -> Vec<Cell> {
 /// Computes the model parameters of `estate` under `view`: entitlements, usage (with
 /// hygiene), substitution families, pools, then the per-cell parameters.
 pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
-    let mut acc = entitlements(estate, view.t);
+    let mut acc = entitlements(estate, view);
     let (hygiene, dropped) = match &estate.instances {
         Some(instances) => usage_from_instances(&mut acc, estate, instances, view),
         None => {

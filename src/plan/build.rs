@@ -4,12 +4,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
-
 use super::decompose::{decompose_pool, substitution_paths};
 use super::{
-    findings, transfers, Cents, Finding, Move, Position, Purchase, RenewalRow, RenewalSummary,
-    Substitution, VendorView,
+    findings, transfers, Cents, Finding, LikeForLike, Move, Position, Purchase, RenewalRow,
+    RenewalSummary, Substitution, VendorView,
 };
 use crate::estate::{Estate, LicId, VaId};
 use crate::model::{Flows, Prepared};
@@ -42,16 +40,16 @@ impl Tables {
         estate: &Estate,
         prep: &Prepared,
         flows: &Flows,
-        renewal_date: Option<NaiveDate>,
+        renewal: Option<&LikeForLike>,
         vendor: &VendorView,
     ) -> Self {
         let names = Names { estate, prep };
         let mut placed = place_flows(&names, flows);
         let mut traced = trace_substitutions(&names, flows);
         let mut positions = position_rows(&names, flows, &placed, &traced, vendor);
-        let (renewal_rows, renewal) = match renewal_date {
-            Some(date) => {
-                let (rows, sum) = size_renewal(&names, flows, date);
+        let (renewal_rows, renewal) = match renewal {
+            Some(lfl) => {
+                let (rows, sum) = size_renewal(&names, flows, lfl);
                 (rows, Some(sum))
             }
             None => (Vec::new(), None),
@@ -302,9 +300,12 @@ fn position_rows(
     positions
 }
 
-/// Renewal sizing: per licence, the units of lots in force at as_of that end before the
-/// renewal date against the units the plan buys.
-fn size_renewal(n: &Names, flows: &Flows, date: NaiveDate) -> (Vec<RenewalRow>, RenewalSummary) {
+/// Renewal sizing (README, "The model in brief": renewal): per licence, the units of lots
+/// in force at as_of that end before the renewal date (renewed like for like), the vendor
+/// quote (those plus the per-VA shortfall the like-for-like renewal leaves) and the units
+/// the plan buys.
+fn size_renewal(n: &Names, flows: &Flows, lfl: &LikeForLike) -> (Vec<RenewalRow>, RenewalSummary) {
+    let date = lfl.date;
     let mut expiring: BTreeMap<LicId, u64> = BTreeMap::new();
     for lot in &n.estate.lots {
         if lot.active_at(n.prep.view.as_of) && lot.end.is_some_and(|e| e < date) {
@@ -318,7 +319,12 @@ fn size_renewal(n: &Names, flows: &Flows, date: NaiveDate) -> (Vec<RenewalRow>, 
     for (&(_, lic), &q) in &flows.pool_buy {
         *recommended.entry(lic).or_default() += q;
     }
-    let mut lics: Vec<LicId> = expiring.keys().chain(recommended.keys()).copied().collect();
+    let mut lics: Vec<LicId> = expiring
+        .keys()
+        .chain(recommended.keys())
+        .chain(lfl.shortfall.keys())
+        .copied()
+        .collect();
     lics.sort_unstable();
     lics.dedup();
     let mut sum = RenewalSummary {
@@ -326,27 +332,76 @@ fn size_renewal(n: &Names, flows: &Flows, date: NaiveDate) -> (Vec<RenewalRow>, 
         expiring_units: 0,
         recommended_units: 0,
         like_for_like_cost: 0,
+        like_for_like_shortfall_units: 0,
+        vendor_quote_units: 0,
+        vendor_quote_cost: 0,
         recommended_cost: 0,
+        savings: 0,
+        note: None,
     };
     let mut rows = Vec::new();
     for lic in lics {
         let e = expiring.get(&lic).copied().unwrap_or(0);
         let r = recommended.get(&lic).copied().unwrap_or(0);
-        if e == 0 && r == 0 {
+        let short = lfl.shortfall.get(&lic).copied().unwrap_or(0);
+        if e == 0 && r == 0 && short == 0 {
             continue;
         }
         let p = n.price(lic);
         sum.expiring_units += e;
         sum.recommended_units += r;
+        sum.like_for_like_shortfall_units += short;
+        sum.vendor_quote_units += e + short;
         sum.like_for_like_cost += Cents::from(e) * p;
+        sum.vendor_quote_cost += Cents::from(e + short) * p;
         sum.recommended_cost += Cents::from(r) * p;
         rows.push(RenewalRow {
             license: n.licence(lic),
             expiring: e,
+            like_for_like: e,
+            vendor_quote: e + short,
             recommended: r,
             unit_price: p,
         });
     }
     rows.sort();
+    sum.savings = sum.vendor_quote_cost - sum.recommended_cost;
+    if sum.savings < 0 {
+        sum.note = Some(negative_savings_note(n, &recommended));
+    }
     (rows, sum)
+}
+
+/// Why a plan can cost more than the vendor quote (README, "The model in brief"): packs that
+/// round the plan's purchases up where the quote renews lots unit for unit, and a scenario
+/// that switches off the substitution the vendor's reading applies.
+fn negative_savings_note(n: &Names, recommended: &BTreeMap<LicId, u64>) -> String {
+    let mut why = Vec::new();
+    let packs: Vec<String> = recommended
+        .iter()
+        .filter(|&(_, &q)| q > 0)
+        .filter_map(|(&lic, _)| {
+            let pack = n.estate.price(lic).map_or(1, |p| p.pack);
+            (pack > 1).then(|| format!("{} in packs of {pack}", n.licence(lic)))
+        })
+        .collect();
+    if !packs.is_empty() {
+        why.push(format!(
+            "the plan buys {} while the quote renews the expiring lots unit for unit",
+            packs.join(", ")
+        ));
+    }
+    if !n.prep.view.substitution && !n.estate.substitutions.is_empty() {
+        why.push(
+            "the scenario sets substitution = false, forgoing the tier substitution the vendor's reading applies"
+                .to_string(),
+        );
+    }
+    if why.is_empty() {
+        why.push("the scenario's settings differ from the vendor's reading".into());
+    }
+    format!(
+        "the plan costs more than the vendor quote: {}",
+        why.join("; ")
+    )
 }

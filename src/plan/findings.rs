@@ -24,6 +24,8 @@ pub enum FindingKind {
     NotInCmdb,
     /// `out_of_compliance`: a VA short of a licence in the vendor's per-VA reading.
     OutOfCompliance,
+    /// `pack_remainder`: units of a bought pack left over once the VA's demand is met.
+    PackRemainder,
     /// `retired_in_cmdb`: an instance retired in the CMDB but still registered in CSSM.
     RetiredInCmdb,
     /// `stale_instance`: an instance that has not reported for more than stale_after_days.
@@ -46,6 +48,7 @@ impl FindingKind {
         FindingKind::LotNotStarted,
         FindingKind::NotInCmdb,
         FindingKind::OutOfCompliance,
+        FindingKind::PackRemainder,
         FindingKind::RetiredInCmdb,
         FindingKind::StaleInstance,
         FindingKind::StrandedReservation,
@@ -63,6 +66,7 @@ impl FindingKind {
             FindingKind::LotNotStarted => "lot_not_started",
             FindingKind::NotInCmdb => "not_in_cmdb",
             FindingKind::OutOfCompliance => "out_of_compliance",
+            FindingKind::PackRemainder => "pack_remainder",
             FindingKind::RetiredInCmdb => "retired_in_cmdb",
             FindingKind::StaleInstance => "stale_instance",
             FindingKind::StrandedReservation => "stranded_reservation",
@@ -83,7 +87,10 @@ impl FindingKind {
             FindingKind::LotNotStarted => "a lot that starts after as_of",
             FindingKind::NotInCmdb => "a registered instance the CMDB does not list",
             FindingKind::OutOfCompliance => {
-                "a VA short of a licence in the vendor's per-VA reading"
+                "a VA short of a licence in the vendor's per-VA reading (units short, before packs)"
+            }
+            FindingKind::PackRemainder => {
+                "units of a bought pack left over once the VA's demand is met (not idle licences)"
             }
             FindingKind::RetiredInCmdb => {
                 "an instance retired in the CMDB but still registered in CSSM"
@@ -146,6 +153,10 @@ pub const KINDS: &[(&str, &str)] = &[
     (
         FindingKind::OutOfCompliance.as_str(),
         FindingKind::OutOfCompliance.meaning(),
+    ),
+    (
+        FindingKind::PackRemainder.as_str(),
+        FindingKind::PackRemainder.meaning(),
     ),
     (
         FindingKind::RetiredInCmdb.as_str(),
@@ -244,41 +255,120 @@ pub fn collect(
             detail: w.to_string(),
         });
     }
+    let units_short = UnitsShort::new(estate, as_of);
     for p in positions {
-        let base = Finding {
-            kind: FindingKind::OutOfCompliance, // set below, per finding
-            smart_account: p.smart_account.clone(),
-            virtual_account: p.virtual_account.clone(),
-            license: p.license.clone(),
-            instance: String::new(),
-            quantity: 0,
-            detail: String::new(),
-        };
-        if p.vendor_shortfall > 0 {
-            cx.out.push(Finding {
-                kind: FindingKind::OutOfCompliance,
-                quantity: p.vendor_shortfall,
-                detail: format!(
-                    "the vendor's per-VA reading finds {} short here (in use {})",
-                    p.vendor_shortfall, p.in_use
-                ),
-                ..base.clone()
-            });
-        }
-        if p.surplus_after > 0 {
-            cx.out.push(Finding {
-                kind: FindingKind::IdleSurplus,
-                quantity: p.surplus_after,
-                detail: format!(
-                    "{} entitled here are left unused (entitled {}, demand {})",
-                    p.surplus_after, p.entitled, p.demand
-                ),
-                ..base
-            });
-        }
+        position_findings(&mut cx, &units_short, p);
     }
     cx.out.sort();
     cx.out
+}
+
+/// The units a VA is short of a licence in the vendor's per-VA reading at as_of, before
+/// packs: in use as exported minus the lots in force. Inside a substitution family a tier's
+/// shortfall depends on the other tiers, so there it is the vendor's per-VA purchase.
+struct UnitsShort {
+    entitled: FxHashMap<(VaId, u32), u64>,
+    family: Vec<bool>,
+    lic: FxHashMap<String, u32>,
+}
+
+impl UnitsShort {
+    fn new(estate: &Estate, as_of: NaiveDate) -> Self {
+        let mut entitled: FxHashMap<(VaId, u32), u64> = FxHashMap::default();
+        for lot in estate.lots.iter().filter(|l| l.active_at(as_of)) {
+            *entitled.entry((lot.va, lot.lic)).or_default() += lot.quantity;
+        }
+        let mut family = vec![false; estate.licences.len()];
+        for &(h, l) in &estate.substitutions {
+            family[h as usize] = true;
+            family[l as usize] = true;
+        }
+        let lic = estate
+            .licences
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
+        UnitsShort {
+            entitled,
+            family,
+            lic,
+        }
+    }
+
+    /// Units short of `p`'s licence in its VA (at most the vendor's purchase there).
+    fn of(&self, estate: &Estate, p: &Position) -> u64 {
+        let ids = estate
+            .find_va(&p.smart_account, &p.virtual_account)
+            .zip(self.lic.get(&p.license).copied());
+        match ids {
+            Some((va, lic)) if !self.family[lic as usize] => {
+                let s = self.entitled.get(&(va, lic)).copied().unwrap_or(0);
+                p.in_use.saturating_sub(s).min(p.vendor_shortfall)
+            }
+            _ => p.vendor_shortfall,
+        }
+    }
+}
+
+/// The findings of one position: the vendor's shortfall (units short), the spare units of
+/// bought packs, and licences left idle.
+fn position_findings(cx: &mut Ctx, units_short: &UnitsShort, p: &Position) {
+    let base = Finding {
+        kind: FindingKind::OutOfCompliance, // set below, per finding
+        smart_account: p.smart_account.clone(),
+        virtual_account: p.virtual_account.clone(),
+        license: p.license.clone(),
+        instance: String::new(),
+        quantity: 0,
+        detail: String::new(),
+    };
+    if p.vendor_shortfall > 0 {
+        let short = units_short.of(cx.estate, p);
+        let detail = if short < p.vendor_shortfall {
+            format!(
+                "the vendor's per-VA reading finds {short} short here (in use {}); bought in packs, that is {}",
+                p.in_use, p.vendor_shortfall
+            )
+        } else {
+            format!(
+                "the vendor's per-VA reading finds {short} short here (in use {})",
+                p.in_use
+            )
+        };
+        cx.out.push(Finding {
+            kind: FindingKind::OutOfCompliance,
+            quantity: short,
+            detail,
+            ..base.clone()
+        });
+    }
+    // Units bought into a VA beyond its demand are the remainder of a pack, not licences
+    // the customer holds unused.
+    let spare = p.surplus_after.min(p.purchased);
+    if spare > 0 {
+        cx.out.push(Finding {
+            kind: FindingKind::PackRemainder,
+            quantity: spare,
+            detail: format!(
+                "{spare} of the {} units bought here are the rest of a pack (demand {})",
+                p.purchased, p.demand
+            ),
+            ..base.clone()
+        });
+    }
+    let idle = p.surplus_after - spare;
+    if idle > 0 {
+        cx.out.push(Finding {
+            kind: FindingKind::IdleSurplus,
+            quantity: idle,
+            detail: format!(
+                "{idle} entitled here are left unused (entitled {}, demand {})",
+                p.entitled, p.demand
+            ),
+            ..base
+        });
+    }
 }
 
 fn lots(cx: &mut Ctx, as_of: NaiveDate) {

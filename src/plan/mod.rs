@@ -101,13 +101,18 @@ pub struct Position {
     pub surplus_after: u64,
 }
 
-/// A row of `renewal.csv`.
+/// A row of `renewal.csv` (README, "Outputs"): one licence at the renewal date.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RenewalRow {
     /// Licence.
     pub license: String,
-    /// Units of lots active at as_of ending before the renewal date.
+    /// Units of lots in force at as_of that end before the renewal date.
     pub expiring: u64,
+    /// Units a like-for-like renewal buys: every expiring lot renewed as it is.
+    pub like_for_like: u64,
+    /// Units of the vendor quote: the like-for-like renewal plus the per-VA shortfall it
+    /// leaves, bought VA by VA in packs.
+    pub vendor_quote: u64,
     /// Units the plan buys.
     pub recommended: u64,
     /// Unit price.
@@ -115,13 +120,14 @@ pub struct RenewalRow {
 }
 
 impl RenewalRow {
-    /// recommended − expiring.
+    /// recommended − vendor quote: negative where the plan buys fewer units than the
+    /// vendor's quote asks for (the units the customer saves), positive where it buys more.
     pub fn change(&self) -> i128 {
-        i128::from(self.recommended) - i128::from(self.expiring)
+        i128::from(self.recommended) - i128::from(self.vendor_quote)
     }
 }
 
-/// Renewal figures of the summary.
+/// Renewal figures of the summary (README, "The model in brief": renewal).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenewalSummary {
     /// Renewal date.
@@ -132,8 +138,29 @@ pub struct RenewalSummary {
     pub recommended_units: u64,
     /// Σ expiring × price.
     pub like_for_like_cost: Cents,
+    /// The per-VA shortfall at the renewal date with every expiring lot renewed, in the
+    /// vendor's reading (bought VA by VA, in packs).
+    pub like_for_like_shortfall_units: u64,
+    /// Σ vendor quote units: expiring plus the like-for-like shortfall.
+    pub vendor_quote_units: u64,
+    /// Σ vendor quote units × price.
+    pub vendor_quote_cost: Cents,
     /// Σ recommended × price.
     pub recommended_cost: Cents,
+    /// vendor_quote_cost − recommended_cost.
+    pub savings: Cents,
+    /// Why the savings are negative, in words (packs, substitution off); `None` otherwise.
+    pub note: Option<String>,
+}
+
+/// The like-for-like renewal a vendor quote rests on: the per-VA reading at the renewal
+/// date with every expiring lot renewed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LikeForLike {
+    /// Renewal date.
+    pub date: NaiveDate,
+    /// Per licence: the units that reading still buys, VA by VA in packs.
+    pub shortfall: BTreeMap<LicId, u64>,
 }
 
 /// The vendor's per-VA figures.
@@ -290,10 +317,10 @@ pub fn build(
     prep: &Prepared,
     flows: &Flows,
     scenario: &str,
-    renewal_date: Option<NaiveDate>,
+    renewal: Option<&LikeForLike>,
     vendor: VendorView,
 ) -> Plan {
-    let tables = Tables::build(estate, prep, flows, renewal_date, &vendor);
+    let tables = Tables::build(estate, prep, flows, renewal, &vendor);
     let made = Provenance {
         scenario: scenario.to_string(),
         ..Provenance::default()

@@ -1,5 +1,6 @@
-//! The savings waterfall: from the vendor's per-VA reading to the recommended purchase,
-//! one lever at a time, each bar the same model solved again.
+//! The savings waterfall: from the vendor's per-VA reading (today, or its renewal quote at
+//! the renewal date) to the recommended purchase, one lever at a time, each bar the same
+//! model solved again.
 
 use super::{cost_of, units_of, Cents, Tables, VendorView};
 use crate::estate::{Estate, LicId};
@@ -32,9 +33,12 @@ fn purchase_totals(estate: &Estate, prep: &Prepared, flows: &Flows) -> (Cents, u
     (cost, units)
 }
 
-/// The savings waterfall of a plan's `tables`: the `vendor` view; the same per-VA
-/// reading at the evaluation date with the scenario's buffer and growth; then the
-/// scenario's levers switched on one at a time (hygiene, reallocation, consolidation);
+/// The savings waterfall of a plan's `tables`. At the renewal date: the vendor quote at it
+/// (every expiring lot renewed like for like, plus the per-VA shortfall that leaves); the
+/// per-VA reading at that date buying only what each VA is short (no like-for-like
+/// renewal); then the scenario's levers switched on one at a time (hygiene, reallocation,
+/// consolidation); then the recommended renewal. At as_of: the `vendor` view; the same
+/// per-VA reading with the scenario's buffer and growth (when it has any); then the levers;
 /// then the recommended purchase. Each intermediate bar is the same model, solved.
 pub fn waterfall(
     estate: &Estate,
@@ -46,10 +50,17 @@ pub fn waterfall(
     let v = &prep.view;
     let merged = !v.merge_groups.is_empty();
     let recommended = (cost_of(&tables.purchases), units_of(&tables.purchases));
-    let mut steps = vec![WaterfallStep {
-        label: "Vendor view".into(),
-        cost: vendor.shortfall_cost,
-        units: vendor.shortfall_units,
+    let mut steps = vec![match &tables.renewal {
+        Some(r) => WaterfallStep {
+            label: "Vendor quote".into(),
+            cost: r.vendor_quote_cost,
+            units: r.vendor_quote_units,
+        },
+        None => WaterfallStep {
+            label: "Vendor view".into(),
+            cost: vendor.shortfall_cost,
+            units: vendor.shortfall_units,
+        },
     }];
     let own = (v.hygiene, v.reallocate, merged);
     let mut bar = |label: String, hygiene: bool, reallocate: bool, merge: bool| {
@@ -71,7 +82,9 @@ pub fn waterfall(
         };
         steps.push(WaterfallStep { label, cost, units });
     };
-    if v.t != v.as_of || v.buffer_bp != 0 || v.growth_bp != 0 {
+    if tables.renewal.is_some() {
+        bar("Per VA, what is short".into(), false, false, false);
+    } else if v.t != v.as_of || v.buffer_bp != 0 || v.growth_bp != 0 {
         bar(format!("Per VA at {}", v.t), false, false, false);
     }
     if v.hygiene {

@@ -116,11 +116,12 @@ pub fn markdown(plan: &Plan) -> String {
 /// identity: unlike the HTML page, `report.md` has always named them without the currency.
 fn renewal(plan: &Plan) -> Table {
     let mut t = views::renewal(plan);
-    for (col, header) in
-        t.columns[4..]
-            .iter_mut()
-            .zip(["unit price", "like for like", "recommended cost"])
-    {
+    for (col, header) in t.columns[6..].iter_mut().zip([
+        "unit price",
+        "like for like cost",
+        "vendor quote cost",
+        "recommended cost",
+    ]) {
         col.header = header.to_string();
     }
     t

@@ -27,21 +27,29 @@ pub struct VendorJson {
     pub shortfall_cost: Money,
 }
 
-/// `renewal` block.
+/// `renewal` block (README, "Outputs": the renewal at the renewal date).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RenewalJson {
     /// Renewal date.
     pub date: String,
-    /// Units expiring before it.
+    /// Units of lots in force at as_of that expire before it.
     pub expiring_units: u64,
-    /// Units recommended.
+    /// Units recommended (the plan's purchases at the renewal date).
     pub recommended_units: u64,
-    /// Cost of renewing like for like.
+    /// Cost of renewing the expiring lots like for like.
     pub like_for_like_cost: Money,
+    /// The per-VA shortfall a like-for-like renewal leaves, in the vendor's reading.
+    pub like_for_like_shortfall_units: u64,
+    /// Units of the vendor quote: like for like plus that shortfall.
+    pub vendor_quote_units: u64,
+    /// Cost of the vendor quote.
+    pub vendor_quote_cost: Money,
     /// Cost of the recommendation.
     pub recommended_cost: Money,
-    /// like_for_like_cost − recommended_cost.
+    /// vendor_quote_cost − recommended_cost.
     pub savings: Money,
+    /// Why the savings are negative, in words; null when they are not.
+    pub savings_note: Option<String>,
 }
 
 /// `hygiene` block.
@@ -114,8 +122,12 @@ impl Summary {
                 expiring_units: r.expiring_units,
                 recommended_units: r.recommended_units,
                 like_for_like_cost: Money(r.like_for_like_cost),
+                like_for_like_shortfall_units: r.like_for_like_shortfall_units,
+                vendor_quote_units: r.vendor_quote_units,
+                vendor_quote_cost: Money(r.vendor_quote_cost),
                 recommended_cost: Money(r.recommended_cost),
-                savings: Money(r.like_for_like_cost - r.recommended_cost),
+                savings: Money(r.savings),
+                savings_note: r.note.clone(),
             }),
             hygiene: HygieneJson {
                 stale_instances: plan.hygiene.stale_instances,
@@ -207,10 +219,13 @@ pub(crate) mod headers {
     pub const RENEWAL: &[&str] = &[
         "license",
         "expiring",
+        "like_for_like",
+        "vendor_quote",
         "recommended",
         "change",
         "unit_price",
         "like_for_like_cost",
+        "vendor_quote_cost",
         "recommended_cost",
     ];
 }

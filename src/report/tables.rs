@@ -20,7 +20,9 @@ const SUBSTITUTION_KINDS: &[Kind] = &[Text, Text, Text, Text, Count];
 /// The kinds of [`headers::FINDINGS`].
 const FINDING_KINDS: &[Kind] = &[Text, Text, Text, Text, Text, Count, Text];
 /// The kinds of [`headers::RENEWAL`].
-const RENEWAL_KINDS: &[Kind] = &[Text, Count, Count, Change, Price, Money, Money];
+const RENEWAL_KINDS: &[Kind] = &[
+    Text, Count, Count, Count, Count, Change, Price, Money, Money, Money,
+];
 
 /// Every table of a plan, built once for CSV and the workbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,10 +178,13 @@ pub fn renewal_row(r: &RenewalRow) -> Vec<Cell> {
     vec![
         r.license.as_str().into(),
         Cell::count(r.expiring),
+        Cell::count(r.like_for_like),
+        Cell::count(r.vendor_quote),
         Cell::count(r.recommended),
         Cell::Count(r.change()),
         Cell::Money(r.unit_price),
-        Cell::Money(i128::from(r.expiring) * r.unit_price),
+        Cell::Money(i128::from(r.like_for_like) * r.unit_price),
+        Cell::Money(i128::from(r.vendor_quote) * r.unit_price),
         Cell::Money(i128::from(r.recommended) * r.unit_price),
     ]
 }

@@ -67,10 +67,13 @@ pub fn renewal(plan: &Plan) -> Table {
     let cols = vec![
         Column::new("licence", Text),
         Column::new("expiring", Count),
+        Column::new("like for like", Count),
+        Column::new("vendor quote", Count),
         Column::new("recommended", Count),
-        Column::new("change", Change),
+        Column::new("change vs quote", Change),
         Column::new(format!("unit price ({cur})"), Price),
         Column::new(format!("like for like ({cur})"), Money),
+        Column::new(format!("vendor quote ({cur})"), Money),
         Column::new(format!("recommended ({cur})"), Money),
     ];
     let rows = plan.renewal_rows.iter().map(super::tables::renewal_row);
@@ -185,10 +188,15 @@ pub fn headline(plan: &Plan) -> Vec<(String, String)> {
     ];
     if let Some(r) = &plan.renewal {
         v.push((
-            format!("{cur} {}", money(r.like_for_like_cost - r.recommended_cost)),
+            format!("{cur} {}", money(r.savings)),
             format!(
-                "saved against renewing like for like ({} units expiring, {} recommended)",
-                r.expiring_units, r.recommended_units
+                "saved against the vendor quote at {} ({} units: {} expiring renewed like for like, {} more short per VA; {} recommended){}",
+                r.date,
+                r.vendor_quote_units,
+                r.expiring_units,
+                r.like_for_like_shortfall_units,
+                r.recommended_units,
+                r.note.as_ref().map_or(String::new(), |n| format!(". Note: {n}"))
             ),
         ));
     }

@@ -252,9 +252,10 @@ fn summary_rows(plan: &Plan) -> Vec<(String, Cell)> {
                 Cell::Money(r.recommended_cost),
             ),
             (
-                format!("Savings ({cur})"),
-                Cell::Money(r.like_for_like_cost - r.recommended_cost),
+                format!("Vendor quote cost ({cur})"),
+                Cell::Money(r.vendor_quote_cost),
             ),
+            (format!("Savings ({cur})"), Cell::Money(r.savings)),
         ]);
     }
     rows

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use chrono::NaiveDate;
 
 use crate::estate::{Estate, LicId, LotStatus, Reservation, Source, VaId};
-use crate::scenario::{Merge, RenewalPolicy, Scenario};
+use crate::scenario::{EvaluateAt, Merge, RenewalPolicy, Scenario};
 
 use super::money::wide;
 
@@ -79,8 +79,12 @@ pub(super) struct Model<'a> {
     pub(super) e: &'a Estate,
     pub(super) as_of: NaiveDate,
     pub(super) t: NaiveDate,
+    /// The renewal date the scenario evaluates at and sizes (`evaluate_at = "renewal"`).
     pub(super) renewal: Option<NaiveDate>,
     pub(super) cells: BTreeMap<(VaId, LicId), Cell>,
+    /// The like-for-like reading at the renewal date: every expiring lot renewed, raw
+    /// consumption, the scenario's growth and buffer (empty without a renewal).
+    pub(super) quote_cells: BTreeMap<(VaId, LicId), Cell>,
     /// The vendor's reading: at as_of, raw consumption, no growth or buffer.
     pub(super) vendor_cells: BTreeMap<(VaId, LicId), Cell>,
     pub(super) pools: Vec<Pool>,
@@ -108,12 +112,21 @@ impl<'a> Model<'a> {
         s: &Scenario,
         as_of: NaiveDate,
     ) -> std::result::Result<Self, String> {
-        let renewal = match s.renewal {
+        let renewal_date = match s.renewal {
             RenewalPolicy::FromCase => e.renewal_date,
             RenewalPolicy::Date(d) => Some(d),
             RenewalPolicy::Disabled => None,
         };
+        // evaluate_at = "renewal" evaluates at the renewal date when there is one, else at
+        // as_of; the default evaluates at as_of and sizes no renewal.
+        let renewal = match s.evaluate_at {
+            EvaluateAt::Renewal => renewal_date,
+            EvaluateAt::AsOf => None,
+        };
         let t = renewal.unwrap_or(as_of);
+        let quote_cells = renewal.map_or_else(BTreeMap::new, |t| {
+            like_for_like_cells(e, (s.growth_bp, s.buffer_bp), as_of, t)
+        });
         let (pools, pool_of, pooled) = pools(e, s)?;
         let (mut cells, mut vendor_cells) = supply(e, t, as_of);
         let hygiene = consumption(e, s, as_of, &mut cells, &mut vendor_cells);
@@ -131,6 +144,7 @@ impl<'a> Model<'a> {
             t,
             renewal,
             cells,
+            quote_cells,
             vendor_cells,
             pools,
             pool_of,
@@ -260,6 +274,50 @@ fn supply(e: &Estate, t: NaiveDate, as_of: NaiveDate) -> (Cells, Cells) {
         }
     }
     (cells, vendor_cells)
+}
+
+/// The vendor's reading at the renewal date `t` with every expiring lot (in force at
+/// as_of, ending before t) renewed like for like: raw consumption, growth and buffer.
+fn like_for_like_cells(
+    e: &Estate,
+    (growth_bp, buffer_bp): (i64, i64),
+    as_of: NaiveDate,
+    t: NaiveDate,
+) -> Cells {
+    let mut cells = Cells::new();
+    for lot in &e.lots {
+        let renewed = in_force(lot, as_of) && lot.end.is_some_and(|end| end < t);
+        if in_force(lot, t) || renewed {
+            let c = cells.entry((lot.va, lot.lic)).or_default();
+            let q = u128::from(lot.quantity);
+            c.entitled += q;
+            if lot.source == Source::Pak {
+                c.pak += q;
+            }
+        }
+    }
+    match &e.instances {
+        Some(instances) => {
+            for i in instances {
+                let c = cells.entry((i.va, i.lic)).or_default();
+                c.in_use += u128::from(i.quantity);
+                if i.reservation != Reservation::None {
+                    c.reserved += u128::from(i.quantity);
+                }
+            }
+        }
+        None => {
+            for (&k, u) in &e.usage {
+                let c = cells.entry(k).or_default();
+                c.in_use = u128::from(u.in_use);
+                c.reserved = u128::from(u.reserved);
+            }
+        }
+    }
+    for c in cells.values_mut() {
+        c.finish(growth_bp, buffer_bp);
+    }
+    cells
 }
 
 /// Consumption per (VA, licence), with hygiene for the plan and raw for the vendor.

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use serde_json::value::RawValue;
 
 use crate::model::SolveStatus;
 
 use super::money::{fmt_cents, parse_money};
+use super::renewal::Renewal;
 use super::tables::Tables;
 use super::{Verifier, VerifyReport};
 
@@ -19,10 +19,11 @@ impl Verifier<'_> {
         s: &BTreeMap<String, Box<RawValue>>,
         t: &Tables,
         vendor: (u128, i128),
-        renewal: Option<&(NaiveDate, u128, u128, i128, i128)>,
+        renewal: Option<&Renewal>,
     ) {
         const PURCHASES: &str = "purchases.csv adds up to";
         const CASE: &str = "the case gives";
+        const QUOTE: &str = "the vendor's per-VA reading at the renewal date with every expiring lot renewed (renewal.csv's vendor_quote inside substitution families) gives";
         const VENDOR: &str = "the vendor's per-VA reading of the case (positions.csv's vendor_shortfall column inside substitution families) adds up to";
         let e = self.m.e;
         let hy = &self.m.hygiene;
@@ -58,20 +59,33 @@ impl Verifier<'_> {
                 "renewal",
                 match renewal {
                     None => Want::Null,
-                    Some(&(date, exp, rec, lfl, rc)) => Want::Object(vec![
-                        ("date", Want::Text(date.to_string())),
-                        ("expiring_units", Want::Units(exp, CASE)),
-                        ("recommended_units", Want::Units(rec, PURCHASES)),
-                        ("like_for_like_cost", Want::Money(lfl, CASE)),
-                        ("recommended_cost", Want::Money(rc, PURCHASES)),
-                        (
-                            "savings",
-                            Want::Money(
-                                lfl.saturating_sub(rc),
-                                "like_for_like_cost − recommended_cost is",
+                    Some(r) => {
+                        let savings = r.quote_cost.saturating_sub(r.recommended_cost);
+                        Want::Object(vec![
+                            ("date", Want::Text(r.date.to_string())),
+                            ("expiring_units", Want::Units(r.expiring, CASE)),
+                            ("recommended_units", Want::Units(r.recommended, PURCHASES)),
+                            (
+                                "like_for_like_cost",
+                                Want::Money(r.like_for_like_cost, CASE),
                             ),
-                        ),
-                    ]),
+                            (
+                                "like_for_like_shortfall_units",
+                                Want::Units(r.shortfall, QUOTE),
+                            ),
+                            ("vendor_quote_units", Want::Units(r.quote_units, QUOTE)),
+                            ("vendor_quote_cost", Want::Money(r.quote_cost, QUOTE)),
+                            (
+                                "recommended_cost",
+                                Want::Money(r.recommended_cost, PURCHASES),
+                            ),
+                            (
+                                "savings",
+                                Want::Money(savings, "vendor_quote_cost − recommended_cost is"),
+                            ),
+                            ("savings_note", Want::NoteIf(savings < 0)),
+                        ])
+                    }
                 },
             ),
             (
@@ -99,6 +113,8 @@ enum Want {
     /// Cents, and where the figure comes from.
     Money(i128, &'static str),
     Null,
+    /// A note in words when the condition holds, else null.
+    NoteIf(bool),
     Object(Vec<(&'static str, Want)>),
 }
 
@@ -143,6 +159,21 @@ fn check_object(
             Want::Null => {
                 rep.check(text == "null", || {
                     format!("{at} is {text}, but the scenario sizes no renewal (null)")
+                });
+            }
+            Want::NoteIf(due) => {
+                let g: Option<Option<String>> = serde_json::from_str(text).ok();
+                let ok = match g {
+                    Some(Some(n)) => *due && !n.trim().is_empty(),
+                    Some(None) => !*due,
+                    None => false,
+                };
+                rep.check(ok, || {
+                    if *due {
+                        format!("{at} is {text}, but the savings are negative: a note must say why")
+                    } else {
+                        format!("{at} is {text}, but the savings are not negative (null)")
+                    }
                 });
             }
             Want::Object(fields) => {
