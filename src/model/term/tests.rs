@@ -1,0 +1,1 @@
+//! Hand-computed terms and property tests: the closed form against the MIP.
