@@ -62,7 +62,11 @@ pub struct TermSettings {
 impl TermSettings {
     /// A term of `months` months (12, 24, …, 120), a discount on committed units and a
     /// growth allowance on the commitment, both in hundredths of a percent (0 to 10000).
-    pub fn new(months: u32, commit_discount: u32, growth_allowance: u32) -> Result<Self, TermError> {
+    pub fn new(
+        months: u32,
+        commit_discount: u32,
+        growth_allowance: u32,
+    ) -> Result<Self, TermError> {
         if months == 0 || !months.is_multiple_of(12) || months > MAX_TERM_MONTHS {
             return Err(TermError::Months(months));
         }
@@ -255,12 +259,21 @@ impl TermProblem {
             ));
         }
         if self.price.len() != self.n_lics {
-            return shape(format!("{} prices for {} licences", self.price.len(), self.n_lics));
+            return shape(format!(
+                "{} prices for {} licences",
+                self.price.len(),
+                self.n_lics
+            ));
         }
         if !self.pooled && self.n_vas != 1 {
             return shape(format!("{} VAs in a component outside a pool", self.n_vas));
         }
-        if let Some(p) = self.price.iter().flatten().find(|p| p.cents < 0 || p.pack == 0) {
+        if let Some(p) = self
+            .price
+            .iter()
+            .flatten()
+            .find(|p| p.cents < 0 || p.pack == 0)
+        {
             return shape(format!("price {} cents, pack {}", p.cents, p.pack));
         }
         if let Some(e) = self
@@ -341,14 +354,15 @@ impl TermProblem {
         let nl = self.n_lics;
         let mut out = Vec::with_capacity(self.n_milestones() * nl);
         let mut running: Vec<u128> = (0..nl)
-            .map(|l| u128::from(s.commit[l]) + u128::from(self.settings.allowance_units(s.commit[l])))
+            .map(|l| {
+                u128::from(s.commit[l]) + u128::from(self.settings.allowance_units(s.commit[l]))
+            })
             .collect();
         for k in 0..self.n_milestones() {
-            for l in 0..nl {
-                if k > 0 {
-                    running[l] += u128::from(s.add[k * nl + l]);
-                }
-                out.push(running[l]);
+            for (held, &add) in running.iter_mut().zip(&s.add[k * nl..(k + 1) * nl]) {
+                // The add-ons at milestone 0 are zero (`check` refuses any other).
+                *held += u128::from(add);
+                out.push(*held);
             }
         }
         out
@@ -398,7 +412,11 @@ impl TermProblem {
         let (mut cost, mut units) = (0i128, 0u128);
         for k in 0..self.n_milestones() {
             for l in 0..nl {
-                let x = if k == 0 { s.commit[l] } else { s.add[k * nl + l] };
+                let x = if k == 0 {
+                    s.commit[l]
+                } else {
+                    s.add[k * nl + l]
+                };
                 match self.price[l] {
                     Some(p) if x.is_multiple_of(p.pack) => {}
                     None if x == 0 => {}
@@ -437,7 +455,8 @@ fn milestone_check(fp: &FamilyProblem, sol: &FamilySolution) -> Result<(), Strin
             if sol.out[c] > fp.movable[c] {
                 return Err("more moved out than is movable".into());
             }
-            let mut have = i128::from(fp.movable[c]) - i128::from(sol.out[c]) + i128::from(sol.inn[c]);
+            let mut have =
+                i128::from(fp.movable[c]) - i128::from(sol.out[c]) + i128::from(sol.inn[c]);
             if !fp.pooled {
                 have += i128::from(sol.buy[l]);
             }

@@ -137,7 +137,8 @@ impl TermProblem {
         let milestones = (0..self.n_milestones())
             .map(|k| {
                 held += u128::from(add[k]);
-                let bought = u64::try_from(held).expect("at most the last milestone's purchases, which fit");
+                let bought =
+                    u64::try_from(held).expect("at most the last milestone's purchases, which fit");
                 if self.pooled {
                     let r = &self.residual[k * nv..(k + 1) * nv];
                     let m = &self.movable[k * nv..(k + 1) * nv];

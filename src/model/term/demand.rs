@@ -137,13 +137,19 @@ mod tests {
     #[test]
     fn hand_computed() {
         // 100 units, 10% a year: 110, 121, 133.1 → 134, 146.41 → 147.
-        let d: Vec<u64> = (0..4).map(|k| term_demand(100, 1000, 0, k).unwrap()).collect();
+        let d: Vec<u64> = (0..4)
+            .map(|k| term_demand(100, 1000, 0, k).unwrap())
+            .collect();
         assert_eq!(d, [110, 121, 134, 147]);
         // With a 10% buffer: 121, 133.1 → 134, 146.41 → 147.
-        let d: Vec<u64> = (0..3).map(|k| term_demand(100, 1000, 1000, k).unwrap()).collect();
+        let d: Vec<u64> = (0..3)
+            .map(|k| term_demand(100, 1000, 1000, k).unwrap())
+            .collect();
         assert_eq!(d, [121, 134, 147]);
         // Shrinking 50% a year: 10 → 5, 2.5 → 3, 1.25 → 2.
-        let d: Vec<u64> = (0..3).map(|k| term_demand(10, -5000, 0, k).unwrap()).collect();
+        let d: Vec<u64> = (0..3)
+            .map(|k| term_demand(10, -5000, 0, k).unwrap())
+            .collect();
         assert_eq!(d, [5, 3, 2]);
         // 8% a year for 10 years on 10^12 units: (27/25)^10 · 10^12, exactly
         // 2158924997272.79 (rounded here) → 2158924997273.
@@ -156,13 +162,22 @@ mod tests {
 
     #[test]
     fn refused_not_rounded() {
-        assert_eq!(term_demand(1, -10_000, 0, 0), Err(DemandError::Growth(-10_000)));
-        assert_eq!(term_demand(1, 100_001, 0, 0), Err(DemandError::Growth(100_001)));
+        assert_eq!(
+            term_demand(1, -10_000, 0, 0),
+            Err(DemandError::Growth(-10_000))
+        );
+        assert_eq!(
+            term_demand(1, 100_001, 0, 0),
+            Err(DemandError::Growth(100_001))
+        );
         assert_eq!(term_demand(1, 0, -1, 0), Err(DemandError::Buffer(-1)));
         // 0.01% growth for 10 years with a 0.01% buffer: a fraction with denominator
         // 10^44, beyond 128 bits.
         let e = term_demand(7, 1, 1, 9);
-        assert!(matches!(e, Err(DemandError::Overflow { years: 10, .. })), "{e:?}");
+        assert!(
+            matches!(e, Err(DemandError::Overflow { years: 10, .. })),
+            "{e:?}"
+        );
         // The result itself beyond 64 bits.
         let e = term_demand(u64::MAX, 100_000, 100_000, 0);
         assert!(matches!(e, Err(DemandError::Overflow { .. })), "{e:?}");

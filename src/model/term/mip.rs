@@ -404,10 +404,16 @@ impl TermProblem {
                 .map(|&x| u64::try_from(x).map_err(|_| error("purchases beyond 64 bits".into())))
                 .collect::<Result<_, _>>()?;
             s.milestones.push(FamilySolution {
-                out: v.out[r.clone()].iter().map(|&x| int(x)).collect::<Result<_, _>>()?,
+                out: v.out[r.clone()]
+                    .iter()
+                    .map(|&x| int(x))
+                    .collect::<Result<_, _>>()?,
                 inn: v.inn[r].iter().map(|&x| int(x)).collect::<Result<_, _>>()?,
                 buy,
-                sub: v.sub[subs].iter().map(|&x| int(Some(x))).collect::<Result<_, _>>()?,
+                sub: v.sub[subs]
+                    .iter()
+                    .map(|&x| int(Some(x)))
+                    .collect::<Result<_, _>>()?,
             });
         }
         Ok(s)
@@ -423,6 +429,9 @@ impl TermProblem {
     ) -> Result<(f64, TermSolution, TermFigures), SolveStatus> {
         let mut pv = ProblemVariables::new();
         let v = self.term_variables(stage, &mut pv);
+        if pv.is_empty() {
+            return self.nothing_to_decide();
+        }
         let objective = self.objective(stage, coefs, &v);
         let mut problem = configure(pv.minimise(&objective).using(highs), opts)?;
         self.term_constrain(stage, coefs, &v, &mut problem);
@@ -438,6 +447,26 @@ impl TermProblem {
             ))
         })?;
         Ok((objective.eval_with(&sol), s, fig))
+    }
+
+    /// A component with no variable at all (nothing buyable, no pool, no pair): the one
+    /// plan that buys and moves nothing, if it covers every milestone.
+    fn nothing_to_decide(&self) -> Result<(f64, TermSolution, TermFigures), SolveStatus> {
+        let (kn, nl, cells) = (self.n_milestones(), self.n_lics, self.cells());
+        let s = TermSolution {
+            commit: vec![0; nl],
+            add: vec![0; kn * nl],
+            milestones: (0..kn)
+                .map(|_| FamilySolution {
+                    out: vec![0; cells],
+                    inn: vec![0; cells],
+                    buy: vec![0; nl],
+                    sub: Vec::new(),
+                })
+                .collect(),
+        };
+        let fig = self.check(&s).map_err(|_| SolveStatus::Infeasible)?;
+        Ok((0.0, s, fig))
     }
 
     /// The three stages, each re-checked exactly against its objective.
