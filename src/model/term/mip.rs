@@ -145,12 +145,27 @@ impl TermProblem {
         max_residual + (self.n_milestones() * self.n_lics) as u128 * u128::from(max_pack)
     }
 
-    /// The weight on Σ out in the moves stage: more than the covered units can reach
-    /// (at most all units held, Σ M_k + twice the units bought, per milestone and licence).
-    fn moves_weight(&self, units: u128) -> u128 {
+    /// A bound on the covered units of all milestones (at most all units held, Σ M_k and
+    /// twice the units bought, per milestone and licence); 0 without substitution pairs.
+    fn covered_bound(&self, units: u128) -> u128 {
+        if self.edges.is_empty() {
+            return 0;
+        }
         let movable: u128 = self.movable.iter().map(|&x| u128::from(x)).sum();
         let kn = self.n_milestones() as u128;
-        self.n_lics as u128 * (movable + 2 * kn * units) + 1
+        self.n_lics as u128 * (movable + 2 * kn * units)
+    }
+
+    /// The weight on Σ out in the moves stage: more than the covered units can reach
+    /// (1 without substitution pairs, where nothing is covered).
+    fn moves_weight(&self, units: u128) -> u128 {
+        self.covered_bound(units) + 1
+    }
+
+    /// The allowance rows' denominator m' (α/10000 = α'/m' reduced).
+    fn allowance_denominator(&self) -> i128 {
+        let a = i128::from(self.settings.growth_allowance());
+        i128::from(WHOLE) / gcd(a, i128::from(WHOLE)).max(1)
     }
 
     /// Whether every coefficient, bound and objective value the MIP may meet stays within
@@ -167,9 +182,14 @@ impl TermProblem {
         let cost = units.saturating_mul(max_coef);
         let movable: u128 = self.movable.iter().map(|&x| u128::from(x)).sum();
         let w = self.moves_weight(units);
-        let covered = self.n_lics as u128 * (movable + 2 * self.n_milestones() as u128 * units);
-        let moves = w.saturating_mul(movable).saturating_add(covered);
-        let bonus = units.saturating_mul(u128::from(WHOLE));
+        let moves = w
+            .saturating_mul(movable)
+            .saturating_add(self.covered_bound(units));
+        let bonus = if self.settings.growth_allowance() > 0 {
+            units.saturating_mul(self.allowance_denominator().unsigned_abs())
+        } else {
+            0
+        };
         let worst = units.max(movable).max(cost).max(moves).max(bonus);
         if worst > MIP_CERTIFIED {
             return Err(error(format!(
@@ -310,9 +330,8 @@ impl TermProblem {
     /// bonus = ⌊pack·commit·a / 10000⌋, with a/10000 reduced to a'/m':
     /// 0 ≤ a'·pack·commit − m'·bonus ≤ m' − 1.
     fn add_allowance(&self, v: &Vars, problem: &mut HighsProblem) {
-        let a = i128::from(self.settings.growth_allowance());
-        let g = gcd(a, i128::from(WHOLE)).max(1);
-        let (a, m) = (a / g, i128::from(WHOLE) / g);
+        let m = self.allowance_denominator();
+        let a = i128::from(self.settings.growth_allowance()) * m / i128::from(WHOLE);
         for l in 0..self.n_lics {
             let (Some(b), Some(c)) = (v.bonus[l], v.commit[l]) else {
                 continue;

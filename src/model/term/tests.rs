@@ -161,6 +161,36 @@ fn free_licences_are_committed_to_move_less() {
 }
 
 #[test]
+fn substitution_across_milestones() {
+    // 24 months, one VA outside transfers; tier H ($10) covers tier L ($4). Year 1: H has
+    // 5 spare licences that cover 5 of L's 8; L is short 3. Year 2: H's own demand takes
+    // its 5, L is short 8. Committing 8 L costs 8 × $4 = $32.00; committing 3 ($12.00) and
+    // adding 5 at year 2 for half the price ($10.00) costs $22.00, 8 units; buying H
+    // instead costs more at each step. Covered: 5 in year 1, none in year 2.
+    let settings = TermSettings::new(24, 0, 0).unwrap();
+    let p = TermProblem {
+        settings,
+        n_vas: 1,
+        n_lics: 2,
+        pooled: false,
+        residual: vec![0, 8, 5, 8],
+        movable: vec![5, 0, 5, 0],
+        price: vec![price(1000, 1), price(400, 1)],
+        edges: vec![(0, 1)],
+    };
+    let (s, f) = solve_both(&p);
+    assert_eq!(
+        (s.commit.clone(), s.add.clone()),
+        (vec![0, 3], vec![0, 0, 0, 5])
+    );
+    assert_eq!(
+        (f.cost_cents(), f.units, f.moves, f.covered),
+        (2200, 8, 0, 5)
+    );
+    assert_eq!(s.milestones[0].sub, [5]);
+}
+
+#[test]
 fn unbuyable_short_is_infeasible() {
     let settings = TermSettings::new(24, 0, 0).unwrap();
     let p = single(settings, false, &[vec![(0, 0)], vec![(1, 0)]], None);
@@ -448,6 +478,9 @@ proptest! {
             ..s
         }
         .problem();
+        // The single-date MIP is never handed a component without a single variable
+        // (nothing buyable, no pool, no pair: HiGHS calls it an empty model); skip it.
+        prop_assume!(p.pooled || !p.edges.is_empty() || p.price.iter().any(Option::is_some));
         let single = solve_family(&p.milestone(0), &opts(true));
         let term = solve_term(&p, &opts(true));
         match (single, term) {
