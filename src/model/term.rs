@@ -13,7 +13,8 @@
 //! prices it line by line.
 //!
 //! Two strategies: the closed form (`closed`) for a single licence without substitution
-//! or allowance, and the lexicographic MIP (`mip`) for everything else.
+//! (with an allowance, at a positive price), and the lexicographic MIP (`mip`) for
+//! everything else.
 
 mod closed;
 mod demand;
@@ -214,7 +215,7 @@ pub fn round_half_up(x: i128, scale: i128) -> i128 {
 }
 
 /// Solves one term component at its lexicographic optimum: the closed form where it is
-/// proven (one licence, no substitution, no allowance; `opts.fast_paths`), the MIP
+/// proven ([`TermProblem::has_closed_form`]; `opts.fast_paths`), the MIP
 /// elsewhere. Every answer has passed [`TermProblem::check`].
 pub fn solve_term(p: &TermProblem, opts: &SolveOptions) -> Result<TermSolution, SolveStatus> {
     p.validate()
@@ -300,9 +301,12 @@ impl TermProblem {
         }
     }
 
-    /// Whether the closed form applies: one licence, no substitution, no allowance.
+    /// Whether the closed form applies: one licence, no substitution, and either no
+    /// allowance or a positive price (or none: nothing can be bought).
     pub fn has_closed_form(&self) -> bool {
-        self.n_lics == 1 && self.edges.is_empty() && self.settings.growth_allowance == 0
+        self.n_lics == 1
+            && self.edges.is_empty()
+            && (self.settings.growth_allowance == 0 || self.price[0].is_none_or(|p| p.cents > 0))
     }
 
     /// The scaled cost of one unit of licence `l` bought at milestone `k` (0: committed).

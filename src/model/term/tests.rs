@@ -110,7 +110,7 @@ fn growth_allowance_shrinks_the_commitment() {
     // that would cost at most $200 each added at year 2: no. Commit 25 ($7,500.00), add
     // 11 and 13 as before ($2,200.00 + $1,300.00): $11,000.00, 49 units, 60 moved.
     let p = issue_example(0, 2000);
-    assert!(!p.has_closed_form());
+    assert!(p.has_closed_form());
     let (s, f) = solve_both(&p);
     assert_eq!(s.commit, [25]);
     assert_eq!(s.add, [0, 11, 13]);
@@ -426,9 +426,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
 
     #[test]
-    fn closed_form_equals_the_mip(s in spec(1, false)) {
+    fn closed_form_equals_the_mip(s in spec(1, true)) {
         let p = s.problem();
-        prop_assert!(p.has_closed_form());
+        prop_assume!(p.has_closed_form());
         let fast = solve_term(&p, &opts(true));
         let mip = solve_term(&p, &opts(false));
         match (&fast, &mip) {
@@ -446,6 +446,30 @@ proptest! {
         let p = s.problem();
         prop_assume!(p.price[0].is_some_and(|x| x.cents > 0));
         let sol = solve_term(&p, &opts(false)).unwrap();
+        invariants(&p, &sol)?;
+        let f = p.check(&sol).unwrap();
+        prop_assert_eq!((f.scaled_cost, f.units, f.moves), brute_single(&p));
+    }
+
+    #[test]
+    fn allowance_search_equals_a_brute_force_on_wide_ranges(
+        k in 1usize..=6,
+        pooled in any::<bool>(),
+        rows in proptest::collection::vec((0u64..=400, 0u64..=300, 0u64..=300), 6),
+        cents in 1i64..=7,
+        pack in 1u64..=4,
+        discount in prop_oneof![Just(0u32), Just(1500), Just(5000), Just(8000), Just(10_000)],
+        allowance in prop_oneof![Just(1000u32), Just(2000), Just(2500), Just(5000), Just(7500)],
+    ) {
+        // Counts in the hundreds against allowance periods of 2 to 10 packs: the search
+        // sees only windows of the commitments the brute force tries one by one.
+        let settings = TermSettings::new(12 * k as u32, discount, allowance).unwrap();
+        let rows: Vec<Vec<(u64, u64)>> = rows[..k]
+            .iter()
+            .map(|&(d, m, other)| if pooled { vec![(d, m), (0, other)] } else { vec![(d, m)] })
+            .collect();
+        let p = single(settings, pooled, &rows, price(cents, pack));
+        let sol = solve_term(&p, &opts(true)).unwrap();
         invariants(&p, &sol)?;
         let f = p.check(&sol).unwrap();
         prop_assert_eq!((f.scaled_cost, f.units, f.moves), brute_single(&p));
