@@ -287,6 +287,51 @@ impl TermProblem {
         Ok(())
     }
 
+    /// Stacks one component's single-date problems, one per milestone in order (the same
+    /// VAs, licences, pooling, prices and pairs; each with its own D'_k and M_k), into a
+    /// term component.
+    pub fn from_milestones(
+        settings: TermSettings,
+        milestones: &[FamilyProblem],
+    ) -> Result<Self, TermError> {
+        let shape = |m: String| Err(TermError::Shape(m));
+        if milestones.len() != settings.milestones() {
+            return shape(format!(
+                "{} milestone problems for a term of {} months",
+                milestones.len(),
+                settings.months()
+            ));
+        }
+        let first = &milestones[0];
+        if let Some(k) = milestones.iter().position(|m| {
+            (m.n_vas, m.n_lics, m.pooled) != (first.n_vas, first.n_lics, first.pooled)
+                || m.price != first.price
+                || m.edges != first.edges
+        }) {
+            return shape(format!(
+                "milestone {k} has other VAs, licences, prices or pairs than milestone 0"
+            ));
+        }
+        let p = TermProblem {
+            settings,
+            n_vas: first.n_vas,
+            n_lics: first.n_lics,
+            pooled: first.pooled,
+            residual: milestones
+                .iter()
+                .flat_map(|m| m.residual.iter().copied())
+                .collect(),
+            movable: milestones
+                .iter()
+                .flat_map(|m| m.movable.iter().copied())
+                .collect(),
+            price: first.price.clone(),
+            edges: first.edges.clone(),
+        };
+        p.validate()?;
+        Ok(p)
+    }
+
     /// The single-date problem of milestone k (its D'_k and M_k; no purchases).
     pub fn milestone(&self, k: usize) -> FamilyProblem {
         let r = k * self.cells()..(k + 1) * self.cells();

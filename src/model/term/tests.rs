@@ -242,6 +242,21 @@ fn settings_are_validated() {
 }
 
 #[test]
+fn stacked_from_single_date_problems() {
+    let p = issue_example(0, 0);
+    let parts: Vec<FamilyProblem> = (0..3).map(|k| p.milestone(k)).collect();
+    let q = TermProblem::from_milestones(p.settings, &parts).unwrap();
+    assert_eq!(
+        (q.residual.clone(), q.movable.clone()),
+        (p.residual.clone(), p.movable.clone())
+    );
+    assert!(TermProblem::from_milestones(p.settings, &parts[..2]).is_err());
+    let mut other = parts.clone();
+    other[1].pooled = false;
+    assert!(TermProblem::from_milestones(p.settings, &other).is_err());
+}
+
+#[test]
 fn half_up_rounding() {
     assert_eq!(round_half_up(5, 10), 1);
     assert_eq!(round_half_up(4, 10), 0);
