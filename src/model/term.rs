@@ -209,9 +209,10 @@ pub struct CostLine {
     pub cents: i128,
 }
 
-/// ⌊x / scale + 1/2⌋: half-up rounding of a scaled amount to whole cents.
+/// ⌊x / scale + 1/2⌋: half-up rounding of a scaled amount to whole cents (`scale` > 0;
+/// the remainder is doubled, never x, so nothing can wrap).
 pub fn round_half_up(x: i128, scale: i128) -> i128 {
-    (2 * x + scale).div_euclid(2 * scale)
+    x.div_euclid(scale) + i128::from(2 * x.rem_euclid(scale) >= scale)
 }
 
 /// Solves one term component at its lexicographic optimum: the closed form where it is

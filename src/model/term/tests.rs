@@ -263,6 +263,7 @@ fn half_up_rounding() {
     assert_eq!(round_half_up(15, 10), 2);
     assert_eq!(round_half_up(-5, 10), 0);
     assert_eq!(round_half_up(-6, 10), -1);
+    assert_eq!(round_half_up(i128::MAX, 10), i128::MAX / 10 + 1);
 }
 
 /// A random component: K milestones, VAs, licences, a DAG of pairs, prices and packs.
