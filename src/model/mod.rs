@@ -20,6 +20,7 @@ mod milp;
 mod prepare;
 mod solve;
 mod status;
+pub mod term;
 
 pub use chain::{chain_optima, pack_projections, ChainError, ChainOptima, Projection};
 pub use chain_flow::Search;

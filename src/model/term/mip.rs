@@ -1,0 +1,526 @@
+//! The term component as one lexicographic MIP over all milestones, solved with HiGHS
+//! through good_lp (`models/README.md`, "Multi-year terms"): integer packs committed and
+//! added, the allowance ⌊C·a/10000⌋ as an integer variable pinned between its two
+//! bounds, and each milestone's transfers and substitutions. Stages: term cost (scaled
+//! to integers and divided by the gcd of its coefficients), then units purchased, then
+//! licences moved with the covered units as a tie-break. HiGHS is set up as `milp.rs`
+//! sets it (presolve off: see there why), every stage's answer is re-checked by
+//! [`TermProblem::check`] and its objective recomputed exactly, and magnitudes the f64
+//! MIP cannot certify are refused.
+
+use good_lp::solvers::highs::{highs, HighsProblem};
+use good_lp::{
+    variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus, SolverModel,
+    Variable,
+};
+
+use super::{TermFigures, TermProblem, TermSolution, WHOLE};
+use crate::model::family::{FamilySolution, SolveOptions};
+use crate::model::milp::MIP_CERTIFIED;
+use crate::model::status::SolveStatus;
+
+/// One stage of the lexicographic MIP, the earlier optima fixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// The term cost, in reduced cost units.
+    Cost,
+    /// The units purchased, at no more than the optimal cost.
+    Units {
+        /// The optimal reduced cost.
+        cost: i64,
+    },
+    /// Licences moved (weighted first), then covered units, at the optimal cost and units.
+    Moves {
+        /// The optimal reduced cost.
+        cost: i64,
+        /// The optimal units.
+        units: u64,
+    },
+}
+
+/// The cost coefficients per pack, as integers divided by their gcd.
+struct Coefs {
+    /// Per licence: one committed pack.
+    commit: Vec<i128>,
+    /// Per (milestone, licence): one pack added then (milestone 0 unused).
+    add: Vec<i128>,
+    /// The divisor: a reduced cost times this is the scaled cost.
+    unit: i128,
+}
+
+/// The variables of one stage's model.
+struct Vars {
+    commit: Vec<Option<Variable>>,
+    add: Vec<Option<Variable>>,
+    bonus: Vec<Option<Variable>>,
+    out: Vec<Option<Variable>>,
+    inn: Vec<Option<Variable>>,
+    sub: Vec<Variable>,
+    covered: Vec<Option<Variable>>,
+}
+
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.abs()
+}
+
+fn error(what: String) -> SolveStatus {
+    SolveStatus::Error(what)
+}
+
+/// good_lp's refusal to solve as a status (as `milp.rs` maps it).
+fn resolution_status(e: ResolutionError) -> SolveStatus {
+    match e {
+        ResolutionError::Infeasible => SolveStatus::Infeasible,
+        ResolutionError::Unbounded => error("unbounded model".into()),
+        ResolutionError::Other("NoSolutionFound") => SolveStatus::TimeLimit,
+        e => error(e.to_string()),
+    }
+}
+
+/// HiGHS as `milp.rs` configures it: quiet, one thread, exact gaps, no presolve.
+fn configure(mut problem: HighsProblem, opts: &SolveOptions) -> Result<HighsProblem, SolveStatus> {
+    problem = problem.set_option("output_flag", false);
+    problem = problem.set_threads(1);
+    problem = problem.set_option("mip_heuristic_run_feasibility_jump", false);
+    problem = problem.set_option("presolve", "off");
+    problem = problem
+        .set_mip_rel_gap(0.0)
+        .and_then(|p| p.set_mip_abs_gap(0.5))
+        .map_err(|e| error(e.to_string()))?;
+    if let Some(t) = opts.time_limit {
+        problem = problem.set_time_limit(t);
+    }
+    Ok(problem)
+}
+
+/// An integral value, refusing one HiGHS left fractional or negative.
+fn int_value(sol: &impl Solution, x: Variable) -> Result<u64, SolveStatus> {
+    let val = sol.value(x);
+    let r = val.round();
+    if (val - r).abs() > 1e-6 || r < 0.0 {
+        return Err(error(format!("non-integral solution value {val}")));
+    }
+    Ok(r as u64)
+}
+
+impl TermProblem {
+    fn pack(&self, l: usize) -> u64 {
+        self.price[l].map_or(1, |p| p.pack)
+    }
+
+    /// The per-pack cost coefficients divided by their gcd.
+    fn coefs(&self) -> Coefs {
+        let (kn, nl) = (self.n_milestones(), self.n_lics);
+        let per_pack = |l: usize, k: usize| self.unit_cost(l, k) * i128::from(self.pack(l));
+        let commit: Vec<i128> = (0..nl).map(|l| per_pack(l, 0)).collect();
+        let mut add = vec![0i128; kn * nl];
+        for k in 1..kn {
+            for l in 0..nl {
+                add[k * nl + l] = per_pack(l, k);
+            }
+        }
+        let unit = commit.iter().chain(&add).fold(0, |g, &c| gcd(g, c)).max(1);
+        Coefs {
+            commit: commit.iter().map(|c| c / unit).collect(),
+            add: add.iter().map(|c| c / unit).collect(),
+            unit,
+        }
+    }
+
+    /// A bound on the units any stage may meet: the largest milestone's residual demand
+    /// plus a pack per licence and milestone.
+    fn units_bound(&self) -> u128 {
+        let cells = self.cells();
+        let max_pack = (0..self.n_lics).map(|l| self.pack(l)).max().unwrap_or(1);
+        let max_residual = (0..self.n_milestones())
+            .map(|k| {
+                let r = &self.residual[k * cells..(k + 1) * cells];
+                r.iter().map(|&x| u128::from(x)).sum::<u128>()
+            })
+            .max()
+            .unwrap_or(0);
+        max_residual + (self.n_milestones() * self.n_lics) as u128 * u128::from(max_pack)
+    }
+
+    /// A bound on the covered units of all milestones (at most all units held, Σ M_k and
+    /// twice the units bought, per milestone and licence); 0 without substitution pairs.
+    fn covered_bound(&self, units: u128) -> u128 {
+        if self.edges.is_empty() {
+            return 0;
+        }
+        let movable: u128 = self.movable.iter().map(|&x| u128::from(x)).sum();
+        let kn = self.n_milestones() as u128;
+        self.n_lics as u128 * (movable + 2 * kn * units)
+    }
+
+    /// The weight on Σ out in the moves stage: more than the covered units can reach
+    /// (1 without substitution pairs, where nothing is covered).
+    fn moves_weight(&self, units: u128) -> u128 {
+        self.covered_bound(units) + 1
+    }
+
+    /// The allowance rows' denominator m' (α/10000 = α'/m' reduced).
+    fn allowance_denominator(&self) -> i128 {
+        let a = i128::from(self.settings.growth_allowance());
+        i128::from(WHOLE) / gcd(a, i128::from(WHOLE)).max(1)
+    }
+
+    /// Whether every coefficient, bound and objective value the MIP may meet stays within
+    /// [`MIP_CERTIFIED`].
+    fn term_mip_can_certify(&self, coefs: &Coefs) -> Result<(), SolveStatus> {
+        let units = self.units_bound();
+        let max_coef = coefs
+            .commit
+            .iter()
+            .chain(&coefs.add)
+            .map(|c| c.unsigned_abs())
+            .max()
+            .unwrap_or(0);
+        let cost = units.saturating_mul(max_coef);
+        let movable: u128 = self.movable.iter().map(|&x| u128::from(x)).sum();
+        let w = self.moves_weight(units);
+        let moves = w
+            .saturating_mul(movable)
+            .saturating_add(self.covered_bound(units));
+        let bonus = if self.settings.growth_allowance() > 0 {
+            units.saturating_mul(self.allowance_denominator().unsigned_abs())
+        } else {
+            0
+        };
+        let worst = units.max(movable).max(cost).max(moves).max(bonus);
+        if worst > MIP_CERTIFIED {
+            return Err(error(format!(
+                "a term component's magnitudes (up to {worst} in units, scaled cost or \
+                 weighted moves) exceed what the MIP can certify exactly (2^33); no figure \
+                 is published for it"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The integer variables of a stage, all ≥ 0.
+    fn term_variables(&self, stage: Stage, pv: &mut ProblemVariables) -> Vars {
+        let var = || variable().integer().min(0);
+        let (kn, nl, cells) = (self.n_milestones(), self.n_lics, self.cells());
+        let buyable = |l: usize| self.price[l].is_some();
+        let mut v = Vars {
+            commit: (0..nl).map(|l| buyable(l).then(|| pv.add(var()))).collect(),
+            add: vec![None; kn * nl],
+            bonus: vec![None; nl],
+            out: vec![None; kn * cells],
+            inn: vec![None; kn * cells],
+            sub: Vec::new(),
+            covered: vec![None; kn * cells],
+        };
+        for k in 1..kn {
+            for l in (0..nl).filter(|&l| buyable(l)) {
+                v.add[k * nl + l] = Some(pv.add(var()));
+            }
+        }
+        if self.settings.growth_allowance() > 0 {
+            for l in (0..nl).filter(|&l| buyable(l)) {
+                v.bonus[l] = Some(pv.add(var()));
+            }
+        }
+        for c in 0..kn * cells {
+            if self.pooled {
+                if self.movable[c] > 0 {
+                    v.out[c] = Some(pv.add(var().max(self.movable[c] as f64)));
+                }
+                v.inn[c] = Some(pv.add(var()));
+            }
+            if matches!(stage, Stage::Moves { .. })
+                && self.edges.iter().any(|&(_, lo)| lo == c % nl)
+            {
+                v.covered[c] = Some(pv.add(var()));
+            }
+        }
+        v.sub = (0..kn * self.n_vas * self.edges.len())
+            .map(|_| pv.add(var()))
+            .collect();
+        v
+    }
+
+    fn cost_expr(&self, coefs: &Coefs, v: &Vars) -> Expression {
+        let mut e = Expression::with_capacity(v.commit.len() + v.add.len());
+        for (x, &c) in v.commit.iter().zip(&coefs.commit) {
+            if let Some(x) = x {
+                e.add_mul(c as f64, *x);
+            }
+        }
+        for (x, &c) in v.add.iter().zip(&coefs.add) {
+            if let Some(x) = x {
+                e.add_mul(c as f64, *x);
+            }
+        }
+        e
+    }
+
+    fn units_expr(&self, v: &Vars) -> Expression {
+        let nl = self.n_lics;
+        let mut e = Expression::with_capacity(v.commit.len() + v.add.len());
+        for (i, x) in v.commit.iter().chain(&v.add).enumerate() {
+            if let Some(x) = x {
+                e.add_mul(self.pack(i % nl) as f64, *x);
+            }
+        }
+        e
+    }
+
+    /// The purchased units in force at milestone k for licence l:
+    /// pack·commit + bonus + Σ_{1≤j≤k} pack·add_j.
+    fn supply_expr(&self, v: &Vars, k: usize, l: usize) -> Expression {
+        let nl = self.n_lics;
+        let pack = self.pack(l) as f64;
+        let mut e = Expression::with_capacity(k + 2);
+        if let Some(c) = v.commit[l] {
+            e.add_mul(pack, c);
+        }
+        if let Some(b) = v.bonus[l] {
+            e.add_mul(1.0, b);
+        }
+        for j in 1..=k {
+            if let Some(a) = v.add[j * nl + l] {
+                e.add_mul(pack, a);
+            }
+        }
+        e
+    }
+
+    fn objective(&self, stage: Stage, coefs: &Coefs, v: &Vars) -> Expression {
+        match stage {
+            Stage::Cost => self.cost_expr(coefs, v),
+            Stage::Units { .. } => self.units_expr(v),
+            Stage::Moves { units, .. } => {
+                let w = self.moves_weight(u128::from(units)) as f64;
+                let mut e = Expression::with_capacity(v.out.len() + v.covered.len());
+                for o in v.out.iter().flatten() {
+                    e.add_mul(w, *o);
+                }
+                for z in v.covered.iter().flatten() {
+                    e.add_mul(1.0, *z);
+                }
+                e
+            }
+        }
+    }
+
+    /// Every row: the allowance floor, and per milestone coverage, covered units and pool
+    /// balance; the earlier stages' optima.
+    fn term_constrain(&self, stage: Stage, coefs: &Coefs, v: &Vars, problem: &mut HighsProblem) {
+        self.add_allowance(v, problem);
+        for k in 0..self.n_milestones() {
+            self.add_milestone(k, v, problem);
+        }
+        match stage {
+            Stage::Cost => {}
+            Stage::Units { cost } => {
+                problem.add_constraint(self.cost_expr(coefs, v).leq(cost as f64 + 0.5));
+            }
+            Stage::Moves { cost, units } => {
+                problem.add_constraint(self.cost_expr(coefs, v).leq(cost as f64 + 0.5));
+                problem.add_constraint(self.units_expr(v).leq(units as f64 + 0.5));
+            }
+        }
+    }
+
+    /// bonus = ⌊pack·commit·a / 10000⌋, with a/10000 reduced to a'/m':
+    /// 0 ≤ a'·pack·commit − m'·bonus ≤ m' − 1.
+    fn add_allowance(&self, v: &Vars, problem: &mut HighsProblem) {
+        let m = self.allowance_denominator();
+        let a = i128::from(self.settings.growth_allowance()) * m / i128::from(WHOLE);
+        for l in 0..self.n_lics {
+            let (Some(b), Some(c)) = (v.bonus[l], v.commit[l]) else {
+                continue;
+            };
+            let mut e = Expression::with_capacity(2);
+            e.add_mul((a * i128::from(self.pack(l))) as f64, c);
+            e.add_mul(-(m as f64), b);
+            problem.add_constraint(e.clone().geq(0.0));
+            problem.add_constraint(e.leq((m - 1) as f64));
+        }
+    }
+
+    /// Milestone k's rows: coverage of each (VA, licence), covered ≥ net substitution
+    /// inflow, and each licence's pool balance Σ out + purchased = Σ in.
+    fn add_milestone(&self, k: usize, v: &Vars, problem: &mut HighsProblem) {
+        let (nv, nl, ne) = (self.n_vas, self.n_lics, self.edges.len());
+        let fp = self.milestone(k);
+        let base = k * self.cells();
+        for a in 0..nv {
+            for l in 0..nl {
+                let c = base + a * nl + l;
+                let mut e = Expression::with_capacity(8);
+                if let Some(o) = v.out[c] {
+                    e.add_mul(-1.0, o);
+                }
+                if let Some(i) = v.inn[c] {
+                    e.add_mul(1.0, i);
+                }
+                if !self.pooled {
+                    e += self.supply_expr(v, k, l);
+                }
+                let mut net = Expression::with_capacity(4);
+                for (j, sign) in fp.inflow_edges(l) {
+                    let s = v.sub[(k * nv + a) * ne + j];
+                    e.add_mul(f64::from(sign), s);
+                    net.add_mul(f64::from(sign), s);
+                }
+                let need = self.residual[c] as f64 - self.movable[c] as f64;
+                problem.add_constraint(e.geq(need));
+                if let Some(z) = v.covered[c] {
+                    problem.add_constraint((Expression::from(z) - net).geq(0.0));
+                }
+            }
+        }
+        if self.pooled {
+            for l in 0..nl {
+                let mut e = self.supply_expr(v, k, l);
+                for a in 0..nv {
+                    let c = base + a * nl + l;
+                    if let Some(o) = v.out[c] {
+                        e.add_mul(1.0, o);
+                    }
+                    e.add_mul(-1.0, v.inn[c].expect("pooled cells have in"));
+                }
+                problem.add_constraint(e.eq(0.0));
+            }
+        }
+    }
+
+    /// The solution's values as a term solution, with each milestone's purchased units in
+    /// force computed exactly (the MIP's allowance variable must equal the floor).
+    fn term_read_back(&self, v: &Vars, sol: &impl Solution) -> Result<TermSolution, SolveStatus> {
+        let (kn, nl, cells) = (self.n_milestones(), self.n_lics, self.cells());
+        let int = |x: Option<Variable>| x.map_or(Ok(0), |x| int_value(sol, x));
+        let mut s = TermSolution {
+            commit: Vec::with_capacity(nl),
+            add: Vec::with_capacity(kn * nl),
+            milestones: Vec::with_capacity(kn),
+        };
+        for l in 0..nl {
+            s.commit.push(int(v.commit[l])? * self.pack(l));
+            let bonus = int(v.bonus[l])?;
+            if bonus != self.settings.allowance_units(s.commit[l]) {
+                return Err(error(format!(
+                    "the MIP's allowance {bonus} is not the floor of its commitment's"
+                )));
+            }
+        }
+        for (i, &x) in v.add.iter().enumerate() {
+            s.add.push(int(x)? * self.pack(i % nl));
+        }
+        let supply = self.supply(&s);
+        let ne = self.edges.len();
+        for k in 0..kn {
+            let r = k * cells..(k + 1) * cells;
+            let subs = (k * self.n_vas * ne)..((k + 1) * self.n_vas * ne);
+            let buy = supply[k * nl..(k + 1) * nl]
+                .iter()
+                .map(|&x| u64::try_from(x).map_err(|_| error("purchases beyond 64 bits".into())))
+                .collect::<Result<_, _>>()?;
+            s.milestones.push(FamilySolution {
+                out: v.out[r.clone()]
+                    .iter()
+                    .map(|&x| int(x))
+                    .collect::<Result<_, _>>()?,
+                inn: v.inn[r].iter().map(|&x| int(x)).collect::<Result<_, _>>()?,
+                buy,
+                sub: v.sub[subs]
+                    .iter()
+                    .map(|&x| int(Some(x)))
+                    .collect::<Result<_, _>>()?,
+            });
+        }
+        Ok(s)
+    }
+
+    /// Builds, solves and reads back one stage; returns its objective value, the
+    /// solution and its exact figures.
+    fn term_stage(
+        &self,
+        stage: Stage,
+        coefs: &Coefs,
+        opts: &SolveOptions,
+    ) -> Result<(f64, TermSolution, TermFigures), SolveStatus> {
+        let mut pv = ProblemVariables::new();
+        let v = self.term_variables(stage, &mut pv);
+        if pv.is_empty() {
+            return self.nothing_to_decide();
+        }
+        let objective = self.objective(stage, coefs, &v);
+        let mut problem = configure(pv.minimise(&objective).using(highs), opts)?;
+        self.term_constrain(stage, coefs, &v, &mut problem);
+        let sol = problem.solve().map_err(resolution_status)?;
+        match sol.status() {
+            SolutionStatus::Optimal | SolutionStatus::GapLimit => {}
+            SolutionStatus::TimeLimit => return Err(SolveStatus::TimeLimit),
+        }
+        let s = self.term_read_back(&v, &sol)?;
+        let fig = self.check(&s).map_err(|e| {
+            error(format!(
+                "the term MIP's solution fails the exact re-check ({e}); no figure is published"
+            ))
+        })?;
+        Ok((objective.eval_with(&sol), s, fig))
+    }
+
+    /// A component with no variable at all (nothing buyable, no pool, no pair): the one
+    /// plan that buys and moves nothing, if it covers every milestone.
+    fn nothing_to_decide(&self) -> Result<(f64, TermSolution, TermFigures), SolveStatus> {
+        let (kn, nl, cells) = (self.n_milestones(), self.n_lics, self.cells());
+        let s = TermSolution {
+            commit: vec![0; nl],
+            add: vec![0; kn * nl],
+            milestones: (0..kn)
+                .map(|_| FamilySolution {
+                    out: vec![0; cells],
+                    inn: vec![0; cells],
+                    buy: vec![0; nl],
+                    sub: Vec::new(),
+                })
+                .collect(),
+        };
+        let fig = self.check(&s).map_err(|_| SolveStatus::Infeasible)?;
+        Ok((0.0, s, fig))
+    }
+
+    /// The three stages, each re-checked exactly against its objective.
+    pub(super) fn solve_mip(&self, opts: &SolveOptions) -> Result<TermSolution, SolveStatus> {
+        let coefs = self.coefs();
+        self.term_mip_can_certify(&coefs)?;
+        let disagree = |what: &str, exact: i128, obj: f64| {
+            error(format!(
+                "the term MIP's {what} {obj} disagrees with its solution's exact {exact}"
+            ))
+        };
+        let (c, _, f1) = self.term_stage(Stage::Cost, &coefs, opts)?;
+        let cost = f1.scaled_cost / coefs.unit;
+        if cost * coefs.unit != f1.scaled_cost || cost != c.round() as i128 {
+            return Err(disagree("cost", f1.scaled_cost, c));
+        }
+        let cost = i64::try_from(cost).map_err(|_| disagree("cost", f1.scaled_cost, c))?;
+        let units = if cost == 0 && f1.units == 0 {
+            0
+        } else {
+            let (u, _, f2) = self.term_stage(Stage::Units { cost }, &coefs, opts)?;
+            if f2.scaled_cost != f1.scaled_cost || f2.units != u.round() as u128 {
+                return Err(disagree("units", f2.units as i128, u));
+            }
+            u64::try_from(f2.units).map_err(|_| disagree("units", f2.units as i128, u))?
+        };
+        let (obj, s3, f3) = self.term_stage(Stage::Moves { cost, units }, &coefs, opts)?;
+        let w = self.moves_weight(u128::from(units));
+        let weighted = f3.moves * w + f3.covered;
+        if f3.scaled_cost != f1.scaled_cost
+            || f3.units != u128::from(units)
+            || weighted != obj.round() as u128
+        {
+            return Err(disagree("moves stage", weighted as i128, obj));
+        }
+        Ok(s3)
+    }
+}
