@@ -80,8 +80,15 @@ fn snake_case_summary() {
     let usage = std::fs::read_to_string(dir.join("usage.csv")).unwrap();
     assert!(usage.contains("Initech,Campus,ISE Advantage,80,5"));
     assert!(
-        usage.contains("Initech,DEFAULT,ISE Essentials,9,0"),
-        "a row without a VA goes to DEFAULT"
+        usage.contains("Initech,summary-snake,ISE Essentials,9,0"),
+        "a summary row without a VA goes to the VA the file name gives: {usage}"
+    );
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("summary-snake.json") && w.contains("after the file name")),
+        "{:?}",
+        r.warnings
     );
     let ent = std::fs::read_to_string(dir.join("entitlements.csv")).unwrap();
     assert!(
