@@ -28,6 +28,7 @@ pub mod compare;
 pub mod demo;
 pub mod error;
 pub mod estate;
+pub mod api;
 pub mod import;
 pub mod io;
 pub mod model;
