@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -28,7 +29,6 @@ pub mod compare;
 pub mod demo;
 pub mod error;
 pub mod estate;
-pub mod api;
 pub mod import;
 pub mod io;
 pub mod model;

@@ -139,7 +139,13 @@ fn page_counts(what: &str, v: &Value) -> Result<(u64, u64)> {
 }
 
 /// Every page of licence rows of `vas`.
-fn licences(client: &Client, base: &str, req: &FetchRequest, vas: &[String], out: &mut Fetched) -> Result<()> {
+fn licences(
+    client: &Client,
+    base: &str,
+    req: &FetchRequest,
+    vas: &[String],
+    out: &mut Fetched,
+) -> Result<()> {
     let endpoint = url(base, &format!("accounts/{}/licenses", segment(req.domain)));
     let limit = req.page_size.max(1);
     let (mut offset, mut page, mut expected) = (0u64, 0u64, None::<u64>);
@@ -239,7 +245,11 @@ pub fn fetch(client: &Client, ends: &Endpoints, req: &FetchRequest) -> Result<Fe
         let v = parse_body(&what, &bytes)?;
         check_status(&what, &v)?;
         if !v.get("subscriptions").is_some_and(Value::is_array) {
-            return Err(malformed(&what, "subscriptions", "is missing or not a list"));
+            return Err(malformed(
+                &what,
+                "subscriptions",
+                "is missing or not a list",
+            ));
         }
         out.ea_accounts = ea_accounts(&v);
         out.keep("ea-consumption.json".into(), &what, bytes, true);

@@ -86,7 +86,11 @@ pub fn segment(s: &str) -> String {
 
 /// `base` joined with `path` (one `/` between them).
 fn url(base: &str, path: &str) -> String {
-    format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
 }
 
 /// OAuth2 client credentials. Their `Debug` form hides the secret.
@@ -184,7 +188,9 @@ pub struct Client {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("retry", &self.retry).finish()
+        f.debug_struct("Client")
+            .field("retry", &self.retry)
+            .finish()
     }
 }
 
@@ -331,7 +337,10 @@ fn request(
         };
         if !retryable || attempt == retry.attempts {
             let tries = if attempt > 1 {
-                format!(" (after {attempt} tries in {} s)", start.elapsed().as_secs())
+                format!(
+                    " (after {attempt} tries in {} s)",
+                    start.elapsed().as_secs()
+                )
             } else {
                 String::new()
             };
@@ -398,7 +407,11 @@ pub fn parse_body(what: &str, body: &[u8]) -> Result<Value> {
         malformed(
             what,
             "(top level)",
-            format!("is not JSON: {e} (line {}, column {})", e.line(), e.column()),
+            format!(
+                "is not JSON: {e} (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
         )
     })
 }
@@ -461,7 +474,14 @@ impl Client {
         let _quiet = QuietWire::new();
         self.progress.set_message(what.to_string());
         let hide = [self.secret.as_str(), self.token.as_str()];
-        let body = request(&self.agent, &self.retry, (url, what), send, Some(&self.token), &hide)?;
+        let body = request(
+            &self.agent,
+            &self.retry,
+            (url, what),
+            send,
+            Some(&self.token),
+            &hide,
+        )?;
         self.progress.inc(1);
         Ok(body)
     }
@@ -475,7 +495,13 @@ impl Client {
     /// `POST url` with a JSON body and the access token: the body of the answer. A
     /// query (`repeatable`) is retried on 5xx and timeouts too; a change (a transfer) only
     /// where the server cannot have acted on it (429, no connection).
-    pub fn post_json(&self, url: &str, what: &str, body: &Value, repeatable: bool) -> Result<Vec<u8>> {
+    pub fn post_json(
+        &self,
+        url: &str,
+        what: &str,
+        body: &Value,
+        repeatable: bool,
+    ) -> Result<Vec<u8>> {
         let bytes = serde_json::to_vec(body).expect("a JSON value serialises");
         self.call(url, what, (&Send::PostJson(&bytes), repeatable))
     }

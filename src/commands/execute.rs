@@ -114,11 +114,15 @@ pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
         return Ok(EXIT_VERIFY);
     }
     for n in &plan.not_executable {
-        writeln!(w, "not sent (needs a Smart Account consolidation first): {n}")
-            .map_err(stdout_error)?;
+        writeln!(
+            w,
+            "not sent (needs a Smart Account consolidation first): {n}"
+        )
+        .map_err(stdout_error)?;
     }
     let Some(sa) = chosen_sa(&args, &plan)? else {
-        writeln!(w, "execute: the plan moves no licences; nothing to send").map_err(stdout_error)?;
+        writeln!(w, "execute: the plan moves no licences; nothing to send")
+            .map_err(stdout_error)?;
         return Ok(0);
     };
     let record = transfer::read_record(&args.plan_dir, &args.domain, &plan)?;
@@ -138,8 +142,14 @@ pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
         return dry_run(&args, &plan, (&pending, units, already), w);
     }
     let creds = Credentials::from_env()?;
-    let client = Client::connect(&args.token_url, &creds, Retry::default(), crate::api::progress())?;
-    let (record, stopped) = transfer::send_all(&client, &args.api_base, (&plan, &sa), record, |_, _| {});
+    let client = Client::connect(
+        &args.token_url,
+        &creds,
+        Retry::default(),
+        crate::api::progress(),
+    )?;
+    let (record, stopped) =
+        transfer::send_all(&client, &args.api_base, (&plan, &sa), record, |_, _| {});
     client.finish();
     write_record(&args.plan_dir, &record)?;
     for a in record.applied.iter().skip(already) {

@@ -52,8 +52,7 @@ pub(super) fn today() -> NaiveDate {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date")
-        + chrono::Days::new(secs / 86_400)
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date") + chrono::Days::new(secs / 86_400)
 }
 
 /// Checks a name given on the command line.

@@ -13,9 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::json::{
-    array, count, field, ident, object, parse_api_date, text, Ctx, Field, Reported,
-};
+use super::json::{array, count, field, ident, object, parse_api_date, text, Ctx, Field, Reported};
 use crate::io::text::{limit_text, MAX_COUNT};
 
 /// One row of the written entitlements.csv (sorted as written).
@@ -48,6 +46,8 @@ pub(super) struct Acc {
     sa_reported: BTreeSet<String>,
     /// Rows of ea.csv.
     pub ea: Vec<super::ea::EaRow>,
+    /// Whether `--smart-account` named any row.
+    pub sa_flag_used: bool,
     pub warnings: Vec<String>,
 }
 
@@ -102,7 +102,12 @@ const VA_KEYS: &[&str] = &["virtualAccount", "virtual_account", "virtualAccountN
 const SA_KEYS: &[&str] = &["accountName", "smartAccountName", "accountDomain"];
 
 /// A date field of lot `lot` at `path`, as `YYYY-MM-DD` (empty when absent).
-pub(super) fn lot_date(cx: &mut Ctx, lot: &Value, keys: &[&'static str], path: &str) -> Field<String> {
+pub(super) fn lot_date(
+    cx: &mut Ctx,
+    lot: &Value,
+    keys: &[&'static str],
+    path: &str,
+) -> Field<String> {
     let Some(d) = text(cx, lot, keys, path)? else {
         return Ok(None);
     };
@@ -402,7 +407,12 @@ fn row_fields<'v>(
     let pending = count(cx, row, &["pendingQuantity", "pending_quantity"], path);
     let future = count(cx, row, &["future_entitled", "futureEntitled"], path);
     let details = array(cx, row, DETAIL_KEYS, path);
-    let subs = array(cx, row, &["licenseSubstitutions", "license_substitutions"], path);
+    let subs = array(
+        cx,
+        row,
+        &["licenseSubstitutions", "license_substitutions"],
+        path,
+    );
     let lots = detail_lots(cx, warnings, row, &details, path);
     let pairs = covered(cx, warnings, subs, path);
     let what = "every licence row names its licence";
@@ -456,6 +466,7 @@ impl Acc {
                     o.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
                 ));
             }
+            self.sa_flag_used = true;
             return Some(flag.to_string());
         }
         match owners.map(|o| o.iter().collect::<Vec<_>>()).as_deref() {
@@ -807,7 +818,10 @@ fn va_list(cx: &mut Ctx, acc: &mut Acc, d: &Defaults, v: &Value, sa: SaOf) -> bo
         if !object(cx, item, &p) {
             continue;
         }
-        if let Some(x) = item.get("isDefault").filter(|x| !x.is_null() && !x.is_boolean()) {
+        if let Some(x) = item
+            .get("isDefault")
+            .filter(|x| !x.is_null() && !x.is_boolean())
+        {
             cx.bad(
                 &format!("{p}.isDefault"),
                 x,

@@ -95,7 +95,10 @@ fn counters(cx: &mut Ctx, v: &Value, path: &str, place: &Place) -> Option<EaRow>
     };
     let need = |cx: &mut Ctx, n: Option<u64>, key: &str| {
         if n.is_none() {
-            cx.missing(&format!("{path}.{key}"), "the EA consumption response has this counter");
+            cx.missing(
+                &format!("{path}.{key}"),
+                "the EA consumption response has this counter",
+            );
         }
         n
     };
@@ -186,8 +189,9 @@ fn suites(cx: &mut Ctx, out: &mut Vec<EaRow>, v: &Value, path: &str, place: &Pla
     }
 }
 
-/// The subscription-level fields of `sub` at `p`; `None` when any was reported.
-fn term(cx: &mut Ctx, sub: &Value, p: &str) -> Option<Term> {
+/// The subscription-level fields of `sub` at `p` (each reported one left empty, so the
+/// suites are still checked).
+fn term(cx: &mut Ctx, sub: &Value, p: &str) -> Term {
     let id = ident(cx, sub, &["subscriptionID", "subscriptionId"], p);
     let status = text(cx, sub, &["status"], p);
     let start = lot_date(cx, sub, &["startDate"], p);
@@ -195,15 +199,11 @@ fn term(cx: &mut Ctx, sub: &Value, p: &str) -> Option<Term> {
     let next = lot_date(cx, sub, &["nextTrueForward"], p);
     let months = count(cx, sub, &["remainingDurationInMonths"], p);
     let arch = text(cx, sub, &["architectureName"], p);
-    let (Ok(_), Ok(_), Ok(_), Ok(end), Ok(next), Ok(_), Ok(_)) =
-        (id, status, start, end, next, months, arch)
-    else {
-        return None;
-    };
-    Some(Term {
-        next_true_forward: next.unwrap_or_default(),
-        term_end: end.unwrap_or_default(),
-    })
+    let _ = (id, status, start, months, arch);
+    Term {
+        next_true_forward: next.ok().flatten().unwrap_or_default(),
+        term_end: end.ok().flatten().unwrap_or_default(),
+    }
 }
 
 /// One account of a subscription at `ap`.
@@ -216,7 +216,9 @@ fn account(cx: &mut Ctx, acc: &mut Acc, d: &Defaults, a: &Value, ap: &str, t: &T
     };
     let sa = own.map_or(SaOf::Unnamed, SaOf::Named);
     let vas_key = ["vitualAccounts", "virtualAccounts"];
-    let vas = array(cx, a, &vas_key, ap).unwrap_or(None).unwrap_or_default();
+    let vas = array(cx, a, &vas_key, ap)
+        .unwrap_or(None)
+        .unwrap_or_default();
     let key = vas_key
         .iter()
         .find(|k| a.get(**k).is_some())
@@ -236,12 +238,20 @@ fn account(cx: &mut Ctx, acc: &mut Acc, d: &Defaults, a: &Value, ap: &str, t: &T
         let Some(sa) = acc.smart_account(cx, d, sa, va, &sa_path) else {
             continue;
         };
-        let place = Place { sa: &sa, va, term: t };
+        let place = Place {
+            sa: &sa,
+            va,
+            term: t,
+        };
         suites(cx, &mut rows, v, &vp, &place);
     }
     if a.get("suites").is_some() {
         if let Some(sa) = acc.smart_account(cx, d, sa, "", &sa_path) {
-            let place = Place { sa: &sa, va: "", term: t };
+            let place = Place {
+                sa: &sa,
+                va: "",
+                term: t,
+            };
             suites(cx, &mut rows, a, ap, &place);
         }
     }
@@ -268,9 +278,7 @@ pub(super) fn read(cx: &mut Ctx, acc: &mut Acc, d: &Defaults, v: &Value) -> bool
         if !object(cx, sub, &sp) {
             continue;
         }
-        let Some(t) = term(cx, sub, &sp) else {
-            continue;
-        };
+        let t = term(cx, sub, &sp);
         let accounts = array(cx, sub, &["accounts"], &sp).unwrap_or(None);
         for (a, account_v) in accounts.into_iter().flatten().enumerate() {
             account(cx, acc, d, account_v, &format!("{sp}.accounts[{a}]"), &t);

@@ -104,7 +104,12 @@ pub(super) fn field<'v>(v: &'v Value, keys: &[&'static str]) -> Option<(&'static
 
 /// A text field of object `v` at `path` (a name: checked for length and control
 /// characters); an empty string counts as absent.
-pub(super) fn text<'v>(cx: &mut Ctx, v: &'v Value, keys: &[&'static str], path: &str) -> Field<&'v str> {
+pub(super) fn text<'v>(
+    cx: &mut Ctx,
+    v: &'v Value,
+    keys: &[&'static str],
+    path: &str,
+) -> Field<&'v str> {
     let Some((key, x)) = field(v, keys) else {
         return Ok(None);
     };
@@ -185,7 +190,12 @@ pub(super) fn count(cx: &mut Ctx, v: &Value, keys: &[&'static str], path: &str) 
 }
 
 /// An array field of object `v` at `path`; absent when missing or `null`.
-pub(super) fn array<'v>(cx: &mut Ctx, v: &'v Value, keys: &[&'static str], path: &str) -> Field<&'v [Value]> {
+pub(super) fn array<'v>(
+    cx: &mut Ctx,
+    v: &'v Value,
+    keys: &[&'static str],
+    path: &str,
+) -> Field<&'v [Value]> {
     let Some((key, x)) = field(v, keys) else {
         return Ok(None);
     };
@@ -278,4 +288,3 @@ pub(super) fn parse_json(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) ->
         }
     }
 }
-

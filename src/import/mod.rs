@@ -150,6 +150,11 @@ pub fn convert(responses: &[Response], opts: &ImportOptions) -> Result<Converted
         }
     }
     diags.finish(())?;
+    if let (Some(flag), false) = (opts.smart_account, acc.sa_flag_used) {
+        acc.warnings.push(format!(
+            "--smart-account {flag:?} was not used: every row's response names its own Smart Account"
+        ));
+    }
     acc.lots.sort();
     acc.ea.sort();
     Ok(Converted { acc })
@@ -235,7 +240,10 @@ pub fn write_case(
         root.write("substitutions.csv", &csv_of(&["license", "covers"], rows))?;
     }
     if !acc.ea.is_empty() {
-        root.write("ea.csv", &csv_of(ea::HEADER, acc.ea.iter().map(ea::EaRow::cells)))?;
+        root.write(
+            "ea.csv",
+            &csv_of(ea::HEADER, acc.ea.iter().map(ea::EaRow::cells)),
+        )?;
     }
     let name = acc.sas.iter().cloned().collect::<Vec<_>>().join(" + ");
     let mut case = format!("name = {}\n", toml::Value::String(name));
