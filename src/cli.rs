@@ -36,6 +36,10 @@ pub enum Command {
     },
     /// Plan the shipped sample case (no arguments needed).
     Demo(commands::demo::Args),
+    /// Pull a Smart Account's estate from the Smart Licensing API into a case folder.
+    Fetch(commands::fetch::Args),
+    /// Send a verified plan's licence transfers to CSSM (a dry run without --yes).
+    Execute(commands::execute::Args),
 }
 
 /// Runs a parsed command line; returns the exit code on success paths.
@@ -49,6 +53,8 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Verify(a) => commands::verify::run(a, &mut w),
         Command::Import { what } => commands::import::run(what, &mut w),
         Command::Demo(a) => commands::demo::run(a, &mut w),
+        Command::Fetch(a) => commands::fetch::run(a, &mut w),
+        Command::Execute(a) => commands::execute::run(a, &mut w),
     }
 }
 

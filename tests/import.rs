@@ -80,8 +80,15 @@ fn snake_case_summary() {
     let usage = std::fs::read_to_string(dir.join("usage.csv")).unwrap();
     assert!(usage.contains("Initech,Campus,ISE Advantage,80,5"));
     assert!(
-        usage.contains("Initech,DEFAULT,ISE Essentials,9,0"),
-        "a row without a VA goes to DEFAULT"
+        usage.contains("Initech,summary-snake,ISE Essentials,9,0"),
+        "a summary row without a VA goes to the VA the file name gives: {usage}"
+    );
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("summary-snake.json") && w.contains("after the file name")),
+        "{:?}",
+        r.warnings
     );
     let ent = std::fs::read_to_string(dir.join("entitlements.csv")).unwrap();
     assert!(
@@ -271,4 +278,207 @@ fn unreadable_json_is_an_input_error() {
     std::fs::write(&bom, text).unwrap();
     let (code, err) = import_cli(&bom);
     assert_eq!(code, 0, "{err}");
+}
+
+/// Runs `reallot import cssm-json FILES… ARGS… --out DIR` (DIR fresh); returns (exit code,
+/// stdout, stderr, DIR's holder).
+fn import_many(files: &[&str], args: &[&str]) -> (i32, String, String, tempfile::TempDir) {
+    let out = tempfile::tempdir().unwrap();
+    let r = Command::cargo_bin("reallot")
+        .unwrap()
+        .args(["import", "cssm-json"])
+        .args(files.iter().map(|f| fixture(f)))
+        .args(args)
+        .arg("--out")
+        .arg(out.path().join("case"))
+        .output()
+        .unwrap();
+    let code = r.status.code().unwrap();
+    if code != 0 {
+        assert!(!out.path().join("case").exists(), "a failed import wrote");
+    }
+    (
+        code,
+        String::from_utf8(r.stdout).unwrap(),
+        String::from_utf8(r.stderr).unwrap(),
+        out,
+    )
+}
+
+fn table(dir: &tempfile::TempDir, file: &str) -> String {
+    std::fs::read_to_string(dir.path().join("case").join(file)).unwrap()
+}
+
+/// A bare top-level array of accounts, licence rows nested under `roles[].licenses[]`
+/// (their VA from the role): every row keeps the Smart Account its account names, even
+/// with `--smart-account` given (which then names no row, and says so).
+#[test]
+fn bare_account_arrays_keep_their_own_smart_accounts() {
+    let (code, stdout, stderr, dir) =
+        import_many(&["accounts-bare.json"], &["--smart-account", "Other"]);
+    assert_eq!(code, 0, "{stderr}");
+    let usage = table(&dir, "usage.csv");
+    assert_eq!(
+        usage,
+        "smart_account,virtual_account,license,in_use,reserved\n\
+         Globex,Collab,UC Manager CUWL,10,0\n\
+         Globex,Collab,UC Manager Enhanced Plus,50,0\n\
+         Initech,DEFAULT,ISE Advantage,25,2\n"
+    );
+    assert!(!table(&dir, "entitlements.csv").contains("Other"));
+    assert!(
+        stdout.contains("--smart-account \"Other\" was not used"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("imported 2 Smart Account(s), 3 VAs"),
+        "{stdout}"
+    );
+    // STANDARD lots, ISO timestamps with Z and statuses in any case.
+    let ent = table(&dir, "entitlements.csv");
+    for row in [
+        "Globex,Collab,UC Manager CUWL,60,PERPETUAL,2019-05-20,,ACTIVE,",
+        "Globex,Collab,UC Manager CUWL,40,TERM,2025-01-18,2028-01-17,ACTIVE,Sub123",
+        "Globex,Collab,UC Manager Enhanced Plus,5,TERM,2023-01-01,2024-01-01,EXPIRED,",
+        "Globex,Collab,UC Manager Enhanced Plus,7,TERM,2027-01-01,2030-01-01,FUTURE,",
+        "Initech,DEFAULT,ISE Advantage,15,SUBSCRIPTION,2025-03-01,2028-02-29,ACTIVE,4711",
+        "Initech,DEFAULT,ISE Advantage,5,DEMO,2026-01-01,2026-12-31,CANCELLED,",
+        "Initech,DEFAULT,ISE Advantage,3,TERM,,,PENDING,",
+    ] {
+        assert!(ent.contains(row), "missing {row:?} in\n{ent}");
+    }
+    assert!(
+        stdout.contains("licenseType STANDARD read as TERM"),
+        "{stdout}"
+    );
+    // Substitution objects: DOWNGRADE and UPGRADE say the direction; none is assumed
+    // (and the warning names the assumption).
+    assert_eq!(
+        table(&dir, "substitutions.csv"),
+        "license,covers\n\
+         ISE Advantage,ISE Essentials\n\
+         UC Manager CUWL,UC Manager Enhanced\n\
+         UC Manager CUWL,UC Manager Enhanced Plus\n"
+    );
+    assert!(
+        stdout.contains("licenseSubstitutions[1]: no substitutionType; assumed \"UC Manager CUWL\" covers \"UC Manager Enhanced\""),
+        "{stdout}"
+    );
+    // The case loads and plans.
+    let e = load_case(&dir.path().join("case")).unwrap();
+    reallot::plan_case(&e, &Scenario::default(), Some(day()), &Default::default()).unwrap();
+}
+
+/// A licence usage response names no Smart Account: with an accounts file in the same
+/// call its rows go to the account that lists their VA; alone it needs --smart-account.
+#[test]
+fn unnamed_usage_takes_its_smart_account_from_the_accounts_file() {
+    let (code, _, stderr, dir) = import_many(&["accounts-list.json", "usage-unnamed.json"], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        table(&dir, "usage.csv"),
+        "smart_account,virtual_account,license,in_use,reserved\n\
+         Globex,Branch,UC Manager Enhanced,25,0\n\
+         Globex,Collab,UC Manager Basic,5,0\n\
+         Initech,Lab,ISE Essentials,1,0\n"
+    );
+    let (code, _, stderr, _) = import_many(&["usage-unnamed.json"], &[]);
+    assert_eq!(code, reallot::error::EXIT_DATA, "{stderr}");
+    assert!(
+        stderr.contains("usage-unnamed.json, column licenses[0].accountName: is missing")
+            && stderr.contains("pass --smart-account NAME"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("(fix: ").count(),
+        1,
+        "reported once per file: {stderr}"
+    );
+    let (code, _, stderr, dir) =
+        import_many(&["usage-unnamed.json"], &["--smart-account", "Globex"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(table(&dir, "usage.csv").contains("Globex,Lab,ISE Essentials,1,0"));
+    // The flag with the accounts file: a VA the file lists under another account is
+    // still put where the flag says (the flag names the response's domain), with a warning.
+    let (code, stdout, stderr, dir) = import_many(
+        &["accounts-list.json", "usage-unnamed.json"],
+        &["--smart-account", "Globex"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(table(&dir, "usage.csv").contains("Globex,Lab,ISE Essentials,1,0"));
+    assert!(
+        stdout.contains("VA \"Lab\" is listed under \"Initech\""),
+        "{stdout}"
+    );
+}
+
+/// The per-VA summary names no VA: `--virtual-account`, else the file name (warned).
+/// With the VA list and the EA consumption in the same call.
+#[test]
+fn per_va_summary_va_list_and_ea_consumption() {
+    let files = [
+        "Campus.json",
+        "virtual-accounts.json",
+        "ea-consumption.json",
+    ];
+    let (code, stdout, stderr, dir) = import_many(
+        &files,
+        &["--smart-account", "Globex", "--as-of", "2026-11-01"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        table(&dir, "usage.csv"),
+        "smart_account,virtual_account,license,in_use,reserved\n\
+         Globex,Campus,DNA Advantage,55,5\n\
+         Globex,Campus,DNA Essentials,4,0\n"
+    );
+    assert!(
+        stdout.contains("put in VA \"Campus\" after the file name"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("3 future entitled unit(s) of \"DNA Essentials\" not imported"),
+        "{stdout}"
+    );
+    // VAs: Campus, DEFAULT and Spare from the list, Collab from the EA response.
+    assert!(stdout.contains("1 Smart Account(s), 4 VAs"), "{stdout}");
+    assert_eq!(
+        table(&dir, "ea.csv"),
+        "smart_account,virtual_account,suite,sku,purchased,growth_allowance,total_entitlements,license_generated,total_consumption,next_true_forward,term_end,unit_price,license\n\
+         Globex,Collab,DNA Advantage Suite,E3-DNA-ADV,60,12,72,50,80,2027-02-01,2028-01-31,,\n\
+         Globex,Collab,DNA Advantage Suite,E3-DNA-ADV-ADDON,40,8,48,30,50,2027-02-01,2028-01-31,,\n\
+         Globex,Collab,Security Suite,,10,,10,10,4,2027-02-01,2028-01-31,,\n"
+    );
+    // The case (with ea.csv beside it) is accepted by `check`.
+    Command::cargo_bin("reallot")
+        .unwrap()
+        .arg("check")
+        .arg(dir.path().join("case"))
+        .assert()
+        .success();
+    let (code, stdout, stderr, dir) = import_many(
+        &["Campus.json"],
+        &["--smart-account", "Globex", "--virtual-account", "Lab"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(table(&dir, "usage.csv").contains("Globex,Lab,DNA Advantage,55,5"));
+    assert!(!stdout.contains("after the file name"), "{stdout}");
+}
+
+/// Wrong types and signs in the newer shapes are located errors too; nothing is written.
+#[test]
+fn newer_shapes_are_checked_strictly() {
+    let (code, _, stderr, _) = import_many(&["shapes-bad.json"], &["--smart-account", "Globex"]);
+    assert_eq!(code, reallot::error::EXIT_DATA, "{stderr}");
+    for want in [
+        "licenses[0].licenseSubstitutions[0].substitutedQuantity: \"-1\" is negative",
+        "licenses[0].licenseSubstitutions[1].substitutedLicense: is missing",
+        "virtualAccounts[0].isDefault: \"yes\" is not true or false",
+        "virtualAccounts[1].name: is missing",
+        "subscriptions[0].nextTrueForward: \"next year\" is not a date",
+        "subscriptions[0].accounts[0].vitualAccounts[0].suites[0].purchasedEntitlements: \"many\" is not a whole number",
+        "6 input errors",
+    ] {
+        assert!(stderr.contains(want), "missing {want:?} in:\n{stderr}");
+    }
 }

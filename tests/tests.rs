@@ -1,3 +1,4 @@
+mod api;
 mod commands;
 mod compare;
 mod conformance_cases;

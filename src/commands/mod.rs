@@ -5,6 +5,8 @@
 pub mod check;
 pub mod compare;
 pub mod demo;
+pub mod execute;
+pub mod fetch;
 pub mod import;
 pub mod plan;
 pub mod verify;

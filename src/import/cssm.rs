@@ -1,257 +1,72 @@
-//! `reallot import cssm-json`: Smart Licensing API responses into a canonical case folder.
+//! The licence shapes of the Smart Licensing API (README, "Getting data out of CSSM"):
+//! licence usage (`licenses[]`), account lists (`accounts[]` or a bare top-level array,
+//! licence rows under `roles[].licenses[]`), the per-VA `get-summary` (`summary[]`) and
+//! the virtual-account list (`virtualAccounts[]`). Unknown fields are ignored; every field
+//! that is read is checked for type, sign and range.
 //!
-//! Three shapes are read (unknown fields are ignored):
-//! 1. the v1 licence usage response: `licenses[]` rows with `license`, `virtualAccount`,
-//!    `quantity`, `inUse`, `reserved`, `licenseDetails[]` lots and `licenseSubstitutions[]`;
-//! 2. account lists: `accounts[]` with `accountName`/`accountDomain` and `roles[]` whose
-//!    licence rows sit in `licenses[]` or `assignedLicenses.licenses[]` (a row repeated
-//!    under several roles counts once);
-//! 3. the snake_case summary: `summary[]` rows with `display_name`, `virtual_account`,
-//!    `entitled`, `inuse`, `reserved`, `license_details[]`.
+//! Where a response does not name its Smart Account, the rows take `--smart-account`,
+//! else the account that lists their VA in an accounts file of the same call; rows inside
+//! an account object (or a file that names its account) keep that account, whatever the
+//! flag says.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 
-use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
-use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::io::text::{
-    check_name, limit_text, parse_count, parse_date, shown, MAX_COUNT, MAX_YEAR, MIN_YEAR,
-};
-use crate::io::write::OutDir;
+use super::json::{array, count, field, ident, object, parse_api_date, text, Ctx, Field, Reported};
+use crate::io::text::{limit_text, MAX_COUNT};
 
-/// What an import read.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportReport {
-    /// Smart Accounts.
-    pub smart_accounts: usize,
-    /// Virtual Accounts.
-    pub virtual_accounts: usize,
-    /// Distinct licence rows (SA, VA, licence).
-    pub licences: usize,
-    /// Entitlement lots written.
-    pub lots: usize,
-    /// Substitution pairs written.
-    pub substitutions: usize,
-    /// Things worth knowing that did not stop the import.
+/// One row of the written entitlements.csv (sorted as written).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct LotRow {
+    pub sa: String,
+    pub va: String,
+    pub lic: String,
+    pub order: usize,
+    pub quantity: u64,
+    pub license_type: String,
+    pub start: String,
+    pub end: String,
+    pub status: String,
+    pub subscription: String,
+}
+
+/// Everything read so far, over all files of one import.
+#[derive(Debug, Default)]
+pub(super) struct Acc {
+    pub lots: Vec<LotRow>,
+    pub usage: BTreeMap<(String, String, String), (u64, u64)>,
+    pub subs: BTreeSet<(String, String)>,
+    seen_rows: BTreeSet<(String, String)>,
+    /// Smart Accounts met (rows or lists).
+    pub sas: BTreeSet<String>,
+    /// (SA, VA) pairs met (rows or lists).
+    pub vas: BTreeSet<(String, String)>,
+    /// Files whose missing Smart Account was already reported.
+    sa_reported: BTreeSet<String>,
+    /// Rows of ea.csv.
+    pub ea: Vec<super::ea::EaRow>,
+    /// Whether `--smart-account` named any row.
+    pub sa_flag_used: bool,
     pub warnings: Vec<String>,
 }
 
-/// One row of the written entitlements.csv (sorted as written).
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-struct LotRow {
-    sa: String,
-    va: String,
-    lic: String,
-    order: usize,
-    quantity: u64,
-    license_type: String,
-    start: String,
-    end: String,
-    status: String,
-    subscription: String,
+/// What the command line and the call's accounts files say about names a response omits.
+#[derive(Debug, Default)]
+pub(super) struct Defaults<'a> {
+    /// `--smart-account`.
+    pub sa_flag: Option<&'a str>,
+    /// `--virtual-account`.
+    pub va_flag: Option<&'a str>,
+    /// VA name → the Smart Accounts whose roles list it (from accounts files of the call).
+    pub va_owner: BTreeMap<String, BTreeSet<String>>,
 }
 
-#[derive(Default)]
-struct Acc {
-    lots: Vec<LotRow>,
-    usage: BTreeMap<(String, String, String), (u64, u64)>,
-    subs: BTreeSet<(String, String)>,
-    seen_rows: BTreeSet<(String, String)>,
-    warnings: Vec<String>,
-}
-
-/// Parses the date forms the API uses: `2019-05-20`, `2019-01-18T01:07:36Z`, `2026-Jan-01`
-/// (years 1900 to 9999).
-pub(crate) fn parse_api_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    if let Some(d) = parse_date(s) {
-        return Some(d);
-    }
-    if let Some(head) = s.get(..10) {
-        if let Some(d) = parse_date(head) {
-            return Some(d);
-        }
-    }
-    let mut parts = s.splitn(3, '-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    let m = m.to_ascii_lowercase();
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let month = MONTHS.iter().position(|x| m.starts_with(x))? as u32 + 1;
-    NaiveDate::from_ymd_opt(
-        y.parse().ok()?,
-        month,
-        d.get(..2).unwrap_or(d).trim().parse().ok()?,
-    )
-    .filter(|day| (MIN_YEAR..=MAX_YEAR).contains(&day.year()))
-}
-
-/// Marks a field already reported as an input problem.
+/// The Smart Account of a group of rows: named by the response, or not.
 #[derive(Debug, Clone, Copy)]
-struct Reported;
-
-/// A field read strictly: absent (or `null`), a value, or reported as wrong.
-type Field<T> = std::result::Result<Option<T>, Reported>;
-
-struct Ctx<'a> {
-    file: &'a str,
-    diags: &'a mut Diagnostics,
-}
-
-impl Ctx<'_> {
-    fn missing(&mut self, path: &str, what: &str) {
-        self.diags.push(
-            Diagnostic::new(
-                self.file,
-                format!("is missing ({what})"),
-                "export the full API response, or fix the field in the file",
-            )
-            .at_column(path),
-        );
-    }
-
-    /// Reports the value `v` at JSON path `path`.
-    fn bad(
-        &mut self,
-        path: &str,
-        v: &Value,
-        message: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> Reported {
-        // Strings as written; other JSON values as JSON text.
-        let value = shown(&match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        });
-        self.diags.push(
-            Diagnostic::new(self.file, message, fix)
-                .at_column(path)
-                .with_value(value),
-        );
-        Reported
-    }
-}
-
-/// The first of `keys` that `v` holds with a value other than `null`.
-fn field<'v>(v: &'v Value, keys: &[&'static str]) -> Option<(&'static str, &'v Value)> {
-    keys.iter()
-        .find_map(|&k| v.get(k).filter(|x| !x.is_null()).map(|x| (k, x)))
-}
-
-/// A text field of object `v` at `path` (a name: checked for length and control
-/// characters); an empty string counts as absent.
-fn text<'v>(cx: &mut Ctx, v: &'v Value, keys: &[&'static str], path: &str) -> Field<&'v str> {
-    let Some((key, x)) = field(v, keys) else {
-        return Ok(None);
-    };
-    let at = format!("{path}{}{key}", if path.is_empty() { "" } else { "." });
-    let Some(s) = x.as_str() else {
-        return Err(cx.bad(
-            &at,
-            x,
-            "is not text",
-            "write the name as a JSON string, or export the API response unchanged",
-        ));
-    };
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    check_name(s).map_err(|(message, fix)| cx.bad(&at, x, message, fix))?;
-    Ok(Some(s))
-}
-
-/// An identifier that the API writes as text or as a whole number (`subscriptionId`).
-fn ident(cx: &mut Ctx, v: &Value, keys: &[&'static str], path: &str) -> Field<String> {
-    match field(v, keys) {
-        Some((_, Value::Number(n))) if n.is_u64() => Ok(Some(n.to_string())),
-        _ => Ok(text(cx, v, keys, path)?.map(str::to_string)),
-    }
-}
-
-/// A count field of object `v` at `path`: a whole JSON number from 0 to 10^12 (a string
-/// of digits is read as one).
-fn count(cx: &mut Ctx, v: &Value, keys: &[&'static str], path: &str) -> Field<u64> {
-    let Some((key, x)) = field(v, keys) else {
-        return Ok(None);
-    };
-    let at = format!("{path}.{key}");
-    let fix = format!(
-        "a count is a whole number from 0 to {}, written without a sign, decimal point or exponent",
-        limit_text(MAX_COUNT.into())
-    );
-    let n = match x {
-        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-            (Some(u), _, _) => u,
-            (None, Some(_), _) => return Err(cx.bad(&at, x, "is negative", fix)),
-            (None, None, Some(f)) if f < 0.0 => return Err(cx.bad(&at, x, "is negative", fix)),
-            (None, None, Some(f)) if f.fract() != 0.0 => {
-                return Err(cx.bad(&at, x, "is not a whole number", fix))
-            }
-            _ => {
-                return Err(cx.bad(
-                    &at,
-                    x,
-                    "is written as a decimal or with an exponent, not as a whole number",
-                    fix,
-                ))
-            }
-        },
-        Value::String(s) => match parse_count(s.trim()) {
-            Ok(u) => u,
-            Err("too large") => u64::MAX,
-            Err(why) => {
-                return Err(cx.bad(&at, x, format!("is not a whole number >= 0 ({why})"), fix))
-            }
-        },
-        _ => return Err(cx.bad(&at, x, "is not a number", fix)),
-    };
-    if n > MAX_COUNT {
-        return Err(cx.bad(
-            &at,
-            x,
-            format!(
-                "is more than {}, the largest count accepted",
-                limit_text(MAX_COUNT.into())
-            ),
-            fix,
-        ));
-    }
-    Ok(Some(n))
-}
-
-/// An array field of object `v` at `path`; absent when missing or `null`.
-fn array<'v>(cx: &mut Ctx, v: &'v Value, keys: &[&'static str], path: &str) -> Field<&'v [Value]> {
-    let Some((key, x)) = field(v, keys) else {
-        return Ok(None);
-    };
-    match x.as_array() {
-        Some(a) => Ok(Some(a)),
-        None => Err(cx.bad(
-            &format!("{path}{}{key}", if path.is_empty() { "" } else { "." }),
-            x,
-            "is not a list",
-            "export the API response unchanged (this field holds a JSON array)",
-        )),
-    }
-}
-
-/// Whether `v` (at `path`) is a JSON object; reports it when not.
-fn object(cx: &mut Ctx, v: &Value, path: &str) -> bool {
-    if v.is_object() {
-        true
-    } else {
-        cx.bad(
-            path,
-            v,
-            "is not an object",
-            "export the API response unchanged (each entry is a JSON object)",
-        );
-        false
-    }
+pub(super) enum SaOf<'v> {
+    Named(&'v str),
+    Unnamed,
 }
 
 fn canonical(
@@ -262,6 +77,9 @@ fn canonical(
     warnings: &mut Vec<String>,
 ) -> String {
     let up = value.trim().to_ascii_uppercase();
+    if up == "CANCELED" {
+        return "CANCELLED".into();
+    }
     if options.contains(&up.as_str()) {
         up
     } else {
@@ -270,14 +88,26 @@ fn canonical(
     }
 }
 
-const TYPES: &[&str] = &["PERPETUAL", "TERM", "SUBSCRIPTION", "DEMO"];
+const TYPES: &[&str] = &["PERPETUAL", "TERM", "SUBSCRIPTION", "DEMO", "STANDARD"];
 const STATUSES: &[&str] = &["ACTIVE", "EXPIRED", "CANCELLED", "FUTURE", "PENDING"];
 
-const LICENCE_KEYS: &[&str] = &["license", "licenseName", "display_name", "license_name"];
+const LICENCE_KEYS: &[&str] = &[
+    "license",
+    "licenseName",
+    "display_name",
+    "license_name",
+    "tag",
+];
 const VA_KEYS: &[&str] = &["virtualAccount", "virtual_account", "virtualAccountName"];
+const SA_KEYS: &[&str] = &["accountName", "smartAccountName", "accountDomain"];
 
 /// A date field of lot `lot` at `path`, as `YYYY-MM-DD` (empty when absent).
-fn lot_date(cx: &mut Ctx, lot: &Value, keys: &[&'static str], path: &str) -> Field<String> {
+pub(super) fn lot_date(
+    cx: &mut Ctx,
+    lot: &Value,
+    keys: &[&'static str],
+    path: &str,
+) -> Field<String> {
     let Some(d) = text(cx, lot, keys, path)? else {
         return Ok(None);
     };
@@ -313,20 +143,33 @@ fn lot_row(
     let start = lot_date(cx, lot, &["startDate", "start_date"], lp);
     let end = lot_date(cx, lot, &["endDate", "end_date"], lp);
     let sub = ident(cx, lot, &["subscriptionId", "subscription_id"], lp);
-    let (Ok(q), Ok(lt), Ok(st), Ok(start), Ok(end), Ok(sub)) = (q, lt, st, start, end, sub) else {
+    let sku = text(cx, lot, &["licenseSku", "license_sku"], lp);
+    let order_no = ident(cx, lot, &["orderNumber", "order_number"], lp);
+    let (Ok(q), Ok(lt), Ok(st), Ok(start), Ok(end), Ok(sub), Ok(_), Ok(_)) =
+        (q, lt, st, start, end, sub, sku, order_no)
+    else {
         return None;
     };
     let Some(q) = q else {
         cx.missing(&format!("{lp}.quantity"), "every lot has a quantity");
         return None;
     };
-    let lt = canonical(
+    let mut lt = canonical(
         lt.unwrap_or("PERPETUAL"),
         TYPES,
         "PERPETUAL",
         "licence type",
         warnings,
     );
+    if lt == "STANDARD" {
+        // The case tables know no STANDARD lots: a lot with an end date runs out like a
+        // term, one without is held for good.
+        lt = if end.is_some() { "TERM" } else { "PERPETUAL" }.into();
+        warnings.push(
+            "licenseType STANDARD read as TERM where the lot has an end date, else as PERPETUAL"
+                .into(),
+        );
+    }
     let st = canonical(
         st.unwrap_or("ACTIVE"),
         STATUSES,
@@ -350,19 +193,22 @@ fn lot_row(
 
 const QUANTITY_KEYS: &[&str] = &["quantity", "entitled", "purchased"];
 const IN_USE_KEYS: &[&str] = &["inUse", "inuse", "in_use"];
+const DETAIL_KEYS: &[&str] = &["licenseDetails", "license_details"];
 
 /// The lots of `licenseDetails[]` at `path`; `None` when any was reported.
 fn detail_lots(
     cx: &mut Ctx,
     warnings: &mut Vec<String>,
+    row: &Value,
     details: &Field<&[Value]>,
     path: &str,
 ) -> Option<Vec<LotRow>> {
     let mut lots = Vec::new();
     let mut ok = true;
     if let Ok(Some(list)) = details {
+        let key = field(row, DETAIL_KEYS).map_or("licenseDetails", |(k, _)| k);
         for (i, lot) in list.iter().enumerate() {
-            let lp = format!("{path}.licenseDetails[{i}]");
+            let lp = format!("{path}.{key}[{i}]");
             match lot_row(cx, warnings, i, lot, &lp) {
                 Some(l) => lots.push(l),
                 None => ok = false,
@@ -372,30 +218,88 @@ fn detail_lots(
     ok.then_some(lots)
 }
 
-/// The licences `licenseSubstitutions[]` at `path` names (the ones this licence covers).
-fn covered<'v>(cx: &mut Ctx, subs: Field<&'v [Value]>, path: &str) -> Vec<&'v str> {
-    const KEYS: &[&str] = &[
-        "license",
-        "licenseName",
-        "substitutedLicense",
-        "substituted_license",
-    ];
-    let mut covers = Vec::new();
-    for (i, s) in subs.unwrap_or(None).into_iter().flatten().enumerate() {
-        let sp = format!("{path}.licenseSubstitutions[{i}]");
-        if !object(cx, s, &sp) {
-            continue;
+/// One "covers" pair of a substitution object; `None` stands for the row's own licence.
+type Pair<'v> = (Option<&'v str>, Option<&'v str>);
+
+/// Which way a `substitutionType` says a substitution goes: `Some(true)` when the
+/// object's `license` covers `substitutedLicense`, `Some(false)` for the reverse, `None`
+/// when the word does not say.
+fn direction(kind: &str) -> Option<bool> {
+    let k: String = kind
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '-' | ' ' => '_',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect();
+    match k.as_str() {
+        "COVERS" | "DOWNGRADE" | "SUBSTITUTES" => Some(true),
+        "COVERED_BY" | "UPGRADE" | "SUBSTITUTED_BY" => Some(false),
+        _ => None,
+    }
+}
+
+/// One entry of `licenseSubstitutions[]` at `sp`: the pair it states, or `None` (reported).
+fn substitution<'v>(
+    cx: &mut Ctx,
+    warnings: &mut Vec<String>,
+    s: &'v Value,
+    sp: &str,
+) -> Option<Pair<'v>> {
+    if !object(cx, s, sp) {
+        return None;
+    }
+    let own = text(cx, s, &["license", "licenseName"], sp);
+    let other = text(cx, s, &["substitutedLicense", "substituted_license"], sp);
+    let quantity = count(cx, s, &["substitutedQuantity", "substituted_quantity"], sp);
+    let kind = text(cx, s, &["substitutionType", "substitution_type"], sp);
+    let (Ok(own), Ok(other), Ok(_), Ok(kind)) = (own, other, quantity, kind) else {
+        return None;
+    };
+    let (from, to) = match (own, other) {
+        (_, Some(b)) => (own, b),
+        // The older shape lists only the licence the row covers.
+        (Some(a), None) => (None, a),
+        (None, None) => {
+            cx.missing(
+                &format!("{sp}.substitutedLicense"),
+                "a substitution names the licence it stands in for",
+            );
+            return None;
         }
-        match text(cx, s, KEYS, &sp) {
-            Ok(Some(other)) => covers.push(other),
-            Err(Reported) => {}
-            Ok(None) => cx.missing(
-                &format!("{sp}.license"),
-                "a substitution names the licence it covers",
-            ),
+    };
+    match kind.and_then(direction) {
+        Some(true) => Some((from, Some(to))),
+        Some(false) => Some((Some(to), from)),
+        None => {
+            let said = kind.map_or_else(
+                || "no substitutionType".to_string(),
+                |k| format!("substitutionType {k:?} does not say which way"),
+            );
+            let higher = from.map_or_else(|| "the row's licence".to_string(), |f| format!("{f:?}"));
+            warnings.push(format!(
+                "{}, {sp}: {said}; assumed {higher} covers {to:?} (check substitutions.csv)",
+                cx.file
+            ));
+            Some((from, Some(to)))
         }
     }
-    covers
+}
+
+/// The "covers" pairs of `licenseSubstitutions[]` at `path`.
+fn covered<'v>(
+    cx: &mut Ctx,
+    warnings: &mut Vec<String>,
+    subs: Field<&'v [Value]>,
+    path: &str,
+) -> Vec<Pair<'v>> {
+    let mut pairs = Vec::new();
+    for (i, s) in subs.unwrap_or(None).into_iter().flatten().enumerate() {
+        let sp = format!("{path}.licenseSubstitutions[{i}]");
+        pairs.extend(substitution(cx, warnings, s, &sp));
+    }
+    pairs
 }
 
 /// A name the row must have: the field, else `default`; reported missing at
@@ -469,17 +373,30 @@ fn reserves_too_many(
     true
 }
 
-/// One licence row (camelCase or snake_case) at JSON path `path`.
-fn licence_row(
+/// The fields of one licence row that are read.
+struct RowFields<'v> {
+    lic: Option<&'v str>,
+    va: Option<&'v str>,
+    quantity: Option<u64>,
+    in_use: Option<u64>,
+    reserved: Option<u64>,
+    future: Option<u64>,
+    has_details: bool,
+    lots: Vec<LotRow>,
+    pairs: Vec<Pair<'v>>,
+}
+
+/// Reads and checks every field of the licence row at `path`; `None` when anything was
+/// reported. `default_va` stands in for a row that names no VA.
+fn row_fields<'v>(
     cx: &mut Ctx,
-    acc: &mut Acc,
-    sa: &str,
-    default_va: Option<&str>,
-    row: &Value,
+    warnings: &mut Vec<String>,
+    default_va: Option<&'v str>,
+    row: &'v Value,
     path: &str,
-) {
+) -> Option<RowFields<'v>> {
     if !object(cx, row, path) {
-        return;
+        return None;
     }
     // Every field is checked before anything is kept, so one pass reports them all.
     let lic = text(cx, row, LICENCE_KEYS, path);
@@ -487,60 +404,161 @@ fn licence_row(
     let quantity = count(cx, row, QUANTITY_KEYS, path);
     let in_use = count(cx, row, IN_USE_KEYS, path);
     let reserved = count(cx, row, &["reserved"], path);
-    let details = array(cx, row, &["licenseDetails", "license_details"], path);
-    let subs = array(cx, row, &["licenseSubstitutions"], path);
-    let lots = detail_lots(cx, &mut acc.warnings, &details, path);
-    let covers = covered(cx, subs, path);
+    let pending = count(cx, row, &["pendingQuantity", "pending_quantity"], path);
+    let future = count(cx, row, &["future_entitled", "futureEntitled"], path);
+    let details = array(cx, row, DETAIL_KEYS, path);
+    let subs = array(
+        cx,
+        row,
+        &["licenseSubstitutions", "license_substitutions"],
+        path,
+    );
+    let lots = detail_lots(cx, warnings, row, &details, path);
+    let pairs = covered(cx, warnings, subs, path);
     let what = "every licence row names its licence";
     let lic = required(cx, lic, None, (path, "license"), what);
-    let what = "every licence row names its Virtual Account";
+    let what = "every licence row names its Virtual Account (or pass --virtual-account VA)";
     let va = required(cx, va, default_va, (path, "virtualAccount"), what);
     if reserves_too_many(cx, (&in_use, &reserved), row, path) {
-        return;
+        return None;
     }
-    let (Some(lic), Some(va), Ok(quantity), Ok(in_use), Ok(reserved), Ok(details), Some(mut lots)) =
-        (lic, va, quantity, in_use, reserved, details, lots)
+    let (Some(lic), Some(va), Ok(quantity), Ok(in_use), Ok(reserved), Ok(_), Ok(future)) =
+        (lic, va, quantity, in_use, reserved, pending, future)
     else {
-        return;
+        return None;
     };
-    // The same row under several roles counts once.
-    let key = (
-        sa.to_string(),
-        format!(
-            "{va}\u{1f}{}",
-            serde_json::to_string(row).unwrap_or_default()
-        ),
-    );
-    if !acc.seen_rows.insert(key) {
-        return;
-    }
-    let units = (in_use.unwrap_or(0), reserved.unwrap_or(0));
-    if !add_usage(cx, acc, (sa, va, lic), units, (row, path)) {
-        return;
-    }
-    match details {
-        Some(list) if !list.is_empty() => {
-            for l in &mut lots {
-                (l.sa, l.va, l.lic) = (sa.into(), va.into(), lic.into());
-            }
+    let (Ok(details), Some(lots)) = (details, lots) else {
+        return None;
+    };
+    Some(RowFields {
+        lic: Some(lic),
+        va: Some(va),
+        quantity,
+        in_use,
+        reserved,
+        future,
+        has_details: details.is_some_and(|d| !d.is_empty()),
+        lots,
+        pairs,
+    })
+}
+
+impl Acc {
+    /// The Smart Account of rows of `sa` whose VA is `va`, in file `cx.file`; reported
+    /// (once per file) when it cannot be told.
+    pub(super) fn smart_account(
+        &mut self,
+        cx: &mut Ctx,
+        d: &Defaults,
+        sa: SaOf,
+        va: &str,
+        path: &str,
+    ) -> Option<String> {
+        if let SaOf::Named(s) = sa {
+            return Some(s.to_string());
         }
-        _ => lots.push(LotRow {
-            sa: sa.into(),
-            va: va.into(),
-            lic: lic.into(),
-            order: 0,
-            quantity: quantity.unwrap_or(0),
-            license_type: "PERPETUAL".into(),
-            start: String::new(),
-            end: String::new(),
-            status: "ACTIVE".into(),
-            subscription: String::new(),
-        }),
+        let owners = d.va_owner.get(va);
+        if let Some(flag) = d.sa_flag {
+            if let Some(o) = owners.filter(|o| !o.contains(flag)) {
+                self.warnings.push(format!(
+                    "{}: VA {va:?} is listed under {} in the accounts file, but its rows were put in --smart-account {flag:?}",
+                    cx.file,
+                    o.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            self.sa_flag_used = true;
+            return Some(flag.to_string());
+        }
+        match owners.map(|o| o.iter().collect::<Vec<_>>()).as_deref() {
+            Some([one]) => return Some((*one).clone()),
+            Some(several) if self.sa_reported.insert(format!("{}\u{1f}{va}", cx.file)) => {
+                let names: Vec<String> = several.iter().map(|s| format!("{s:?}")).collect();
+                cx.missing(
+                    path,
+                    &format!(
+                        "the response names no Smart Account and VA {va:?} is listed under several ({}): pass --smart-account NAME",
+                        names.join(", ")
+                    ),
+                );
+            }
+            Some(_) => {}
+            None if self.sa_reported.insert(cx.file.to_string()) => cx.missing(
+                path,
+                "the response names no Smart Account (it is the {domain} of the request): pass --smart-account NAME, or give the accounts list in the same call",
+            ),
+            None => {}
+        }
+        None
     }
-    acc.lots.extend(lots);
-    for other in covers {
-        if other != lic {
-            acc.subs.insert((lic.to_string(), other.to_string()));
+
+    /// One licence row (camelCase or snake_case) at JSON path `path`.
+    fn licence_row(
+        &mut self,
+        cx: &mut Ctx,
+        d: &Defaults,
+        (sa, default_va): (SaOf, Option<&str>),
+        row: &Value,
+        path: &str,
+    ) {
+        let default_va = default_va.or(d.va_flag);
+        let Some(f) = row_fields(cx, &mut self.warnings, default_va, row, path) else {
+            return;
+        };
+        let (Some(lic), Some(va)) = (f.lic, f.va) else {
+            return;
+        };
+        let Some(sa) = self.smart_account(cx, d, sa, va, &format!("{path}.accountName")) else {
+            return;
+        };
+        // The same row under several roles counts once.
+        let key = (
+            sa.clone(),
+            format!(
+                "{va}\u{1f}{}",
+                serde_json::to_string(row).unwrap_or_default()
+            ),
+        );
+        if !self.seen_rows.insert(key) {
+            return;
+        }
+        let units = (f.in_use.unwrap_or(0), f.reserved.unwrap_or(0));
+        if !add_usage(cx, self, (&sa, va, lic), units, (row, path)) {
+            return;
+        }
+        self.sas.insert(sa.clone());
+        self.vas.insert((sa.clone(), va.to_string()));
+        let mut lots = f.lots;
+        if f.has_details {
+            for l in &mut lots {
+                (l.sa, l.va, l.lic) = (sa.clone(), va.into(), lic.into());
+            }
+        } else {
+            if f.future.is_some_and(|n| n > 0) {
+                self.warnings.push(format!(
+                    "{}, {path}: {} future entitled unit(s) of {lic:?} not imported (the row lists no lots with start dates)",
+                    cx.file,
+                    f.future.unwrap_or(0)
+                ));
+            }
+            lots.push(LotRow {
+                sa: sa.clone(),
+                va: va.into(),
+                lic: lic.into(),
+                order: 0,
+                quantity: f.quantity.unwrap_or(0),
+                license_type: "PERPETUAL".into(),
+                start: String::new(),
+                end: String::new(),
+                status: "ACTIVE".into(),
+                subscription: String::new(),
+            });
+        }
+        self.lots.extend(lots);
+        for (h, l) in f.pairs {
+            let (h, l) = (h.unwrap_or(lic), l.unwrap_or(lic));
+            if h != l {
+                self.subs.insert((h.to_string(), l.to_string()));
+            }
         }
     }
 }
@@ -572,344 +590,256 @@ fn rows_in<'v>(cx: &mut Ctx, v: &'v Value, path: &str) -> Vec<(String, &'v Value
     out
 }
 
-/// The text of a JSON file, or why it is not UTF-8 JSON text (the error is reported).
-fn json_text(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
-    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        diags.push(Diagnostic::new(
-            file,
-            "is UTF-16 text, not UTF-8",
-            "save the API response as UTF-8 (in PowerShell: Out-File -Encoding utf8)",
-        ));
-        return None;
-    }
-    let bytes = match bytes.strip_prefix(&[0xef, 0xbb, 0xbf]) {
-        Some(rest) => rest.to_vec(),
-        None => bytes,
+/// Whether an element of a bare top-level array is an account (else a licence row).
+fn is_account(v: &Value) -> bool {
+    ["roles", "accountName", "accountDomain", "accountStatus"]
+        .iter()
+        .any(|k| v.get(*k).is_some())
+}
+
+/// The name of an account object, without reporting (for the first pass).
+fn account_name(v: &Value) -> Option<&str> {
+    ["accountName", "accountDomain"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(Value::as_str))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// The account objects of a response: `accounts[]`, or the accounts of a bare array.
+fn account_objects(v: &Value) -> Vec<&Value> {
+    let list = match v {
+        Value::Array(a) => a.as_slice(),
+        _ => v
+            .get("accounts")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice),
     };
-    match String::from_utf8(bytes) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = good.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-            let col = good.len() - good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-            let byte = e.as_bytes()[good.len()];
-            diags.push(
-                Diagnostic::new(
-                    file,
-                    format!("is not UTF-8: byte 0x{byte:02X} at line {line}, column {col} is not valid there"),
-                    "save the API response as UTF-8, unchanged",
-                )
-                .at_line(line)
-                .at_column(col.to_string()),
-            );
-            None
+    list.iter()
+        .filter(|x| x.is_object() && is_account(x))
+        .collect()
+}
+
+/// First pass: the VAs each named account's roles (and nested rows) list.
+pub(super) fn learn_owners(v: &Value, owners: &mut BTreeMap<String, BTreeSet<String>>) {
+    for account in account_objects(v) {
+        let Some(sa) = account_name(account) else {
+            continue;
+        };
+        let roles = account.get("roles").and_then(Value::as_array);
+        for role in roles.into_iter().flatten() {
+            let mut vas: Vec<&str> = VA_KEYS
+                .iter()
+                .filter_map(|k| role.get(*k).and_then(Value::as_str))
+                .collect();
+            let rows = role.get("licenses").and_then(Value::as_array);
+            vas.extend(rows.into_iter().flatten().filter_map(|r| {
+                VA_KEYS
+                    .iter()
+                    .find_map(|k| r.get(*k).and_then(Value::as_str))
+            }));
+            for va in vas.into_iter().map(str::trim).filter(|s| !s.is_empty()) {
+                owners
+                    .entry(va.to_string())
+                    .or_default()
+                    .insert(sa.to_string());
+            }
         }
     }
 }
 
-/// The file name of `path`, as messages show it.
-fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+/// Reads one response `v` of file `cx.file` into `acc`. `name_va` is the VA the file's
+/// name suggests (`<VA>.json`), for a summary that names none.
+pub(super) fn read_response(
+    cx: &mut Ctx,
+    acc: &mut Acc,
+    d: &Defaults,
+    v: &Value,
+    name_va: Option<&str>,
+) {
+    if let Value::Array(items) = v {
+        bare_array(cx, acc, d, items);
+        return;
+    }
+    if !object(cx, v, "(top level)") {
+        return;
+    }
+    let own = text(cx, v, SA_KEYS, "");
+    let Ok(own) = own else {
+        return;
+    };
+    if let (Some(own), Some(flag)) = (own, d.sa_flag) {
+        if own != flag {
+            acc.warnings.push(format!(
+                "{}: names Smart Account {own:?}; --smart-account {flag:?} applies only to rows that name none",
+                cx.file
+            ));
+        }
+    }
+    let sa = own.map_or(SaOf::Unnamed, SaOf::Named);
+    let found = [
+        accounts(cx, acc, d, v),
+        top_rows(cx, acc, d, v, sa),
+        summary(cx, acc, d, v, sa, name_va),
+        va_list(cx, acc, d, v, sa),
+        super::ea::read(cx, acc, d, v),
+    ];
+    if !found.contains(&true) {
+        cx.diags.push(crate::error::Diagnostic::new(
+            cx.file,
+            "holds none of licenses[], accounts[], summary[], virtualAccounts[] or subscriptions[], and is not a list of accounts",
+            "pass a Smart Licensing API response (README, \"Getting data out of CSSM\")",
+        ));
+    }
 }
 
-/// The JSON value of file `path` (named `file` in messages); `None` when it is not
-/// UTF-8 JSON (reported).
-fn read_json(path: &Path, file: &str, diags: &mut Diagnostics) -> Result<Option<Value>> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::Usage(format!("{}: no such file", path.display()))
+/// A bare top-level array: accounts (as dashboards store account lists) or licence rows.
+fn bare_array(cx: &mut Ctx, acc: &mut Acc, d: &Defaults, items: &[Value]) {
+    for (i, item) in items.iter().enumerate() {
+        let p = format!("[{i}]");
+        if !object(cx, item, &p) {
+            continue;
+        }
+        if is_account(item) {
+            account(cx, acc, d, item, &p);
         } else {
-            Error::io(path, e)
+            acc.licence_row(cx, d, (SaOf::Unnamed, None), item, &p);
         }
-    })?;
-    let Some(text_in) = json_text(file, bytes, diags) else {
-        return Ok(None);
+    }
+}
+
+/// One account object at `ap`: its roles, their VAs and the licence rows under both.
+fn account(cx: &mut Ctx, acc: &mut Acc, d: &Defaults, account: &Value, ap: &str) {
+    let Ok(own) = text(cx, account, &["accountName", "accountDomain"], ap) else {
+        return;
     };
-    match serde_json::from_str(&text_in) {
-        Ok(v) => Ok(Some(v)),
-        Err(e) => {
-            diags.push(
-                Diagnostic::new(
-                    file,
-                    format!("is not valid JSON: {e}"),
-                    "save the API response unchanged",
-                )
-                .at_line(e.line() as u64)
-                .at_column(e.column().to_string()),
+    let sa = own.map_or(SaOf::Unnamed, SaOf::Named);
+    if let Some(s) = own {
+        acc.sas.insert(s.to_string());
+    }
+    let roles = array(cx, account, &["roles"], ap).unwrap_or(None);
+    for (r, role) in roles.into_iter().flatten().enumerate() {
+        let rp = format!("{ap}.roles[{r}]");
+        if !object(cx, role, &rp) {
+            continue;
+        }
+        let _ = text(cx, role, &["role"], &rp);
+        let Ok(role_va) = text(cx, role, VA_KEYS, &rp) else {
+            continue;
+        };
+        if let (Some(s), Some(va)) = (own, role_va) {
+            acc.vas.insert((s.to_string(), va.to_string()));
+        }
+        for (p, row) in rows_in(cx, role, &rp) {
+            acc.licence_row(cx, d, (sa, role_va), row, &p);
+        }
+    }
+    for (p, row) in rows_in(cx, account, ap) {
+        acc.licence_row(cx, d, (sa, None), row, &p);
+    }
+}
+
+/// The account-list shape `accounts[]`. Whether the response has it.
+fn accounts(cx: &mut Ctx, acc: &mut Acc, d: &Defaults, v: &Value) -> bool {
+    let Some(list) = array(cx, v, &["accounts"], "").unwrap_or(None) else {
+        return v.get("accounts").is_some_and(|x| !x.is_null()); // reported as not a list
+    };
+    for (a, item) in list.iter().enumerate() {
+        let ap = format!("accounts[{a}]");
+        if object(cx, item, &ap) {
+            account(cx, acc, d, item, &ap);
+        }
+    }
+    true
+}
+
+/// The usage shape: licence rows at the top level. Whether the response has them.
+fn top_rows(cx: &mut Ctx, acc: &mut Acc, d: &Defaults, v: &Value, sa: SaOf) -> bool {
+    let has_rows = ["licenses", "assignedLicenses"]
+        .iter()
+        .any(|k| v.get(*k).is_some_and(|x| !x.is_null()));
+    if has_rows {
+        let _ = count(cx, v, &["totalRecords"], "");
+        for (p, row) in rows_in(cx, v, "") {
+            acc.licence_row(cx, d, (sa, None), row, &p);
+        }
+    }
+    has_rows
+}
+
+/// The summary shape `summary[]` (per VA; the VA is a request header, so a row without
+/// one takes `--virtual-account`, else the file's name). Whether the response has it.
+fn summary(
+    cx: &mut Ctx,
+    acc: &mut Acc,
+    d: &Defaults,
+    v: &Value,
+    sa: SaOf,
+    name_va: Option<&str>,
+) -> bool {
+    if v.get("summary").is_none_or(Value::is_null) {
+        return false;
+    }
+    let Ok(Some(rows)) = array(cx, v, &["summary"], "") else {
+        return true;
+    };
+    let unnamed = rows
+        .iter()
+        .any(|r| r.is_object() && field(r, VA_KEYS).is_none());
+    let fallback = match (d.va_flag, name_va) {
+        (Some(flag), _) => Some(flag),
+        (None, Some(stem)) if unnamed => {
+            acc.warnings.push(format!(
+                "{}: the summary names no Virtual Account; its rows were put in VA {stem:?} after the file name (pass --virtual-account VA to say so)",
+                cx.file
+            ));
+            Some(stem)
+        }
+        _ => None,
+    };
+    for (i, row) in rows.iter().enumerate() {
+        acc.licence_row(cx, d, (sa, fallback), row, &format!("summary[{i}]"));
+    }
+    true
+}
+
+/// The virtual-account list `virtualAccounts[]` (`name`, `isDefault`). Whether the
+/// response has it.
+fn va_list(cx: &mut Ctx, acc: &mut Acc, d: &Defaults, v: &Value, sa: SaOf) -> bool {
+    if v.get("virtualAccounts").is_none_or(Value::is_null) {
+        return false;
+    }
+    let Ok(Some(list)) = array(cx, v, &["virtualAccounts"], "") else {
+        return true;
+    };
+    let mut names = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        let p = format!("virtualAccounts[{i}]");
+        if !object(cx, item, &p) {
+            continue;
+        }
+        if let Some(x) = item
+            .get("isDefault")
+            .filter(|x| !x.is_null() && !x.is_boolean())
+        {
+            cx.bad(
+                &format!("{p}.isDefault"),
+                x,
+                "is not true or false",
+                "export the API response unchanged",
             );
-            Ok(None)
+        }
+        match text(cx, item, &["name", "virtualAccountName"], &p) {
+            Ok(Some(n)) => names.push((n, p)),
+            Ok(None) => cx.missing(&format!("{p}.name"), "every Virtual Account has a name"),
+            Err(Reported) => {}
         }
     }
-}
-
-/// Where one file's rows go, and the Smart Account `--smart-account` names, if any.
-struct Target<'a> {
-    acc: &'a mut Acc,
-    sas: &'a mut BTreeSet<String>,
-    sa_flag: Option<&'a str>,
-}
-
-impl Target<'_> {
-    /// The Smart Account of rows whose own name field is `own` (at `path`): the flag's,
-    /// else `own`; reported missing when there is neither. It is noted in `sas`.
-    fn sa(&mut self, cx: &mut Ctx, own: Field<&str>, path: &str) -> Option<String> {
-        let sa = match (self.sa_flag, own) {
-            (Some(s), _) => s.to_string(),
-            (None, Ok(Some(s))) => s.to_string(),
-            (None, Err(Reported)) => return None,
-            (None, Ok(None)) => {
-                cx.missing(path, "the Smart Account name: pass --smart-account NAME");
-                return None;
-            }
-        };
-        self.sas.insert(sa.clone());
-        Some(sa)
-    }
-
-    /// The account-list shape: `accounts[]`, each with `roles[]`, and licence rows under
-    /// both. Whether the file has `accounts` at all.
-    fn accounts(&mut self, cx: &mut Ctx, v: &Value) -> bool {
-        let Some(accounts) = array(cx, v, &["accounts"], "").unwrap_or(None) else {
-            return v.get("accounts").is_some_and(|x| !x.is_null()); // reported as not a list
-        };
-        for (a, account) in accounts.iter().enumerate() {
-            let ap = format!("accounts[{a}]");
-            if !object(cx, account, &ap) {
-                continue;
-            }
-            let own = text(cx, account, &["accountName", "accountDomain"], &ap);
-            let Some(sa) = self.sa(cx, own, &format!("{ap}.accountName")) else {
-                continue;
-            };
-            let roles = array(cx, account, &["roles"], &ap).unwrap_or(None);
-            for (r, role) in roles.into_iter().flatten().enumerate() {
-                let rp = format!("{ap}.roles[{r}]");
-                if !object(cx, role, &rp) {
-                    continue;
-                }
-                for (p, row) in rows_in(cx, role, &rp) {
-                    licence_row(cx, self.acc, &sa, None, row, &p);
-                }
-            }
-            for (p, row) in rows_in(cx, account, &ap) {
-                licence_row(cx, self.acc, &sa, None, row, &p);
-            }
+    for (va, p) in names {
+        if let Some(s) = acc.smart_account(cx, d, sa, va, &format!("{p}.accountName")) {
+            acc.sas.insert(s.clone());
+            acc.vas.insert((s, va.to_string()));
         }
-        true
     }
-
-    /// The usage shape: licence rows at the top level. Whether the file has them.
-    fn top_rows(&mut self, cx: &mut Ctx, v: &Value, file_sa: Field<&str>) -> bool {
-        let has_rows = ["licenses", "assignedLicenses"]
-            .iter()
-            .any(|k| v.get(*k).is_some_and(|x| !x.is_null()));
-        if has_rows {
-            let rows = rows_in(cx, v, "");
-            if let Some(sa) = self.sa(cx, file_sa, "accountName") {
-                for (p, row) in rows {
-                    licence_row(cx, self.acc, &sa, None, row, &p);
-                }
-            }
-        }
-        has_rows
-    }
-
-    /// The snake_case summary shape: `summary[]`. Whether the file has it.
-    fn summary(&mut self, cx: &mut Ctx, v: &Value, file_sa: Field<&str>) -> bool {
-        if v.get("summary").is_none_or(Value::is_null) {
-            return false;
-        }
-        if let Ok(Some(summary)) = array(cx, v, &["summary"], "") {
-            if let Some(sa) = self.sa(cx, file_sa, "accountName") {
-                for (i, row) in summary.iter().enumerate() {
-                    let path = format!("summary[{i}]");
-                    licence_row(cx, self.acc, &sa, Some("DEFAULT"), row, &path);
-                }
-            }
-        }
-        true
-    }
-}
-
-/// Reads one API response file into `target`, reporting every problem in `diags`.
-fn import_file(path: &Path, target: &mut Target, diags: &mut Diagnostics) -> Result<()> {
-    let file = file_name(path);
-    let Some(v) = read_json(path, &file, diags)? else {
-        return Ok(());
-    };
-    let mut cx = Ctx { file: &file, diags };
-    if !object(&mut cx, &v, "(top level)") {
-        return Ok(());
-    }
-    let sa_keys = &["accountName", "smartAccountName", "accountDomain"];
-    let file_sa = text(&mut cx, &v, sa_keys, "");
-    let accounts = target.accounts(&mut cx, &v);
-    let rows = target.top_rows(&mut cx, &v, file_sa);
-    let summary = target.summary(&mut cx, &v, file_sa);
-    if !(accounts || rows || summary) {
-        cx.diags.push(Diagnostic::new(
-            &file,
-            "holds none of licenses[], accounts[] or summary[]",
-            "pass a Smart Licensing API licence response",
-        ));
-    }
-    Ok(())
-}
-
-fn csv_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).expect("in-memory write");
-    for r in rows {
-        w.write_record(&r).expect("in-memory write");
-    }
-    w.into_inner().expect("in-memory write")
-}
-
-/// `entitlements.csv` of the imported lots (sorted).
-fn entitlements_csv(lots: &[LotRow]) -> Vec<u8> {
-    const HEADER: &[&str] = &[
-        "smart_account",
-        "virtual_account",
-        "license",
-        "quantity",
-        "license_type",
-        "start_date",
-        "end_date",
-        "status",
-        "subscription_id",
-    ];
-    let rows = lots.iter().map(|l| {
-        vec![
-            l.sa.clone(),
-            l.va.clone(),
-            l.lic.clone(),
-            l.quantity.to_string(),
-            l.license_type.clone(),
-            l.start.clone(),
-            l.end.clone(),
-            l.status.clone(),
-            l.subscription.clone(),
-        ]
-    });
-    csv_of(HEADER, rows)
-}
-
-/// `usage.csv` of the imported usage.
-fn usage_csv(usage: &BTreeMap<(String, String, String), (u64, u64)>) -> Vec<u8> {
-    const HEADER: &[&str] = &[
-        "smart_account",
-        "virtual_account",
-        "license",
-        "in_use",
-        "reserved",
-    ];
-    let rows = usage.iter().map(|((sa, va, l), (u, r))| {
-        vec![
-            sa.clone(),
-            va.clone(),
-            l.clone(),
-            u.to_string(),
-            r.to_string(),
-        ]
-    });
-    csv_of(HEADER, rows)
-}
-
-/// Writes the case folder `out` (atomically) from what the files held.
-fn write_case(
-    acc: &Acc,
-    sas: &BTreeSet<String>,
-    as_of: Option<NaiveDate>,
-    files: &[PathBuf],
-    out: &Path,
-) -> Result<()> {
-    let inputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
-    let dir = OutDir::new(out, &inputs)?;
-    let root = dir.root();
-    root.write("entitlements.csv", &entitlements_csv(&acc.lots))?;
-    root.write("usage.csv", &usage_csv(&acc.usage))?;
-    if !acc.subs.is_empty() {
-        root.write(
-            "substitutions.csv",
-            &csv_of(
-                &["license", "covers"],
-                acc.subs.iter().map(|(h, l)| vec![h.clone(), l.clone()]),
-            ),
-        )?;
-    }
-    let name = sas.iter().cloned().collect::<Vec<_>>().join(" + ");
-    let mut case = format!("name = {}\n", toml::Value::String(name));
-    if let Some(d) = as_of {
-        case.push_str(&format!("as_of = \"{d}\"\n"));
-    }
-    root.write("case.toml", case.as_bytes())?;
-    dir.commit()?;
-    Ok(())
-}
-
-/// Imports API responses into the case folder `out` (written atomically).
-pub fn import_cssm_json(
-    files: &[PathBuf],
-    smart_account: Option<&str>,
-    as_of: Option<NaiveDate>,
-    out: &Path,
-) -> Result<ImportReport> {
-    if files.is_empty() {
-        return Err(Error::Usage("name at least one JSON file to import".into()));
-    }
-    let mut acc = Acc::default();
-    let mut diags = Diagnostics::default();
-    let mut sas = BTreeSet::new();
-    if let Some(Err((message, fix))) = smart_account.map(check_name) {
-        let value = shown(smart_account.unwrap_or_default());
-        diags.push(Diagnostic::new("--smart-account", message, fix).with_value(value));
-    }
-    let mut target = Target {
-        acc: &mut acc,
-        sas: &mut sas,
-        sa_flag: smart_account,
-    };
-    for f in files {
-        import_file(f, &mut target, &mut diags)?;
-    }
-    diags.finish(())?;
-    acc.lots.sort();
-    write_case(&acc, &sas, as_of, files, out)?;
-    let vas: BTreeSet<(&String, &String)> = acc.usage.keys().map(|(s, v, _)| (s, v)).collect();
-    acc.warnings.sort();
-    acc.warnings.dedup();
-    Ok(ImportReport {
-        smart_accounts: sas.len(),
-        virtual_accounts: vas.len(),
-        licences: acc.usage.len(),
-        lots: acc.lots.len(),
-        substitutions: acc.subs.len(),
-        warnings: acc.warnings,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_with_multibyte_characters_never_panic() {
-        // Found by the cssm_json fuzz target: slicing at byte 10 inside a character.
-        assert_eq!(parse_api_date("2026-01-0쳍x"), None);
-        assert_eq!(parse_api_date("2026-Jan-쳍"), None);
-        assert!(parse_api_date("2026-01-01T00:00:00Z").is_some());
-    }
-
-    #[test]
-    fn api_dates() {
-        let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-        assert_eq!(parse_api_date("2026-Jan-01"), Some(d));
-        assert_eq!(parse_api_date("2026-JAN-01"), Some(d));
-        assert_eq!(parse_api_date("2026-01-01T01:07:36Z"), Some(d));
-        assert_eq!(parse_api_date("2026-01-01"), Some(d));
-        assert_eq!(parse_api_date("soon"), None);
-    }
+    true
 }
