@@ -32,7 +32,7 @@ pub fn grouped(cents: Cents) -> String {
     let mut out = String::with_capacity(whole.len() + whole.len() / 3 + 4);
     out.push_str(sign);
     for (i, d) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(d);

@@ -337,16 +337,19 @@ fn long_names() -> Plan {
     reallot::plan_case(&e, &s, None, &Default::default()).unwrap()
 }
 
+/// A text element of a chart: its text and its box (left, top, right, bottom).
+type Label = (String, [f32; 4]);
+
 /// The canvas size and every text element's box on it, as laid out with the PNG font
 /// (DejaVu Sans, the widest common sans-serif; browsers' fonts are narrower).
-fn text_boxes(svg: &str) -> ((f32, f32), Vec<(String, [f32; 4])>) {
+fn text_boxes(svg: &str) -> ((f32, f32), Vec<Label>) {
     use resvg::usvg;
     let mut opt = usvg::Options::default();
     let font = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/DejaVuSans.ttf");
     opt.fontdb_mut().load_font_file(font).unwrap();
     opt.fontdb_mut().set_sans_serif_family("DejaVu Sans");
     let tree = usvg::Tree::from_str(svg, &opt).unwrap();
-    fn walk(g: &usvg::Group, out: &mut Vec<(String, [f32; 4])>) {
+    fn walk(g: &usvg::Group, out: &mut Vec<Label>) {
         for n in g.children() {
             match n {
                 usvg::Node::Group(g) => walk(g, out),

@@ -826,7 +826,7 @@ fn draw_scenarios(buf: &mut String, rows: &[ScenarioBar], currency: &str) -> Dra
         for (k, line) in lines.iter().enumerate() {
             root.draw(&Text::new(
                 line.clone(),
-                (x, y - 4 - 15 * (n - 1 - k as i32)),
+                (x, y - 7 - 15 * (n - 1 - k as i32)),
                 ("sans-serif", 12)
                     .into_font()
                     .color(&palette::INK)
@@ -854,6 +854,30 @@ pub(crate) fn xml_safe(svg: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The font charts use in PNG form (DejaVu Sans, embedded; its licence is in assets/fonts).
+const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// Rasterises an SVG chart to PNG (white background, embedded font).
+pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
+    let svg = &xml_safe(svg);
+    let mut opt = resvg::usvg::Options::default();
+    let db = opt.fontdb_mut();
+    db.load_font_data(FONT.to_vec());
+    db.set_sans_serif_family("DejaVu Sans");
+    db.set_serif_family("DejaVu Sans");
+    let tree = resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| e.to_string())?;
+    let size = tree.size().to_int_size();
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| "empty chart".to_string())?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::default(),
+        &mut pixmap.as_mut(),
+    );
+    pixmap.encode_png().map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -879,28 +903,4 @@ mod tests {
         assert_eq!(fmt_units(2.5), "2.5");
         assert_eq!(fmt_value(126_173.0, Measure::Money), "126,173.00");
     }
-}
-
-/// The font charts use in PNG form (DejaVu Sans, embedded; its licence is in assets/fonts).
-const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-
-/// Rasterises an SVG chart to PNG (white background, embedded font).
-pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
-    let svg = &xml_safe(svg);
-    let mut opt = resvg::usvg::Options::default();
-    let db = opt.fontdb_mut();
-    db.load_font_data(FONT.to_vec());
-    db.set_sans_serif_family("DejaVu Sans");
-    db.set_serif_family("DejaVu Sans");
-    let tree = resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| e.to_string())?;
-    let size = tree.size().to_int_size();
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
-        .ok_or_else(|| "empty chart".to_string())?;
-    pixmap.fill(resvg::tiny_skia::Color::WHITE);
-    resvg::render(
-        &tree,
-        resvg::tiny_skia::Transform::default(),
-        &mut pixmap.as_mut(),
-    );
-    pixmap.encode_png().map_err(|e| e.to_string())
 }
