@@ -29,20 +29,58 @@ pub(crate) fn models_in(dir: &Path) -> Result<Vec<PathBuf>> {
     files.sort();
     if files.is_empty() {
         return Err(Error::Usage(format!(
-            "{}: holds no scenario (*.toml) files",
+            "no scenarios to compare: {} holds no scenario (*.toml) files; add some, or name them with --model FILE or --models DIR",
             dir.display()
         )));
     }
     Ok(files)
 }
 
+/// The scenario a comparison's change columns are against.
+pub(crate) const BASELINE_SCENARIO: &str = "vendor-view";
+
+/// Why a scenario is the baseline (said in the printed table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BaselineRule {
+    /// The first `--model` given.
+    FirstModel,
+    /// The scenario named [`BASELINE_SCENARIO`] of a folder.
+    VendorView,
+    /// The first scenario file by name of the first folder.
+    FirstByName,
+}
+
+impl BaselineRule {
+    /// The rule in words.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            BaselineRule::FirstModel => "the first --model given",
+            BaselineRule::VendorView => "the vendor-view scenario",
+            BaselineRule::FirstByName => "the first scenario file by name",
+        }
+    }
+}
+
+/// The scenarios to compare, in run order, and which of them is the baseline.
+#[derive(Debug, Clone)]
+pub(crate) struct Lineup {
+    /// The scenarios, in run order: `--model` files, then those of each folder by name.
+    pub(crate) scenarios: Vec<Scenario>,
+    /// The index of the baseline in `scenarios`.
+    pub(crate) baseline: usize,
+    /// Why it is the baseline.
+    pub(crate) rule: BaselineRule,
+}
+
 /// The scenarios to compare: `--model` files, then those of `--models` folders; with
-/// neither, the case's own `models/` folder.
+/// neither, the case's own `models/` folder. The baseline is the first `--model`; with
+/// folders only, the scenario named `vendor-view` when there is one, else the first by
+/// name.
 pub(crate) fn collect_scenarios(
     case: &Path,
     models: &[PathBuf],
     dirs: &[PathBuf],
-) -> Result<Vec<Scenario>> {
+) -> Result<Lineup> {
     let mut named = Vec::new();
     for m in models {
         named.push(Scenario::from_arg(m, case)?);
@@ -53,19 +91,34 @@ pub(crate) fn collect_scenarios(
     }
     if paths.is_empty() && named.is_empty() {
         let local = case.join("models");
-        if local.is_dir() {
-            paths = models_in(&local)?;
-        } else {
-            return Err(Error::Usage(
-                "name the scenarios to compare with --model FILE (repeatable) or --models DIR"
-                    .into(),
-            ));
+        if !local.is_dir() {
+            return Err(Error::Usage(format!(
+                "no scenarios to compare: none named with --model or --models, and {} is not a folder; name them with --model FILE (repeatable) or --models DIR",
+                local.display()
+            )));
         }
+        paths = models_in(&local)?;
     }
     let mut scenarios: Vec<Scenario> = named;
     for p in &paths {
         scenarios.push(Scenario::load(p)?);
     }
+    check_names(&scenarios)?;
+    let vendor = scenarios.iter().position(|s| s.name == BASELINE_SCENARIO);
+    let (baseline, rule) = match (models.is_empty(), vendor) {
+        (false, _) => (0, BaselineRule::FirstModel),
+        (true, Some(i)) => (i, BaselineRule::VendorView),
+        (true, None) => (0, BaselineRule::FirstByName),
+    };
+    Ok(Lineup {
+        scenarios,
+        baseline,
+        rule,
+    })
+}
+
+/// Refuses scenario names compare cannot write: reserved file names and repeats.
+fn check_names(scenarios: &[Scenario]) -> Result<()> {
     for (i, s) in scenarios.iter().enumerate() {
         if RESERVED_NAMES
             .iter()
@@ -83,7 +136,7 @@ pub(crate) fn collect_scenarios(
             )));
         }
     }
-    Ok(scenarios)
+    Ok(())
 }
 
 /// Files compare writes beside the scenario folders: no scenario may be named so.
@@ -110,14 +163,16 @@ pub(crate) const SCENARIOS_HEADER: &[&str] = &[
     "change_purchase_units",
     "change_purchase_cost",
     "change_licences_moved",
+    "baseline",
 ];
 
-/// `scenarios.csv`: one row per plan, with the change against the first.
-pub(crate) fn scenarios_csv(plans: &[Plan]) -> Vec<u8> {
+/// `scenarios.csv`: one row per plan, with the change against the baseline (the plan at
+/// index `baseline`, whose `baseline` cell is `true`).
+pub(crate) fn scenarios_csv(plans: &[Plan], baseline: usize) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     w.write_record(SCENARIOS_HEADER).expect("in-memory write");
-    let base = plans.first();
-    for p in plans {
+    let base = plans.get(baseline);
+    for (i, p) in plans.iter().enumerate() {
         let (bu, bc, bm) = base.map_or((0, 0, 0), |b| {
             (
                 i128::from(b.purchase_units()),
@@ -146,6 +201,7 @@ pub(crate) fn scenarios_csv(plans: &[Plan]) -> Vec<u8> {
             (i128::from(p.purchase_units()) - bu).to_string(),
             money(p.purchase_cost() - bc),
             (i128::from(p.licences_moved()) - bm).to_string(),
+            (i == baseline).to_string(),
         ])
         .expect("in-memory write");
     }
@@ -153,15 +209,17 @@ pub(crate) fn scenarios_csv(plans: &[Plan]) -> Vec<u8> {
 }
 
 /// Runs every scenario (in parallel; results do not depend on it) and writes
-/// `OUT/<scenario>/…` plus `OUT/scenarios.csv`, atomically. Returns the plans in order.
+/// `OUT/<scenario>/…` plus `OUT/scenarios.csv` and the scenarios chart, atomically.
+/// Returns the plans in order.
 pub(crate) fn compare(
     estate: &Estate,
-    scenarios: &[Scenario],
+    lineup: &Lineup,
     as_of: Option<NaiveDate>,
     (out, inputs): (&Path, &[&Path]),
     opts: &SolveOptions,
 ) -> Result<Vec<Plan>> {
-    let plans: Vec<Plan> = scenarios
+    let plans: Vec<Plan> = lineup
+        .scenarios
         .par_iter()
         .map(|s| crate::pipeline::plan_case(estate, s, as_of, opts))
         .collect::<Result<_>>()?;
@@ -169,14 +227,17 @@ pub(crate) fn compare(
     for p in &plans {
         write_plan(p, &dir.sub(&p.scenario))?;
     }
-    dir.root().write("scenarios.csv", &scenarios_csv(&plans))?;
+    dir.root()
+        .write("scenarios.csv", &scenarios_csv(&plans, lineup.baseline))?;
     let bars: Vec<crate::plot::ScenarioBar> = plans
         .iter()
-        .map(|p| crate::plot::ScenarioBar {
+        .enumerate()
+        .map(|(i, p)| crate::plot::ScenarioBar {
             name: p.scenario.clone(),
             cost: p.purchase_cost(),
             units: p.purchase_units(),
             moved: p.licences_moved(),
+            baseline: i == lineup.baseline,
         })
         .collect();
     let currency = plans.first().map_or("USD", |p| p.currency.as_str());
@@ -192,8 +253,14 @@ pub(crate) fn compare(
     Ok(plans)
 }
 
-/// Prints the comparison table.
-pub(crate) fn print_table(plans: &[Plan], out: &Path, w: &mut dyn Write) -> std::io::Result<()> {
+/// Prints the comparison table, changes against the baseline, and says which scenario
+/// that is and why.
+pub(crate) fn print_table(
+    plans: &[Plan],
+    lineup: &Lineup,
+    out: &Path,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     let cur = plans.first().map_or("USD", |p| p.currency.as_str());
     writeln!(
         w,
@@ -205,7 +272,7 @@ pub(crate) fn print_table(plans: &[Plan], out: &Path, w: &mut dyn Write) -> std:
         "moved",
         "change cost"
     )?;
-    let base = plans.first().map_or(0, |p| p.purchase_cost());
+    let base = plans.get(lineup.baseline).map_or(0, Plan::purchase_cost);
     for p in plans {
         writeln!(
             w,
@@ -216,6 +283,14 @@ pub(crate) fn print_table(plans: &[Plan], out: &Path, w: &mut dyn Write) -> std:
             money(p.purchase_cost()),
             p.licences_moved(),
             money(p.purchase_cost() - base)
+        )?;
+    }
+    if let Some(b) = plans.get(lineup.baseline) {
+        writeln!(
+            w,
+            "changes are against {} ({}, the baseline)",
+            b.scenario,
+            lineup.rule.as_str()
         )?;
     }
     writeln!(

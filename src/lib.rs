@@ -33,6 +33,7 @@ pub mod import;
 pub mod io;
 pub mod model;
 pub mod money;
+pub mod names;
 pub mod pipeline;
 pub mod plan;
 pub mod plot;

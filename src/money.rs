@@ -19,6 +19,38 @@ pub fn money(cents: Cents) -> String {
     format!("{sign}{}.{:02}", a / 100, a % 100)
 }
 
+/// Formats integer cents for a reader: two decimals, thousands separated by commas
+/// (`126,173.00`, `-1,234.50`). For reports and charts only; CSV and JSON keep [`money`].
+///
+/// ```
+/// assert_eq!(reallot::money::grouped(-123_450), "-1,234.50");
+/// ```
+pub fn grouped(cents: Cents) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let a = cents.unsigned_abs();
+    let whole = (a / 100).to_string();
+    let mut out = String::with_capacity(whole.len() + whole.len() / 3 + 4);
+    out.push_str(sign);
+    for (i, d) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out.push_str(&format!(".{:02}", a % 100));
+    out
+}
+
+/// An amount as a sentence or a label shows it: the currency, then [`grouped`]
+/// (`USD 126,173.00`).
+///
+/// ```
+/// assert_eq!(reallot::money::human("USD", 12_617_300), "USD 126,173.00");
+/// ```
+pub fn human(currency: &str, cents: Cents) -> String {
+    format!("{currency} {}", grouped(cents))
+}
+
 /// Parses a decimal amount (optional `-`, at most two decimals) into cents, exactly.
 ///
 /// ```
@@ -81,6 +113,35 @@ mod tests {
         assert_eq!(money(-1250), "-12.50");
         let j = serde_json::to_string(&Money(123456)).unwrap();
         assert_eq!(j, "1234.56");
+    }
+
+    #[test]
+    fn grouped_separates_thousands() {
+        for (cents, shown) in [
+            (0, "0.00"),
+            (5, "0.05"),
+            (99_999, "999.99"),
+            (100_000, "1,000.00"),
+            (123_456_789, "1,234,567.89"),
+            (12_617_300, "126,173.00"),
+            (-123_450, "-1,234.50"),
+            (-5, "-0.05"),
+            (-99_999, "-999.99"),
+            (-100_000_000, "-1,000,000.00"),
+            (
+                i128::MAX,
+                "1,701,411,834,604,692,317,316,873,037,158,841,057.27",
+            ),
+            (
+                i128::MIN,
+                "-1,701,411,834,604,692,317,316,873,037,158,841,057.28",
+            ),
+        ] {
+            assert_eq!(grouped(cents), shown, "{cents}");
+            // The digits are exactly those of the plain form.
+            assert_eq!(shown.replace(',', ""), money(cents), "{cents}");
+        }
+        assert_eq!(human("EUR", -123_450), "EUR -1,234.50");
     }
 
     #[test]

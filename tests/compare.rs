@@ -173,3 +173,166 @@ fn case_local_scenarios() {
         .code(2);
     assert!(!out.path().join("none").exists());
 }
+
+/// scenarios.csv read by column name: (scenario, baseline, purchase_cost, change_cost).
+fn baseline_rows(path: &Path) -> Vec<(String, String, String, String)> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (s, b, c, d) = (
+        col("scenario"),
+        col("baseline"),
+        col("purchase_cost"),
+        col("change_purchase_cost"),
+    );
+    r.records()
+        .map(|x| {
+            let x = x.unwrap();
+            (
+                x[s].to_string(),
+                x[b].to_string(),
+                x[c].to_string(),
+                x[d].to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Checks that exactly `baseline` is marked, and every change is against its cost.
+fn assert_baseline(out: &Path, baseline: &str) {
+    let rows = baseline_rows(&out.join("scenarios.csv"));
+    let marked: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.1 == "true")
+        .map(|r| r.0.as_str())
+        .collect();
+    assert_eq!(marked, [baseline]);
+    assert!(rows.iter().all(|r| r.1 == "true" || r.1 == "false"));
+    let cents = |s: &str| reallot::money::parse_money(s).unwrap();
+    let base = rows.iter().find(|r| r.0 == baseline).unwrap();
+    for r in &rows {
+        assert_eq!(cents(&r.3), cents(&r.2) - cents(&base.2), "{}", r.0);
+    }
+    // The chart marks it too.
+    let svg = std::fs::read_to_string(out.join("scenarios.svg")).unwrap();
+    assert_eq!(svg.matches("(baseline)").count(), 1);
+    assert!(
+        svg.contains(&format!("{baseline} (baseline)")),
+        "{baseline}"
+    );
+}
+
+/// Runs `compare` on `case` with `args`, writing to `out`.
+fn compare(case: &Path, args: &[&str], out: &Path) {
+    reallot()
+        .arg("compare")
+        .arg(case)
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .current_dir(root())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("the baseline"));
+}
+
+/// The baseline is the first `--model` given, wherever it sorts.
+#[test]
+fn baseline_is_the_first_model_given() {
+    let case = root().join("data/acme-networks");
+    let out = tempfile::tempdir().unwrap();
+    let run = out.path().join("m");
+    compare(
+        &case,
+        &[
+            "--model",
+            "models/renewal.toml",
+            "--model",
+            "models/vendor-view.toml",
+            "--model",
+            "models/consolidate.toml",
+        ],
+        &run,
+    );
+    assert_baseline(&run, "renewal");
+}
+
+/// With a folder, `vendor-view` is the baseline when the folder has it (it sorts last
+/// in models/); without it, the first scenario by name.
+#[test]
+fn baseline_of_a_folder() {
+    let case = root().join("data/acme-networks");
+    let out = tempfile::tempdir().unwrap();
+    let run = out.path().join("all");
+    compare(&case, &["--models", "models"], &run);
+    assert_baseline(&run, "vendor-view");
+    let dir = out.path().join("some");
+    std::fs::create_dir(&dir).unwrap();
+    for m in ["renewal", "hygiene", "reallocate"] {
+        std::fs::copy(
+            root().join(format!("models/{m}.toml")),
+            dir.join(format!("{m}.toml")),
+        )
+        .unwrap();
+    }
+    let run = out.path().join("some-run");
+    compare(&case, &["--models", dir.to_str().unwrap()], &run);
+    assert_baseline(&run, "hygiene");
+}
+
+/// The case's own models/ folder follows the folder rule.
+#[test]
+fn baseline_of_the_case_folder() {
+    let src = root().join("tests/data/conformance/story-acquisition");
+    let case = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, case.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let models = case.path().join("models");
+    std::fs::create_dir(&models).unwrap();
+    std::fs::write(models.join("a-apart.toml"), "name = \"apart\"\n").unwrap();
+    std::fs::copy(
+        root().join("models/vendor-view.toml"),
+        models.join("vendor-view.toml"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = out.path().join("run");
+    compare(case.path(), &[], &run);
+    assert_baseline(&run, "vendor-view");
+    std::fs::remove_file(models.join("vendor-view.toml")).unwrap();
+    let run = out.path().join("run2");
+    compare(case.path(), &[], &run);
+    assert_baseline(&run, "apart");
+}
+
+/// `compare CASE` with nothing to compare says where it looked, exits 2 and writes
+/// nothing: without a models/ folder, and with an empty one.
+#[test]
+fn no_scenarios_says_where_it_looked() {
+    let src = root().join("tests/data/conformance/story-acquisition");
+    let case = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, case.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let models = case.path().join("models");
+    let out = tempfile::tempdir().unwrap();
+    for make_empty_folder in [false, true] {
+        if make_empty_folder {
+            std::fs::create_dir(&models).unwrap();
+        }
+        let target = out.path().join("never");
+        reallot()
+            .arg("compare")
+            .arg(case.path())
+            .arg("--out")
+            .arg(&target)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(models.display().to_string()))
+            .stderr(predicates::str::contains("--model"));
+        assert!(!target.exists());
+    }
+}

@@ -225,3 +225,85 @@ fn workbook_reads_back() {
     assert_eq!(last[0], Data::String("Total".into()));
     assert_eq!(last[5], Data::Float(p.purchase_cost() as f64 / 100.0));
 }
+
+/// plan.xlsx cell types, read back: in every sheet each column holds one kind: names and
+/// text as strings (never formulas), figures and money as numbers, dates as dates; in a
+/// case with two Smart Accounts each VA reads `SA / VA`.
+#[test]
+fn workbook_cells_are_typed() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let e = load_case(&root.join("data/acme-networks")).unwrap();
+    let s = Scenario::load(&root.join("models/renewal.toml")).unwrap();
+    let p = reallot::plan_case(&e, &s, None, &Default::default()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let book = out.path().join("plan.xlsx");
+    std::fs::write(&book, reallot::report::xlsx::workbook(&p).unwrap()).unwrap();
+    let mut wb = calamine::open_workbook::<calamine::Xlsx<_>, _>(&book).unwrap();
+    const TEXT: &[&str] = &[
+        "smart_account",
+        "virtual_account",
+        "license",
+        "from_virtual_account",
+        "to_virtual_account",
+        "covers",
+        "instance",
+        "kind",
+        "detail",
+        "scenario",
+    ];
+    let mut checked = 0;
+    for sheet in ["Moves", "Purchases", "Renewal", "Findings", "Positions"] {
+        let range = wb.worksheet_range(sheet).unwrap();
+        let mut rows = range.rows();
+        let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+        for row in rows {
+            if row[0] == Data::String("Total".into()) {
+                continue;
+            }
+            for (h, cell) in header.iter().zip(row) {
+                let ok = if TEXT.contains(&h.as_str()) {
+                    matches!(cell, Data::String(_) | Data::Empty)
+                } else if h.ends_with("date") {
+                    matches!(cell, Data::DateTime(_))
+                } else {
+                    matches!(cell, Data::Float(_) | Data::Int(_))
+                };
+                assert!(ok, "{sheet}, column {h}: {cell:?}");
+                checked += 1;
+            }
+            if let Some(va) = header.iter().position(|h| h == "virtual_account") {
+                let sa = header.iter().position(|h| h == "smart_account").unwrap();
+                let (sa, va) = (row[sa].to_string(), row[va].to_string());
+                assert!(va.starts_with(&format!("{sa} / ")), "{sheet}: {sa} {va}");
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} cells");
+    // The summary sheet: dates are dates, money and counts numbers, names text.
+    let sum = wb.worksheet_range("Summary").unwrap();
+    let value = |label: &str| -> Data {
+        sum.rows()
+            .find(|r| r[0] == Data::String(label.into()))
+            .unwrap_or_else(|| panic!("no row {label}"))[1]
+            .clone()
+    };
+    let date = |label: &str| match value(label) {
+        Data::DateTime(d) => d.as_datetime().unwrap().date(),
+        other => panic!("{label}: {other:?} is not a date"),
+    };
+    assert_eq!(date("Data as of"), p.as_of);
+    assert_eq!(date("Evaluated at"), p.evaluated_at);
+    assert_eq!(date("Renewal date"), p.renewal.as_ref().unwrap().date);
+    assert!(matches!(value("Case"), Data::String(_)));
+    assert_eq!(
+        value("Purchase cost (USD)"),
+        Data::Float(p.purchase_cost() as f64 / 100.0)
+    );
+    // A price is a number too.
+    let pur = wb.worksheet_range("Purchases").unwrap();
+    let first = pur.rows().nth(1).unwrap();
+    assert_eq!(
+        first[4],
+        Data::Float(p.purchases[0].unit_price as f64 / 100.0)
+    );
+}

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use reallot::estate::load_case;
+use reallot::money::{grouped, human};
 use reallot::plan::Plan;
 use reallot::plot::{self, Measure};
-use reallot::report::money;
 use reallot::scenario::Scenario;
 
 fn story(name: &str) -> Plan {
@@ -85,11 +85,16 @@ fn waterfall_shows_the_consolidation() {
         "the recommended renewal is the plan's purchase"
     );
     let svg = plot::waterfall_svg(w, Measure::Money, "USD");
-    assert!(svg.contains("After consolidation"));
+    assert!(has_words(&svg, "After consolidation"));
     assert!(
-        svg.contains(&format!("−{}", money(w[3].cost - w[4].cost))),
+        svg.contains(&format!("−{}", grouped(w[3].cost - w[4].cost))),
         "the saving is labelled"
     );
+}
+
+/// Whether every word of `label` is written in `svg` (labels wrap onto several lines).
+fn has_words(svg: &str, label: &str) -> bool {
+    label.split_whitespace().all(|w| svg.contains(w))
 }
 
 /// Charts are SVG with a title, labels and one bar per step.
@@ -100,7 +105,7 @@ fn svg_structure() {
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
     assert!(svg.contains("Savings waterfall (units)"));
     for s in &p.waterfall {
-        assert!(svg.contains(&s.label), "{} missing", s.label);
+        assert!(has_words(&svg, &s.label), "{} missing", s.label);
     }
     // one filled rect per bar besides the background and the plot area
     let bars = svg.matches("<rect").count();
@@ -121,16 +126,19 @@ fn svg_structure() {
             cost: 684900,
             units: 176,
             moved: 19,
+            baseline: true,
         },
         plot::ScenarioBar {
             name: "consolidate".into(),
             cost: 456000,
             units: 120,
             moved: 70,
+            baseline: false,
         },
     ];
     let cmp = plot::scenarios_svg(&bars, "USD");
-    assert!(cmp.contains("consolidate") && cmp.contains("4560.00"));
+    assert!(cmp.contains("consolidate") && cmp.contains("USD 4,560.00"));
+    assert!(cmp.contains("renewal (baseline)") && cmp.contains("-2,289.00 vs baseline"));
 }
 
 /// Charts with nothing or one thing to show still render (and terminate).
@@ -155,7 +163,9 @@ fn png_output() {
     assert!(png.len() > 5_000, "{} bytes", png.len());
     let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
     let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
-    assert_eq!((width, height), (900, 440));
+    let (w, h) = text_boxes(&plot::waterfall_svg(&p.waterfall, Measure::Money, "USD")).0;
+    assert_eq!((width, height), (w as u32, h as u32));
+    assert!(width >= 900 && height == 440);
 }
 
 #[test]
@@ -175,7 +185,8 @@ fn html_is_self_contained_and_complete() {
         assert!(html.contains(&format!("id=\"{id}\"")), "section {id}");
     }
     assert!(
-        html.contains(&money(p.purchase_cost())) && html.contains(&money(p.vendor.shortfall_cost))
+        html.contains(&human("USD", p.purchase_cost()))
+            && html.contains(&human("USD", p.vendor.shortfall_cost))
     );
     // Nothing to fetch: no links, scripts, imports or remote sources (the SVG namespace
     // URI is a name, not a request).
@@ -187,8 +198,8 @@ fn html_is_self_contained_and_complete() {
     }
     assert!(html.matches("<svg").count() >= 4);
     assert!(
-        html.contains("Acme/Security") && html.contains("Initech/DEFAULT"),
-        "moves listed"
+        html.contains("Acme / Security") && html.contains("Initech / DEFAULT"),
+        "moves listed, VAs named with their Smart Account"
     );
     // Names from customer data are escaped.
     let mut q = p.clone();
@@ -251,11 +262,11 @@ fn renders_in_a_browser() {
     let dom = base("p1").arg("--dump-dom").arg(&url).output().unwrap();
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(
-        dom.contains(&money(p.purchase_cost())),
+        dom.contains(&human("USD", p.purchase_cost())),
         "headline cost rendered"
     );
     assert!(
-        dom.contains(&money(p.vendor.shortfall_cost)),
+        dom.contains(&human("USD", p.vendor.shortfall_cost)),
         "vendor view rendered"
     );
     assert!(dom.contains("<svg"), "charts rendered");
@@ -275,4 +286,172 @@ fn renders_in_a_browser() {
     assert!(png.len() > 10_000, "screenshot of {} bytes", png.len());
     let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/report-screenshot.png");
     let _ = std::fs::write(keep, png);
+}
+
+/// VAs carry their Smart Account (`SA / VA`) in the report when the case has two; a case
+/// with one keeps the bare name. Money in the report reads with thousands separators.
+#[test]
+fn report_names_and_money_read_well() {
+    let two = story("story-acquisition");
+    let md = reallot::report::markdown::markdown(&two);
+    assert!(md.contains("Initech / DEFAULT"), "{md}");
+    for row in md.lines().filter(|l| l.starts_with("| ")) {
+        assert!(!row.contains("| DEFAULT |"), "a bare DEFAULT: {row}");
+    }
+    let heat = plot::balance_matrix(&two, 10).0;
+    assert!(heat.iter().all(|v| v.contains(" / ")), "{heat:?}");
+    let one = story("story-wrong-token");
+    assert!(one
+        .positions
+        .iter()
+        .all(|p| p.smart_account == one.positions[0].smart_account));
+    let md = reallot::report::markdown::markdown(&one);
+    let sa = &one.positions[0].smart_account;
+    assert!(!md.contains(&format!("{sa} / ")), "{md}");
+    let heat = plot::balance_matrix(&one, 10).0;
+    assert!(heat.iter().all(|v| !v.contains(" / ")), "{heat:?}");
+    for p in [&two, &one] {
+        let md = reallot::report::markdown::markdown(p);
+        let html = reallot::report::html::html(p);
+        let cost = human(&p.currency, p.purchase_cost());
+        assert!(md.contains(&cost) && html.contains(&cost), "{cost}");
+    }
+}
+
+/// A copy of the acquisition story (two Smart Accounts) with long VA, licence and
+/// scenario names: the case every label-layout check runs on.
+fn long_names() -> Plan {
+    let src =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/conformance/story-acquisition");
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        let text = std::fs::read_to_string(&p)
+            .unwrap()
+            .replace(
+                "ISE Advantage",
+                "Identity Services Engine Advantage Term Licence (three-year subscription)",
+            )
+            .replace(
+                "Secure Endpoint Advantage",
+                "Secure Endpoint Advantage for Workstations and Servers (Enterprise Agreement)",
+            )
+            .replace(
+                "Security",
+                "Security Operations Centre - Frankfurt Data Hall B",
+            )
+            .replace("Initech", "Initech Global Holdings (acquired 2026)");
+        std::fs::write(dir.path().join(p.file_name().unwrap()), text).unwrap();
+    }
+    let e = load_case(dir.path()).unwrap();
+    let s = Scenario::load(&dir.path().join("scenario.toml")).unwrap();
+    reallot::plan_case(&e, &s, None, &Default::default()).unwrap()
+}
+
+/// A text element of a chart: its text and its box (left, top, right, bottom).
+type Label = (String, [f32; 4]);
+
+/// The canvas size and every text element's box on it, as laid out with the PNG font
+/// (DejaVu Sans, the widest common sans-serif; browsers' fonts are narrower).
+fn text_boxes(svg: &str) -> ((f32, f32), Vec<Label>) {
+    use resvg::usvg;
+    let mut opt = usvg::Options::default();
+    let font = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/DejaVuSans.ttf");
+    opt.fontdb_mut().load_font_file(font).unwrap();
+    opt.fontdb_mut().set_sans_serif_family("DejaVu Sans");
+    let tree = usvg::Tree::from_str(svg, &opt).unwrap();
+    fn walk(g: &usvg::Group, out: &mut Vec<Label>) {
+        for n in g.children() {
+            match n {
+                usvg::Node::Group(g) => walk(g, out),
+                usvg::Node::Text(t) => {
+                    let b = t.abs_bounding_box();
+                    let s: String = t.chunks().iter().map(|c| c.text()).collect();
+                    out.push((s, [b.left(), b.top(), b.right(), b.bottom()]));
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(tree.root(), &mut out);
+    let size = tree.size();
+    ((size.width(), size.height()), out)
+}
+
+/// No label of `svg` leaves the canvas or overlaps another label.
+fn assert_labels_fit(name: &str, svg: &str) {
+    let ((w, h), boxes) = text_boxes(svg);
+    assert!(boxes.len() > 3, "{name}: {} labels", boxes.len());
+    for (s, [l, t, r, b]) in &boxes {
+        assert!(
+            *l >= 0.0 && *t >= 0.0 && *r <= w && *b <= h,
+            "{name}: {s:?} at {l},{t}..{r},{b} leaves the {w}x{h} canvas"
+        );
+    }
+    // Boxes may touch (a pixel's slack for antialiasing), never overlap.
+    let slack = 1.0;
+    for (i, (s, a)) in boxes.iter().enumerate() {
+        for (u, c) in &boxes[i + 1..] {
+            let apart = a[2] <= c[0] + slack
+                || c[2] <= a[0] + slack
+                || a[3] <= c[1] + slack
+                || c[3] <= a[1] + slack;
+            assert!(apart, "{name}: {s:?} {a:?} overlaps {u:?} {c:?}");
+        }
+    }
+}
+
+/// Long VA, licence and scenario names in a case with two Smart Accounts: in every
+/// chart, no label leaves the canvas and no two labels overlap.
+#[test]
+fn chart_labels_never_overlap_or_clip() {
+    let p = long_names();
+    assert!(p.positions.iter().any(|x| x.license.len() > 60));
+    assert_labels_fit("positions", &plot::positions_svg(&p, 6));
+    assert_labels_fit("heatmap", &plot::heatmap_svg(&p, 12));
+    assert_labels_fit(
+        "waterfall",
+        &plot::waterfall_svg(&p.waterfall, Measure::Money, "USD"),
+    );
+    assert_labels_fit(
+        "waterfall",
+        &plot::waterfall_svg(&p.waterfall, Measure::Units, "USD"),
+    );
+    let heat = plot::heatmap_svg(&p, 12);
+    assert!(
+        heat.contains("1  Identity Services Engine"),
+        "the heat map has a key"
+    );
+    let bars: Vec<plot::ScenarioBar> = [
+        "renewal at the end of the enterprise agreement, like for like",
+        "consolidate both Smart Accounts after the acquisition closes",
+        "vendor-view",
+        "hygiene first: release stale and retired instances before anything",
+        "x",
+        "reallocate",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, n)| plot::ScenarioBar {
+        name: n.to_string(),
+        cost: 987_654_321_098 * (i as i128 + 1),
+        units: 123_456_789 * (i as u64 + 1),
+        moved: 1_000_000,
+        baseline: i == 2,
+    })
+    .collect();
+    let svg = plot::scenarios_svg(&bars, "USD");
+    assert_labels_fit("scenarios", &svg);
+    assert!(svg.contains("vendor-view (baseline)"));
+    // The sample case too, as written by `plan`.
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/acme-networks");
+    let e = load_case(&case).unwrap();
+    let q = reallot::plan_case(&e, &Scenario::default(), None, &Default::default()).unwrap();
+    assert_labels_fit("sample positions", &plot::positions_svg(&q, 6));
+    assert_labels_fit("sample heatmap", &plot::heatmap_svg(&q, 12));
+    assert_labels_fit(
+        "sample waterfall",
+        &plot::waterfall_svg(&q.waterfall, Measure::Money, "USD"),
+    );
 }

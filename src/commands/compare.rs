@@ -32,7 +32,7 @@ pub struct Args {
 
 /// Runs `reallot compare`.
 pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
-    let scenarios = collect_scenarios(&args.case, &args.model, &args.models)?;
+    let lineup = collect_scenarios(&args.case, &args.model, &args.models)?;
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("out").join("compare"));
@@ -43,11 +43,11 @@ pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
     let estate = crate::pipeline::read(&args.case)?;
     let plans = compare(
         &estate,
-        &scenarios,
+        &lineup,
         args.as_of,
         (&out, &inputs),
         &SolveOptions::default(),
     )?;
-    print_table(&plans, &out, w).map_err(stdout_error)?;
+    print_table(&plans, &lineup, &out, w).map_err(stdout_error)?;
     Ok(exit_code(all_optimal(&plans)))
 }

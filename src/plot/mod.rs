@@ -9,7 +9,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::money::money;
+use crate::money::{grouped, human};
+use crate::names::VaNames;
 use crate::plan::Plan;
 
 /// One bar of the waterfall.
@@ -83,23 +84,57 @@ pub(crate) mod palette {
     pub const INK: RGBColor = RGBColor(33, 33, 33);
 }
 
-/// Longest label drawn before an ellipsis.
-const MAX_LABEL: usize = 22;
-
-/// Shortens a label to [`MAX_LABEL`] characters with an ellipsis.
-pub(crate) fn short(label: &str) -> String {
-    short_to(label, MAX_LABEL)
-}
-
 /// Shortens a label to `max` characters with an ellipsis.
 pub(crate) fn short_to(label: &str, max: usize) -> String {
-    if label.chars().count() <= max {
-        label.to_string()
-    } else {
-        let mut s: String = label.chars().take(max - 1).collect();
-        s.push('…');
-        s
+    crate::names::shorten(label, max)
+}
+
+/// Ems per character the layout reserves: DejaVu Sans (the PNG font, and the widest
+/// common sans-serif) averages under 0.6 em over names, digits and capitals.
+const EM_PER_CHAR: f64 = 0.64;
+
+/// The width in pixels `text` takes at font size `size` (an upper estimate).
+pub(crate) fn text_width(text: &str, size: u32) -> u32 {
+    (text.chars().count() as f64 * f64::from(size) * EM_PER_CHAR).ceil() as u32
+}
+
+/// How many characters fit in `px` pixels at font size `size` (at least 4).
+fn chars_in(px: u32, size: u32) -> usize {
+    ((f64::from(px) / (f64::from(size) * EM_PER_CHAR)).floor() as usize).max(4)
+}
+
+/// Word-wraps `label` into at most `lines` lines of at most `width` characters; a word
+/// longer than a line is cut, and text beyond the last line is replaced by an ellipsis.
+pub(crate) fn wrap(label: &str, width: usize, lines: usize) -> Vec<String> {
+    let width = width.max(2);
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in label.split_whitespace() {
+        let chars: Vec<char> = word.chars().collect();
+        for piece in chars.chunks(width) {
+            let piece: String = piece.iter().collect();
+            let n = line.chars().count();
+            if n == 0 {
+                line = piece;
+            } else if n + 1 + piece.chars().count() <= width {
+                line.push(' ');
+                line.push_str(&piece);
+            } else {
+                out.push(std::mem::replace(&mut line, piece));
+            }
+        }
     }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    if out.len() > lines.max(1) {
+        out.truncate(lines.max(1));
+        let last = out.last_mut().expect("at least one line");
+        let mut kept: String = last.chars().take(width - 1).collect();
+        kept.push('…');
+        *last = kept;
+    }
+    out
 }
 
 /// `n` category slots: plotters' integer ranges include their end, so `0..n` would add
@@ -115,30 +150,80 @@ fn slots(n: usize) -> std::ops::Range<usize> {
 
 fn fmt_value(v: f64, measure: Measure) -> String {
     match measure {
-        Measure::Money => money((v * 100.0).round() as i128),
+        Measure::Money => grouped((v * 100.0).round() as i128),
         Measure::Units => format!("{}", v.round() as i64),
+    }
+}
+
+/// An axis value in units: whole numbers without decimals (`-150`), others with one.
+fn fmt_units(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
     }
 }
 
 type DrawResult<T> = Result<T, Box<dyn std::error::Error>>;
 
-/// The size of a column chart (the waterfall, the scenarios), in pixels.
+/// The smallest size of a column chart (the waterfall, the scenarios), in pixels.
 const COLUMN_CHART: (u32, u32) = (900, 440);
+/// Pixels a column chart spends beside its columns and value axis (the margins).
+const COLUMN_SIDE: u32 = 2 * 16;
+/// Font size of the labels under the columns.
+const COLUMN_LABEL: u32 = 12;
+/// Lines a label under a column wraps to at most.
+const COLUMN_LABEL_LINES: usize = 3;
 
 /// The chart a column chart draws its bars on: one slot per column, values from 0 up.
 type ColumnChart<'a, 'b> =
     ChartContext<'a, SVGBackend<'b>, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordf64>>;
 
 /// The frame of a column chart: title, one labelled slot per column, a value axis from
-/// 0 to `top` described by `unit`.
+/// 0 to `top` described by `unit`. Each column is `slot` pixels wide (see
+/// [`ColumnFrame::size`]) and its label wraps onto lines that fit it.
 struct ColumnFrame<'l> {
     title: &'l str,
     labels: &'l [String],
     top: f64,
     unit: &'l str,
+    slot: u32,
+    /// Pixels for the value axis: its labels and its description.
+    axis: u32,
 }
 
 impl ColumnFrame<'_> {
+    /// The width of a slot for `n` columns that must hold `widest` pixels of text: at
+    /// least what the smallest chart gives each column.
+    fn slot_for(n: usize, widest: u32) -> u32 {
+        let n = n.max(1) as u32;
+        ((COLUMN_CHART.0 - COLUMN_SIDE - 100) / n)
+            .max(widest + 16)
+            .max(110)
+    }
+
+    /// The width of a value axis whose longest label is `top` (13 px labels, beside the
+    /// axis description).
+    fn axis_for(top: &str) -> u32 {
+        (text_width(top, 13) + 36).max(100)
+    }
+
+    /// The canvas: wide enough for the axis and every slot.
+    fn size(&self) -> (u32, u32) {
+        let n = self.labels.len().max(1) as u32;
+        let width = COLUMN_SIDE + self.axis + n * self.slot;
+        (width.max(COLUMN_CHART.0), COLUMN_CHART.1)
+    }
+
+    /// Each column's label as the lines drawn under it.
+    fn label_lines(&self) -> Vec<Vec<String>> {
+        let width = chars_in(self.slot - 12, COLUMN_LABEL);
+        self.labels
+            .iter()
+            .map(|l| wrap(l, width, COLUMN_LABEL_LINES))
+            .collect()
+    }
+
     /// Fills `root` white and draws the caption, axes and labels; the values on the axis
     /// are written by `value`.
     fn draw<'a, 'b>(
@@ -154,21 +239,33 @@ impl ColumnFrame<'_> {
                 ("sans-serif", 22).into_font().color(&palette::INK),
             )
             .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(100)
+            .x_label_area_size(12 + 15 * COLUMN_LABEL_LINES as u32)
+            .y_label_area_size(self.axis)
             .build_cartesian_2d(slots(n).into_segmented(), 0f64..self.top)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_labels(n)
-            .x_label_formatter(&|x| match x {
-                SegmentValue::CenterOf(i) => self.labels.get(*i).cloned().unwrap_or_default(),
-                _ => String::new(),
-            })
+            // Never 0 labels: plotters loops forever computing zero key points. The labels
+            // themselves are drawn below, wrapped to their slot.
+            .x_labels(1)
+            .x_label_formatter(&|_| String::new())
             .y_desc(self.unit)
             .y_label_formatter(value)
             .label_style(("sans-serif", 13).into_font().color(&palette::INK))
             .draw()?;
+        for (i, lines) in self.label_lines().iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(i), 0.0));
+            for (k, line) in lines.iter().enumerate() {
+                root.draw(&Text::new(
+                    line.clone(),
+                    (x, y + 6 + 15 * k as i32),
+                    ("sans-serif", COLUMN_LABEL)
+                        .into_font()
+                        .color(&palette::INK)
+                        .pos(Pos::new(HPos::Center, VPos::Top)),
+                ))?;
+            }
+        }
         Ok(chart)
     }
 }
@@ -202,14 +299,21 @@ fn draw_waterfall(
         ),
         Measure::Units => ("Savings waterfall (units)".to_string(), "units".to_string()),
     };
-    let root = SVGBackend::with_string(buf, COLUMN_CHART).into_drawing_area();
-    let labels: Vec<String> = steps.iter().map(|s| short(&s.label)).collect();
+    let labels: Vec<String> = steps.iter().map(|s| s.label.clone()).collect();
+    let widest = values
+        .iter()
+        .map(|v| text_width(&format!("+{}", fmt_value(*v, measure)), 13))
+        .max()
+        .unwrap_or(0);
     let frame = ColumnFrame {
         title: &title,
         labels: &labels,
         top,
         unit: &unit,
+        slot: ColumnFrame::slot_for(labels.len(), widest),
+        axis: ColumnFrame::axis_for(&fmt_value(top, measure)),
     };
+    let root = SVGBackend::with_string(buf, frame.size()).into_drawing_area();
     let mut chart = frame.draw(&root, &|v| fmt_value(*v, measure))?;
     let last = values.len().saturating_sub(1);
     let mut bars = Vec::new();
@@ -287,37 +391,81 @@ fn top_licences(plan: &Plan, top: usize) -> Vec<String> {
         .collect()
 }
 
-fn draw_positions(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
-    let lics = top_licences(plan, top);
-    // Rows: (label, before, after), grouped by licence.
-    let mut rows: Vec<(String, i64, i64)> = Vec::new();
-    for l in &lics {
+/// Longest VA and licence names in a row label of the positions chart (`VA · licence`)
+/// before an ellipsis.
+const POSITION_LABEL: (usize, usize) = (44, 36);
+
+/// The positions chart's rows: (label, before, after), grouped by licence, at most 24.
+fn position_rows(plan: &Plan, top: usize) -> Vec<(String, i64, i64)> {
+    let names = VaNames::of(plan);
+    let mut rows = Vec::new();
+    for l in &top_licences(plan, top) {
         for p in plan.positions.iter().filter(|p| &p.license == l) {
             if p.entitled == 0 && p.demand == 0 && p.moved_in == 0 {
                 continue;
             }
+            let va = names.va_within(&p.smart_account, &p.virtual_account, POSITION_LABEL.0);
             rows.push((
-                format!("{} · {}", short(&p.virtual_account), short_to(l, 30)),
+                format!("{va} · {}", short_to(l, POSITION_LABEL.1)),
                 p.entitled as i64 - p.demand as i64,
                 p.surplus_after as i64,
             ));
         }
     }
     rows.truncate(24);
+    rows
+}
+
+/// The legend of the positions chart, drawn above the bars (never over them).
+fn positions_legend(area: &DrawingArea<SVGBackend<'_>, Shift>, x: i32) -> DrawResult<()> {
+    let mut x = x;
+    for (color, label) in [
+        (palette::BEFORE, "before (entitled − demand)"),
+        (palette::AFTER, "after the plan (unused)"),
+    ] {
+        area.draw(&Rectangle::new([(x, 4), (x + 14, 14)], color.filled()))?;
+        area.draw(&Text::new(
+            label,
+            (x + 20, 9),
+            ("sans-serif", 12)
+                .into_font()
+                .color(&palette::INK)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        x += 20 + text_width(label, 12) as i32 + 24;
+    }
+    Ok(())
+}
+
+fn draw_positions(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
+    let rows = position_rows(plan, top);
     let n = rows.len().max(1);
     let lo = rows.iter().map(|r| r.1.min(r.2)).min().unwrap_or(0).min(0) as f64 * 1.15 - 1.0;
     let hi = rows.iter().map(|r| r.1.max(r.2)).max().unwrap_or(0).max(0) as f64 * 1.15 + 1.0;
-    let height = 120 + 26 * n as u32;
-    let root = SVGBackend::with_string(buf, (900, height)).into_drawing_area();
+    let label_area = rows
+        .iter()
+        .map(|r| text_width(&r.0, 12) + 16)
+        .max()
+        .unwrap_or(0)
+        .max(120);
+    let height = 150 + 26 * n as u32;
+    let root = SVGBackend::with_string(buf, (540 + label_area, height)).into_drawing_area();
     root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            "Position per VA before and after the plan (units)",
-            ("sans-serif", 20).into_font().color(&palette::INK),
-        )
+    let (legend, body) = root.split_vertically(64);
+    legend.draw(&Text::new(
+        "Position per VA before and after the plan (units)",
+        ((540 + label_area) as i32 / 2, 16),
+        ("sans-serif", 20)
+            .into_font()
+            .color(&palette::INK)
+            .pos(Pos::new(HPos::Center, VPos::Top)),
+    ))?;
+    positions_legend(&legend.margin(42, 0, label_area as i32 + 16, 0), 0)?;
+    let mut chart = ChartBuilder::on(&body)
         .margin(16)
+        .margin_top(4)
         .x_label_area_size(40)
-        .y_label_area_size(360)
+        .y_label_area_size(label_area)
         .build_cartesian_2d(lo..hi, slots(n).into_segmented())?;
     let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
     chart
@@ -328,6 +476,7 @@ fn draw_positions(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
             SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
             _ => String::new(),
         })
+        .x_label_formatter(&|v| fmt_units(*v))
         .x_desc("units: deficit (−) or surplus (+)")
         .label_style(("sans-serif", 12).into_font().color(&palette::INK))
         .draw()?;
@@ -344,29 +493,16 @@ fn draw_positions(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
         }
         r
     };
-    chart
-        .draw_series(
-            rows.iter()
-                .enumerate()
-                .map(|(i, r)| bar(i, r.1, true, palette::BEFORE)),
-        )?
-        .label("before (entitled − demand)")
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], palette::BEFORE.filled()));
-    chart
-        .draw_series(
-            rows.iter()
-                .enumerate()
-                .map(|(i, r)| bar(i, r.2, false, palette::AFTER)),
-        )?
-        .label("after the plan (unused)")
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], palette::AFTER.filled()));
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.9))
-        .border_style(palette::INK)
-        .label_font(("sans-serif", 12))
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()?;
+    chart.draw_series(
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| bar(i, r.1, true, palette::BEFORE)),
+    )?;
+    chart.draw_series(
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| bar(i, r.2, false, palette::AFTER)),
+    )?;
     root.present()?;
     Ok(())
 }
@@ -379,49 +515,115 @@ pub fn heatmap_svg(plan: &Plan, top: usize) -> String {
     buf
 }
 
-/// The balance matrix behind [`heatmap_svg`]: (VA labels, licences, balance).
+/// The balance matrix behind [`heatmap_svg`]: (VA labels, licences, balance). VAs are
+/// ordered by (Smart Account, VA) and named by [`VaNames`] (`SA / VA` when the case has
+/// several Smart Accounts), in at most [`HEATMAP_VA`] characters.
 pub fn balance_matrix(plan: &Plan, top: usize) -> (Vec<String>, Vec<String>, ndarray::Array2<i64>) {
     let lics = top_licences(plan, top);
-    let mut vas: Vec<String> = plan
+    let mut keys: Vec<(&str, &str)> = plan
         .positions
         .iter()
         .filter(|p| lics.contains(&p.license))
-        .map(|p| format!("{}/{}", p.smart_account, p.virtual_account))
+        .map(|p| (p.smart_account.as_str(), p.virtual_account.as_str()))
         .collect();
-    vas.sort();
-    vas.dedup();
-    let mut m = ndarray::Array2::<i64>::zeros((vas.len(), lics.len()));
+    keys.sort_unstable();
+    keys.dedup();
+    let mut m = ndarray::Array2::<i64>::zeros((keys.len(), lics.len()));
     for p in &plan.positions {
         let (Some(c), Ok(r)) = (
             lics.iter().position(|l| l == &p.license),
-            vas.binary_search(&format!("{}/{}", p.smart_account, p.virtual_account)),
+            keys.binary_search(&(p.smart_account.as_str(), p.virtual_account.as_str())),
         ) else {
             continue;
         };
         m[[r, c]] += p.entitled as i64 - p.demand as i64;
     }
+    let names = VaNames::of(plan);
+    let vas = keys
+        .iter()
+        .map(|(sa, va)| names.va_within(sa, va, HEATMAP_VA))
+        .collect();
     (vas, lics, m)
+}
+
+/// Longest VA label of the heat map before an ellipsis.
+const HEATMAP_VA: usize = 48;
+/// Longest licence name the heat map writes under its column; with a longer one, the
+/// columns are numbered and a key below the map names them.
+const HEATMAP_COLUMN: usize = 24;
+/// Longest licence name in the heat map's key before an ellipsis.
+const HEATMAP_KEY: usize = 80;
+
+/// How the heat map names its columns.
+enum ColumnNames {
+    /// The licence names, written top to bottom under each column.
+    Rotated(Vec<String>),
+    /// Numbers under the columns, and a key (`1  licence`) below the map.
+    Key(Vec<String>),
+}
+
+impl ColumnNames {
+    fn of(lics: &[String]) -> ColumnNames {
+        if lics.iter().all(|l| l.chars().count() <= HEATMAP_COLUMN) {
+            ColumnNames::Rotated(lics.to_vec())
+        } else {
+            ColumnNames::Key(
+                lics.iter()
+                    .enumerate()
+                    .map(|(i, l)| format!("{}  {}", i + 1, short_to(l, HEATMAP_KEY)))
+                    .collect(),
+            )
+        }
+    }
+
+    /// Pixels under the map for the column names (and the key).
+    fn height(&self) -> u32 {
+        match self {
+            ColumnNames::Rotated(_) => text_width(&"x".repeat(HEATMAP_COLUMN), 12) + 16,
+            ColumnNames::Key(key) => 30 + 18 * key.len() as u32,
+        }
+    }
+
+    /// The widest line the names need, in pixels.
+    fn width(&self) -> u32 {
+        match self {
+            ColumnNames::Rotated(_) => 0,
+            ColumnNames::Key(key) => key.iter().map(|k| text_width(k, 12)).max().unwrap_or(0),
+        }
+    }
 }
 
 fn draw_heatmap(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
     let (vas, lics, m) = balance_matrix(plan, top);
     let (nr, nc) = (vas.len().max(1), lics.len().max(1));
     let scale = m.iter().map(|v| v.abs()).max().unwrap_or(1).max(1) as f64;
-    let width = 320 + 80 * nc as u32;
-    let height = 200 + 24 * nr as u32;
+    let vl = vas;
+    let label_area = vl
+        .iter()
+        .map(|v| text_width(v, 12) + 16)
+        .max()
+        .unwrap_or(0)
+        .max(120);
+    let cell = m
+        .iter()
+        .map(|v| text_width(&format!("{v:+}"), 11) + 10)
+        .max()
+        .unwrap_or(0)
+        .max(80);
+    let names = ColumnNames::of(&lics);
+    let title = "Balance before the plan: entitled − demand (units; red deficit, blue surplus)";
+    let width = (label_area + 40 + cell * nc as u32)
+        .max(names.width() + label_area + 40)
+        .max(text_width(title, 18) + 40);
+    let height = 90 + 24 * nr as u32 + names.height();
     let root = SVGBackend::with_string(buf, (width, height)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption(
-            "Balance before the plan: entitled − demand (units; red deficit, blue surplus)",
-            ("sans-serif", 18).into_font().color(&palette::INK),
-        )
+        .caption(title, ("sans-serif", 18).into_font().color(&palette::INK))
         .margin(16)
-        .x_label_area_size(170)
-        .y_label_area_size(250)
+        .x_label_area_size(names.height())
+        .y_label_area_size(label_area)
         .build_cartesian_2d(slots(nc).into_segmented(), slots(nr).into_segmented())?;
-    let vl: Vec<String> = vas.iter().map(|v| short_to(v, 34)).collect();
-    let ll: Vec<String> = lics.iter().map(|l| short(l)).collect();
     chart
         .configure_mesh()
         .disable_mesh()
@@ -435,19 +637,7 @@ fn draw_heatmap(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
         })
         .y_label_style(("sans-serif", 12).into_font().color(&palette::INK))
         .draw()?;
-    // Column labels, drawn top to bottom under each column (plotters' own rotated axis
-    // labels are anchored at their middle and get clipped).
-    for (c, label) in ll.iter().enumerate() {
-        let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(c), SegmentValue::Exact(0)));
-        root.draw(&Text::new(
-            label.clone(),
-            (x - 6, y + 8),
-            ("sans-serif", 12)
-                .into_font()
-                .color(&palette::INK)
-                .transform(FontTransform::Rotate90),
-        ))?;
-    }
+    heatmap_columns(&root, &chart, &names, nc)?;
     let color = |v: i64| {
         let t = (v.abs() as f64 / scale).min(1.0);
         let fade = |c: u8| (255.0 - (255.0 - c as f64) * t).round() as u8;
@@ -484,6 +674,59 @@ fn draw_heatmap(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
     Ok(())
 }
 
+/// The chart a heat map draws its cells on.
+type HeatChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<SegmentedCoord<RangedCoordusize>, SegmentedCoord<RangedCoordusize>>,
+>;
+
+/// The heat map's column names under the map: the licences top to bottom (plotters' own
+/// rotated axis labels are anchored at their middle and get clipped), or numbers and a
+/// key.
+fn heatmap_columns(
+    root: &DrawingArea<SVGBackend<'_>, Shift>,
+    chart: &HeatChart<'_, '_>,
+    names: &ColumnNames,
+    nc: usize,
+) -> DrawResult<()> {
+    let ink = ("sans-serif", 12).into_font().color(&palette::INK);
+    let (_, bottom) = chart.backend_coord(&(SegmentValue::Exact(0), SegmentValue::Exact(0)));
+    match names {
+        ColumnNames::Rotated(lics) => {
+            for (c, label) in lics.iter().enumerate() {
+                let (x, _) =
+                    chart.backend_coord(&(SegmentValue::CenterOf(c), SegmentValue::Exact(0)));
+                root.draw(&Text::new(
+                    label.clone(),
+                    (x - 6, bottom + 8),
+                    ink.clone().transform(FontTransform::Rotate90),
+                ))?;
+            }
+        }
+        ColumnNames::Key(key) => {
+            for c in 0..nc.min(key.len()) {
+                let (x, _) =
+                    chart.backend_coord(&(SegmentValue::CenterOf(c), SegmentValue::Exact(0)));
+                root.draw(&Text::new(
+                    (c + 1).to_string(),
+                    (x, bottom + 6),
+                    ink.clone().pos(Pos::new(HPos::Center, VPos::Top)),
+                ))?;
+            }
+            let (left, _) = chart.backend_coord(&(SegmentValue::Exact(0), SegmentValue::Exact(0)));
+            for (k, line) in key.iter().enumerate() {
+                root.draw(&Text::new(
+                    line.clone(),
+                    (left, bottom + 28 + 18 * k as i32),
+                    ink.clone().pos(Pos::new(HPos::Left, VPos::Top)),
+                ))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// One scenario in a comparison chart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScenarioBar {
@@ -495,9 +738,33 @@ pub struct ScenarioBar {
     pub units: u64,
     /// Licences moved.
     pub moved: u64,
+    /// Whether this is the baseline the others are compared with.
+    pub baseline: bool,
 }
 
-/// Scenarios side by side: purchase cost per scenario, units and moves in the labels.
+/// The lines written over a scenario's bar: its cost, units and moves, and its change
+/// against the baseline (or that it is the baseline).
+fn scenario_value_lines(
+    bar: &ScenarioBar,
+    base: Option<&ScenarioBar>,
+    currency: &str,
+) -> Vec<String> {
+    let mut v = vec![
+        human(currency, bar.cost),
+        format!("{} units · {} moved", bar.units, bar.moved),
+    ];
+    if bar.baseline {
+        v.push("baseline".into());
+    } else if let Some(b) = base {
+        let d = bar.cost - b.cost;
+        let sign = if d > 0 { "+" } else { "" };
+        v.push(format!("{sign}{} vs baseline", grouped(d)));
+    }
+    v
+}
+
+/// Scenarios side by side: purchase cost per scenario, units, moves and the change
+/// against the baseline over each bar; the baseline's bar is dark and marked.
 pub fn scenarios_svg(rows: &[ScenarioBar], currency: &str) -> String {
     let mut buf = String::new();
     let _ = draw_scenarios(&mut buf, rows, currency);
@@ -505,40 +772,68 @@ pub fn scenarios_svg(rows: &[ScenarioBar], currency: &str) -> String {
 }
 
 fn draw_scenarios(buf: &mut String, rows: &[ScenarioBar], currency: &str) -> DrawResult<()> {
-    let top = rows.iter().map(|r| r.cost).max().unwrap_or(0).max(100) as f64 / 100.0 * 1.2;
-    let root = SVGBackend::with_string(buf, COLUMN_CHART).into_drawing_area();
-    let labels: Vec<String> = rows.iter().map(|r| short(&r.name)).collect();
+    let top = rows.iter().map(|r| r.cost).max().unwrap_or(0).max(100) as f64 / 100.0 * 1.35;
+    let base = rows.iter().find(|r| r.baseline);
+    let values: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| scenario_value_lines(r, base, currency))
+        .collect();
+    let widest = values
+        .iter()
+        .flatten()
+        .map(|l| text_width(l, 12))
+        .max()
+        .unwrap_or(0);
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            if r.baseline {
+                format!("{} (baseline)", r.name)
+            } else {
+                r.name.clone()
+            }
+        })
+        .collect();
     let frame = ColumnFrame {
         title: &format!("Purchase cost by scenario ({currency})"),
         labels: &labels,
         top,
         unit: currency,
+        slot: ColumnFrame::slot_for(rows.len(), widest),
+        axis: ColumnFrame::axis_for(&fmt_value(top, Measure::Money)),
     };
+    let root = SVGBackend::with_string(buf, frame.size()).into_drawing_area();
     let mut chart = frame.draw(&root, &|v| fmt_value(*v, Measure::Money))?;
     chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
+        let color = if r.baseline {
+            palette::TOTAL
+        } else {
+            palette::AFTER
+        };
         let mut b = Rectangle::new(
             [
                 (SegmentValue::Exact(i), 0.0),
                 (SegmentValue::Exact(i + 1), r.cost as f64 / 100.0),
             ],
-            palette::AFTER.filled(),
+            color.filled(),
         );
         b.set_margin(0, 0, 20, 20);
         b
     }))?;
-    chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
-        Text::new(
-            format!("{} · {} units · {} moved", money(r.cost), r.units, r.moved),
-            (
-                SegmentValue::CenterOf(i),
-                r.cost as f64 / 100.0 + top * 0.02,
-            ),
-            ("sans-serif", 12)
-                .into_font()
-                .color(&palette::INK)
-                .pos(Pos::new(HPos::Center, VPos::Bottom)),
-        )
-    }))?;
+    for (i, (r, lines)) in rows.iter().zip(&values).enumerate() {
+        let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(i), r.cost as f64 / 100.0));
+        let n = lines.len() as i32;
+        for (k, line) in lines.iter().enumerate() {
+            root.draw(&Text::new(
+                line.clone(),
+                (x, y - 7 - 15 * (n - 1 - k as i32)),
+                ("sans-serif", 12)
+                    .into_font()
+                    .color(&palette::INK)
+                    .pos(Pos::new(HPos::Center, VPos::Bottom)),
+            ))?;
+        }
+    }
     root.present()?;
     Ok(())
 }
@@ -581,4 +876,31 @@ pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
         &mut pixmap.as_mut(),
     );
     pixmap.encode_png().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_fits_lines_and_marks_what_it_cuts() {
+        assert_eq!(wrap("Vendor view", 20, 3), ["Vendor view"]);
+        assert_eq!(
+            wrap("Per VA at 2027-03-31", 12, 3),
+            ["Per VA at", "2027-03-31"]
+        );
+        assert_eq!(wrap("abcdefghij", 4, 3), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("one two three four", 5, 2), ["one", "two…"]);
+        assert_eq!(wrap("", 5, 2), [""]);
+        for line in wrap(&"word ".repeat(40), 9, 3) {
+            assert!(line.chars().count() <= 9, "{line}");
+        }
+    }
+
+    #[test]
+    fn axis_values_are_whole_when_they_can_be() {
+        assert_eq!(fmt_units(-150.0), "-150");
+        assert_eq!(fmt_units(2.5), "2.5");
+        assert_eq!(fmt_value(126_173.0, Measure::Money), "126,173.00");
+    }
 }

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use crate::money::{money, Cents};
+use crate::money::{grouped, money, Cents};
 
 /// What a column holds, which decides how each format writes its cells and whether the
 /// total row sums it.
@@ -20,8 +20,7 @@ pub enum Kind {
     Change,
     /// Money in cents, written with two decimals; summed.
     Money,
-    /// A price per unit in cents: money, but never summed. The workbook writes it as text
-    /// (a quirk of the first release, kept so the workbook stays byte-identical).
+    /// A price per unit in cents: money, but never summed.
     Price,
 }
 
@@ -68,8 +67,7 @@ pub enum Cell {
     Count(i128),
     /// Cents.
     Money(Cents),
-    /// A date, written `YYYY-MM-DD` (the workbook keeps it as text, as the first release
-    /// did, for byte identity).
+    /// A date, written `YYYY-MM-DD` in text and as a real date in the workbook.
     Date(NaiveDate),
 }
 
@@ -99,10 +97,11 @@ impl Cell {
     }
 
     /// The cell as the reports (HTML, Markdown) show it in a column of `kind`: a change
-    /// carries its sign.
+    /// carries its sign, money its thousands separators (`126,173.00`).
     pub fn shown(&self, kind: Kind) -> String {
         match (self, kind) {
             (Cell::Count(n), Kind::Change) => format!("{n:+}"),
+            (Cell::Money(c), _) => grouped(*c),
             _ => self.plain(),
         }
     }
@@ -249,5 +248,7 @@ mod tests {
         assert_eq!(Cell::Count(4).shown(Kind::Change), "+4");
         assert_eq!(Cell::Count(4).plain(), "4");
         assert_eq!(total[4].plain(), "3.50");
+        assert_eq!(Cell::Money(123_456_789).shown(Kind::Money), "1,234,567.89");
+        assert_eq!(Cell::Money(123_456_789).plain(), "1234567.89");
     }
 }

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::money::money;
+use crate::money::human;
+use crate::names::VaNames;
 use crate::plan::Plan;
 use crate::report::table::{Cell, Column, Kind, Table};
 
@@ -15,8 +16,9 @@ pub const MAX_ROWS: usize = 200;
 /// Findings rows the report lists (after the counts per kind).
 pub const MAX_FINDINGS: usize = 50;
 
-/// Moves: from, to, licence, quantity; with a total.
+/// Moves: from, to, licence, quantity; with a total. VAs are named by [`VaNames`].
 pub fn moves(plan: &Plan) -> Table {
+    let names = VaNames::of(plan);
     let cols = vec![
         Column::new("from VA", Text),
         Column::new("to VA", Text),
@@ -25,8 +27,8 @@ pub fn moves(plan: &Plan) -> Table {
     ];
     let rows = plan.moves.iter().map(|m| {
         vec![
-            m.from.as_str().into(),
-            m.to.as_str().into(),
+            names.va(&m.smart_account, &m.from).into(),
+            names.va(&m.smart_account, &m.to).into(),
             m.license.as_str().into(),
             Cell::count(m.quantity),
         ]
@@ -38,6 +40,7 @@ pub fn moves(plan: &Plan) -> Table {
 
 /// Purchases: VA, licence, quantity, unit price and cost; with a total.
 pub fn purchases(plan: &Plan) -> Table {
+    let names = VaNames::of(plan);
     let cur = &plan.currency;
     let cols = vec![
         Column::new("VA", Text),
@@ -48,7 +51,7 @@ pub fn purchases(plan: &Plan) -> Table {
     ];
     let rows = plan.purchases.iter().map(|p| {
         vec![
-            p.virtual_account.as_str().into(),
+            names.va(&p.smart_account, &p.virtual_account).into(),
             p.license.as_str().into(),
             Cell::count(p.quantity),
             Cell::Money(p.unit_price),
@@ -108,8 +111,10 @@ pub fn finding_counts(plan: &Plan) -> Table {
     Table::new(cols, "findings.csv").with_rows(rows.collect())
 }
 
-/// The first [`MAX_FINDINGS`] findings: kind, `SA/VA`, licence, instance, units, detail.
+/// The first [`MAX_FINDINGS`] findings: kind, VA (named by [`VaNames`]), licence,
+/// instance, units, detail.
 pub fn finding_rows(plan: &Plan) -> Table {
+    let names = VaNames::of(plan);
     let cols = vec![
         Column::new("kind", Text),
         Column::new("VA", Text),
@@ -121,7 +126,7 @@ pub fn finding_rows(plan: &Plan) -> Table {
     let rows = plan.findings.iter().take(MAX_FINDINGS).map(|f| {
         vec![
             f.kind.to_string().into(),
-            format!("{}/{}", f.smart_account, f.virtual_account).into(),
+            names.va(&f.smart_account, &f.virtual_account).into(),
             f.license.as_str().into(),
             f.instance.as_str().into(),
             Cell::count(f.quantity),
@@ -163,14 +168,14 @@ pub fn headline(plan: &Plan) -> Vec<(String, String)> {
     let cur = &plan.currency;
     let mut v = vec![
         (
-            format!("{cur} {}", money(plan.vendor.shortfall_cost)),
+            human(cur, plan.vendor.shortfall_cost),
             format!(
                 "vendor view: {} units short (per VA, {})",
                 plan.vendor.shortfall_units, plan.as_of
             ),
         ),
         (
-            format!("{cur} {}", money(plan.purchase_cost())),
+            human(cur, plan.purchase_cost()),
             format!(
                 "must really be bought: {} units (at {})",
                 plan.purchase_units(),
@@ -188,7 +193,7 @@ pub fn headline(plan: &Plan) -> Vec<(String, String)> {
     ];
     if let Some(r) = &plan.renewal {
         v.push((
-            format!("{cur} {}", money(r.savings)),
+            human(cur, r.savings),
             format!(
                 "saved against the vendor quote at {} ({} units: {} expiring renewed like for like, {} more short per VA; {} recommended){}",
                 r.date,

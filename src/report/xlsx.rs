@@ -1,12 +1,15 @@
 //! `plan.xlsx`: the advisor's deliverable workbook: summary, moves, purchases, renewal,
 //! findings and positions, one sheet each, with headers, frozen panes, number formats,
-//! fitted widths and totals. Byte-identical for the same plan (fixed document date).
+//! fitted widths and totals. Every figure is a number (money in the case's currency with
+//! two decimals), every date a date, text is text (never a formula). Byte-identical for
+//! the same plan (fixed document date).
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
+use crate::names::VaNames;
 use crate::plan::Plan;
 use crate::report::table::{Cell, Kind, Table};
 use crate::report::tables::PlanTables;
@@ -16,14 +19,17 @@ struct Formats {
     header: Format,
     money: Format,
     count: Format,
+    date: Format,
     total_label: Format,
     total_money: Format,
     total_count: Format,
 }
 
 impl Formats {
-    fn new() -> Self {
-        let money = Format::new().set_num_format("#,##0.00");
+    /// The formats of a plan in `currency` (three capital letters, checked when the case
+    /// is read): money shows it (`USD 1,234.50`).
+    fn new(currency: &str) -> Self {
+        let money = Format::new().set_num_format(format!("[${currency}] #,##0.00"));
         let count = Format::new().set_num_format("#,##0");
         let top = |f: Format| f.set_bold().set_border_top(FormatBorder::Thin);
         Formats {
@@ -34,6 +40,7 @@ impl Formats {
             total_label: top(Format::new()),
             total_money: top(money.clone()),
             total_count: top(count.clone()),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
             money,
             count,
         }
@@ -60,10 +67,11 @@ fn cell_text(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(keep + &note)
 }
 
-/// The largest integer an Excel number (an IEEE double) holds exactly.
-const EXACT_LIMIT: i128 = 1 << 53;
+/// The largest figure (units or cents) a workbook shows exactly: Excel shows at most 15
+/// significant digits of a number, so larger figures are written as text instead.
+const EXACT_LIMIT: i128 = 999_999_999_999_999;
 
-/// Writes a count or money figure (units or cents) as a number when a double holds it
+/// Writes a count or money figure (units or cents) as a number when Excel shows it
 /// exactly, else as text (so no printed figure is ever rounded).
 fn write_figure(
     ws: &mut Worksheet,
@@ -89,8 +97,31 @@ fn write_figure(
     Ok(())
 }
 
-/// Writes a body cell of a column of `kind`: figures as numbers, the rest as text. A
-/// price is written as text (a first-release quirk, kept for byte identity).
+/// The date as Excel holds it, when Excel can (years 1900 to 9999).
+fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
+    let y = u16::try_from(d.year())
+        .ok()
+        .filter(|y| (1900..=9999).contains(y))?;
+    ExcelDateTime::from_ymd(y, d.month() as u8, d.day() as u8).ok()
+}
+
+/// Writes a date as a real Excel date in `yyyy-mm-dd` format (as text outside Excel's
+/// years, so it is still shown exactly).
+fn write_date(
+    ws: &mut Worksheet,
+    (r, c): (u32, u16),
+    d: NaiveDate,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
+    match excel_date(d) {
+        Some(x) => ws.write_datetime_with_format(r, c, &x, fmt)?,
+        None => ws.write_string(r, c, d.to_string())?,
+    };
+    Ok(())
+}
+
+/// Writes a body cell of a column of `kind`: figures (counts, money, prices) as numbers,
+/// dates as dates, the rest as text (never a formula).
 fn write_cell(
     ws: &mut Worksheet,
     f: &Formats,
@@ -99,13 +130,60 @@ fn write_cell(
     cell: &Cell,
 ) -> Result<(), XlsxError> {
     match (kind, cell) {
-        (Kind::Money, Cell::Money(_)) => write_figure(ws, at, cell, &f.money),
+        (_, Cell::Money(_)) => write_figure(ws, at, cell, &f.money),
         (Kind::Count | Kind::Change, Cell::Count(_)) => write_figure(ws, at, cell, &f.count),
+        (_, Cell::Date(d)) => write_date(ws, at, *d, &f.date),
         _ => {
             ws.write_string(at.0, at.1, cell_text(&cell.plain()))?;
             Ok(())
         }
     }
+}
+
+/// The characters a cell shows (to fit the column widths): money with its currency and
+/// separators, counts with separators, dates as `yyyy-mm-dd`.
+fn shown_width(cell: &Cell) -> usize {
+    match cell {
+        Cell::Money(c) => crate::money::grouped(*c).len() + 4,
+        Cell::Count(n) => {
+            let digits = n.unsigned_abs().to_string().len();
+            digits + (digits - 1) / 3 + usize::from(*n < 0)
+        }
+        other => other.plain().chars().count(),
+    }
+}
+
+/// The VA columns of the plan's sheets, each named with the Smart Account column of its
+/// row when the case has several (see [`VaNames`]).
+const VA_COLUMNS: &[&str] = &[
+    "virtual_account",
+    "from_virtual_account",
+    "to_virtual_account",
+];
+
+/// `table` as the workbook shows it: in a case with several Smart Accounts, each VA cell
+/// reads `SA / VA` (the CSV files keep the bare name beside their `smart_account`).
+fn named<'t>(table: &'t Table, names: &VaNames) -> std::borrow::Cow<'t, Table> {
+    let sa = table.headers().position(|h| h == "smart_account");
+    let (Some(sa), true) = (sa, names.qualified()) else {
+        return std::borrow::Cow::Borrowed(table);
+    };
+    let vas: Vec<usize> = table
+        .headers()
+        .enumerate()
+        .filter(|(_, h)| VA_COLUMNS.contains(h))
+        .map(|(i, _)| i)
+        .collect();
+    let mut t = table.clone();
+    for row in &mut t.rows {
+        let account = row[sa].plain();
+        for &c in &vas {
+            if let Cell::Text(va) = &row[c] {
+                row[c] = Cell::Text(names.va(&account, va));
+            }
+        }
+    }
+    std::borrow::Cow::Owned(t)
 }
 
 /// Fits the column widths to the header and the shown cells (Excel's autofit needs the
@@ -114,7 +192,7 @@ fn fit_widths(ws: &mut Worksheet, table: &Table) -> Result<(), XlsxError> {
     let mut widths: Vec<usize> = table.headers().map(str::len).collect();
     for row in table.rows.iter().take(MAX_SHEET_ROWS) {
         for (c, v) in row.iter().enumerate() {
-            widths[c] = widths[c].max(v.plain().chars().count() + 2);
+            widths[c] = widths[c].max(shown_width(v) + 2);
         }
     }
     for (c, w) in widths.iter().enumerate() {
@@ -174,7 +252,8 @@ pub fn workbook(plan: &Plan) -> Result<Vec<u8>, XlsxError> {
 
 /// Renders the workbook from the plan's tables, built once for CSV and the workbook.
 pub(crate) fn book(plan: &Plan, tables: &PlanTables) -> Result<Vec<u8>, XlsxError> {
-    let f = Formats::new();
+    let f = Formats::new(&plan.currency);
+    let names = VaNames::of(plan);
     let mut wb = Workbook::new();
     wb.set_properties(&properties(plan)?);
     summary_sheet(wb.add_worksheet().set_name("Summary")?, &f, plan)?;
@@ -188,7 +267,7 @@ pub(crate) fn book(plan: &Plan, tables: &PlanTables) -> Result<Vec<u8>, XlsxErro
         sheet(
             wb.add_worksheet_with_constant_memory()?.set_name(name)?,
             &f,
-            table,
+            &named(table, &names),
         )?;
     }
     wb.save_to_buffer()
@@ -198,12 +277,7 @@ pub(crate) fn book(plan: &Plan, tables: &PlanTables) -> Result<Vec<u8>, XlsxErro
 /// dates run from 1900 to 9999; outside them the file carries a fixed date, so the same
 /// inputs still give the same bytes).
 fn properties(plan: &Plan) -> Result<DocProperties, XlsxError> {
-    let d = plan.as_of;
-    let when = u16::try_from(d.year())
-        .ok()
-        .filter(|y| (1900..=9999).contains(y))
-        .and_then(|y| ExcelDateTime::from_ymd(y, d.month() as u8, d.day() as u8).ok())
-        .map_or_else(|| ExcelDateTime::from_ymd(1980, 1, 1), Ok)?;
+    let when = excel_date(plan.as_of).map_or_else(|| ExcelDateTime::from_ymd(1980, 1, 1), Ok)?;
     Ok(DocProperties::new()
         .set_title(format!("reallot plan: {} ({})", plan.case, plan.scenario))
         .set_creation_datetime(&when))
@@ -261,18 +335,19 @@ fn summary_rows(plan: &Plan) -> Vec<(String, Cell)> {
     rows
 }
 
-/// The summary sheet: item, value; figures as numbers, the rest as text, widths fitted.
+/// The summary sheet: item, value; figures as numbers, dates as dates, the rest as text,
+/// widths fitted.
 fn summary_sheet(ws: &mut Worksheet, f: &Formats, plan: &Plan) -> Result<(), XlsxError> {
     ws.write_string_with_format(0, 0, "item", &f.header)?;
     ws.write_string_with_format(0, 1, "value", &f.header)?;
     for (i, (item, value)) in summary_rows(plan).iter().enumerate() {
         let r = i as u32 + 1;
         ws.write_string(r, 0, cell_text(item))?;
-        let fmt = match value {
-            Cell::Money(_) => &f.money,
-            _ => &f.count,
-        };
-        write_figure(ws, (r, 1), value, fmt)?;
+        match value {
+            Cell::Money(_) => write_figure(ws, (r, 1), value, &f.money)?,
+            Cell::Date(d) => write_date(ws, (r, 1), *d, &f.date)?,
+            _ => write_figure(ws, (r, 1), value, &f.count)?,
+        }
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofit();
