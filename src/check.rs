@@ -11,7 +11,7 @@ use crate::estate::Estate;
 use crate::io::source::TableSource;
 use crate::io::text::plural;
 use crate::model::SolveOptions;
-use crate::money::money;
+use crate::money::grouped;
 use crate::plan::{build, vendor_view, Finding, Position};
 
 /// The vendor's per-VA view: positions as the vendor reads them (no transfers).
@@ -122,7 +122,7 @@ fn print_vendor_view(
         "Vendor view (each VA on its own): {} short, {} {}",
         plural(vendor.shortfall_units, "unit", "units"),
         estate.currency,
-        money(vendor.shortfall_cost)
+        grouped(vendor.shortfall_cost)
     )?;
     let mut by_va: BTreeMap<(&str, &str), Vec<&Position>> = BTreeMap::new();
     for p in positions {
@@ -131,6 +131,7 @@ fn print_vendor_view(
             .or_default()
             .push(p);
     }
+    let names = crate::names::VaNames::new(by_va.keys().map(|(sa, _)| *sa));
     for ((sa, va), rows) in by_va {
         let short: Vec<String> = rows
             .iter()
@@ -147,7 +148,7 @@ fn print_vendor_view(
         } else {
             "OUT OF COMPLIANCE"
         };
-        writeln!(w, "  {sa}/{va}: {state}")?;
+        writeln!(w, "  {}: {state}", names.va(sa, va))?;
         if !short.is_empty() {
             writeln!(w, "      short:   {}", short.join(", "))?;
         }

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::estate::Estate;
 use crate::io::write::OutDir;
 use crate::model::{SolveOptions, SolveStatus};
+use crate::money::grouped;
 use crate::plan::Plan;
 use crate::report::{money, write_plan};
 use crate::scenario::Scenario;
@@ -280,9 +281,9 @@ pub(crate) fn print_table(
             p.scenario,
             p.status.as_str(),
             p.purchase_units(),
-            money(p.purchase_cost()),
+            grouped(p.purchase_cost()),
             p.licences_moved(),
-            money(p.purchase_cost() - base)
+            grouped(p.purchase_cost() - base)
         )?;
     }
     if let Some(b) = plans.get(lineup.baseline) {

@@ -133,9 +133,9 @@ fn check_shows_the_vendor_view() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("ACME/Campus-B: OUT OF COMPLIANCE")
+            predicate::str::contains("\n  Campus-B: OUT OF COMPLIANCE")
                 .and(predicate::str::contains("C9300 DNA Advantage -60"))
-                .and(predicate::str::contains("ACME/Campus-A: in compliance"))
+                .and(predicate::str::contains("\n  Campus-A: in compliance"))
                 .and(predicate::str::contains("surplus: C9300 DNA Advantage +80")),
         );
 }

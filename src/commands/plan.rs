@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use super::{date_arg, exit_code, stdout_error, time_limit_arg};
 use crate::error::Result;
 use crate::model::{SolveOptions, SolveStatus};
+use crate::money::grouped;
 use crate::plan::Plan;
-use crate::report::money;
 use crate::scenario::Scenario;
 
 /// Arguments of `reallot plan`.
@@ -116,7 +116,7 @@ fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
                 "  today ({}), each VA on its own: {} units short, {cur} {} (the vendor view)",
                 plan.as_of,
                 plan.vendor.shortfall_units,
-                money(plan.vendor.shortfall_cost)
+                grouped(plan.vendor.shortfall_cost)
             )?;
             print_renewal(r, cur, w)?;
         }
@@ -126,18 +126,18 @@ fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
                 "  vendor view (each VA on its own, {}): {} units short, {cur} {}",
                 plan.as_of,
                 plan.vendor.shortfall_units,
-                money(plan.vendor.shortfall_cost)
+                grouped(plan.vendor.shortfall_cost)
             )?;
             writeln!(
                 w,
                 "  must really be bought: {} units, {cur} {}",
                 plan.purchase_units(),
-                money(plan.purchase_cost())
+                grouped(plan.purchase_cost())
             )?;
             writeln!(
                 w,
                 "  the vendor's reading overstates it by {cur} {}",
-                money(plan.vendor.shortfall_cost - plan.purchase_cost())
+                grouped(plan.vendor.shortfall_cost - plan.purchase_cost())
             )?;
         }
     }
@@ -174,7 +174,7 @@ fn print_renewal(
         "  renewal on {}: {} units expire; renewing them like for like costs {cur} {} and still leaves {} units short, VA by VA",
         r.date,
         r.expiring_units,
-        money(r.like_for_like_cost),
+        grouped(r.like_for_like_cost),
         r.like_for_like_shortfall_units
     )?;
     writeln!(
@@ -182,19 +182,19 @@ fn print_renewal(
         "  vendor quote at {}: {} units, {cur} {} (like for like plus each VA's shortfall)",
         r.date,
         r.vendor_quote_units,
-        money(r.vendor_quote_cost)
+        grouped(r.vendor_quote_cost)
     )?;
     writeln!(
         w,
         "  must really be bought at {}: {} units, {cur} {} (renewals included)",
         r.date,
         r.recommended_units,
-        money(r.recommended_cost)
+        grouped(r.recommended_cost)
     )?;
     writeln!(
         w,
         "  saving against the vendor quote: {cur} {}",
-        money(r.savings)
+        grouped(r.savings)
     )?;
     if let Some(note) = &r.note {
         writeln!(w, "  note: {note}")?;

@@ -40,7 +40,7 @@ pub enum FindingKind {
 
 impl FindingKind {
     /// Every kind, in name order.
-    pub const ALL: [FindingKind; 12] = [
+    pub const ALL: [FindingKind; 13] = [
         FindingKind::IdleSurplus,
         FindingKind::LotDatesInverted,
         FindingKind::LotExpired,
