@@ -12,6 +12,7 @@ use crate::io::source::TableSource;
 use crate::io::text::plural;
 use crate::model::SolveOptions;
 use crate::money::grouped;
+use crate::plan::findings::FindingKind;
 use crate::plan::{build, vendor_view, Finding, Position};
 
 /// The vendor's per-VA view: positions as the vendor reads them (no transfers).
@@ -42,7 +43,7 @@ pub fn check(
     let (positions, vendor) = vendor_positions(estate, as_of);
     let findings = crate::plan::findings::collect(estate, as_of, stale_after_days, &positions);
     print_findings(&findings, w).map_err(io)?;
-    print_vendor_view(estate, &vendor, &positions, w).map_err(io)
+    print_vendor_view(estate, &vendor, &positions, &findings, w).map_err(io)
 }
 
 /// The case's name and date, each table read (with its workbook and sheet when it came
@@ -115,15 +116,43 @@ fn print_vendor_view(
     estate: &Estate,
     vendor: &crate::plan::VendorView,
     positions: &[Position],
+    findings: &[Finding],
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
-    writeln!(
-        w,
-        "Vendor view (each VA on its own): {} short, {} {}",
-        plural(vendor.shortfall_units, "unit", "units"),
-        estate.currency,
-        grouped(vendor.shortfall_cost)
-    )?;
+    // Units short and pack remainders per (SA, VA, licence), from the findings: a pack
+    // bought to cover a gap is a purchase, and its spare units are not surplus.
+    let per_cell = |kind: FindingKind| -> BTreeMap<(&str, &str, &str), u64> {
+        findings
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| {
+                let key = (
+                    f.smart_account.as_str(),
+                    f.virtual_account.as_str(),
+                    f.license.as_str(),
+                );
+                (key, f.quantity)
+            })
+            .collect()
+    };
+    let short_units = per_cell(FindingKind::OutOfCompliance);
+    let remainder = per_cell(FindingKind::PackRemainder);
+    let units_short: u128 = short_units.values().map(|&q| u128::from(q)).sum();
+    let cost = format!("{} {}", estate.currency, grouped(vendor.shortfall_cost));
+    if units_short == u128::from(vendor.shortfall_units) {
+        writeln!(
+            w,
+            "Vendor view (each VA on its own): {} short, {cost}",
+            plural(units_short, "unit", "units"),
+        )?;
+    } else {
+        writeln!(
+            w,
+            "Vendor view (each VA on its own): {} short; bought VA by VA in packs, {}, {cost}",
+            plural(units_short, "unit", "units"),
+            plural(vendor.shortfall_units, "unit", "units"),
+        )?;
+    }
     let mut by_va: BTreeMap<(&str, &str), Vec<&Position>> = BTreeMap::new();
     for p in positions {
         by_va
@@ -136,12 +165,21 @@ fn print_vendor_view(
         let short: Vec<String> = rows
             .iter()
             .filter(|p| p.purchased > 0)
-            .map(|p| format!("{} -{}", p.license, p.purchased))
+            .map(|p| {
+                let key = (sa, va, p.license.as_str());
+                let short = short_units.get(&key).copied().unwrap_or(p.purchased);
+                format!("{} -{short}", p.license)
+            })
             .collect();
         let surplus: Vec<String> = rows
             .iter()
-            .filter(|p| p.surplus_after > 0)
-            .map(|p| format!("{} +{}", p.license, p.surplus_after))
+            .filter_map(|p| {
+                let key = (sa, va, p.license.as_str());
+                let spare = p
+                    .surplus_after
+                    .saturating_sub(remainder.get(&key).copied().unwrap_or(0));
+                (spare > 0).then(|| format!("{} +{spare}", p.license))
+            })
             .collect();
         let state = if short.is_empty() {
             "in compliance"

@@ -7,9 +7,10 @@ use chrono::NaiveDate;
 
 use super::{date_arg, exit_code, stdout_error, time_limit_arg};
 use crate::error::Result;
+use crate::io::text::plural;
 use crate::model::{SolveOptions, SolveStatus};
 use crate::money::grouped;
-use crate::plan::Plan;
+use crate::plan::{FindingKind, Plan};
 use crate::scenario::Scenario;
 
 /// Arguments of `reallot plan`.
@@ -113,20 +114,18 @@ fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
         Some(r) => {
             writeln!(
                 w,
-                "  today ({}), each VA on its own: {} units short, {cur} {} (the vendor view)",
+                "  today ({}), each VA on its own: {} (the vendor view)",
                 plan.as_of,
-                plan.vendor.shortfall_units,
-                grouped(plan.vendor.shortfall_cost)
+                vendor_words(plan)
             )?;
             print_renewal(r, cur, w)?;
         }
         None => {
             writeln!(
                 w,
-                "  vendor view (each VA on its own, {}): {} units short, {cur} {}",
+                "  vendor view (each VA on its own, {}): {}",
                 plan.as_of,
-                plan.vendor.shortfall_units,
-                grouped(plan.vendor.shortfall_cost)
+                vendor_words(plan)
             )?;
             writeln!(
                 w,
@@ -160,6 +159,27 @@ fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// The vendor view in words: units short (from the `out_of_compliance` findings) and,
+/// where packs round the per-VA purchase up, the units bought; then the cost.
+fn vendor_words(plan: &Plan) -> String {
+    let short: u128 = plan
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::OutOfCompliance)
+        .map(|f| u128::from(f.quantity))
+        .sum();
+    let cost = format!("{} {}", plan.currency, grouped(plan.vendor.shortfall_cost));
+    if short == u128::from(plan.vendor.shortfall_units) {
+        format!("{} short, {cost}", plural(short, "unit", "units"))
+    } else {
+        format!(
+            "{} short; bought VA by VA in packs, {}, {cost}",
+            plural(short, "unit", "units"),
+            plural(plan.vendor.shortfall_units, "unit", "units")
+        )
+    }
 }
 
 /// Prints the renewal story: the expiring lots, the vendor quote built from them, the
