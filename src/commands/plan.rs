@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::{date_arg, exit_code, stdout_error, time_limit_arg};
+use super::{exit_code, scenario_or_default, stdout_error, time_limit_arg, CaseArgs, OutArg};
 use crate::error::Result;
 use crate::model::{SolveOptions, SolveStatus};
 use crate::money::grouped;
@@ -15,18 +15,16 @@ use crate::scenario::Scenario;
 /// Arguments of `reallot plan`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Case folder (entitlements.csv, usage.csv or instances.csv, ...).
-    pub case: PathBuf,
+    /// The case folder and its date.
+    #[command(flatten)]
+    pub case: CaseArgs,
     /// Scenario: a .toml file, or a NAME looked up in CASE/models/NAME.toml, then among the
     /// shipped scenarios (default: the shipped `reallocate` scenario).
     #[arg(long)]
     pub model: Option<PathBuf>,
-    /// Output folder (default: out/<scenario name>).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Date of the data export, overriding case.toml (YYYY-MM-DD).
-    #[arg(long, value_parser = date_arg)]
-    pub as_of: Option<NaiveDate>,
+    /// The output folder.
+    #[command(flatten)]
+    pub out: OutArg,
     /// Seconds allowed per MIP solve (more than 0, at most 86400).
     #[arg(long, default_value_t = 60.0, value_parser = time_limit_arg)]
     pub time_limit: f64,
@@ -38,20 +36,16 @@ pub struct Args {
 
 /// Runs `reallot plan`.
 pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
-    let scenario = match &args.model {
-        Some(p) => Scenario::from_arg(p, &args.case)?,
-        None => Scenario::default(),
-    };
-    let out = args
-        .out
-        .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
+    let CaseArgs { case, as_of } = &args.case;
+    let scenario = scenario_or_default(args.model.as_deref(), case)?;
+    let out = args.out.or_default(&scenario.name);
     let opts = SolveOptions {
         time_limit: Some(args.time_limit),
         fast_paths: !args.mip_only,
     };
-    let mut inputs = vec![args.case.as_path()];
+    let mut inputs = vec![case.as_path()];
     inputs.extend(args.model.as_deref());
-    plan_and_print(&args.case, &scenario, args.as_of, (&out, &inputs), &opts, w)
+    plan_and_print(case, &scenario, *as_of, (&out, &inputs), &opts, w)
 }
 
 /// Runs the pipeline, writes the plan atomically and prints the summary. `out` is the
