@@ -2,27 +2,18 @@
 //! for a plan.
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use super::{scenario_or_default, CaseArgs};
+use super::ScenarioArgs;
 use crate::error::Result;
 
-/// Arguments of `reallot check`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// The case folder and its date.
-    #[command(flatten)]
-    pub case: CaseArgs,
-    /// Scenario whose stale_after_days the stale-instance findings use (default 90 days).
-    #[arg(long)]
-    pub model: Option<PathBuf>,
-}
+/// Arguments of `reallot check`: the case, and the scenario whose stale_after_days the
+/// stale-instance findings use (default 90 days).
+pub type Args = ScenarioArgs;
 
 /// Runs `reallot check`.
 pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
-    let CaseArgs { case, as_of } = &args.case;
-    let scenario = scenario_or_default(args.model.as_deref(), case)?;
-    let estate = crate::pipeline::read(case)?;
-    crate::check::check(&estate, *as_of, scenario.stale_after_days, w)?;
+    let scenario = args.scenario()?;
+    let estate = crate::pipeline::read(&args.case.case)?;
+    crate::check::check(&estate, args.case.as_of, scenario.stale_after_days, w)?;
     Ok(0)
 }

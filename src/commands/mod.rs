@@ -11,7 +11,7 @@ pub mod import;
 pub mod plan;
 pub mod verify;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
@@ -27,6 +27,30 @@ pub struct CaseArgs {
     /// Date of the data export, overriding case.toml (YYYY-MM-DD).
     #[arg(long, value_parser = date_arg)]
     pub as_of: Option<NaiveDate>,
+}
+
+/// A case and the scenario to run on it: the arguments `plan` and `check` share.
+#[derive(Debug, clap::Args)]
+pub struct ScenarioArgs {
+    /// The case folder and its date.
+    #[command(flatten)]
+    pub case: CaseArgs,
+    /// Scenario: a .toml file, or a NAME looked up in CASE/models/NAME.toml, then among the
+    /// shipped scenarios (default: the shipped `reallocate` scenario; `check` uses only its
+    /// stale_after_days).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
+impl ScenarioArgs {
+    /// The scenario `--model` names (a file, or a name looked up in the case), else the
+    /// shipped default.
+    fn scenario(&self) -> Result<Scenario> {
+        match &self.model {
+            Some(p) => Scenario::from_arg(p, &self.case.case),
+            None => Ok(Scenario::default()),
+        }
+    }
 }
 
 /// `--out` of the commands that write plan folders.
@@ -69,15 +93,6 @@ impl ApiArgs {
             crate::api::Retry::default(),
             crate::api::progress(),
         )
-    }
-}
-
-/// The scenario `--model` names (a file, or a name looked up for `case`), else the shipped
-/// default.
-fn scenario_or_default(model: Option<&Path>, case: &Path) -> Result<Scenario> {
-    match model {
-        Some(p) => Scenario::from_arg(p, case),
-        None => Ok(Scenario::default()),
     }
 }
 

@@ -1,11 +1,11 @@
 //! `reallot plan`: solve one scenario on a case, write the plan, print a short summary.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{exit_code, scenario_or_default, stdout_error, time_limit_arg, CaseArgs, OutArg};
+use super::{exit_code, stdout_error, time_limit_arg, CaseArgs, OutArg, ScenarioArgs};
 use crate::error::Result;
 use crate::model::{SolveOptions, SolveStatus};
 use crate::money::grouped;
@@ -15,13 +15,9 @@ use crate::scenario::Scenario;
 /// Arguments of `reallot plan`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The case folder and its date.
+    /// The case and the scenario.
     #[command(flatten)]
-    pub case: CaseArgs,
-    /// Scenario: a .toml file, or a NAME looked up in CASE/models/NAME.toml, then among the
-    /// shipped scenarios (default: the shipped `reallocate` scenario).
-    #[arg(long)]
-    pub model: Option<PathBuf>,
+    pub input: ScenarioArgs,
     /// The output folder.
     #[command(flatten)]
     pub out: OutArg,
@@ -36,15 +32,15 @@ pub struct Args {
 
 /// Runs `reallot plan`.
 pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
-    let CaseArgs { case, as_of } = &args.case;
-    let scenario = scenario_or_default(args.model.as_deref(), case)?;
+    let scenario = args.input.scenario()?;
+    let CaseArgs { case, as_of } = &args.input.case;
     let out = args.out.or_default(&scenario.name);
     let opts = SolveOptions {
         time_limit: Some(args.time_limit),
         fast_paths: !args.mip_only,
     };
     let mut inputs = vec![case.as_path()];
-    inputs.extend(args.model.as_deref());
+    inputs.extend(args.input.model.as_deref());
     plan_and_print(case, &scenario, *as_of, (&out, &inputs), &opts, w)
 }
 
