@@ -212,18 +212,23 @@ fn ea_accounts(v: &Value) -> Vec<String> {
     names
 }
 
+/// `GET base/path`: what the request is called in messages, the body, and the body read as
+/// JSON with a success status.
+fn get_ok(client: &Client, base: &str, path: &str) -> Result<(String, Vec<u8>, Value)> {
+    let at = url(base, path);
+    let what = format!("GET {at}");
+    let bytes = client.get(&at, &what)?;
+    let v = parse_body(&what, &bytes)?;
+    check_status(&what, &v)?;
+    Ok((what, bytes, v))
+}
+
 /// Fetches the VA list, every page of licence rows and (with `ea`) the EA consumption.
 pub fn fetch(client: &Client, ends: &Endpoints, req: &FetchRequest) -> Result<Fetched> {
     let mut out = Fetched::default();
     let domain = segment(req.domain);
-    let va_url = url(
-        &ends.api_base,
-        &format!("accounts/{domain}/customer/virtual-accounts"),
-    );
-    let what = format!("GET {va_url}");
-    let bytes = client.get(&va_url, &what)?;
-    let v = parse_body(&what, &bytes)?;
-    check_status(&what, &v)?;
+    let va_path = format!("accounts/{domain}/customer/virtual-accounts");
+    let (what, bytes, v) = get_ok(client, &ends.api_base, &va_path)?;
     let vas = chosen(&what, va_names(&what, &v)?, req.virtual_accounts)?;
     // With a filter, the list's other VAs stay out of the case (they stay in raw/).
     out.keep(
@@ -236,14 +241,8 @@ pub fn fetch(client: &Client, ends: &Endpoints, req: &FetchRequest) -> Result<Fe
         licences(client, &ends.api_base, req, &vas, &mut out)?;
     }
     if req.ea {
-        let ea_url = url(
-            &ends.ea_base,
-            &format!("subscription/account/{domain}/consumption"),
-        );
-        let what = format!("GET {ea_url}");
-        let bytes = client.get(&ea_url, &what)?;
-        let v = parse_body(&what, &bytes)?;
-        check_status(&what, &v)?;
+        let ea_path = format!("subscription/account/{domain}/consumption");
+        let (what, bytes, v) = get_ok(client, &ends.ea_base, &ea_path)?;
         if !v.get("subscriptions").is_some_and(Value::is_array) {
             return Err(malformed(
                 &what,

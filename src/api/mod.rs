@@ -93,20 +93,28 @@ fn url(base: &str, path: &str) -> String {
     )
 }
 
-/// OAuth2 client credentials. Their `Debug` form hides the secret.
+/// A text that must never show (a client secret, an access token): its `Debug` form is
+/// `"***"`.
 #[derive(Clone)]
-pub struct Credentials {
-    id: String,
-    secret: String,
+struct Secret(String);
+
+impl Secret {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
-impl std::fmt::Debug for Credentials {
+impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("id", &self.id)
-            .field("secret", &"***")
-            .finish()
+        std::fmt::Debug::fmt("***", f)
     }
+}
+
+/// OAuth2 client credentials. Their `Debug` form hides the secret.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    id: String,
+    secret: Secret,
 }
 
 impl Credentials {
@@ -126,7 +134,7 @@ impl Credentials {
         };
         Ok(Credentials {
             id: read(CLIENT_ID_VAR)?,
-            secret: read(CLIENT_SECRET_VAR)?,
+            secret: Secret(read(CLIENT_SECRET_VAR)?),
         })
     }
 
@@ -134,7 +142,7 @@ impl Credentials {
     pub fn new(id: impl Into<String>, secret: impl Into<String>) -> Credentials {
         Credentials {
             id: id.into(),
-            secret: secret.into(),
+            secret: Secret(secret.into()),
         }
     }
 }
@@ -177,21 +185,14 @@ enum Outcome {
     Failed(ureq::Error),
 }
 
-/// A client holding an access token.
+/// A client holding an access token. Its `Debug` form hides the token and the secret.
+#[derive(Debug)]
 pub struct Client {
     agent: ureq::Agent,
-    token: String,
+    token: Secret,
     retry: Retry,
-    secret: String,
+    secret: Secret,
     progress: ProgressBar,
-}
-
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client")
-            .field("retry", &self.retry)
-            .finish()
-    }
 }
 
 /// An error about reaching `what` at `url` (exit 1).
@@ -463,7 +464,7 @@ impl Client {
         progress.inc(1);
         Ok(Client {
             agent,
-            token,
+            token: Secret(token),
             retry,
             secret: creds.secret.clone(),
             progress,
@@ -479,7 +480,7 @@ impl Client {
             &self.retry,
             (url, what),
             send,
-            Some(&self.token),
+            Some(self.token.as_str()),
             &hide,
         )?;
         self.progress.inc(1);

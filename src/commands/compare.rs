@@ -4,9 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
-
-use super::{date_arg, exit_code, stdout_error};
+use super::{exit_code, stdout_error, CaseArgs, OutArg};
 use crate::compare::{all_optimal, collect_scenarios, compare, print_table};
 use crate::error::Result;
 use crate::model::SolveOptions;
@@ -14,37 +12,34 @@ use crate::model::SolveOptions;
 /// Arguments of `reallot compare`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Case folder.
-    pub case: PathBuf,
+    /// The case folder and its date.
+    #[command(flatten)]
+    pub case: CaseArgs,
     /// A scenario file, or a name in the case's models/ folder (repeatable).
     #[arg(long)]
     pub model: Vec<PathBuf>,
     /// A folder of scenario files, run in name order (repeatable).
     #[arg(long)]
     pub models: Vec<PathBuf>,
-    /// Output folder (default: out/compare).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Date of the data export, overriding case.toml (YYYY-MM-DD).
-    #[arg(long, value_parser = date_arg)]
-    pub as_of: Option<NaiveDate>,
+    /// The output folder.
+    #[command(flatten)]
+    pub out: OutArg,
 }
 
 /// Runs `reallot compare`.
 pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
-    let lineup = collect_scenarios(&args.case, &args.model, &args.models)?;
-    let out = args
-        .out
-        .unwrap_or_else(|| PathBuf::from("out").join("compare"));
-    let mut inputs = vec![args.case.as_path()];
+    let CaseArgs { case, as_of } = &args.case;
+    let lineup = collect_scenarios(case, &args.model, &args.models)?;
+    let out = args.out.or_default("compare");
+    let mut inputs = vec![case.as_path()];
     inputs.extend(args.model.iter().map(PathBuf::as_path));
     inputs.extend(args.models.iter().map(PathBuf::as_path));
     crate::io::write::check_target(&out, &inputs)?;
-    let estate = crate::pipeline::read(&args.case)?;
+    let estate = crate::pipeline::read(case)?;
     let plans = compare(
         &estate,
         &lineup,
-        args.as_of,
+        *as_of,
         (&out, &inputs),
         &SolveOptions::default(),
     )?;

@@ -6,9 +6,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::{date_arg, stdout_error};
+use super::{date_arg, stdout_error, ApiArgs};
 use crate::api::transfer::{self, Executed, PlanTransfers, RECORD};
-use crate::api::{Client, Credentials, Retry};
 use crate::error::{Error, Result, EXIT_VERIFY};
 
 /// Arguments of `reallot execute`.
@@ -32,12 +31,9 @@ pub struct Args {
     /// Date of the data, as for `verify` (default: the plan's summary.json, else case.toml).
     #[arg(long, value_parser = date_arg)]
     pub as_of: Option<NaiveDate>,
-    /// Base URL of the Smart Accounts & Licensing API.
-    #[arg(long, default_value = crate::api::DEFAULT_API_BASE)]
-    pub api_base: String,
-    /// OAuth2 token endpoint.
-    #[arg(long, default_value = crate::api::DEFAULT_TOKEN_URL)]
-    pub token_url: String,
+    /// The API's endpoints.
+    #[command(flatten)]
+    pub api: ApiArgs,
 }
 
 /// The `as_of` the plan was made at (its summary.json), if it can be read.
@@ -141,15 +137,9 @@ pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
     if !args.yes {
         return dry_run(&args, &plan, (&pending, units, already), w);
     }
-    let creds = Credentials::from_env()?;
-    let client = Client::connect(
-        &args.token_url,
-        &creds,
-        Retry::default(),
-        crate::api::progress(),
-    )?;
+    let client = args.api.connect()?;
     let (record, stopped) =
-        transfer::send_all(&client, &args.api_base, (&plan, &sa), record, |_, _| {});
+        transfer::send_all(&client, &args.api.api_base, (&plan, &sa), record, |_, _| {});
     client.finish();
     write_record(&args.plan_dir, &record)?;
     for a in record.applied.iter().skip(already) {
@@ -203,7 +193,7 @@ fn dry_run(
             w,
             "would send request {}: POST {}\n  {}",
             i + 1,
-            r.url(&args.api_base, &args.domain),
+            r.url(&args.api.api_base, &args.domain),
             serde_json::to_string(&r.body).expect("a JSON value serialises")
         )
         .map_err(stdout_error)?;

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::{date_arg, stdout_error};
+use super::{date_arg, stdout_error, ApiArgs};
 use crate::api::fetch::{FetchRequest, PAGE_SIZE};
-use crate::api::{Client, Credentials, Endpoints, Retry};
+use crate::api::Endpoints;
 use crate::error::{Error, Result};
 use crate::import::ImportOptions;
 
@@ -33,15 +33,12 @@ pub struct Args {
     /// Date of the data, written to case.toml (YYYY-MM-DD; default: today, UTC).
     #[arg(long, value_parser = date_arg)]
     pub as_of: Option<NaiveDate>,
-    /// Base URL of the Smart Accounts & Licensing API.
-    #[arg(long, default_value = crate::api::DEFAULT_API_BASE)]
-    pub api_base: String,
+    /// The API's endpoints.
+    #[command(flatten)]
+    pub api: ApiArgs,
     /// Base URL of the Enterprise Agreements API.
     #[arg(long, default_value = crate::api::DEFAULT_EA_BASE)]
     pub ea_base: String,
-    /// OAuth2 token endpoint.
-    #[arg(long, default_value = crate::api::DEFAULT_TOKEN_URL)]
-    pub token_url: String,
     /// Licence rows per page (testing aid).
     #[arg(long, default_value_t = PAGE_SIZE, hide = true, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub page_size: u64,
@@ -80,18 +77,12 @@ pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
     }
     // A refused --out is refused before any request is made.
     crate::io::write::check_target(&args.out, &[])?;
-    let creds = Credentials::from_env()?;
+    let client = args.api.connect()?;
     let ends = Endpoints {
-        api_base: args.api_base.clone(),
+        api_base: args.api.api_base.clone(),
         ea_base: args.ea_base.clone(),
-        token_url: args.token_url.clone(),
+        token_url: args.api.token_url.clone(),
     };
-    let client = Client::connect(
-        &ends.token_url,
-        &creds,
-        Retry::default(),
-        crate::api::progress(),
-    )?;
     let req = FetchRequest {
         domain: &args.domain,
         virtual_accounts: &args.virtual_accounts,

@@ -1,11 +1,11 @@
 //! `reallot plan`: solve one scenario on a case, write the plan, print a short summary.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{date_arg, exit_code, stdout_error, time_limit_arg};
+use super::{exit_code, stdout_error, time_limit_arg, CaseArgs, OutArg, ScenarioArgs};
 use crate::error::Result;
 use crate::io::text::plural;
 use crate::model::{SolveOptions, SolveStatus};
@@ -16,18 +16,12 @@ use crate::scenario::Scenario;
 /// Arguments of `reallot plan`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Case folder (entitlements.csv, usage.csv or instances.csv, ...).
-    pub case: PathBuf,
-    /// Scenario: a .toml file, or a NAME looked up in CASE/models/NAME.toml, then among the
-    /// shipped scenarios (default: the shipped `reallocate` scenario).
-    #[arg(long)]
-    pub model: Option<PathBuf>,
-    /// Output folder (default: out/<scenario name>).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Date of the data export, overriding case.toml (YYYY-MM-DD).
-    #[arg(long, value_parser = date_arg)]
-    pub as_of: Option<NaiveDate>,
+    /// The case and the scenario.
+    #[command(flatten)]
+    pub input: ScenarioArgs,
+    /// The output folder.
+    #[command(flatten)]
+    pub out: OutArg,
     /// Seconds allowed per MIP solve (more than 0, at most 86400).
     #[arg(long, default_value_t = 60.0, value_parser = time_limit_arg)]
     pub time_limit: f64,
@@ -39,20 +33,16 @@ pub struct Args {
 
 /// Runs `reallot plan`.
 pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
-    let scenario = match &args.model {
-        Some(p) => Scenario::from_arg(p, &args.case)?,
-        None => Scenario::default(),
-    };
-    let out = args
-        .out
-        .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
+    let scenario = args.input.scenario()?;
+    let CaseArgs { case, as_of } = &args.input.case;
+    let out = args.out.or_default(&scenario.name);
     let opts = SolveOptions {
         time_limit: Some(args.time_limit),
         fast_paths: !args.mip_only,
     };
-    let mut inputs = vec![args.case.as_path()];
-    inputs.extend(args.model.as_deref());
-    plan_and_print(&args.case, &scenario, args.as_of, (&out, &inputs), &opts, w)
+    let mut inputs = vec![case.as_path()];
+    inputs.extend(args.input.model.as_deref());
+    plan_and_print(case, &scenario, *as_of, (&out, &inputs), &opts, w)
 }
 
 /// Runs the pipeline, writes the plan atomically and prints the summary. `out` is the

@@ -175,6 +175,11 @@ const COLUMN_LABEL: u32 = 12;
 /// Lines a label under a column wraps to at most.
 const COLUMN_LABEL_LINES: usize = 3;
 
+/// The charts' text style: sans-serif at `size` pixels, in ink.
+fn ink(size: u32) -> TextStyle<'static> {
+    ("sans-serif", size).into_font().color(&palette::INK)
+}
+
 /// The chart a column chart draws its bars on: one slot per column, values from 0 up.
 type ColumnChart<'a, 'b> =
     ChartContext<'a, SVGBackend<'b>, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordf64>>;
@@ -234,10 +239,7 @@ impl ColumnFrame<'_> {
         let n = self.labels.len().max(1);
         root.fill(&WHITE)?;
         let mut chart = ChartBuilder::on(root)
-            .caption(
-                self.title,
-                ("sans-serif", 22).into_font().color(&palette::INK),
-            )
+            .caption(self.title, ink(22))
             .margin(16)
             .x_label_area_size(12 + 15 * COLUMN_LABEL_LINES as u32)
             .y_label_area_size(self.axis)
@@ -251,7 +253,7 @@ impl ColumnFrame<'_> {
             .x_label_formatter(&|_| String::new())
             .y_desc(self.unit)
             .y_label_formatter(value)
-            .label_style(("sans-serif", 13).into_font().color(&palette::INK))
+            .label_style(ink(13))
             .draw()?;
         for (i, lines) in self.label_lines().iter().enumerate() {
             let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(i), 0.0));
@@ -259,10 +261,7 @@ impl ColumnFrame<'_> {
                 root.draw(&Text::new(
                     line.clone(),
                     (x, y + 6 + 15 * k as i32),
-                    ("sans-serif", COLUMN_LABEL)
-                        .into_font()
-                        .color(&palette::INK)
-                        .pos(Pos::new(HPos::Center, VPos::Top)),
+                    ink(COLUMN_LABEL).pos(Pos::new(HPos::Center, VPos::Top)),
                 ))?;
             }
         }
@@ -355,10 +354,7 @@ fn draw_waterfall(
         texts.push(Text::new(
             text,
             (SegmentValue::CenterOf(i), hi + top * 0.03),
-            ("sans-serif", 13)
-                .into_font()
-                .color(&palette::INK)
-                .pos(Pos::new(HPos::Center, VPos::Bottom)),
+            ink(13).pos(Pos::new(HPos::Center, VPos::Bottom)),
         ));
     }
     chart.draw_series(bars)?;
@@ -427,10 +423,7 @@ fn positions_legend(area: &DrawingArea<SVGBackend<'_>, Shift>, x: i32) -> DrawRe
         area.draw(&Text::new(
             label,
             (x + 20, 9),
-            ("sans-serif", 12)
-                .into_font()
-                .color(&palette::INK)
-                .pos(Pos::new(HPos::Left, VPos::Center)),
+            ink(12).pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
         x += 20 + text_width(label, 12) as i32 + 24;
     }
@@ -455,10 +448,7 @@ fn draw_positions(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
     legend.draw(&Text::new(
         "Position per VA before and after the plan (units)",
         ((540 + label_area) as i32 / 2, 16),
-        ("sans-serif", 20)
-            .into_font()
-            .color(&palette::INK)
-            .pos(Pos::new(HPos::Center, VPos::Top)),
+        ink(20).pos(Pos::new(HPos::Center, VPos::Top)),
     ))?;
     positions_legend(&legend.margin(42, 0, label_area as i32 + 16, 0), 0)?;
     let mut chart = ChartBuilder::on(&body)
@@ -478,7 +468,7 @@ fn draw_positions(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
         })
         .x_label_formatter(&|v| fmt_units(*v))
         .x_desc("units: deficit (−) or surplus (+)")
-        .label_style(("sans-serif", 12).into_font().color(&palette::INK))
+        .label_style(ink(12))
         .draw()?;
     let bar = |i: usize, v: i64, upper: bool, color: RGBColor| {
         let (a, b) = (0f64.min(v as f64), 0f64.max(v as f64));
@@ -619,7 +609,7 @@ fn draw_heatmap(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
     let root = SVGBackend::with_string(buf, (width, height)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 18).into_font().color(&palette::INK))
+        .caption(title, ink(18))
         .margin(16)
         .x_label_area_size(names.height())
         .y_label_area_size(label_area)
@@ -635,7 +625,7 @@ fn draw_heatmap(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
             SegmentValue::CenterOf(i) => vl.get(*i).cloned().unwrap_or_default(),
             _ => String::new(),
         })
-        .y_label_style(("sans-serif", 12).into_font().color(&palette::INK))
+        .y_label_style(ink(12))
         .draw()?;
     heatmap_columns(&root, &chart, &names, nc)?;
     let color = |v: i64| {
@@ -661,10 +651,7 @@ fn draw_heatmap(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
             texts.push(Text::new(
                 format!("{v:+}"),
                 (SegmentValue::CenterOf(c), SegmentValue::CenterOf(r)),
-                ("sans-serif", 11)
-                    .into_font()
-                    .color(&palette::INK)
-                    .pos(Pos::new(HPos::Center, VPos::Center)),
+                ink(11).pos(Pos::new(HPos::Center, VPos::Center)),
             ));
         }
     }
@@ -690,7 +677,7 @@ fn heatmap_columns(
     names: &ColumnNames,
     nc: usize,
 ) -> DrawResult<()> {
-    let ink = ("sans-serif", 12).into_font().color(&palette::INK);
+    let ink = ink(12);
     let (_, bottom) = chart.backend_coord(&(SegmentValue::Exact(0), SegmentValue::Exact(0)));
     match names {
         ColumnNames::Rotated(lics) => {
@@ -827,10 +814,7 @@ fn draw_scenarios(buf: &mut String, rows: &[ScenarioBar], currency: &str) -> Dra
             root.draw(&Text::new(
                 line.clone(),
                 (x, y - 7 - 15 * (n - 1 - k as i32)),
-                ("sans-serif", 12)
-                    .into_font()
-                    .color(&palette::INK)
-                    .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                ink(12).pos(Pos::new(HPos::Center, VPos::Bottom)),
             ))?;
         }
     }

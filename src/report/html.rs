@@ -98,14 +98,12 @@ pub(crate) fn page(plan: &Plan, charts: &Charts) -> String {
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}</style></head><body>",
         esc(&format!("reallot plan: {} ({})", plan.case, plan.scenario))
     );
+    let name = format!("<b>{}</b>", esc(&plan.scenario));
     let _ = write!(
         o,
-        "<h1>{}</h1><p class=\"sub\">Scenario <b>{}</b> · data as of {} · evaluated at {} · status {}</p>",
+        "<h1>{}</h1><p class=\"sub\">{}</p>",
         esc(&plan.case),
-        esc(&plan.scenario),
-        plan.as_of,
-        plan.evaluated_at,
-        plan.status.as_str()
+        views::subtitle(plan, &name)
     );
     o.push_str("<section id=\"headline\"><h2>Headline</h2><div class=\"cards\">");
     for (v, k) in views::headline(plan) {

@@ -78,14 +78,8 @@ fn row(out: &mut String, table: &Table, cells: &[Cell], style: impl Fn(&str) -> 
 pub fn markdown(plan: &Plan) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", text(&plan.case));
-    let _ = writeln!(
-        o,
-        "Scenario **{}** · data as of {} · evaluated at {} · status {}\n",
-        text(&plan.scenario),
-        plan.as_of,
-        plan.evaluated_at,
-        plan.status.as_str()
-    );
+    let name = format!("**{}**", text(&plan.scenario));
+    let _ = writeln!(o, "{}\n", views::subtitle(plan, &name));
     o.push_str("## Headline\n\n");
     for (v, k) in views::headline(plan) {
         let _ = writeln!(o, "- **{}**: {}", text(&v), text(&k));

@@ -16,6 +16,17 @@ pub const MAX_ROWS: usize = 200;
 /// Findings rows the report lists (after the counts per kind).
 pub const MAX_FINDINGS: usize = 50;
 
+/// The line under a report's title: the scenario (`name`, as the report shows it), the
+/// data and evaluation dates, and the solve status.
+pub(crate) fn subtitle(plan: &Plan, name: &str) -> String {
+    format!(
+        "Scenario {name} · data as of {} · evaluated at {} · status {}",
+        plan.as_of,
+        plan.evaluated_at,
+        plan.status.as_str()
+    )
+}
+
 /// Moves: from, to, licence, quantity; with a total. VAs are named by [`VaNames`].
 pub fn moves(plan: &Plan) -> Table {
     let names = VaNames::of(plan);

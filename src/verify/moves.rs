@@ -24,12 +24,10 @@ impl Verifier<'_> {
                 self.unknown(F, r, "pool, VA or licence");
                 continue;
             };
-            let Some(q) = r.count(&mut self.rep, F, "quantity") else {
+            let Some(q) = self.quantity(F, r, "moves") else {
                 continue;
             };
             let line = r.line;
-            self.rep
-                .check(q > 0, || format!("{F} line {line}: moves 0 units"));
             self.rep.check(from != to, || {
                 format!("{F} line {line}: moves from a VA to itself")
             });

@@ -17,12 +17,10 @@ impl Verifier<'_> {
                 self.unknown(F, r, "VA or licence");
                 continue;
             };
-            let Some(q) = r.count(&mut self.rep, F, "quantity") else {
+            let Some(q) = self.quantity(F, r, "substitutes") else {
                 continue;
             };
             let line = r.line;
-            self.rep
-                .check(q > 0, || format!("{F} line {line}: substitutes 0 units"));
             self.rep.check(self.m.substitution, || {
                 format!("{F} line {line}: the scenario turns substitution off")
             });

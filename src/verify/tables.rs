@@ -229,6 +229,15 @@ impl Verifier<'_> {
         self.m.lic_by_name.get(r.get(column)).copied()
     }
 
+    /// The quantity of row `r` of `file`: a count, and more than 0 (a violation naming
+    /// what the row `does` with it otherwise).
+    pub(super) fn quantity(&mut self, file: &str, r: &Row, does: &str) -> Option<u128> {
+        let q = r.count(&mut self.rep, file, "quantity")?;
+        self.rep
+            .check(q > 0, || format!("{file} line {}: {does} 0 units", r.line));
+        Some(q)
+    }
+
     /// Records that row `r` of `file` names `what` the case does not hold.
     pub(super) fn unknown(&mut self, file: &str, r: &Row, what: &str) {
         self.rep.fail(format!(
