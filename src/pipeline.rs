@@ -156,9 +156,9 @@ fn plan_term(
         estate,
         &preps,
         &term,
-        months,
-        &dates,
+        (months, &dates),
         vendor_term.cost_cents(),
+        &plan.vendor,
     ));
     Ok(plan)
 }

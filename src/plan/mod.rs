@@ -268,13 +268,22 @@ pub struct TermPlan {
     /// Units purchased over the term (the stage-2 optimum).
     pub units: u64,
     /// Licences moved over the milestones (the stage-3 optimum).
-    pub moves: u64,
+    pub moved: u64,
     /// The vendor's reading of the term, rounded once.
     pub vendor_term_cost: Cents,
     /// vendor_term_cost − total_cost.
     pub savings: Cents,
     /// The schedule, one row per (buyer, licence, milestone).
     pub schedule: Vec<ScheduleRow>,
+    /// The purchase lines of the term, each with its milestone: the commitment at
+    /// milestone 0, the add-ons after; the VA is empty for a pool's purchase (its units
+    /// reach the VAs as `positions.csv` shows at each milestone); cost is the line's term
+    /// cost.
+    pub purchases: Vec<(NaiveDate, Purchase)>,
+    /// The moves of every milestone.
+    pub moves: Vec<(NaiveDate, Move)>,
+    /// The positions at every milestone (purchased: the term's units in force there).
+    pub positions: Vec<(NaiveDate, Position)>,
 }
 
 /// How a plan was made, recorded beside its tables: the scenario's name, the savings
@@ -342,7 +351,7 @@ impl Plan {
     pub fn licences_moved(&self) -> u64 {
         self.term
             .as_ref()
-            .map_or_else(|| self.moves.iter().map(|m| m.quantity).sum(), |t| t.moves)
+            .map_or_else(|| self.moves.iter().map(|m| m.quantity).sum(), |t| t.moved)
     }
     /// Σ substituted units.
     pub fn substituted_units(&self) -> u64 {

@@ -5,21 +5,54 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::{ScheduleRow, TermPlan};
+use super::{Purchase, ScheduleRow, Tables, TermPlan, VendorView};
 use crate::estate::{Estate, LicId};
 use crate::model::term::run::{Buyer, TermFlows};
 use crate::model::Prepared;
 
 /// The schedule and the term figures of a solved term; `vendor_total` is the vendor
-/// reading's total (cents, rounded once).
+/// reading's total (cents, rounded once), `vendor` the single-date vendor reading the
+/// positions show.
 pub fn term_plan(
     estate: &Estate,
     preps: &[Prepared],
     term: &TermFlows,
-    months: u32,
-    dates: &[NaiveDate],
+    (months, dates): (u32, &[NaiveDate]),
     vendor_total: i128,
+    vendor: &VendorView,
 ) -> TermPlan {
+    let (mut moves, mut positions) = (Vec::new(), Vec::new());
+    for ((p, f), &d) in preps.iter().zip(&term.milestones).zip(dates) {
+        let t = Tables::build(estate, p, f, None, vendor);
+        moves.extend(t.moves.into_iter().map(|m| (d, m)));
+        positions.extend(t.positions.into_iter().map(|x| (d, x)));
+    }
+    let purchases = term
+        .buys
+        .iter()
+        .map(|b| {
+            let (smart_account, virtual_account) = match b.buyer {
+                Buyer::Pool(p) => (preps[0].pools[p].label.clone(), String::new()),
+                Buyer::Va(va) => {
+                    let v = &estate.vas[va as usize];
+                    (estate.sas[v.sa as usize].clone(), v.name.clone())
+                }
+            };
+            (
+                dates[b.milestone],
+                Purchase {
+                    smart_account,
+                    virtual_account,
+                    license: estate.licences[b.lic as usize].clone(),
+                    quantity: b.units,
+                    unit_price: i128::from(estate.price(b.lic).map_or(0, |p| p.cents)),
+                    cost: b.cents,
+                },
+            )
+        })
+        .collect::<Vec<_>>();
+    let mut purchases = purchases;
+    purchases.sort();
     let p0 = &preps[0];
     let buyer_of = |va: crate::estate::VaId| {
         if p0.pooled[va as usize] {
@@ -95,9 +128,12 @@ pub fn term_plan(
         add_cost,
         total_cost,
         units: u64::try_from(term.units).unwrap_or(u64::MAX),
-        moves: u64::try_from(term.moves).unwrap_or(u64::MAX),
+        moved: u64::try_from(term.moves).unwrap_or(u64::MAX),
         vendor_term_cost: vendor_total,
         savings: vendor_total - total_cost,
         schedule,
+        purchases,
+        moves,
+        positions,
     }
 }

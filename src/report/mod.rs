@@ -264,7 +264,10 @@ pub fn write_plan(plan: &Plan, out: &SubDir) -> Result<()> {
         // Only an optimum is published as a plan.
         return Ok(());
     }
-    let tables = tables::PlanTables::of(plan);
+    let mut tables = tables::PlanTables::of(plan);
+    if let Some(t) = &plan.term {
+        term::milestone_tables(t, &mut tables);
+    }
     // The workbook is the slowest file to render: build it beside the others.
     let (book, written) = rayon::join(
         || xlsx::book(plan, &tables),
