@@ -88,10 +88,7 @@ pub fn term_plan(
     let mut schedule = Vec::new();
     for ((buyer, lic), per) in &need {
         let bought = lines.get(&(*buyer, *lic));
-        let account = match buyer {
-            Buyer::Pool(p) => p0.pools[*p].label.clone(),
-            Buyer::Va(va) => estate.sas[estate.vas[*va as usize].sa as usize].clone(),
-        };
+        let account = buyer_name(estate, p0, *buyer);
         let mut to_date = 0u64;
         for (k, &(demand, entitled)) in per.iter().enumerate() {
             let (units, cents) = bought.map_or((0, 0), |b| b[k]);
@@ -135,5 +132,24 @@ pub fn term_plan(
         purchases,
         moves,
         positions,
+    }
+}
+
+/// The schedule's name of a buyer, unique in the case: a pool by its Smart Account label
+/// (with ` pool NAME` for a named pool), a VA buying on its own as `SA/VA`.
+fn buyer_name(estate: &Estate, p0: &Prepared, buyer: Buyer) -> String {
+    match buyer {
+        Buyer::Pool(p) => {
+            let pool = &p0.pools[p];
+            if pool.name.is_empty() {
+                pool.label.clone()
+            } else {
+                format!("{} pool {}", pool.label, pool.name)
+            }
+        }
+        Buyer::Va(va) => {
+            let v = &estate.vas[va as usize];
+            format!("{}/{}", estate.sas[v.sa as usize], v.name)
+        }
     }
 }
