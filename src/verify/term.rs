@@ -42,68 +42,9 @@ impl Verifier<'_> {
                     .to_string()
             })
             .collect();
-        let mut rdr = csv::Reader::from_reader(text.as_bytes());
-        let header: Vec<String> = match rdr.headers() {
-            Ok(h) => h.iter().map(str::to_string).collect(),
-            Err(e) => {
-                return self
-                    .rep
-                    .fail(format!("schedule.csv: unreadable header: {e}"))
-            }
+        let Some(groups) = self.read_schedule(&text) else {
+            return;
         };
-        let col = |n: &str| header.iter().position(|h| h == n);
-        let names = [
-            "smart_account",
-            "license",
-            "milestone",
-            "date",
-            "demand",
-            "entitled",
-            "commit",
-            "add",
-            "purchased_to_date",
-            "cost",
-        ];
-        let Some(ix) = names.iter().map(|n| col(n)).collect::<Option<Vec<usize>>>() else {
-            return self.rep.fail(format!(
-                "schedule.csv: the header is not {}",
-                names.join(",")
-            ));
-        };
-        let mut groups: BTreeMap<(String, String), Vec<Row>> = BTreeMap::new();
-        for (line, rec) in rdr.records().enumerate() {
-            let Ok(rec) = rec else {
-                return self
-                    .rep
-                    .fail(format!("schedule.csv: line {} unreadable", line + 2));
-            };
-            let get = |i: usize| rec.get(ix[i]).unwrap_or("").trim().to_string();
-            let num = |i: usize| get(i).parse::<u128>().ok();
-            let row = (|| {
-                Some(Row {
-                    milestone: get(2).parse().ok()?,
-                    date: get(3),
-                    demand: num(4)?,
-                    entitled: num(5)?,
-                    commit: num(6)?,
-                    add: num(7)?,
-                    to_date: num(8)?,
-                    cost: parse_money(&get(9))?,
-                })
-            })();
-            let Some(row) = row else {
-                self.rep.fail(format!(
-                    "schedule.csv: line {}: a figure is not a number",
-                    line + 2
-                ));
-                continue;
-            };
-            let unguard = |s: String| s.strip_prefix('\'').map(str::to_string).unwrap_or(s);
-            groups
-                .entry((unguard(get(0)), unguard(get(1))))
-                .or_default()
-                .push(row);
-        }
         let scale = i128::try_from(k_n).unwrap_or(1) * 10_000;
         let disc = i128::from(self.scenario.commit_discount_bp);
         let allow = u128::from(self.scenario.growth_allowance_bp);
@@ -172,6 +113,22 @@ impl Verifier<'_> {
                 }
             }
         }
+        let lines = groups
+            .values()
+            .flatten()
+            .filter(|r| r.commit + r.add > 0)
+            .count();
+        self.term_summary(summary, (cu, cc, au, ac), lines);
+    }
+
+    /// The `term` block of summary.json against the schedule's sums (commit units and
+    /// cost, add-on units and cost) and its number of purchase lines.
+    fn term_summary(
+        &mut self,
+        summary: Option<&BTreeMap<String, Box<RawValue>>>,
+        (cu, cc, au, ac): (u128, i128, u128, i128),
+        lines: usize,
+    ) {
         let Some(s) = summary else { return };
         let term: Option<serde_json::Value> = s
             .get("term")
@@ -215,14 +172,77 @@ impl Verifier<'_> {
             || "summary.json: term.savings is not vendor_term_cost - total_cost".into(),
         );
         // The total is the exact sum rounded once: within half a cent per line of Σ lines.
-        let lines = groups
-            .values()
-            .flatten()
-            .filter(|r| r.commit + r.add > 0)
-            .count();
         self.rep.check(
             total.is_some_and(|t| (t - cc - ac).abs() * 2 <= i128::try_from(lines).unwrap_or(0)),
             || "summary.json: term.total_cost is not the schedule's lines summed exactly".into(),
         );
+    }
+
+    /// schedule.csv's rows by (account, licence), columns by name.
+    fn read_schedule(&mut self, text: &str) -> Option<BTreeMap<(String, String), Vec<Row>>> {
+        let mut rdr = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = match rdr.headers() {
+            Ok(h) => h.iter().map(str::to_string).collect(),
+            Err(e) => {
+                self.rep
+                    .fail(format!("schedule.csv: unreadable header: {e}"));
+                return None;
+            }
+        };
+        let col = |n: &str| header.iter().position(|h| h == n);
+        let names = [
+            "smart_account",
+            "license",
+            "milestone",
+            "date",
+            "demand",
+            "entitled",
+            "commit",
+            "add",
+            "purchased_to_date",
+            "cost",
+        ];
+        let Some(ix) = names.iter().map(|n| col(n)).collect::<Option<Vec<usize>>>() else {
+            self.rep.fail(format!(
+                "schedule.csv: the header is not {}",
+                names.join(",")
+            ));
+            return None;
+        };
+        let mut groups: BTreeMap<(String, String), Vec<Row>> = BTreeMap::new();
+        for (line, rec) in rdr.records().enumerate() {
+            let Ok(rec) = rec else {
+                self.rep
+                    .fail(format!("schedule.csv: line {} unreadable", line + 2));
+                return None;
+            };
+            let get = |i: usize| rec.get(ix[i]).unwrap_or("").trim().to_string();
+            let num = |i: usize| get(i).parse::<u128>().ok();
+            let row = (|| {
+                Some(Row {
+                    milestone: get(2).parse().ok()?,
+                    date: get(3),
+                    demand: num(4)?,
+                    entitled: num(5)?,
+                    commit: num(6)?,
+                    add: num(7)?,
+                    to_date: num(8)?,
+                    cost: parse_money(&get(9))?,
+                })
+            })();
+            let Some(row) = row else {
+                self.rep.fail(format!(
+                    "schedule.csv: line {}: a figure is not a number",
+                    line + 2
+                ));
+                continue;
+            };
+            let unguard = |s: String| s.strip_prefix('\'').map(str::to_string).unwrap_or(s);
+            groups
+                .entry((unguard(get(0)), unguard(get(1))))
+                .or_default()
+                .push(row);
+        }
+        Some(groups)
     }
 }
