@@ -13,6 +13,8 @@ use chrono::NaiveDate;
 use crate::error::{Diagnostic, Error, Result};
 use crate::estate::{load_case, Estate};
 use crate::io::write::{check_target, OutDir};
+use crate::model::term::run::{align_cells, solve_case_term};
+use crate::model::term::{term_demand, TermSettings};
 use crate::model::{prepare, solve, Flows, Prepared, ScenarioView, SolveOptions, SolveStatus};
 use crate::plan::{self, LikeForLike, Plan, Provenance, Tables, VendorView};
 use crate::report::write_plan;
@@ -55,9 +57,110 @@ pub fn plan_case(
     as_of: Option<NaiveDate>,
     opts: &SolveOptions,
 ) -> Result<Plan> {
+    if let Some(months) = scenario.term_months {
+        return plan_term(estate, scenario, as_of, months, opts);
+    }
     let prep = prepare_scenario(estate, scenario, as_of)?;
     let solved = solve_scenario(estate, &prep, opts);
     Ok(make_plan(estate, &prep, solved, scenario, opts))
+}
+
+/// The milestone dates of a term of `months` months from `start`: every 12 months, on
+/// the same day of the month, clamped to the month's last day (SPEC §4.2).
+pub fn milestone_dates(start: NaiveDate, months: u32) -> Vec<NaiveDate> {
+    (0..months / 12)
+        .map(|k| {
+            start
+                .checked_add_months(chrono::Months::new(12 * k))
+                .unwrap_or(NaiveDate::MAX)
+        })
+        .collect()
+}
+
+/// The models of a term, one per milestone: `view` moved to each date, with the demand
+/// of the year ahead of milestone k (k + 1 years of growth), cells aligned.
+fn term_models(estate: &Estate, view: &ScenarioView, dates: &[NaiveDate]) -> Result<Vec<Prepared>> {
+    let mut preps = Vec::with_capacity(dates.len());
+    for (k, &t) in dates.iter().enumerate() {
+        let mut v = view.clone();
+        v.t = t;
+        v.renewal = None;
+        let mut p = prepare(estate, &v);
+        for c in &mut p.cells {
+            c.demand = term_demand(c.in_use, v.growth_bp, v.buffer_bp, k).map_err(|e| {
+                Error::input(Diagnostic::new(
+                    "scenario",
+                    e.to_string(),
+                    "shorten term_months or round growth_pct",
+                ))
+            })?;
+            c.residual = c.demand.saturating_sub(c.pinned);
+        }
+        preps.push(p);
+    }
+    align_cells(&mut preps);
+    Ok(preps)
+}
+
+/// A term plan (SPEC §4.2): the scenario solved at every milestone of its term at once,
+/// beside the vendor's reading of the same term; the tables are those of the first
+/// milestone, the figures the term's.
+fn plan_term(
+    estate: &Estate,
+    scenario: &Scenario,
+    as_of: Option<NaiveDate>,
+    months: u32,
+    opts: &SolveOptions,
+) -> Result<Plan> {
+    let settings = TermSettings::new(
+        months,
+        scenario.commit_discount_bp,
+        scenario.growth_allowance_bp,
+    )
+    .map_err(|e| {
+        Error::input(Diagnostic::new(
+            format!("scenario {}", scenario.name),
+            e.to_string(),
+            "write term_months = 12, 24, ... or 120",
+        ))
+    })?;
+    let mut view = resolve_scenario(estate, scenario, as_of)?;
+    let start = renewal_date(estate, scenario).unwrap_or(view.as_of);
+    view.t = start;
+    view.renewal = None;
+    let dates = milestone_dates(start, months);
+    let preps = term_models(estate, &view, &dates)?;
+    let term = solve_case_term(&preps, estate, settings, opts);
+    let mut vendor_view_t = ScenarioView::vendor(view.as_of, !estate.substitutions.is_empty());
+    (vendor_view_t.growth_bp, vendor_view_t.buffer_bp) = (view.growth_bp, view.buffer_bp);
+    let vendor_preps = term_models(estate, &vendor_view_t, &dates)?;
+    let vendor_settings = TermSettings::new(months, 0, 0).expect("a valid term");
+    let vendor_term = solve_case_term(&vendor_preps, estate, vendor_settings, opts);
+    let (vendor, vendor_status) = vendor_view(estate, view.as_of, opts);
+    let mut flows = term.milestones[0].clone();
+    for status in [&term.status, &vendor_term.status, &vendor_status] {
+        if flows.status == SolveStatus::Optimal && *status != SolveStatus::Optimal {
+            flows.status = status.clone();
+        }
+    }
+    let prep = &preps[0];
+    let tables = Tables::build(estate, prep, &flows, None, &vendor);
+    let made = Provenance {
+        scenario: scenario.name.clone(),
+        waterfall: Vec::new(),
+        assumptions: assumptions(estate, scenario, prep),
+        settings: Some(scenario.clone()),
+    };
+    let mut plan = Plan::assemble(estate, prep, &flows, tables, vendor, made);
+    plan.term = Some(plan::term::term_plan(
+        estate,
+        &preps,
+        &term,
+        (months, &dates),
+        vendor_term.cost_cents(),
+        &plan.vendor,
+    ));
+    Ok(plan)
 }
 
 /// Step 2: resolves a scenario against a case at the data date, after refusing figures

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::io::text::parse_date;
+use crate::model::term::MAX_TERM_MONTHS;
 
 /// Which Smart Accounts are pooled together as one (the M&A what-if).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -79,6 +80,12 @@ pub struct Scenario {
     pub merge: Merge,
     /// Extra locked VAs, as (SA, VA).
     pub lock: Vec<(String, String)>,
+    /// Multi-year term sizing (SPEC §4.2): the term in months (12, 24, …, 120), if any.
+    pub term_months: Option<u32>,
+    /// Discount on units committed at the start of the term, hundredths of a percent.
+    pub commit_discount_bp: u32,
+    /// EA growth allowance on the commitment, hundredths of a percent.
+    pub growth_allowance_bp: u32,
 }
 
 impl Default for Scenario {
@@ -95,6 +102,9 @@ impl Default for Scenario {
             evaluate_at: EvaluateAt::AsOf,
             merge: Merge::None,
             lock: Vec::new(),
+            term_months: None,
+            commit_discount_bp: 0,
+            growth_allowance_bp: 0,
         }
     }
 }
@@ -113,6 +123,9 @@ struct Raw {
     evaluate_at: Option<toml::Value>,
     merge: Option<toml::Value>,
     lock: Option<Vec<String>>,
+    term_months: Option<toml::Value>,
+    commit_discount_pct: Option<toml::Value>,
+    growth_allowance_pct: Option<toml::Value>,
 }
 
 /// Largest `buffer_pct` and `growth_pct` (1000 %), in hundredths of a percent
@@ -164,6 +177,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("hygiene", include_str!("../models/hygiene.toml")),
     ("reallocate", include_str!("../models/reallocate.toml")),
     ("renewal", include_str!("../models/renewal.toml")),
+    ("term", include_str!("../models/term.toml")),
     ("vendor-view", include_str!("../models/vendor-view.toml")),
 ];
 
@@ -242,7 +256,7 @@ impl Scenario {
     /// Parses scenario text; `file` names it in messages.
     pub fn parse(text: &str, file: &str, default_name: &str) -> Result<Scenario> {
         let raw: Raw = toml::from_str(text).map_err(|e| {
-            let fix = "keys allowed: name, reallocate, substitution, hygiene, stale_after_days, buffer_pct, growth_pct, evaluate_at, renewal_date, merge, lock";
+            let fix = "keys allowed: name, reallocate, substitution, hygiene, stale_after_days, buffer_pct, growth_pct, evaluate_at, renewal_date, term_months, commit_discount_pct, growth_allowance_pct, merge, lock";
             Error::input(Diagnostic::new(file, format!("cannot be read: {}", e.message()), fix))
         })?;
         let mut keys = KeyProblems {
@@ -291,6 +305,15 @@ impl Scenario {
                 ),
             }
         }
+        term_keys(
+            [
+                &raw.term_months,
+                &raw.commit_discount_pct,
+                &raw.growth_allowance_pct,
+            ],
+            &mut s,
+            &mut keys,
+        );
         if let Some(r) = raw.renewal_date.and_then(|v| renewal_policy(&v, &mut keys)) {
             s.renewal = r;
         }
@@ -311,6 +334,51 @@ impl Scenario {
         }
         s.lock = locks(raw.lock.unwrap_or_default(), &mut keys);
         keys.diags.finish(s)
+    }
+}
+
+/// Reads `term_months`, `commit_discount_pct` and `growth_allowance_pct` (SPEC §3, §4.2).
+fn term_keys(
+    [months, discount, allowance]: [&Option<toml::Value>; 3],
+    s: &mut Scenario,
+    keys: &mut KeyProblems,
+) {
+    if let Some(v) = months {
+        match v.as_integer().and_then(|m| u32::try_from(m).ok()) {
+            Some(m) if m > 0 && m.is_multiple_of(12) && m <= MAX_TERM_MONTHS => {
+                s.term_months = Some(m);
+            }
+            _ => keys.bad(
+                "term_months",
+                v.to_string(),
+                "is not a term of 12, 24, ... or 120 months (a positive multiple of 12, at most 120)",
+                "write e.g. term_months = 36 (three years) or 60 (five years)",
+            ),
+        }
+    }
+    let pct = |key: &str, v: &toml::Value, keys: &mut KeyProblems| match hundredths(v) {
+        Some(b) if (0..=10_000).contains(&b) => u32::try_from(b).ok(),
+        _ => {
+            keys.bad(
+                key,
+                v.to_string(),
+                "is not a percentage from 0 to 100 with at most two decimals",
+                &format!("write e.g. {key} = 20 or 12.5"),
+            );
+            None
+        }
+    };
+    if let Some(b) = discount
+        .as_ref()
+        .and_then(|v| pct("commit_discount_pct", v, keys))
+    {
+        s.commit_discount_bp = b;
+    }
+    if let Some(b) = allowance
+        .as_ref()
+        .and_then(|v| pct("growth_allowance_pct", v, keys))
+    {
+        s.growth_allowance_bp = b;
     }
 }
 
@@ -433,6 +501,9 @@ impl Scenario {
             evaluate_at,
             merge,
             lock,
+            term_months,
+            commit_discount_bp,
+            growth_allowance_bp,
         } = self;
         let pct = |bp: i64| {
             if bp % 100 == 0 {
@@ -466,6 +537,22 @@ impl Scenario {
             }
         }
         t.insert("evaluate_at".into(), text(evaluate_at.as_str()));
+        // Written only when set, so single-date plans keep their bytes.
+        if let Some(m) = term_months {
+            t.insert("term_months".into(), toml::Value::Integer(i64::from(*m)));
+        }
+        if *commit_discount_bp != 0 {
+            t.insert(
+                "commit_discount_pct".into(),
+                pct(i64::from(*commit_discount_bp)),
+            );
+        }
+        if *growth_allowance_bp != 0 {
+            t.insert(
+                "growth_allowance_pct".into(),
+                pct(i64::from(*growth_allowance_bp)),
+            );
+        }
         let merge = match merge {
             Merge::None => text("none"),
             Merge::All => text("all"),

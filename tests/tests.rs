@@ -12,4 +12,5 @@ mod props;
 mod renewal;
 mod report;
 mod safety;
+mod term;
 mod verify;

@@ -523,6 +523,11 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
                     },
                     merge,
                     lock,
+                    // Term keys, spread over the cases as well.
+                    term_months: (stale_after_days % 3 == 0)
+                        .then_some(12 * (1 + stale_after_days % 10)),
+                    commit_discount_bp: u32::try_from(b % 10_001).unwrap_or(0),
+                    growth_allowance_bp: u32::try_from(g.rem_euclid(10_001)).unwrap_or(0),
                 }
             },
         )

@@ -100,6 +100,9 @@ fn print_summary(plan: &Plan, out: &Path, w: &mut dyn Write) -> std::io::Result<
 /// moves, hygiene.
 fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
     let cur = &plan.currency;
+    if let Some(t) = &plan.term {
+        return print_term(plan, t, w);
+    }
     match &plan.renewal {
         Some(r) => {
             writeln!(
@@ -170,6 +173,43 @@ fn vendor_words(plan: &Plan) -> String {
             plural(plan.vendor.shortfall_units, "unit", "units")
         )
     }
+}
+
+/// Prints the term story (SPEC §4.2): the commitment, the add-ons, the total against the
+/// vendor's reading of the same term, and the moves over the milestones.
+fn print_term(plan: &Plan, t: &crate::plan::TermPlan, w: &mut dyn Write) -> std::io::Result<()> {
+    let cur = &plan.currency;
+    let (first, last) = (t.dates[0], t.dates[t.dates.len() - 1]);
+    writeln!(
+        w,
+        "  term of {} months from {first} ({} milestones, the last on {last})",
+        t.months,
+        t.dates.len()
+    )?;
+    writeln!(
+        w,
+        "  commit at {first}: {} units, {cur} {}; add over the term: {} units, {cur} {} (co-termed)",
+        t.commit_units,
+        grouped(t.commit_cost),
+        t.add_units,
+        grouped(t.add_cost)
+    )?;
+    writeln!(
+        w,
+        "  term total: {} units, {cur} {}; the vendor's reading of the term (VA by VA): {cur} {}",
+        t.units,
+        grouped(t.total_cost),
+        grouped(t.vendor_term_cost)
+    )?;
+    writeln!(w, "  saving over the term: {cur} {}", grouped(t.savings))?;
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    writeln!(
+        w,
+        "  licences moved over the milestones: {} in {} transfer{}; schedule in schedule.csv",
+        t.moved,
+        t.moves.len(),
+        plural(t.moves.len())
+    )
 }
 
 /// Prints the renewal story: the expiring lots, the vendor quote built from them, the

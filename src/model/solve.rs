@@ -109,7 +109,7 @@ pub fn components(prep: &Prepared) -> Vec<Component> {
 }
 
 /// Builds the MIP of a family component (licences in family order).
-fn family_problem(
+pub(crate) fn family_problem(
     prep: &Prepared,
     estate: &Estate,
     vas: &[VaId],

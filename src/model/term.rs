@@ -19,6 +19,7 @@
 mod closed;
 mod demand;
 mod mip;
+pub mod run;
 #[cfg(test)]
 mod tests;
 

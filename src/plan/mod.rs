@@ -4,6 +4,7 @@
 mod build;
 mod decompose;
 pub mod findings;
+pub mod term;
 pub mod transfers;
 mod waterfall;
 
@@ -217,6 +218,72 @@ pub struct Plan {
     pub assumptions: Vec<(String, String)>,
     /// The scenario the plan was made with, written to `scenario.toml` beside the tables.
     pub settings: Option<crate::scenario::Scenario>,
+    /// The term sizing (SPEC §4.2), when the scenario sets `term_months`.
+    pub term: Option<TermPlan>,
+}
+
+/// One row of `schedule.csv`: a licence of a pool (or of a VA outside transfers) at one
+/// milestone of the term.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ScheduleRow {
+    /// Pool label (or the VA's Smart Account).
+    pub smart_account: String,
+    /// Licence.
+    pub license: String,
+    /// Milestone index, 0 at the start of the term.
+    pub milestone: usize,
+    /// Milestone date.
+    pub date: NaiveDate,
+    /// Σ demand D_k of the buyer's VAs.
+    pub demand: u64,
+    /// Σ lots in force at the milestone in the buyer's VAs.
+    pub entitled: u64,
+    /// Units committed (milestone 0 only).
+    pub commit: u64,
+    /// Units added at this milestone.
+    pub add: u64,
+    /// Units purchased up to and including this milestone.
+    pub purchased_to_date: u64,
+    /// Cost of this milestone's purchase line, rounded on its own.
+    pub cost: Cents,
+}
+
+/// The term figures of a plan (SPEC §4.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermPlan {
+    /// The term in months.
+    pub months: u32,
+    /// Milestone dates.
+    pub dates: Vec<NaiveDate>,
+    /// Units committed at the start.
+    pub commit_units: u64,
+    /// Σ commitment lines, each rounded.
+    pub commit_cost: Cents,
+    /// Units added at later milestones.
+    pub add_units: u64,
+    /// Σ add-on lines, each rounded.
+    pub add_cost: Cents,
+    /// The exact total rounded once.
+    pub total_cost: Cents,
+    /// Units purchased over the term (the stage-2 optimum).
+    pub units: u64,
+    /// Licences moved over the milestones (the stage-3 optimum).
+    pub moved: u64,
+    /// The vendor's reading of the term, rounded once.
+    pub vendor_term_cost: Cents,
+    /// vendor_term_cost − total_cost.
+    pub savings: Cents,
+    /// The schedule, one row per (buyer, licence, milestone).
+    pub schedule: Vec<ScheduleRow>,
+    /// The purchase lines of the term, each with its milestone: the commitment at
+    /// milestone 0, the add-ons after; the VA is empty for a pool's purchase (its units
+    /// reach the VAs as `positions.csv` shows at each milestone); cost is the line's term
+    /// cost.
+    pub purchases: Vec<(NaiveDate, Purchase)>,
+    /// The moves of every milestone.
+    pub moves: Vec<(NaiveDate, Move)>,
+    /// The positions at every milestone (purchased: the term's units in force there).
+    pub positions: Vec<(NaiveDate, Position)>,
 }
 
 /// How a plan was made, recorded beside its tables: the scenario's name, the savings
@@ -265,19 +332,26 @@ impl Plan {
             waterfall: made.waterfall,
             assumptions: made.assumptions,
             settings: made.settings,
+            term: None,
         }
     }
-    /// Σ purchased units.
+    /// Σ purchased units (over the term, for a term plan).
     pub fn purchase_units(&self) -> u64 {
-        units_of(&self.purchases)
+        self.term
+            .as_ref()
+            .map_or_else(|| units_of(&self.purchases), |t| t.units)
     }
-    /// Σ purchase cost.
+    /// Σ purchase cost (the term total, for a term plan).
     pub fn purchase_cost(&self) -> Cents {
-        cost_of(&self.purchases)
+        self.term
+            .as_ref()
+            .map_or_else(|| cost_of(&self.purchases), |t| t.total_cost)
     }
-    /// Σ licences moved.
+    /// Σ licences moved (over the milestones, for a term plan).
     pub fn licences_moved(&self) -> u64 {
-        self.moves.iter().map(|m| m.quantity).sum()
+        self.term
+            .as_ref()
+            .map_or_else(|| self.moves.iter().map(|m| m.quantity).sum(), |t| t.moved)
     }
     /// Σ substituted units.
     pub fn substituted_units(&self) -> u64 {

@@ -5,6 +5,7 @@ pub mod html;
 pub mod markdown;
 pub(crate) mod table;
 pub(crate) mod tables;
+pub mod term;
 pub(crate) mod views;
 pub mod xlsx;
 
@@ -52,6 +53,27 @@ pub struct RenewalJson {
     pub savings_note: Option<String>,
 }
 
+/// `term` block (SPEC §4.2), only in a term plan's summary.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TermJson {
+    /// Term in months.
+    pub months: u32,
+    /// Units committed at the start.
+    pub commit_units: u64,
+    /// Cost of the commitment.
+    pub commit_cost: Money,
+    /// Units added at later milestones.
+    pub add_units: u64,
+    /// Cost of the add-ons.
+    pub add_cost: Money,
+    /// Total term cost.
+    pub total_cost: Money,
+    /// The vendor's reading of the term.
+    pub vendor_term_cost: Money,
+    /// vendor_term_cost − total_cost.
+    pub savings: Money,
+}
+
 /// `hygiene` block.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct HygieneJson {
@@ -96,6 +118,9 @@ pub struct Summary {
     pub renewal: Option<RenewalJson>,
     /// Hygiene counts.
     pub hygiene: HygieneJson,
+    /// Term sizing; absent from single-date plans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<TermJson>,
 }
 
 impl Summary {
@@ -135,6 +160,7 @@ impl Summary {
                 released_units: plan.hygiene.released_units,
                 released_reservations: plan.hygiene.released_reservations,
             },
+            term: plan.term.as_ref().map(term::json),
         }
     }
 
@@ -238,7 +264,10 @@ pub fn write_plan(plan: &Plan, out: &SubDir) -> Result<()> {
         // Only an optimum is published as a plan.
         return Ok(());
     }
-    let tables = tables::PlanTables::of(plan);
+    let mut tables = tables::PlanTables::of(plan);
+    if let Some(t) = &plan.term {
+        term::milestone_tables(t, &mut tables);
+    }
     // The workbook is the slowest file to render: build it beside the others.
     let (book, written) = rayon::join(
         || xlsx::book(plan, &tables),
@@ -301,6 +330,9 @@ fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()>
     out.write("transfers.json", transfers.as_bytes())?;
     if plan.renewal.is_some() {
         out.write(t.renewal.source, &csv_file::csv(&t.renewal))?;
+    }
+    if let Some(term) = &plan.term {
+        out.write("schedule.csv", &term::schedule_csv(term))?;
     }
     Ok(())
 }

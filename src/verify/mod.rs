@@ -42,6 +42,7 @@ mod renewal;
 mod substitutions;
 mod summary;
 mod tables;
+mod term;
 mod transfers;
 mod vendor;
 
@@ -243,6 +244,12 @@ impl Verifier<'_> {
                 ));
                 return;
             }
+        }
+        if let Some(months) = self.scenario.term_months {
+            // A term plan: its schedule and term figures (the milestone tables are not
+            // re-checked yet).
+            self.term(months, summary.as_ref());
+            return;
         }
         let mut t = Tables::default();
         self.moves(&mut t);

@@ -1,0 +1,167 @@
+//! The term plan (SPEC §4.2): `schedule.csv` rows and the `term` block of `summary.json`,
+//! from a case solved over a term and the vendor's reading of the same term.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::{Purchase, ScheduleRow, Tables, TermPlan, VendorView};
+use crate::estate::{Estate, LicId};
+use crate::model::term::run::{Buyer, TermFlows};
+use crate::model::Prepared;
+
+/// The schedule and the term figures of a solved term; `vendor_total` is the vendor
+/// reading's total (cents, rounded once), `vendor` the single-date vendor reading the
+/// positions show.
+pub fn term_plan(
+    estate: &Estate,
+    preps: &[Prepared],
+    term: &TermFlows,
+    (months, dates): (u32, &[NaiveDate]),
+    vendor_total: i128,
+    vendor: &VendorView,
+) -> TermPlan {
+    let (mut moves, mut positions) = (Vec::new(), Vec::new());
+    for ((p, f), &d) in preps.iter().zip(&term.milestones).zip(dates) {
+        let t = Tables::build(estate, p, f, None, vendor);
+        moves.extend(t.moves.into_iter().map(|m| (d, m)));
+        positions.extend(t.positions.into_iter().map(|x| (d, x)));
+    }
+    let purchases = term_purchases(estate, preps, term, dates);
+    let p0 = &preps[0];
+    let buyer_of = |va: crate::estate::VaId| {
+        if p0.pooled[va as usize] {
+            Buyer::Pool(p0.va_pool[va as usize])
+        } else {
+            Buyer::Va(va)
+        }
+    };
+    // (buyer, licence) → per milestone (demand, entitled).
+    let mut need: BTreeMap<(Buyer, LicId), Vec<(u64, u64)>> = BTreeMap::new();
+    for (k, p) in preps.iter().enumerate() {
+        for c in &p.cells {
+            if c.demand == 0 && c.entitled == 0 {
+                continue;
+            }
+            let row = need
+                .entry((buyer_of(c.va), c.lic))
+                .or_insert_with(|| vec![(0, 0); preps.len()]);
+            row[k].0 += c.demand;
+            row[k].1 += c.entitled;
+        }
+    }
+    let mut lines: BTreeMap<(Buyer, LicId), Vec<(u64, i128)>> = BTreeMap::new();
+    for b in &term.buys {
+        lines
+            .entry((b.buyer, b.lic))
+            .or_insert_with(|| vec![(0, 0); preps.len()])[b.milestone] = (b.units, b.cents);
+        need.entry((b.buyer, b.lic))
+            .or_insert_with(|| vec![(0, 0); preps.len()]);
+    }
+    let (mut commit_units, mut commit_cost, mut add_units, mut add_cost) =
+        (0u64, 0i128, 0u64, 0i128);
+    let mut schedule = Vec::new();
+    for ((buyer, lic), per) in &need {
+        let bought = lines.get(&(*buyer, *lic));
+        let account = buyer_name(estate, p0, *buyer);
+        let mut to_date = 0u64;
+        for (k, &(demand, entitled)) in per.iter().enumerate() {
+            let (units, cents) = bought.map_or((0, 0), |b| b[k]);
+            to_date += units;
+            if k == 0 {
+                commit_units += units;
+                commit_cost += cents;
+            } else {
+                add_units += units;
+                add_cost += cents;
+            }
+            schedule.push(ScheduleRow {
+                smart_account: account.clone(),
+                license: estate.licences[*lic as usize].clone(),
+                milestone: k,
+                date: dates[k],
+                demand,
+                entitled,
+                commit: if k == 0 { units } else { 0 },
+                add: if k == 0 { 0 } else { units },
+                purchased_to_date: to_date,
+                cost: cents,
+            });
+        }
+    }
+    schedule.sort();
+    let total_cost = term.cost_cents();
+    TermPlan {
+        months,
+        dates: dates.to_vec(),
+        commit_units,
+        commit_cost,
+        add_units,
+        add_cost,
+        total_cost,
+        units: u64::try_from(term.units).unwrap_or(u64::MAX),
+        moved: u64::try_from(term.moves).unwrap_or(u64::MAX),
+        vendor_term_cost: vendor_total,
+        savings: vendor_total - total_cost,
+        schedule,
+        purchases,
+        moves,
+        positions,
+    }
+}
+
+/// The schedule's name of a buyer, unique in the case: a pool by its Smart Account label
+/// (with ` pool NAME` for a named pool), a VA buying on its own as `SA/VA`.
+fn buyer_name(estate: &Estate, p0: &Prepared, buyer: Buyer) -> String {
+    match buyer {
+        Buyer::Pool(p) => {
+            let pool = &p0.pools[p];
+            if pool.name.is_empty() {
+                pool.label.clone()
+            } else {
+                format!("{} pool {}", pool.label, pool.name)
+            }
+        }
+        Buyer::Va(va) => {
+            let v = &estate.vas[va as usize];
+            format!("{}/{}", estate.sas[v.sa as usize], v.name)
+        }
+    }
+}
+
+/// The term's purchase lines, each at its milestone date and priced at its term cost,
+/// sorted: a pool's purchase has an empty VA.
+fn term_purchases(
+    estate: &Estate,
+    preps: &[Prepared],
+    term: &TermFlows,
+    dates: &[NaiveDate],
+) -> Vec<(NaiveDate, Purchase)> {
+    let purchases = term
+        .buys
+        .iter()
+        .map(|b| {
+            let (smart_account, virtual_account) = match b.buyer {
+                Buyer::Pool(p) => (preps[0].pools[p].label.clone(), String::new()),
+                Buyer::Va(va) => {
+                    let v = &estate.vas[va as usize];
+                    (estate.sas[v.sa as usize].clone(), v.name.clone())
+                }
+            };
+            (
+                dates[b.milestone],
+                Purchase {
+                    smart_account,
+                    virtual_account,
+                    license: estate.licences[b.lic as usize].clone(),
+                    quantity: b.units,
+                    unit_price: i128::from(estate.price(b.lic).map_or(0, |p| p.cents)),
+                    cost: b.cents,
+                },
+            )
+        })
+        .collect::<Vec<_>>();
+    let mut purchases = purchases;
+    purchases.sort();
+    purchases
+}
