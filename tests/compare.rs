@@ -112,6 +112,7 @@ fn models_folder_in_name_order_and_deterministic() {
             "hygiene",
             "reallocate",
             "renewal",
+            "term",
             "vendor-view"
         ]
     );
