@@ -56,7 +56,9 @@ pub(crate) fn plan_and_print(
     w: &mut dyn Write,
 ) -> Result<i32> {
     let (plan, written) = crate::pipeline::run(case, scenario, as_of, target, opts)?;
-    if plan.renewal.is_none() && scenario.evaluate_at == crate::scenario::EvaluateAt::Renewal {
+    // A term plan carries its comparison in the term block (its `renewal` is null).
+    let no_renewal_date = plan.renewal.is_none() && plan.evaluated_at == plan.as_of;
+    if no_renewal_date && scenario.evaluate_at == crate::scenario::EvaluateAt::Renewal {
         {
             writeln!(
                 w,
