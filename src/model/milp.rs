@@ -19,7 +19,7 @@ pub const MIP_CERTIFIED: u128 = 1 << 33;
 /// One stage of the lexicographic MIP: what it minimises, with the optima of the earlier
 /// stages fixed as constraints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stage {
+pub(crate) enum Stage {
     /// Stage 1: the purchase cost in cents.
     Cost,
     /// Stage 2: the units bought, at no more than the optimal cost.
@@ -56,7 +56,7 @@ impl Stage {
 }
 
 /// Maps good_lp's refusal to solve onto a status.
-fn resolution_status(e: ResolutionError) -> SolveStatus {
+pub(crate) fn resolution_status(e: ResolutionError) -> SolveStatus {
     match e {
         ResolutionError::Infeasible => SolveStatus::Infeasible,
         ResolutionError::Unbounded => SolveStatus::Error("unbounded model".into()),
@@ -78,7 +78,10 @@ fn solution_status(status: SolutionStatus) -> Result<(), SolveStatus> {
 }
 
 /// HiGHS set up for these small models: quiet, one thread, exact gaps, no presolve.
-fn configure(mut problem: HighsProblem, opts: &SolveOptions) -> Result<HighsProblem, SolveStatus> {
+pub(crate) fn configure(
+    mut problem: HighsProblem,
+    opts: &SolveOptions,
+) -> Result<HighsProblem, SolveStatus> {
     problem = problem.set_option("output_flag", false);
     problem = problem.set_threads(1);
     // Primal heuristics cost more than they save on models this small.

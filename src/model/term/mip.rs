@@ -10,33 +10,13 @@
 
 use good_lp::solvers::highs::{highs, HighsProblem};
 use good_lp::{
-    variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus, SolverModel,
-    Variable,
+    variable, Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable,
 };
 
 use super::{TermFigures, TermProblem, TermSolution, WHOLE};
 use crate::model::family::{FamilySolution, SolveOptions};
-use crate::model::milp::MIP_CERTIFIED;
+use crate::model::milp::{configure, resolution_status, Stage, MIP_CERTIFIED};
 use crate::model::status::SolveStatus;
-
-/// One stage of the lexicographic MIP, the earlier optima fixed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stage {
-    /// The term cost, in reduced cost units.
-    Cost,
-    /// The units purchased, at no more than the optimal cost.
-    Units {
-        /// The optimal reduced cost.
-        cost: i64,
-    },
-    /// Licences moved (weighted first), then covered units, at the optimal cost and units.
-    Moves {
-        /// The optimal reduced cost.
-        cost: i64,
-        /// The optimal units.
-        units: u64,
-    },
-}
 
 /// The cost coefficients per pack, as integers divided by their gcd.
 struct Coefs {
@@ -68,32 +48,6 @@ fn gcd(mut a: i128, mut b: i128) -> i128 {
 
 fn error(what: String) -> SolveStatus {
     SolveStatus::Error(what)
-}
-
-/// good_lp's refusal to solve as a status (as `milp.rs` maps it).
-fn resolution_status(e: ResolutionError) -> SolveStatus {
-    match e {
-        ResolutionError::Infeasible => SolveStatus::Infeasible,
-        ResolutionError::Unbounded => error("unbounded model".into()),
-        ResolutionError::Other("NoSolutionFound") => SolveStatus::TimeLimit,
-        e => error(e.to_string()),
-    }
-}
-
-/// HiGHS as `milp.rs` configures it: quiet, one thread, exact gaps, no presolve.
-fn configure(mut problem: HighsProblem, opts: &SolveOptions) -> Result<HighsProblem, SolveStatus> {
-    problem = problem.set_option("output_flag", false);
-    problem = problem.set_threads(1);
-    problem = problem.set_option("mip_heuristic_run_feasibility_jump", false);
-    problem = problem.set_option("presolve", "off");
-    problem = problem
-        .set_mip_rel_gap(0.0)
-        .and_then(|p| p.set_mip_abs_gap(0.5))
-        .map_err(|e| error(e.to_string()))?;
-    if let Some(t) = opts.time_limit {
-        problem = problem.set_time_limit(t);
-    }
-    Ok(problem)
 }
 
 /// An integral value, refusing one HiGHS left fractional or negative.
