@@ -159,7 +159,7 @@ fn plan_term(
         (months, &dates),
         vendor_term.cost_cents(),
         &plan.vendor,
-    ));
+    )?);
     Ok(plan)
 }
 

@@ -113,6 +113,38 @@ fn a_discount_commits_what_year_two_needs() {
     assert_eq!(t["savings"].to_string(), "684.0");
 }
 
+/// A 20% growth allowance: C committed units supply C + ⌊C/5⌋, so 92 cover the first
+/// year's 110 (91 give 109). A committed unit costs 12.00 for 1.2 units (10.00 each),
+/// more than an add-on at year 2 (8.00) or 3 (4.00): add 12 and 12 as without it.
+#[test]
+fn a_growth_allowance_shrinks_the_commitment() {
+    let c = case();
+    let out = c.path().join("out");
+    let s = plan(
+        c.path(),
+        "name = \"t\"\ngrowth_pct = 10\nterm_months = 36\ngrowth_allowance_pct = 20\n",
+        &out,
+    );
+    let t = &s["term"];
+    assert_eq!(t["commit_units"], 92);
+    assert_eq!(t["commit_cost"].to_string(), "1104.0");
+    assert_eq!(t["add_units"], 24);
+    assert_eq!(t["add_cost"].to_string(), "144.0");
+    assert_eq!(t["total_cost"].to_string(), "1248.0");
+    assert_eq!(t["vendor_term_cost"].to_string(), "1464.0");
+    assert_eq!(t["savings"].to_string(), "216.0");
+    let schedule = std::fs::read_to_string(out.join("schedule.csv")).unwrap();
+    assert!(
+        schedule.contains("Acme,L,0,2026-01-31,110,0,92,0,92,1104.00\n"),
+        "{schedule}"
+    );
+    Command::cargo_bin("reallot")
+        .unwrap()
+        .args(["verify".as_ref(), c.path().as_os_str(), out.as_os_str()])
+        .assert()
+        .success();
+}
+
 #[test]
 fn bad_term_keys_are_located_errors() {
     for (text, key) in [

@@ -12,12 +12,14 @@
 //! in exact integer arithmetic and returns its [`TermFigures`]; [`TermProblem::cost_lines`]
 //! prices it line by line.
 //!
-//! Two strategies: the closed form (`closed`) for a single licence without substitution
-//! (with an allowance, at a positive price), and the lexicographic MIP (`mip`) for
-//! everything else.
+//! Three strategies: the closed form (`closed`) for a single licence without
+//! substitution (with an allowance, at a positive price); each milestone's own optimum
+//! (`jit`) for a VA outside transfers without discount or allowance, when those optima
+//! nest; and the lexicographic MIP (`mip`) for everything else.
 
 mod closed;
 mod demand;
+mod jit;
 mod mip;
 pub mod run;
 #[cfg(test)]
@@ -222,7 +224,14 @@ pub fn round_half_up(x: i128, scale: i128) -> i128 {
 pub fn solve_term(p: &TermProblem, opts: &SolveOptions) -> Result<TermSolution, SolveStatus> {
     p.validate()
         .map_err(|e| SolveStatus::Error(e.to_string()))?;
-    let sol = if opts.fast_paths && p.has_closed_form() {
+    let milestone_form = if opts.fast_paths && !p.has_closed_form() && p.has_milestone_form() {
+        p.milestone_form(opts)?
+    } else {
+        None
+    };
+    let sol = if let Some(sol) = milestone_form {
+        sol
+    } else if opts.fast_paths && p.has_closed_form() {
         p.closed_form()?
     } else {
         p.solve_mip(opts)?

@@ -6,9 +6,25 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::{Purchase, ScheduleRow, Tables, TermPlan, VendorView};
+use crate::error::{Error, Result};
 use crate::estate::{Estate, LicId};
 use crate::model::term::run::{Buyer, TermFlows};
 use crate::model::Prepared;
+
+/// A sum of units or cents the term plan cannot hold exactly. The case's magnitudes are
+/// refused before solving (`pipeline::resolve_scenario`), so this is a guard, never a
+/// wrapped figure.
+fn too_large(what: &str) -> Error {
+    Error::Render {
+        file: "schedule.csv".into(),
+        message: format!("the term's {what} does not fit 64 bits; no figure is published"),
+    }
+}
+
+/// `a + b` for units, or the [`too_large`] error.
+fn add_units(a: u64, b: u64, what: &str) -> Result<u64> {
+    a.checked_add(b).ok_or_else(|| too_large(what))
+}
 
 /// The schedule and the term figures of a solved term; `vendor_total` is the vendor
 /// reading's total (cents, rounded once), `vendor` the single-date vendor reading the
@@ -20,7 +36,7 @@ pub fn term_plan(
     (months, dates): (u32, &[NaiveDate]),
     vendor_total: i128,
     vendor: &VendorView,
-) -> TermPlan {
+) -> Result<TermPlan> {
     let (mut moves, mut positions) = (Vec::new(), Vec::new());
     for ((p, f), &d) in preps.iter().zip(&term.milestones).zip(dates) {
         let t = Tables::build(estate, p, f, None, vendor);
@@ -46,8 +62,8 @@ pub fn term_plan(
             let row = need
                 .entry((buyer_of(c.va), c.lic))
                 .or_insert_with(|| vec![(0, 0); preps.len()]);
-            row[k].0 += c.demand;
-            row[k].1 += c.entitled;
+            row[k].0 = add_units(row[k].0, c.demand, "demand")?;
+            row[k].1 = add_units(row[k].1, c.entitled, "entitlement")?;
         }
     }
     let mut lines: BTreeMap<(Buyer, LicId), Vec<(u64, i128)>> = BTreeMap::new();
@@ -58,7 +74,7 @@ pub fn term_plan(
         need.entry((b.buyer, b.lic))
             .or_insert_with(|| vec![(0, 0); preps.len()]);
     }
-    let (mut commit_units, mut commit_cost, mut add_units, mut add_cost) =
+    let (mut commit_units, mut commit_cost, mut added_units, mut add_cost) =
         (0u64, 0i128, 0u64, 0i128);
     let mut schedule = Vec::new();
     for ((buyer, lic), per) in &need {
@@ -67,13 +83,14 @@ pub fn term_plan(
         let mut to_date = 0u64;
         for (k, &(demand, entitled)) in per.iter().enumerate() {
             let (units, cents) = bought.map_or((0, 0), |b| b[k]);
-            to_date += units;
+            to_date = add_units(to_date, units, "purchases to date")?;
+            let cost_err = || too_large("cost");
             if k == 0 {
-                commit_units += units;
-                commit_cost += cents;
+                commit_units = add_units(commit_units, units, "committed units")?;
+                commit_cost = commit_cost.checked_add(cents).ok_or_else(cost_err)?;
             } else {
-                add_units += units;
-                add_cost += cents;
+                added_units = add_units(added_units, units, "added units")?;
+                add_cost = add_cost.checked_add(cents).ok_or_else(cost_err)?;
             }
             schedule.push(ScheduleRow {
                 smart_account: account.clone(),
@@ -91,23 +108,25 @@ pub fn term_plan(
     }
     schedule.sort();
     let total_cost = term.cost_cents();
-    TermPlan {
+    Ok(TermPlan {
         months,
         dates: dates.to_vec(),
         commit_units,
         commit_cost,
-        add_units,
+        add_units: added_units,
         add_cost,
         total_cost,
-        units: u64::try_from(term.units).unwrap_or(u64::MAX),
-        moved: u64::try_from(term.moves).unwrap_or(u64::MAX),
+        units: u64::try_from(term.units).map_err(|_| too_large("units purchased"))?,
+        moved: u64::try_from(term.moves).map_err(|_| too_large("licences moved"))?,
         vendor_term_cost: vendor_total,
-        savings: vendor_total - total_cost,
+        savings: vendor_total
+            .checked_sub(total_cost)
+            .ok_or_else(|| too_large("savings"))?,
         schedule,
         purchases,
         moves,
         positions,
-    }
+    })
 }
 
 /// The schedule's name of a buyer, unique in the case: a pool by its Smart Account label

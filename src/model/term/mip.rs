@@ -28,6 +28,20 @@ struct Coefs {
     unit: i128,
 }
 
+/// Whether a stage's transfers, substitutions and covered units are integer variables.
+///
+/// With the purchases integer, a milestone's rows (coverage, pool balance) are a network
+/// matrix with integer right-hand sides, so the flows' relaxation has the same optimum
+/// and integral vertices: only the purchases need branching. A relaxed stage whose
+/// answer still holds a fractional flow is solved again with integer flows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flows {
+    /// Flows continuous: branch on the purchases only.
+    Relaxed,
+    /// Every variable integer (the fallback).
+    Integer,
+}
+
 /// The variables of one stage's model.
 struct Vars {
     commit: Vec<Option<Variable>>,
@@ -37,6 +51,19 @@ struct Vars {
     inn: Vec<Option<Variable>>,
     sub: Vec<Variable>,
     covered: Vec<Option<Variable>>,
+}
+
+impl Vars {
+    /// The flow variables: transfers, substitutions and covered units.
+    fn flows(&self) -> impl Iterator<Item = Variable> + '_ {
+        self.out
+            .iter()
+            .chain(&self.inn)
+            .chain(&self.covered)
+            .flatten()
+            .chain(&self.sub)
+            .copied()
+    }
 }
 
 fn gcd(mut a: i128, mut b: i128) -> i128 {
@@ -50,11 +77,16 @@ fn error(what: String) -> SolveStatus {
     SolveStatus::Error(what)
 }
 
+/// Whether a solver value is a whole number (within HiGHS's integrality tolerance).
+fn is_integral(val: f64) -> bool {
+    (val - val.round()).abs() <= 1e-6
+}
+
 /// An integral value, refusing one HiGHS left fractional or negative.
 fn int_value(sol: &impl Solution, x: Variable) -> Result<u64, SolveStatus> {
     let val = sol.value(x);
     let r = val.round();
-    if (val - r).abs() > 1e-6 || r < 0.0 {
+    if !is_integral(val) || r < 0.0 {
         return Err(error(format!("non-integral solution value {val}")));
     }
     Ok(r as u64)
@@ -155,9 +187,14 @@ impl TermProblem {
         Ok(())
     }
 
-    /// The integer variables of a stage, all ≥ 0.
-    fn term_variables(&self, stage: Stage, pv: &mut ProblemVariables) -> Vars {
+    /// The variables of a stage, all ≥ 0: the purchases always integer, the transfers,
+    /// substitutions and covered units integer only under [`Flows::Integer`].
+    fn term_variables(&self, stage: Stage, flows: Flows, pv: &mut ProblemVariables) -> Vars {
         let var = || variable().integer().min(0);
+        let flow = || match flows {
+            Flows::Integer => variable().integer().min(0),
+            Flows::Relaxed => variable().min(0),
+        };
         let (kn, nl, cells) = (self.n_milestones(), self.n_lics, self.cells());
         let buyable = |l: usize| self.price[l].is_some();
         let mut v = Vars {
@@ -182,18 +219,18 @@ impl TermProblem {
         for c in 0..kn * cells {
             if self.pooled {
                 if self.movable[c] > 0 {
-                    v.out[c] = Some(pv.add(var().max(self.movable[c] as f64)));
+                    v.out[c] = Some(pv.add(flow().max(self.movable[c] as f64)));
                 }
-                v.inn[c] = Some(pv.add(var()));
+                v.inn[c] = Some(pv.add(flow()));
             }
             if matches!(stage, Stage::Moves { .. })
                 && self.edges.iter().any(|&(_, lo)| lo == c % nl)
             {
-                v.covered[c] = Some(pv.add(var()));
+                v.covered[c] = Some(pv.add(flow()));
             }
         }
         v.sub = (0..kn * self.n_vas * self.edges.len())
-            .map(|_| pv.add(var()))
+            .map(|_| pv.add(flow()))
             .collect();
         v
     }
@@ -400,10 +437,26 @@ impl TermProblem {
         coefs: &Coefs,
         opts: &SolveOptions,
     ) -> Result<(f64, TermSolution, TermFigures), SolveStatus> {
+        match self.term_stage_with(stage, Flows::Relaxed, coefs, opts)? {
+            Some(answer) => Ok(answer),
+            None => self
+                .term_stage_with(stage, Flows::Integer, coefs, opts)?
+                .ok_or_else(|| error("the term MIP left an integer variable fractional".into())),
+        }
+    }
+
+    /// One stage with the given [`Flows`]; `None` when a relaxed flow came back fractional.
+    fn term_stage_with(
+        &self,
+        stage: Stage,
+        flows: Flows,
+        coefs: &Coefs,
+        opts: &SolveOptions,
+    ) -> Result<Option<(f64, TermSolution, TermFigures)>, SolveStatus> {
         let mut pv = ProblemVariables::new();
-        let v = self.term_variables(stage, &mut pv);
+        let v = self.term_variables(stage, flows, &mut pv);
         if pv.is_empty() {
-            return self.nothing_to_decide();
+            return self.nothing_to_decide().map(Some);
         }
         let objective = self.objective(stage, coefs, &v);
         let mut problem = configure(pv.minimise(&objective).using(highs), opts)?;
@@ -413,13 +466,16 @@ impl TermProblem {
             SolutionStatus::Optimal | SolutionStatus::GapLimit => {}
             SolutionStatus::TimeLimit => return Err(SolveStatus::TimeLimit),
         }
+        if flows == Flows::Relaxed && !v.flows().all(|x| is_integral(sol.value(x))) {
+            return Ok(None);
+        }
         let s = self.term_read_back(&v, &sol)?;
         let fig = self.check(&s).map_err(|e| {
             error(format!(
                 "the term MIP's solution fails the exact re-check ({e}); no figure is published"
             ))
         })?;
-        Ok((objective.eval_with(&sol), s, fig))
+        Ok(Some((objective.eval_with(&sol), s, fig)))
     }
 
     /// A component with no variable at all (nothing buyable, no pool, no pair): the one

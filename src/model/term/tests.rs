@@ -458,6 +458,28 @@ proptest! {
     }
 
     #[test]
+    fn nested_milestone_optima_equal_the_mip(s in spec(3, false)) {
+        // A VA outside transfers, no discount: wherever each milestone's own optimum
+        // nests, the term plan made of them has the MIP's three figures.
+        prop_assume!(!s.pooled);
+        let p = Spec { discount: 0, ..s }.problem();
+        prop_assume!(p.has_milestone_form());
+        let mip = solve_term(&p, &opts(false));
+        let fast = match p.milestone_form(&opts(true)) {
+            Ok(Some(fast)) => fast,
+            Ok(None) => return Ok(()),
+            // A milestone short of a licence nothing can supply: the term is too.
+            Err(e) => return {
+                prop_assert_eq!(Err(e), mip);
+                Ok(())
+            },
+        };
+        invariants(&p, &fast)?;
+        let (a, b) = (p.check(&fast).unwrap(), p.check(&mip.unwrap()).unwrap());
+        prop_assert_eq!((a.scaled_cost, a.units, a.moves), (b.scaled_cost, b.units, b.moves));
+    }
+
+    #[test]
     fn mip_equals_a_brute_force_over_the_commitment(s in spec(1, true)) {
         let p = s.problem();
         prop_assume!(p.price[0].is_some_and(|x| x.cents > 0));
