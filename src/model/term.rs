@@ -229,6 +229,14 @@ pub fn solve_term(p: &TermProblem, opts: &SolveOptions) -> Result<TermSolution, 
     } else {
         None
     };
+    if milestone_form.is_none() && !(opts.fast_paths && p.has_closed_form()) {
+        log::debug!(
+            "term component of {} VAs x {} licences, {} pairs: the MIP decides",
+            p.n_vas,
+            p.n_lics,
+            p.edges.len()
+        );
+    }
     let sol = if let Some(sol) = milestone_form {
         sol
     } else if opts.fast_paths && p.has_closed_form() {
