@@ -152,14 +152,18 @@ fn plan_term(
         settings: Some(scenario.clone()),
     };
     let mut plan = Plan::assemble(estate, prep, &flows, tables, vendor, made);
-    plan.term = Some(plan::term::term_plan(
-        estate,
-        &preps,
-        &term,
-        (months, &dates),
-        vendor_term.cost_cents(),
-        &plan.vendor,
-    )?);
+    // A term not solved to optimality in every component publishes no term figure: its
+    // sums would leave the unsolved components out.
+    if plan.status == SolveStatus::Optimal {
+        plan.term = Some(plan::term::term_plan(
+            estate,
+            &preps,
+            &term,
+            (months, &dates),
+            vendor_term.cost_cents(),
+            &plan.vendor,
+        )?);
+    }
     Ok(plan)
 }
 
