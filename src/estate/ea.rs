@@ -91,7 +91,11 @@ pub fn whole_months(from: NaiveDate, to: NaiveDate) -> u32 {
     }
     let span = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
     let mut m = u32::try_from(span.max(0)).unwrap_or(0);
-    while m > 0 && from.checked_add_months(Months::new(m)).is_none_or(|d| d > to) {
+    while m > 0
+        && from
+            .checked_add_months(Months::new(m))
+            .is_none_or(|d| d > to)
+    {
         m -= 1;
     }
     m

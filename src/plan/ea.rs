@@ -139,7 +139,13 @@ pub fn lines(estate: &Estate, positions: &[Position]) -> Vec<EaLine> {
     let mut rows: Vec<&EaRow> = estate.ea.iter().collect();
     fn key<'e>(estate: &'e Estate, r: &'e EaRow) -> (bool, &'e str, &'e str, &'e str, &'e str) {
         let va = r.va.map_or("", |v| estate.vas[v as usize].name.as_str());
-        (r.va.is_none(), &estate.sas[r.sa as usize], va, &r.suite, &r.sku)
+        (
+            r.va.is_none(),
+            &estate.sas[r.sa as usize],
+            va,
+            &r.suite,
+            &r.sku,
+        )
     }
     rows.sort_by(|a, b| key(estate, a).cmp(&key(estate, b)));
     let mut out: Vec<EaLine> = rows
