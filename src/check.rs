@@ -261,7 +261,7 @@ fn ea_row(l: &crate::plan::ea::EaLine, cur: &str) -> String {
         (va, sku) => format!("{va} SKU {sku}"),
     };
     let cover = match l.shortfall {
-        None => "no license column, so not matched to a shortfall".to_string(),
+        None => "no license named, so not matched to a shortfall".to_string(),
         Some(s) => format!("covers {} of {s} {} short", l.covers, l.license),
     };
     let mut out = format!(
