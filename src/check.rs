@@ -43,6 +43,7 @@ pub fn check(
     let (positions, vendor) = vendor_positions(estate, as_of);
     let findings = crate::plan::findings::collect(estate, as_of, stale_after_days, &positions);
     print_findings(&findings, w).map_err(io)?;
+    print_ea(estate, &positions, w).map_err(io)?;
     print_vendor_view(estate, &vendor, &positions, &findings, w).map_err(io)
 }
 
@@ -195,4 +196,86 @@ fn print_vendor_view(
         }
     }
     Ok(())
+}
+
+/// The Enterprise Agreement rows (`ea.csv`), per Smart Account and suite: units entitled
+/// but not generated (and how many would cover a shortfall of the vendor's per-VA
+/// reading), the overage and its charge at the next true-forward; then each row.
+fn print_ea(estate: &Estate, positions: &[Position], w: &mut dyn Write) -> std::io::Result<()> {
+    let lines = crate::plan::ea::lines(estate, positions);
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let cur = &estate.currency;
+    let mut by_suite: BTreeMap<(&str, &str), Vec<&crate::plan::ea::EaLine>> = BTreeMap::new();
+    for l in &lines {
+        by_suite
+            .entry((&l.smart_account, &l.suite))
+            .or_default()
+            .push(l);
+    }
+    writeln!(
+        w,
+        "Enterprise Agreements (ea.csv, {}):",
+        plural(lines.len() as u64, "row", "rows")
+    )?;
+    for ((sa, suite), rows) in &by_suite {
+        let undeposited: u128 = rows.iter().map(|l| u128::from(l.undeposited)).sum();
+        let covers: u128 = rows.iter().map(|l| u128::from(l.covers)).sum();
+        let over: u128 = rows.iter().map(|l| u128::from(l.overage)).sum();
+        let priced: Vec<crate::money::Cents> = rows
+            .iter()
+            .filter(|l| l.overage > 0)
+            .filter_map(|l| l.charge)
+            .collect();
+        let unpriced = rows.iter().filter(|l| l.overage > 0).count() - priced.len();
+        let charge = priced.iter().sum::<crate::money::Cents>();
+        let mut exposure = format!("{} over the entitlement", plural(over, "unit", "units"));
+        if !priced.is_empty() {
+            exposure.push_str(&format!(", true-forward charge {cur} {}", grouped(charge)));
+        }
+        if unpriced > 0 {
+            exposure.push_str(&format!(
+                " ({} without a price or dates: no charge shown)",
+                plural(unpriced as u64, "row", "rows")
+            ));
+        }
+        writeln!(
+            w,
+            "  {sa} / {suite}: {} undeposited, {covers} of them would cover a shortfall; {exposure}",
+            plural(undeposited, "unit", "units")
+        )?;
+        for l in rows {
+            writeln!(w, "      {}", ea_row(l, cur))?;
+        }
+    }
+    writeln!(w)
+}
+
+/// One `ea.csv` row as `check` shows it.
+fn ea_row(l: &crate::plan::ea::EaLine, cur: &str) -> String {
+    let place = match (l.virtual_account.as_str(), l.sku.as_str()) {
+        ("", "") => "(Smart Account level)".to_string(),
+        ("", sku) => format!("(Smart Account level) SKU {sku}"),
+        (va, "") => va.to_string(),
+        (va, sku) => format!("{va} SKU {sku}"),
+    };
+    let cover = match l.shortfall {
+        None => "no license named, so not matched to a shortfall".to_string(),
+        Some(s) => format!("covers {} of {s} {} short", l.covers, l.license),
+    };
+    let mut out = format!(
+        "{place}: entitled {}, generated {}, undeposited {} ({cover}); consumed {}, over {}",
+        l.entitled, l.generated, l.undeposited, l.consumption, l.overage
+    );
+    if l.overage > 0 {
+        match (l.charge, l.next_true_forward, l.months) {
+            (Some(c), Some(tf), Some(m)) => out.push_str(&format!(
+                ", charge {cur} {} at the true-forward on {tf} ({m} months)",
+                grouped(c)
+            )),
+            _ => out.push_str(", no charge: a unit price or a date is missing"),
+        }
+    }
+    out
 }

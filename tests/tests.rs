@@ -2,6 +2,7 @@ mod api;
 mod commands;
 mod compare;
 mod conformance_cases;
+mod ea;
 mod exports;
 mod golden;
 mod hygiene;

@@ -232,6 +232,9 @@ pub fn load_case(dir: &Path) -> Result<Estate> {
     if let Table::Here(src) = tables.find(CaseFiles::PRICES, &mut diags) {
         read_prices(&src, &mut e, &mut names, &mut diags)?;
     }
+    if let Table::Here(src) = tables.find(super::ea::FILE, &mut diags) {
+        super::ea::read(&src, &mut e, &mut diags)?;
+    }
     diags.finish(e)
 }
 

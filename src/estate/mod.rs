@@ -1,8 +1,10 @@
 //! The typed estate: a case folder read, validated and interned into small integer ids.
 
+pub mod ea;
 mod load;
 mod names;
 
+pub use ea::EaRow;
 pub use load::{load_case, CaseFiles};
 pub use names::NameArena;
 
@@ -212,6 +214,8 @@ pub struct Estate {
     pub prices: Option<Vec<Option<Price>>>,
     /// Substitution pairs (higher tier, covered lower tier).
     pub substitutions: Vec<(LicId, LicId)>,
+    /// Enterprise Agreement rows of `ea.csv` (empty without it).
+    pub ea: Vec<EaRow>,
     /// Data files read, with their row counts.
     pub files: Vec<(String, usize)>,
     /// Where each of [`Estate::files`] was read from (a CSV file, or a workbook's sheet),

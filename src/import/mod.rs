@@ -219,9 +219,35 @@ fn usage_csv(acc: &Acc) -> Vec<u8> {
     csv_of(HEADER, rows)
 }
 
+/// `accounts.csv` naming the VAs that only the EA consumption names (no licence row of
+/// the import has them), so `ea.csv` rows of those VAs name VAs of the case; `None` when
+/// there are none.
+fn ea_only_accounts_csv(acc: &Acc) -> Option<Vec<u8>> {
+    let mut known: BTreeSet<(&str, &str)> = acc
+        .usage
+        .keys()
+        .map(|(s, v, _)| (s.as_str(), v.as_str()))
+        .collect();
+    known.extend(acc.lots.iter().map(|l| (l.sa.as_str(), l.va.as_str())));
+    let only: BTreeSet<(&str, &str)> = acc
+        .ea
+        .iter()
+        .map(|r| (r.sa.as_str(), r.va.as_str()))
+        .filter(|k| !k.1.is_empty() && !known.contains(k))
+        .collect();
+    if only.is_empty() {
+        return None;
+    }
+    let rows = only
+        .into_iter()
+        .map(|(s, v)| vec![s.to_string(), v.to_string()]);
+    Some(csv_of(&["smart_account", "virtual_account"], rows))
+}
+
 /// Writes the case folder `out` (atomically, under the `--out` rules of
 /// [`crate::io::write`]): `entitlements.csv`, `usage.csv`, `substitutions.csv` and
-/// `ea.csv` where there are rows, `case.toml`, and each `raw` file (name, bytes) under
+/// `ea.csv` where there are rows (with `accounts.csv` listing the VAs only `ea.csv`
+/// names), `case.toml`, and each `raw` file (name, bytes) under
 /// `raw/`. `inputs` are the paths the command read (never overwritten).
 pub fn write_case(
     c: &Converted,
@@ -244,6 +270,9 @@ pub fn write_case(
             "ea.csv",
             &csv_of(ea::HEADER, acc.ea.iter().map(ea::EaRow::cells)),
         )?;
+        if let Some(csv) = ea_only_accounts_csv(acc) {
+            root.write("accounts.csv", &csv)?;
+        }
     }
     let name = acc.sas.iter().cloned().collect::<Vec<_>>().join(" + ");
     let mut case = format!("name = {}\n", toml::Value::String(name));

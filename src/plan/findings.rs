@@ -10,6 +10,10 @@ use crate::plan::Position;
 /// What a finding is about. Declared in name order, so findings sort as their names do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FindingKind {
+    /// `ea_not_deposited`: units an Enterprise Agreement entitles but nobody generated, which would cover a shortfall.
+    EaNotDeposited,
+    /// `ea_true_forward_exposure`: EA consumption above its entitlement, charged at the next true-forward.
+    EaTrueForwardExposure,
     /// `idle_surplus`: licences entitled in a VA and still unused after the plan.
     IdleSurplus,
     /// `lot_dates_inverted`: an entitlement lot whose end date precedes its start date (never in force).
@@ -40,7 +44,9 @@ pub enum FindingKind {
 
 impl FindingKind {
     /// Every kind, in name order.
-    pub const ALL: [FindingKind; 13] = [
+    pub const ALL: [FindingKind; 15] = [
+        FindingKind::EaNotDeposited,
+        FindingKind::EaTrueForwardExposure,
         FindingKind::IdleSurplus,
         FindingKind::LotDatesInverted,
         FindingKind::LotExpired,
@@ -59,6 +65,8 @@ impl FindingKind {
     /// The kind as `findings.csv` writes it.
     pub const fn as_str(self) -> &'static str {
         match self {
+            FindingKind::EaNotDeposited => "ea_not_deposited",
+            FindingKind::EaTrueForwardExposure => "ea_true_forward_exposure",
             FindingKind::IdleSurplus => "idle_surplus",
             FindingKind::LotDatesInverted => "lot_dates_inverted",
             FindingKind::LotExpired => "lot_expired",
@@ -78,6 +86,12 @@ impl FindingKind {
     /// What the kind means (documented in the README).
     pub const fn meaning(self) -> &'static str {
         match self {
+            FindingKind::EaNotDeposited => {
+                "units an Enterprise Agreement entitles but nobody generated into the Smart Account, which would cover a shortfall of the plan: generate them instead of buying"
+            }
+            FindingKind::EaTrueForwardExposure => {
+                "EA consumption above its entitlement (the overage); the detail gives the charge at the next true-forward"
+            }
             FindingKind::IdleSurplus => "licences entitled in a VA and still unused after the plan",
             FindingKind::LotDatesInverted => {
                 "an entitlement lot whose end date precedes its start date (never in force)"
@@ -126,6 +140,14 @@ impl std::fmt::Display for FindingKind {
 
 /// Every finding kind, with what it means (documented in the README).
 pub const KINDS: &[(&str, &str)] = &[
+    (
+        FindingKind::EaNotDeposited.as_str(),
+        FindingKind::EaNotDeposited.meaning(),
+    ),
+    (
+        FindingKind::EaTrueForwardExposure.as_str(),
+        FindingKind::EaTrueForwardExposure.meaning(),
+    ),
     (
         FindingKind::IdleSurplus.as_str(),
         FindingKind::IdleSurplus.meaning(),
@@ -259,6 +281,7 @@ pub fn collect(
     for p in positions {
         position_findings(&mut cx, &units_short, p);
     }
+    cx.out.extend(super::ea::findings(estate, positions));
     cx.out.sort();
     cx.out
 }

@@ -3,6 +3,7 @@
 
 mod build;
 mod decompose;
+pub mod ea;
 pub mod findings;
 pub mod term;
 pub mod transfers;
@@ -220,6 +221,8 @@ pub struct Plan {
     pub settings: Option<crate::scenario::Scenario>,
     /// The term sizing (SPEC §4.2), when the scenario sets `term_months`.
     pub term: Option<TermPlan>,
+    /// The case's Enterprise Agreement rows read against the plan (empty without `ea.csv`).
+    pub ea: Vec<ea::EaLine>,
 }
 
 /// One row of `schedule.csv`: a licence of a pool (or of a VA outside transfers) at one
@@ -311,6 +314,7 @@ impl Plan {
         vendor: VendorView,
         made: Provenance,
     ) -> Self {
+        let ea = ea::lines(estate, &tables.positions);
         Plan {
             case: estate.name.clone(),
             scenario: made.scenario,
@@ -333,6 +337,7 @@ impl Plan {
             assumptions: made.assumptions,
             settings: made.settings,
             term: None,
+            ea,
         }
     }
     /// Σ purchased units (over the term, for a term plan).

@@ -139,12 +139,30 @@ pub(crate) fn page(plan: &Plan, charts: &Charts) -> String {
     if plan.findings.len() > MAX_FINDINGS {
         let _ = write!(o, "<p class=\"note\">The first {MAX_FINDINGS} of {} findings; all of them are in findings.csv.</p>", plan.findings.len());
     }
-    o.push_str("</section><section id=\"positions\"><h2>Positions</h2>");
+    o.push_str("</section>");
+    ea_section(&mut o, plan);
+    o.push_str("<section id=\"positions\"><h2>Positions</h2>");
     charts_pair(&mut o, &charts.positions, &charts.heatmap);
     o.push_str("</section><section id=\"assumptions\"><h2>Assumptions</h2>");
     table(&mut o, &views::assumptions(plan));
     o.push_str("<p class=\"note\">Figures are optimal for the model in models/README.md; re-check any plan with <code>reallot verify</code>.</p></section></body></html>\n");
     o
+}
+
+/// The "Enterprise Agreement" section (SPEC §4.3), only when the case has `ea.csv`.
+fn ea_section(o: &mut String, plan: &Plan) {
+    if plan.ea.is_empty() {
+        return;
+    }
+    let _ = write!(
+        o,
+        "<section id=\"ea\"><h2>Enterprise Agreement</h2><p>{}</p><h3>Entitled, not generated</h3>",
+        esc(&super::ea::intro(plan))
+    );
+    table(o, &super::ea::not_generated(plan));
+    o.push_str("<h3>True-forward exposure</h3>");
+    table(o, &super::ea::exposure(plan));
+    o.push_str("</section>");
 }
 
 /// Two charts, inline. The SVG goes in as rendered (the files in `plots/` pass through

@@ -101,9 +101,26 @@ pub fn markdown(plan: &Plan) -> String {
     o.push_str("## Findings\n\n");
     table(&mut o, &views::finding_counts(plan));
     table(&mut o, &views::finding_rows(plan));
+    ea_section(&mut o, plan);
     o.push_str("## Positions\n\n![Positions before and after](plots/positions.svg)\n![Balance heat map](plots/heatmap.svg)\n\n## Assumptions\n\n");
     table(&mut o, &views::assumptions(plan));
     o
+}
+
+/// The "Enterprise Agreement" section (SPEC §4.3), only when the case has `ea.csv`.
+fn ea_section(o: &mut String, plan: &Plan) {
+    if plan.ea.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "## Enterprise Agreement\n\n{}\n",
+        text(&super::ea::intro(plan))
+    );
+    o.push_str("### Entitled, not generated\n\n");
+    table(o, &super::ea::not_generated(plan));
+    o.push_str("### True-forward exposure\n\n");
+    table(o, &super::ea::exposure(plan));
 }
 
 /// The renewal view with the Markdown report's own money headers. Quirk kept for byte

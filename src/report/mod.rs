@@ -1,6 +1,7 @@
 //! Exporters: the plan as CSV tables and `summary.json` (README, "Outputs").
 
 pub(crate) mod csv_file;
+pub mod ea;
 pub mod html;
 pub mod markdown;
 pub(crate) mod table;

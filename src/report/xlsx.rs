@@ -270,7 +270,17 @@ pub(crate) fn book(plan: &Plan, tables: &PlanTables) -> Result<Vec<u8>, XlsxErro
             &named(table, &names),
         )?;
     }
+    ea_sheet(&mut wb, &f, plan, &names)?;
     wb.save_to_buffer()
+}
+
+/// The `EA` sheet (SPEC §4.3), only when the case has `ea.csv`.
+fn ea_sheet(wb: &mut Workbook, f: &Formats, plan: &Plan, names: &VaNames) -> Result<(), XlsxError> {
+    if plan.ea.is_empty() {
+        return Ok(());
+    }
+    let ws = wb.add_worksheet_with_constant_memory()?.set_name("EA")?;
+    sheet(ws, f, &named(&super::ea::sheet(plan), names))
 }
 
 /// The document properties: a title, and the data's date as the creation date (Excel
