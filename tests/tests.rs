@@ -13,4 +13,5 @@ mod renewal;
 mod report;
 mod safety;
 mod term;
+mod term_outputs;
 mod verify;

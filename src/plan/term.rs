@@ -10,17 +10,24 @@ use crate::estate::{Estate, LicId};
 use crate::model::term::run::{Buyer, TermFlows};
 use crate::model::Prepared;
 
-/// The schedule and the term figures of a solved term; `vendor_total` is the vendor
-/// reading's total (cents, rounded once), `vendor` the single-date vendor reading the
-/// positions show.
+/// The schedule and the term figures of a solved term; `vendor_term` is the vendor's
+/// reading of the same term (its total rounded once, its lines per milestone), `vendor`
+/// the single-date vendor reading the positions show.
 pub fn term_plan(
     estate: &Estate,
     preps: &[Prepared],
     term: &TermFlows,
     (months, dates): (u32, &[NaiveDate]),
-    vendor_total: i128,
+    vendor_term: &TermFlows,
     vendor: &VendorView,
 ) -> TermPlan {
+    let vendor_total = vendor_term.cost_cents();
+    let mut vendor_milestones = vec![(0u64, 0i128); preps.len()];
+    for b in &vendor_term.buys {
+        let m = &mut vendor_milestones[b.milestone];
+        m.0 += b.units;
+        m.1 += b.cents;
+    }
     let (mut moves, mut positions) = (Vec::new(), Vec::new());
     for ((p, f), &d) in preps.iter().zip(&term.milestones).zip(dates) {
         let t = Tables::build(estate, p, f, None, vendor);
@@ -103,6 +110,7 @@ pub fn term_plan(
         moved: u64::try_from(term.moves).unwrap_or(u64::MAX),
         vendor_term_cost: vendor_total,
         savings: vendor_total - total_cost,
+        vendor_milestones,
         schedule,
         purchases,
         moves,
