@@ -287,12 +287,9 @@ fn workbook_term_sheet_holds_the_figures() {
     assert!(!wb.sheet_names().iter().any(|n| n == "Term"));
 }
 
-/// `compare` over a single-date scenario, 36- and 60-month terms and a 36-month term with
-/// a 20% commitment discount: scenarios.csv's term columns are each plan's own
-/// summary.json term block (empty for the single-date scenario), and the chart names
-/// each term and the vendor's reading of it.
-#[test]
-fn compare_carries_each_terms_figures() {
+/// The shipped term scenario as 36- and 60-month terms and a 36-month term with a 20%
+/// commitment discount, in a folder of their own.
+fn term_variants() -> tempfile::TempDir {
     let models = tempfile::tempdir().unwrap();
     let term = std::fs::read_to_string(root().join("models/term.toml")).unwrap();
     let variants = [
@@ -314,8 +311,12 @@ fn compare_carries_each_terms_figures() {
     for (name, text) in &variants {
         std::fs::write(models.path().join(format!("{name}.toml")), text).unwrap();
     }
-    let out = tempfile::tempdir().unwrap();
-    let cmp = out.path().join("cmp");
+    models
+}
+
+/// `reallot compare` of the sample case over `reallocate` and the scenarios of `models`
+/// into `out`; what it printed.
+fn compare(models: &Path, out: &Path) -> String {
     let printed = Command::cargo_bin("reallot")
         .unwrap()
         .arg("compare")
@@ -323,15 +324,27 @@ fn compare_carries_each_terms_figures() {
         .arg("--model")
         .arg(root().join("models/reallocate.toml"))
         .arg("--models")
-        .arg(models.path())
+        .arg(models)
         .arg("--out")
-        .arg(&cmp)
+        .arg(out)
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
-    let printed = String::from_utf8(printed).unwrap();
+    String::from_utf8(printed).unwrap()
+}
+
+/// `compare` over a single-date scenario, 36- and 60-month terms and a 36-month term with
+/// a 20% commitment discount: scenarios.csv's term columns are each plan's own
+/// summary.json term block (empty for the single-date scenario), and the chart names
+/// each term and the vendor's reading of it.
+#[test]
+fn compare_carries_each_terms_figures() {
+    let models = term_variants();
+    let out = tempfile::tempdir().unwrap();
+    let cmp = out.path().join("cmp");
+    let printed = compare(models.path(), &cmp);
     let rows = csv_rows(&cmp.join("scenarios.csv"));
     assert_eq!(rows.len(), 4);
     let cols = [
@@ -389,10 +402,11 @@ fn compare_carries_each_terms_figures() {
     let svg = std::fs::read_to_string(cmp.join("scenarios.svg")).unwrap();
     assert!(svg.contains("a term scenario: its whole term"));
     for t in [t36, t60, disc] {
-        assert!(svg.contains(&format!("{}-month term", t.months)));
+        assert!(svg.contains(&format!("{}-month term · vendor (outline):", t.months)));
         assert!(svg.contains(&format!(
-            "vendor (outline) USD {}",
-            reallot::money::grouped(t.vendor_term_cost.0)
+            "USD {} · saves {}",
+            reallot::money::grouped(t.vendor_term_cost.0),
+            reallot::money::grouped(t.savings.0)
         )));
     }
 }
