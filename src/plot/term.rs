@@ -53,6 +53,15 @@ impl TermLine<'_> {
     fn added(&self) -> u64 {
         self.rows.iter().map(|r| r.add).sum()
     }
+    /// The highest bar of the line: demand or what is in force, at any milestone.
+    fn peak(&self, allowance_bp: u32) -> u64 {
+        let commit = self.commit();
+        self.rows
+            .iter()
+            .map(|r| stacked(r, commit, allowance_bp).max(r.demand))
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 /// The lines of the schedule, the ones with purchases first by term cost (then units
@@ -110,6 +119,13 @@ fn in_force(row: &ScheduleRow, commit: u64, allowance_bp: u32) -> [Segment; 4] {
         (allowance, colour::ALLOWANCE),
         (row.purchased_to_date.saturating_sub(commit), colour::ADDED),
     ]
+}
+
+/// The height of the stacked bar of what is in force at a milestone.
+fn stacked(row: &ScheduleRow, commit: u64, allowance_bp: u32) -> u64 {
+    in_force(row, commit, allowance_bp)
+        .iter()
+        .fold(0u64, |a, s| a.saturating_add(s.0))
 }
 
 /// The label over a milestone: what is bought there (`commit N` at the start, `+N` later).
@@ -174,23 +190,13 @@ impl Layout {
 
 fn draw_term(buf: &mut String, t: &TermPlan, currency: &str, allowance_bp: u32) -> DrawResult<()> {
     let all = term_lines(t);
-    let lines: Vec<&TermLine<'_>> = all.iter().take(TERM_TOP).collect();
-    let supply = |l: &TermLine<'_>| {
-        l.rows
-            .iter()
-            .map(|r| {
-                let s: u64 = in_force(r, l.commit(), allowance_bp)
-                    .iter()
-                    .map(|x| x.0)
-                    .sum();
-                s.max(r.demand)
-            })
-            .max()
-            .unwrap_or(0)
-    };
-    let top = lines.iter().map(|l| supply(l)).max().unwrap_or(0);
-    let shown: Vec<TermLine<'_>> = lines.iter().map(|l| (*l).clone()).collect();
-    let layout = Layout::of(t, &shown, top, currency);
+    let lines = &all[..all.len().min(TERM_TOP)];
+    let top = lines
+        .iter()
+        .map(|l| l.peak(allowance_bp))
+        .max()
+        .unwrap_or(0);
+    let layout = Layout::of(t, lines, top, currency);
     let height = HEADER + PANEL * lines.len().max(1) as u32 + 8;
     let root = SVGBackend::with_string(buf, (layout.width, height)).into_drawing_area();
     root.fill(&WHITE)?;
@@ -302,17 +308,7 @@ fn panel(
         short_to(line.license, kl)
     );
     let n = line.rows.len().max(1);
-    let top = line
-        .rows
-        .iter()
-        .map(|r| {
-            let s: u64 = in_force(r, commit, allowance_bp).iter().map(|x| x.0).sum();
-            s.max(r.demand)
-        })
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64
-        * 1.25;
+    let top = line.peak(allowance_bp).max(1) as f64 * 1.25;
     let mut chart = ChartBuilder::on(area)
         .caption(caption, ink(14))
         .margin(16)
@@ -392,9 +388,9 @@ pub struct TermBar {
 /// saving against it.
 pub(crate) fn term_value_lines(t: &TermBar, currency: &str) -> Vec<String> {
     vec![
-        format!("{}-month term", t.months),
+        format!("{}-month term · vendor (outline):", t.months),
         format!(
-            "vendor (outline) {} · saves {}",
+            "{} · saves {}",
             human(currency, t.vendor_cost),
             crate::money::grouped(t.savings)
         ),
