@@ -164,6 +164,14 @@ pub(crate) const SCENARIOS_HEADER: &[&str] = &[
     "change_purchase_units",
     "change_purchase_cost",
     "change_licences_moved",
+    "term_months",
+    "term_commit_units",
+    "term_commit_cost",
+    "term_add_units",
+    "term_add_cost",
+    "term_cost",
+    "vendor_term_cost",
+    "term_savings",
     "baseline",
 ];
 
@@ -182,31 +190,53 @@ pub(crate) fn scenarios_csv(plans: &[Plan], baseline: usize) -> Vec<u8> {
             )
         });
         let r = p.renewal.as_ref();
-        w.write_record([
-            crate::io::guard::guard(&p.scenario).into_owned(),
-            p.status.as_str().to_string(),
-            p.evaluated_at.to_string(),
-            p.purchase_units().to_string(),
-            money(p.purchase_cost()),
-            p.licences_moved().to_string(),
-            p.moves.len().to_string(),
-            p.substituted_units().to_string(),
-            p.vendor.shortfall_units.to_string(),
-            money(p.vendor.shortfall_cost),
-            r.map_or(String::new(), |r| r.expiring_units.to_string()),
-            r.map_or(String::new(), |r| r.recommended_units.to_string()),
-            r.map_or(String::new(), |r| money(r.savings)),
-            p.hygiene.stale_instances.to_string(),
-            p.hygiene.retired_instances.to_string(),
-            p.hygiene.released_units.to_string(),
-            (i128::from(p.purchase_units()) - bu).to_string(),
-            money(p.purchase_cost() - bc),
-            (i128::from(p.licences_moved()) - bm).to_string(),
-            (i == baseline).to_string(),
-        ])
+        w.write_record(
+            [
+                crate::io::guard::guard(&p.scenario).into_owned(),
+                p.status.as_str().to_string(),
+                p.evaluated_at.to_string(),
+                p.purchase_units().to_string(),
+                money(p.purchase_cost()),
+                p.licences_moved().to_string(),
+                p.moves.len().to_string(),
+                p.substituted_units().to_string(),
+                p.vendor.shortfall_units.to_string(),
+                money(p.vendor.shortfall_cost),
+                r.map_or(String::new(), |r| r.expiring_units.to_string()),
+                r.map_or(String::new(), |r| r.recommended_units.to_string()),
+                r.map_or(String::new(), |r| money(r.savings)),
+                p.hygiene.stale_instances.to_string(),
+                p.hygiene.retired_instances.to_string(),
+                p.hygiene.released_units.to_string(),
+                (i128::from(p.purchase_units()) - bu).to_string(),
+                money(p.purchase_cost() - bc),
+                (i128::from(p.licences_moved()) - bm).to_string(),
+            ]
+            .into_iter()
+            .chain(term_cells(p))
+            .chain([(i == baseline).to_string()]),
+        )
         .expect("in-memory write");
     }
     w.into_inner().expect("in-memory write")
+}
+
+/// A plan's term columns of `scenarios.csv` (term_months … term_savings), as its
+/// `summary.json` term block has them; empty for a single-date scenario.
+fn term_cells(p: &Plan) -> [String; 8] {
+    match &p.term {
+        None => Default::default(),
+        Some(t) => [
+            t.months.to_string(),
+            t.commit_units.to_string(),
+            money(t.commit_cost),
+            t.add_units.to_string(),
+            money(t.add_cost),
+            money(t.total_cost),
+            money(t.vendor_term_cost),
+            money(t.savings),
+        ],
+    }
 }
 
 /// Runs every scenario (in parallel; results do not depend on it) and writes
@@ -239,6 +269,11 @@ pub(crate) fn compare(
             units: p.purchase_units(),
             moved: p.licences_moved(),
             baseline: i == lineup.baseline,
+            term: p.term.as_ref().map(|t| crate::plot::term::TermBar {
+                months: t.months,
+                vendor_cost: t.vendor_term_cost,
+                savings: t.savings,
+            }),
         })
         .collect();
     let currency = plans.first().map_or("USD", |p| p.currency.as_str());
@@ -286,6 +321,7 @@ pub(crate) fn print_table(
             grouped(p.purchase_cost() - base)
         )?;
     }
+    print_terms(plans, cur, w)?;
     if let Some(b) = plans.get(lineup.baseline) {
         writeln!(
             w,
@@ -299,6 +335,27 @@ pub(crate) fn print_table(
         "written to {} (scenarios.csv and one folder per scenario)",
         out.display()
     )
+}
+
+/// For each term scenario, a line: its term, commitment, add-ons, the vendor's reading
+/// of the term and the saving (nothing when no scenario sizes a term).
+fn print_terms(plans: &[Plan], cur: &str, w: &mut dyn Write) -> std::io::Result<()> {
+    for p in plans {
+        let Some(t) = &p.term else { continue };
+        writeln!(
+            w,
+            "{}: {}-month term, commit {} units ({cur} {}), add {} units ({cur} {}); vendor's reading {cur} {}, saving {cur} {}",
+            p.scenario,
+            t.months,
+            t.commit_units,
+            grouped(t.commit_cost),
+            t.add_units,
+            grouped(t.add_cost),
+            grouped(t.vendor_term_cost),
+            grouped(t.savings)
+        )?;
+    }
+    Ok(())
 }
 
 /// Whether every plan reached its optimum.

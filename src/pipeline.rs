@@ -160,7 +160,7 @@ fn plan_term(
             &preps,
             &term,
             (months, &dates),
-            vendor_term.cost_cents(),
+            &vendor_term,
             &plan.vendor,
         )?);
     }

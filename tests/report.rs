@@ -127,6 +127,7 @@ fn svg_structure() {
             units: 176,
             moved: 19,
             baseline: true,
+            term: None,
         },
         plot::ScenarioBar {
             name: "consolidate".into(),
@@ -134,6 +135,7 @@ fn svg_structure() {
             units: 120,
             moved: 70,
             baseline: false,
+            term: None,
         },
     ];
     let cmp = plot::scenarios_svg(&bars, "USD");
@@ -321,6 +323,11 @@ fn report_names_and_money_read_well() {
 /// A copy of the acquisition story (two Smart Accounts) with long VA, licence and
 /// scenario names: the case every label-layout check runs on.
 fn long_names() -> Plan {
+    long_names_with(None)
+}
+
+/// [`long_names`] under its own scenario, or under `scenario` (a scenario file's text).
+fn long_names_with(scenario: Option<&str>) -> Plan {
     let src =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/conformance/story-acquisition");
     let dir = tempfile::tempdir().unwrap();
@@ -342,6 +349,9 @@ fn long_names() -> Plan {
             )
             .replace("Initech", "Initech Global Holdings (acquired 2026)");
         std::fs::write(dir.path().join(p.file_name().unwrap()), text).unwrap();
+    }
+    if let Some(text) = scenario {
+        std::fs::write(dir.path().join("scenario.toml"), text).unwrap();
     }
     let e = load_case(dir.path()).unwrap();
     let s = Scenario::load(&dir.path().join("scenario.toml")).unwrap();
@@ -439,11 +449,24 @@ fn chart_labels_never_overlap_or_clip() {
         units: 123_456_789 * (i as u64 + 1),
         moved: 1_000_000,
         baseline: i == 2,
+        term: (i % 2 == 1).then(|| plot::term::TermBar {
+            months: 60,
+            vendor_cost: 1_234_567_890_123 * (i as i128 + 1),
+            savings: 246_913_569_025 * (i as i128 + 1),
+        }),
     })
     .collect();
     let svg = plot::scenarios_svg(&bars, "USD");
     assert_labels_fit("scenarios", &svg);
     assert!(svg.contains("vendor-view (baseline)"));
+    assert!(svg.contains("60-month term"));
+    // The term chart: long names, a commitment discount and a growth allowance.
+    let t = long_names_with(Some(
+        "name = \"term-long\"\nhygiene = true\nbuffer_pct = 10\ngrowth_pct = 8\nevaluate_at = \"renewal\"\nterm_months = 60\ncommit_discount_pct = 20\ngrowth_allowance_pct = 20\n",
+    ));
+    let term = t.term.as_ref().expect("a term plan");
+    assert!(term.schedule.iter().any(|r| r.license.len() > 60));
+    assert_labels_fit("term", &plot::term::term_svg(term, "USD", 2000));
     // The sample case too, as written by `plan`.
     let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/acme-networks");
     let e = load_case(&case).unwrap();

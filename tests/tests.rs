@@ -14,4 +14,5 @@ mod renewal;
 mod report;
 mod safety;
 mod term;
+mod term_outputs;
 mod verify;

@@ -276,6 +276,9 @@ pub struct TermPlan {
     pub vendor_term_cost: Cents,
     /// vendor_term_cost − total_cost.
     pub savings: Cents,
+    /// The vendor's reading per milestone: (units bought there, Σ of its lines' costs,
+    /// each line rounded on its own), one entry per milestone.
+    pub vendor_milestones: Vec<(u64, Cents)>,
     /// The schedule, one row per (buyer, licence, milestone).
     pub schedule: Vec<ScheduleRow>,
     /// The purchase lines of the term, each with its milestone: the commitment at

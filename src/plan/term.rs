@@ -26,17 +26,24 @@ fn add_units(a: u64, b: u64, what: &str) -> Result<u64> {
     a.checked_add(b).ok_or_else(|| too_large(what))
 }
 
-/// The schedule and the term figures of a solved term; `vendor_total` is the vendor
-/// reading's total (cents, rounded once), `vendor` the single-date vendor reading the
-/// positions show.
+/// The schedule and the term figures of a solved term; `vendor_term` is the vendor's
+/// reading of the same term (its total rounded once, its lines per milestone), `vendor`
+/// the single-date vendor reading the positions show.
 pub fn term_plan(
     estate: &Estate,
     preps: &[Prepared],
     term: &TermFlows,
     (months, dates): (u32, &[NaiveDate]),
-    vendor_total: i128,
+    vendor_term: &TermFlows,
     vendor: &VendorView,
 ) -> Result<TermPlan> {
+    let vendor_total = vendor_term.cost_cents();
+    let mut vendor_milestones = vec![(0u64, 0i128); preps.len()];
+    for b in &vendor_term.buys {
+        let m = &mut vendor_milestones[b.milestone];
+        m.0 = add_units(m.0, b.units, "vendor's units")?;
+        m.1 = m.1.checked_add(b.cents).ok_or_else(|| too_large("vendor's cost"))?;
+    }
     let (mut moves, mut positions) = (Vec::new(), Vec::new());
     for ((p, f), &d) in preps.iter().zip(&term.milestones).zip(dates) {
         let t = Tables::build(estate, p, f, None, vendor);
@@ -122,6 +129,7 @@ pub fn term_plan(
         savings: vendor_total
             .checked_sub(total_cost)
             .ok_or_else(|| too_large("savings"))?,
+        vendor_milestones,
         schedule,
         purchases,
         moves,

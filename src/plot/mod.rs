@@ -1,7 +1,7 @@
 //! Charts (SVG with plotters; PNG by rasterising the SVG with resvg and an embedded font):
 //! the savings waterfall, per-VA positions before and after the plan, a VA × licence
-//! heat map of the balance, and scenarios side by side. Deterministic: same plan, same
-//! bytes.
+//! heat map of the balance, scenarios side by side, and for a term plan demand against
+//! entitlement per milestone ([`term`]). Deterministic: same plan, same bytes.
 
 use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
 use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
@@ -12,6 +12,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::money::{grouped, human};
 use crate::names::VaNames;
 use crate::plan::Plan;
+
+pub mod term;
 
 /// One bar of the waterfall.
 pub use crate::plan::WaterfallStep as Step;
@@ -30,7 +32,7 @@ pub(crate) const POSITIONS_TOP: usize = 6;
 /// Licences the heat map shows (largest imbalance first).
 pub(crate) const HEATMAP_TOP: usize = 12;
 
-/// The four charts of a plan's report, rendered once: written to `plots/` and inlined in
+/// The charts of a plan's report, rendered once: written to `plots/` and inlined in
 /// `report.html`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Charts {
@@ -42,6 +44,8 @@ pub(crate) struct Charts {
     pub(crate) positions: String,
     /// The balance heat map, for the [`HEATMAP_TOP`] licences.
     pub(crate) heatmap: String,
+    /// Demand against entitlement per milestone, for a term plan only.
+    pub(crate) term: Option<String>,
 }
 
 impl Charts {
@@ -53,17 +57,25 @@ impl Charts {
             waterfall_units: waterfall_svg(&plan.waterfall, Measure::Units, cur),
             positions: positions_svg(plan, POSITIONS_TOP),
             heatmap: heatmap_svg(plan, HEATMAP_TOP),
+            term: plan.term.as_ref().map(|t| {
+                let allowance = plan.settings.as_ref().map_or(0, |s| s.growth_allowance_bp);
+                term::term_svg(t, cur, allowance)
+            }),
         }
     }
 
     /// Each chart with the name of its files in `plots/` (`<name>.svg`, `<name>.png`).
-    pub(crate) fn named(&self) -> [(&'static str, &str); 4] {
-        [
+    pub(crate) fn named(&self) -> Vec<(&'static str, &str)> {
+        let mut v: Vec<(&'static str, &str)> = vec![
             ("waterfall-money", &self.waterfall_money),
             ("waterfall-units", &self.waterfall_units),
             ("positions", &self.positions),
             ("heatmap", &self.heatmap),
-        ]
+        ];
+        if let Some(t) = &self.term {
+            v.push(("term", t));
+        }
+        v
     }
 }
 
@@ -727,6 +739,9 @@ pub struct ScenarioBar {
     pub moved: u64,
     /// Whether this is the baseline the others are compared with.
     pub baseline: bool,
+    /// A term scenario's figures (its cost is then the whole term's); `None` for a
+    /// single-date scenario.
+    pub term: Option<term::TermBar>,
 }
 
 /// The lines written over a scenario's bar: its cost, units and moves, and its change
@@ -740,6 +755,9 @@ fn scenario_value_lines(
         human(currency, bar.cost),
         format!("{} units · {} moved", bar.units, bar.moved),
     ];
+    if let Some(t) = &bar.term {
+        v.extend(term::term_value_lines(t, currency));
+    }
     if bar.baseline {
         v.push("baseline".into());
     } else if let Some(b) = base {
@@ -759,7 +777,19 @@ pub fn scenarios_svg(rows: &[ScenarioBar], currency: &str) -> String {
 }
 
 fn draw_scenarios(buf: &mut String, rows: &[ScenarioBar], currency: &str) -> DrawResult<()> {
-    let top = rows.iter().map(|r| r.cost).max().unwrap_or(0).max(100) as f64 / 100.0 * 1.35;
+    // A term scenario's bar reaches up to the vendor's reading of its term (an outline).
+    let reach = |r: &ScenarioBar| {
+        r.term
+            .as_ref()
+            .map_or(r.cost, |t| r.cost.max(t.vendor_cost))
+    };
+    let lines = rows
+        .iter()
+        .map(|r| 2 + 2 * usize::from(r.term.is_some()))
+        .max()
+        .unwrap_or(2);
+    let headroom = if lines > 2 { 1.6 } else { 1.35 };
+    let top = rows.iter().map(reach).max().unwrap_or(0).max(100) as f64 / 100.0 * headroom;
     let base = rows.iter().find(|r| r.baseline);
     let values: Vec<Vec<String>> = rows
         .iter()
@@ -781,8 +811,13 @@ fn draw_scenarios(buf: &mut String, rows: &[ScenarioBar], currency: &str) -> Dra
             }
         })
         .collect();
+    let title = if rows.iter().any(|r| r.term.is_some()) {
+        format!("Purchase cost by scenario ({currency}; a term scenario: its whole term)")
+    } else {
+        format!("Purchase cost by scenario ({currency})")
+    };
     let frame = ColumnFrame {
-        title: &format!("Purchase cost by scenario ({currency})"),
+        title: &title,
         labels: &labels,
         top,
         unit: currency,
@@ -807,8 +842,20 @@ fn draw_scenarios(buf: &mut String, rows: &[ScenarioBar], currency: &str) -> Dra
         b.set_margin(0, 0, 20, 20);
         b
     }))?;
+    chart.draw_series(rows.iter().enumerate().filter_map(|(i, r)| {
+        let t = r.term.as_ref()?;
+        let mut b = Rectangle::new(
+            [
+                (SegmentValue::Exact(i), 0.0),
+                (SegmentValue::Exact(i + 1), t.vendor_cost as f64 / 100.0),
+            ],
+            palette::INCREASE.stroke_width(2),
+        );
+        b.set_margin(0, 0, 14, 14);
+        Some(b)
+    }))?;
     for (i, (r, lines)) in rows.iter().zip(&values).enumerate() {
-        let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(i), r.cost as f64 / 100.0));
+        let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(i), reach(r) as f64 / 100.0));
         let n = lines.len() as i32;
         for (k, line) in lines.iter().enumerate() {
             root.draw(&Text::new(

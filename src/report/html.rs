@@ -40,6 +40,11 @@ th{background:#dce6f1}td.n{text-align:right;font-variant-numeric:tabular-nums}tr
 /// Writes `table` as an HTML table: at most [`MAX_ROWS`] rows, then its total row, then a
 /// note naming the file with every row when some are not shown.
 fn table(out: &mut String, table: &Table) {
+    table_ending(out, table, None);
+}
+
+/// [`table`], with `total` as its total row instead of the sums of its rows.
+fn table_ending(out: &mut String, table: &Table, total: Option<&[Cell]>) {
     out.push_str("<table><thead><tr>");
     for h in table.headers() {
         let _ = write!(out, "<th>{}</th>", esc(h));
@@ -48,7 +53,9 @@ fn table(out: &mut String, table: &Table) {
     for r in table.rows.iter().take(MAX_ROWS) {
         row(out, table, "<tr>", r);
     }
-    if table.totals {
+    if let Some(total) = total {
+        row(out, table, "<tr class=\"total\">", total);
+    } else if table.totals {
         row(out, table, "<tr class=\"total\">", &table.total_row());
     }
     out.push_str("</tbody></table>");
@@ -110,8 +117,11 @@ pub(crate) fn page(plan: &Plan, charts: &Charts) -> String {
         card(&mut o, &v, &k);
     }
     o.push_str("</div></section>");
+    term_section(&mut o, plan, charts);
     o.push_str("<section id=\"waterfall\"><h2>Savings waterfall</h2>");
-    if plan.waterfall.is_empty() {
+    if plan.waterfall.is_empty() && plan.term.is_some() {
+        o.push_str("<p class=\"note\">No single-date waterfall for a term plan: the Term section above has its figures.</p>");
+    } else if plan.waterfall.is_empty() {
         o.push_str("<p class=\"note\">No waterfall: the plan is not optimal.</p>");
     } else {
         charts_pair(&mut o, &charts.waterfall_money, &charts.waterfall_units);
@@ -163,6 +173,31 @@ fn ea_section(o: &mut String, plan: &Plan) {
     o.push_str("<h3>True-forward exposure</h3>");
     table(o, &super::ea::exposure(plan));
     o.push_str("</section>");
+}
+
+/// The Term section of a term plan (SPEC §4.2): the term in a sentence, the figures per
+/// milestone with the term's totals, the chart and the schedule. Nothing for a
+/// single-date plan.
+fn term_section(out: &mut String, plan: &Plan, charts: &Charts) {
+    use crate::report::term;
+    let Some(t) = &plan.term else { return };
+    let cur = &plan.currency;
+    let _ = write!(
+        out,
+        "<section id=\"term\"><h2>Term</h2><p>{}</p>",
+        esc(&term::sentence(t, cur))
+    );
+    let (milestones, total) = term::milestones_view(t, cur);
+    table_ending(out, &milestones, Some(&total));
+    if let Some(note) = term::rounding_note(t) {
+        let _ = write!(out, "<p class=\"note\">{}</p>", esc(&note));
+    }
+    if let Some(svg) = &charts.term {
+        let _ = write!(out, "<div class=\"chart\">{svg}</div>");
+    }
+    out.push_str("<h3>Schedule</h3><p>Per buyer (a pool, or a VA buying on its own) and licence, at each milestone: demand for the year ahead, existing lots in force, the units committed or added there, the units purchased so far and the line's cost.</p>");
+    table(out, &term::schedule_view(t, cur));
+    out.push_str("</section>");
 }
 
 /// Two charts, inline. The SVG goes in as rendered (the files in `plots/` pass through

@@ -37,14 +37,28 @@ pub(crate) fn text(s: &str) -> String {
 /// bold, then a note naming the file with every row when some are not shown. Headers are
 /// written as they are (they are ours, never customer data).
 fn table(out: &mut String, table: &Table) {
+    table_ending(out, table, None);
+}
+
+/// [`table`], with `total` as its total row instead of the sums of its rows.
+fn table_ending(out: &mut String, table: &Table, total: Option<&[Cell]>) {
     let headers: Vec<&str> = table.headers().collect();
     let _ = writeln!(out, "| {} |", headers.join(" | "));
     let _ = writeln!(out, "|{}|", vec!["---"; headers.len()].join("|"));
     for r in table.rows.iter().take(MAX_ROWS) {
         row(out, table, r, text);
     }
-    if table.totals {
-        row(out, table, &table.total_row(), |c| {
+    let sums;
+    let total = match total {
+        Some(t) => Some(t),
+        None if table.totals => {
+            sums = table.total_row();
+            Some(sums.as_slice())
+        }
+        None => None,
+    };
+    if let Some(total) = total {
+        row(out, table, total, |c| {
             if c.is_empty() {
                 String::new()
             } else {
@@ -84,8 +98,13 @@ pub fn markdown(plan: &Plan) -> String {
     for (v, k) in views::headline(plan) {
         let _ = writeln!(o, "- **{}**: {}", text(&v), text(&k));
     }
-    o.push_str("\n## Savings waterfall\n\n![Savings waterfall](plots/waterfall-money.svg)\n![Savings waterfall, units](plots/waterfall-units.svg)\n\n");
-    table(&mut o, &views::waterfall(plan));
+    term_section(&mut o, plan);
+    if plan.term.is_some() && plan.waterfall.is_empty() {
+        o.push_str("\n## Savings waterfall\n\nNo single-date waterfall for a term plan: the Term section above has its figures.\n\n");
+    } else {
+        o.push_str("\n## Savings waterfall\n\n![Savings waterfall](plots/waterfall-money.svg)\n![Savings waterfall, units](plots/waterfall-units.svg)\n\n");
+        table(&mut o, &views::waterfall(plan));
+    }
     o.push_str("## Moves\n\n");
     table(&mut o, &views::moves(plan));
     o.push_str("## Purchases\n\n");
@@ -121,6 +140,25 @@ fn ea_section(o: &mut String, plan: &Plan) {
     table(o, &super::ea::not_generated(plan));
     o.push_str("### True-forward exposure\n\n");
     table(o, &super::ea::exposure(plan));
+}
+
+/// The Term section of a term plan (SPEC §4.2): the term in a sentence, the figures per
+/// milestone with the term's totals, the chart and the schedule. Nothing for a
+/// single-date plan.
+fn term_section(o: &mut String, plan: &Plan) {
+    use crate::report::term;
+    let Some(t) = &plan.term else { return };
+    let cur = &plan.currency;
+    let _ = writeln!(o, "\n## Term\n\n{}\n", text(&term::sentence(t, cur)));
+    let (milestones, total) = term::milestones_view(t, cur);
+    table_ending(o, &milestones, Some(&total));
+    if let Some(note) = term::rounding_note(t) {
+        let _ = writeln!(o, "_{}_\n", text(&note));
+    }
+    o.push_str(
+        "![Term: demand against entitlement per milestone](plots/term.svg)\n\n### Schedule\n\n",
+    );
+    table(o, &term::schedule_view(t, cur));
 }
 
 /// The renewal view with the Markdown report's own money headers. Quirk kept for byte

@@ -187,11 +187,19 @@ pub fn headline(plan: &Plan) -> Vec<(String, String)> {
         ),
         (
             human(cur, plan.purchase_cost()),
-            format!(
-                "must really be bought: {} units (at {})",
-                plan.purchase_units(),
-                plan.evaluated_at
-            ),
+            match &plan.term {
+                None => format!(
+                    "must really be bought: {} units (at {})",
+                    plan.purchase_units(),
+                    plan.evaluated_at
+                ),
+                Some(t) => format!(
+                    "must really be bought over the {}-month term from {}: {} units",
+                    t.months,
+                    plan.evaluated_at,
+                    plan.purchase_units()
+                ),
+            },
         ),
         (
             plan.licences_moved().to_string(),

@@ -1,5 +1,5 @@
-//! `plan.xlsx`: the advisor's deliverable workbook: summary, moves, purchases, renewal,
-//! findings and positions, one sheet each, with headers, frozen panes, number formats,
+//! `plan.xlsx`: the advisor's deliverable workbook: summary (then, for a term plan, the
+//! term), moves, purchases, renewal, findings and positions, one sheet each, with headers, frozen panes, number formats,
 //! fitted widths and totals. Every figure is a number (money in the case's currency with
 //! two decimals), every date a date, text is text (never a formula). Byte-identical for
 //! the same plan (fixed document date).
@@ -188,11 +188,19 @@ fn named<'t>(table: &'t Table, names: &VaNames) -> std::borrow::Cow<'t, Table> {
 
 /// Fits the column widths to the header and the shown cells (Excel's autofit needs the
 /// cells in memory, which a constant-memory sheet does not keep).
-fn fit_widths(ws: &mut Worksheet, table: &Table) -> Result<(), XlsxError> {
-    let mut widths: Vec<usize> = table.headers().map(str::len).collect();
-    for row in table.rows.iter().take(MAX_SHEET_ROWS) {
-        for (c, v) in row.iter().enumerate() {
-            widths[c] = widths[c].max(shown_width(v) + 2);
+fn fit_widths(ws: &mut Worksheet, tables: &[&Table]) -> Result<(), XlsxError> {
+    let mut widths: Vec<usize> = Vec::new();
+    for table in tables {
+        for (c, h) in table.headers().enumerate() {
+            if c >= widths.len() {
+                widths.push(0);
+            }
+            widths[c] = widths[c].max(h.len());
+        }
+        for row in table.rows.iter().take(MAX_SHEET_ROWS) {
+            for (c, v) in row.iter().enumerate() {
+                widths[c] = widths[c].max(shown_width(v) + 2);
+            }
         }
     }
     for (c, w) in widths.iter().enumerate() {
@@ -204,19 +212,26 @@ fn fit_widths(ws: &mut Worksheet, table: &Table) -> Result<(), XlsxError> {
 /// Writes a table into a constant-memory sheet (rows in order): header, rows (at most
 /// [`MAX_SHEET_ROWS`], then a note), totals over every row.
 fn sheet(ws: &mut Worksheet, f: &Formats, table: &Table) -> Result<(), XlsxError> {
-    fit_widths(ws, table)?;
+    fit_widths(ws, &[table])?;
     ws.set_freeze_panes(1, 0)?;
+    table_at(ws, f, table, 0)?;
+    Ok(())
+}
+
+/// Writes a table from row `first` on: header, rows (at most [`MAX_SHEET_ROWS`], then a
+/// note), totals over every row. Returns the first row after it.
+fn table_at(ws: &mut Worksheet, f: &Formats, table: &Table, first: u32) -> Result<u32, XlsxError> {
     for (c, name) in table.headers().enumerate() {
-        ws.write_string_with_format(0, c as u16, name, &f.header)?;
+        ws.write_string_with_format(first, c as u16, name, &f.header)?;
     }
     let rows = &table.rows;
     let shown = &rows[..rows.len().min(MAX_SHEET_ROWS)];
     for (r, row) in shown.iter().enumerate() {
         for (c, (col, cell)) in table.columns.iter().zip(row).enumerate() {
-            write_cell(ws, f, (r as u32 + 1, c as u16), col.kind, cell)?;
+            write_cell(ws, f, (first + r as u32 + 1, c as u16), col.kind, cell)?;
         }
     }
-    let mut r = shown.len() as u32 + 1;
+    let mut r = first + shown.len() as u32 + 1;
     if rows.len() > shown.len() {
         let more = rows.len() - shown.len();
         ws.write_string(r, 0, format!("... {more} more rows in {}", table.source))?;
@@ -224,7 +239,38 @@ fn sheet(ws: &mut Worksheet, f: &Formats, table: &Table) -> Result<(), XlsxError
     }
     if table.totals && !rows.is_empty() {
         total_row(ws, f, table, r)?;
+        r += 1;
     }
+    Ok(r)
+}
+
+/// The Term sheet of a term plan (SPEC §4.2): the figures per milestone and the term's
+/// totals, then the schedule, one row per (buyer, licence, milestone); figures as
+/// numbers, dates as dates. Nothing for a single-date plan.
+fn term_sheet(wb: &mut Workbook, f: &Formats, plan: &Plan) -> Result<(), XlsxError> {
+    use crate::report::term;
+    let Some(t) = &plan.term else { return Ok(()) };
+    let cur = &plan.currency;
+    let ((milestones, total), schedule) =
+        (term::milestones_view(t, cur), term::schedule_view(t, cur));
+    let ws = wb.add_worksheet().set_name("Term")?;
+    fit_widths(ws, &[&milestones, &schedule])?;
+    let mut r = table_at(ws, f, &milestones, 0)?;
+    ws.write_string_with_format(r, 0, total[0].plain(), &f.total_label)?;
+    for (c, (col, cell)) in milestones.columns.iter().zip(&total).enumerate().skip(1) {
+        let fmt = if col.kind == Kind::Money {
+            &f.total_money
+        } else {
+            &f.total_count
+        };
+        write_figure(ws, (r, c as u16), cell, fmt)?;
+    }
+    r += 1;
+    if let Some(note) = term::rounding_note(t) {
+        ws.write_string(r, 0, note)?;
+        r += 1;
+    }
+    table_at(ws, f, &schedule, r + 1)?;
     Ok(())
 }
 
@@ -257,6 +303,7 @@ pub(crate) fn book(plan: &Plan, tables: &PlanTables) -> Result<Vec<u8>, XlsxErro
     let mut wb = Workbook::new();
     wb.set_properties(&properties(plan)?);
     summary_sheet(wb.add_worksheet().set_name("Summary")?, &f, plan)?;
+    term_sheet(&mut wb, &f, plan)?;
     for (name, table) in [
         ("Moves", &tables.moves),
         ("Purchases", &tables.purchases),
