@@ -137,7 +137,8 @@ impl Summary {
             purchase_units: plan.purchase_units(),
             purchase_cost: Money(plan.purchase_cost()),
             licences_moved: plan.licences_moved(),
-            transfers: plan.moves.len() as u64,
+            // A term plan's moves.csv covers every milestone.
+            transfers: plan.term.as_ref().map_or(plan.moves.len(), |t| t.moves.len()) as u64,
             substituted_units: plan.substituted_units(),
             vendor_view: VendorJson {
                 shortfall_units: plan.vendor.shortfall_units,

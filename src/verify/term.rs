@@ -119,6 +119,33 @@ impl Verifier<'_> {
             .filter(|r| r.commit + r.add > 0)
             .count();
         self.term_summary(summary, (cu, cc, au, ac), lines);
+        self.term_moves_summary(summary);
+    }
+
+    /// summary.json's `transfers` and `licences_moved` against moves.csv, which covers
+    /// every milestone of a term plan: its rows, and its quantities summed.
+    fn term_moves_summary(&mut self, summary: Option<&BTreeMap<String, Box<RawValue>>>) {
+        const F: &str = "moves.csv";
+        let Some(s) = summary else { return };
+        let rows = self.rows(F, crate::report::headers::MOVES);
+        let mut moved = 0u128;
+        for r in &rows {
+            moved = moved.saturating_add(self.quantity(F, r, "moves").unwrap_or(0));
+        }
+        let count = |k: &str| {
+            s.get(k)
+                .and_then(|r| serde_json::from_str::<u64>(r.get()).ok())
+                .map(u128::from)
+        };
+        for (key, want, what) in [
+            ("transfers", rows.len() as u128, "the rows of moves.csv number"),
+            ("licences_moved", moved, "moves.csv adds up to"),
+        ] {
+            let have = count(key);
+            self.rep.check(have == Some(want), || {
+                format!("summary.json: {key} is {have:?}, {what} {want}")
+            });
+        }
     }
 
     /// The `term` block of summary.json against the schedule's sums (commit units and
