@@ -6,6 +6,8 @@ mod names;
 pub use load::{load_case, CaseFiles};
 pub use names::NameArena;
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 /// Index of a Smart Account in [`Estate::sas`].
@@ -260,6 +262,15 @@ impl Estate {
             .iter()
             .position(|v| v.name == va && self.sas[v.sa as usize] == sa)
             .map(|i| i as VaId)
+    }
+
+    /// Every licence's id by its name.
+    pub fn licence_ids(&self) -> HashMap<String, LicId> {
+        self.licences
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as LicId))
+            .collect()
     }
 
     /// Finds a licence by name.

@@ -222,6 +222,20 @@ pub struct Plan {
     pub term: Option<TermPlan>,
 }
 
+/// The columns of `schedule.csv`, in order: one per [`ScheduleRow`] field.
+pub const SCHEDULE_COLUMNS: [&str; 10] = [
+    "smart_account",
+    "license",
+    "milestone",
+    "date",
+    "demand",
+    "entitled",
+    "commit",
+    "add",
+    "purchased_to_date",
+    "cost",
+];
+
 /// One row of `schedule.csv`: a licence of a pool (or of a VA outside transfers) at one
 /// milestone of the term.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

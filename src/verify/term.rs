@@ -190,18 +190,7 @@ impl Verifier<'_> {
             }
         };
         let col = |n: &str| header.iter().position(|h| h == n);
-        let names = [
-            "smart_account",
-            "license",
-            "milestone",
-            "date",
-            "demand",
-            "entitled",
-            "commit",
-            "add",
-            "purchased_to_date",
-            "cost",
-        ];
+        let names = crate::plan::SCHEDULE_COLUMNS;
         let Some(ix) = names.iter().map(|n| col(n)).collect::<Option<Vec<usize>>>() else {
             self.rep.fail(format!(
                 "schedule.csv: the header is not {}",
