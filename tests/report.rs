@@ -10,13 +10,12 @@ use reallot::plan::Plan;
 use reallot::plot::{self, Measure};
 use reallot::scenario::Scenario;
 
+use crate::common::{conformance, plan_with};
+
+/// The plan of a conformance case under its own scenario.toml.
 fn story(name: &str) -> Plan {
-    let case = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/conformance")
-        .join(name);
-    let e = load_case(&case).unwrap();
-    let s = Scenario::load(&case.join("scenario.toml")).unwrap();
-    reallot::plan_case(&e, &s, None, &Default::default()).unwrap()
+    let case = conformance(name);
+    plan_with(&case, &Scenario::load(&case.join("scenario.toml")).unwrap())
 }
 
 #[test]

@@ -28,9 +28,7 @@ pub use demand::{term_demand, DemandError};
 use super::family::{FamilyProblem, FamilySolution, SolveOptions};
 use super::status::SolveStatus;
 use crate::estate::Price;
-
-/// The longest term, in months (SPEC §3: 12, 24, …, 120).
-pub const MAX_TERM_MONTHS: u32 = 120;
+use crate::scenario::MAX_TERM_MONTHS;
 
 /// Hundredths of a percent in one whole (100%).
 pub const WHOLE: u32 = 10_000;
@@ -443,7 +441,8 @@ impl TermProblem {
                 }
             }
             let fp = self.milestone(k);
-            fp.check_rows(m).map_err(|e| format!("milestone {k}: {e}"))?;
+            fp.check_rows(m)
+                .map_err(|e| format!("milestone {k}: {e}"))?;
             moves += m.out.iter().map(|&x| u128::from(x)).sum::<u128>();
             covered += fp.covered_units(&m.sub);
         }
