@@ -143,7 +143,7 @@ fn svg_structure() {
 /// Charts with nothing or one thing to show still render (and terminate).
 #[test]
 fn degenerate_charts_render() {
-    let one = vec![reallot::WaterfallStep {
+    let one = vec![reallot::plan::WaterfallStep {
         label: "Vendor view".into(),
         cost: 0,
         units: 0,

@@ -397,21 +397,3 @@ fn units_of(purchases: &[Purchase]) -> u64 {
 fn cost_of(purchases: &[Purchase]) -> Cents {
     purchases.iter().map(|p| p.cost).sum()
 }
-
-/// Builds a plan named `scenario` from a solved model, without waterfall or assumptions
-/// (the vendor-view plan of `reallot check`).
-pub fn build(
-    estate: &Estate,
-    prep: &Prepared,
-    flows: &Flows,
-    scenario: &str,
-    renewal: Option<&LikeForLike>,
-    vendor: VendorView,
-) -> Plan {
-    let tables = Tables::build(estate, prep, flows, renewal, &vendor);
-    let made = Provenance {
-        scenario: scenario.to_string(),
-        ..Provenance::default()
-    };
-    Plan::assemble(estate, prep, flows, tables, vendor, made)
-}

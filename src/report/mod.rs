@@ -13,11 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::io::write::SubDir;
+use crate::money::Money;
 use crate::plan::Plan;
-
-/// Money formatting lives in the leaf module [`crate::money`]; these re-exports keep the
-/// old paths (`report::money`, `report::Money`, `report::parse_money`) working.
-pub use crate::money::{money, parse_money, Money};
 
 /// `vendor_view` block.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
