@@ -34,19 +34,27 @@ fn place(residual: &[u64], movable: &[u64], bought: u64) -> FamilySolution {
 }
 
 impl TermProblem {
-    /// Net need of each milestone in units: for a pool max(0, Σdef − Σsur), for a VA
-    /// alone max(0, D' − M).
-    fn needs(&self) -> Vec<u128> {
+    /// (Σdef, Σsur) of each milestone: total deficit Σ max(0, D' − M) and total surplus
+    /// Σ max(0, M − D') over its VAs.
+    fn deficit_sums(&self) -> Vec<(u128, u128)> {
         let nv = self.n_vas;
         (0..self.n_milestones())
             .map(|k| {
                 let r = &self.residual[k * nv..(k + 1) * nv];
                 let m = &self.movable[k * nv..(k + 1) * nv];
                 let (def, sur) = deficits(r, m);
-                let d: u128 = def.iter().map(|&x| u128::from(x)).sum();
-                let s: u128 = sur.iter().map(|&x| u128::from(x)).sum();
-                d.saturating_sub(s)
+                let sum = |v: Vec<u64>| v.iter().map(|&x| u128::from(x)).sum::<u128>();
+                (sum(def), sum(sur))
             })
+            .collect()
+    }
+
+    /// Net need of each milestone in units: for a pool max(0, Σdef − Σsur), for a VA
+    /// alone max(0, D' − M).
+    fn needs(&self) -> Vec<u128> {
+        self.deficit_sums()
+            .into_iter()
+            .map(|(d, s)| d.saturating_sub(s))
             .collect()
     }
 
@@ -102,14 +110,7 @@ impl TermProblem {
     /// Total deficit Σ max(0, D' − M) of each milestone (what transfers and purchases
     /// must fill in a pool).
     fn deficit_totals(&self) -> Vec<u128> {
-        let nv = self.n_vas;
-        (0..self.n_milestones())
-            .map(|k| {
-                let r = &self.residual[k * nv..(k + 1) * nv];
-                let m = &self.movable[k * nv..(k + 1) * nv];
-                deficits(r, m).0.iter().map(|&x| u128::from(x)).sum()
-            })
-            .collect()
+        self.deficit_sums().into_iter().map(|(d, _)| d).collect()
     }
 
     /// The units a commitment of x packs supplies: E(x) = qx + ⌊qx·α/10000⌋.
