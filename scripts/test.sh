@@ -12,6 +12,7 @@ if ! command -v chromium >/dev/null 2>&1; then
       || echo "test.sh: chromium could not be installed; the browser test will be skipped" >&2
   fi
 fi
+python3 scripts/layers.py
 cargo fmt --all -- --check
 cargo clippy --release --locked --all-targets -- -D warnings -W clippy::too_many_lines
 cargo test --release --locked --all-targets

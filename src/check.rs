@@ -13,7 +13,7 @@ use crate::io::text::plural;
 use crate::model::SolveOptions;
 use crate::money::grouped;
 use crate::plan::findings::FindingKind;
-use crate::plan::{build, vendor_view, Finding, Position};
+use crate::plan::{vendor_view, Finding, Position, Tables};
 
 /// The vendor's per-VA view: positions as the vendor reads them (no transfers).
 pub(crate) fn vendor_positions(
@@ -22,8 +22,8 @@ pub(crate) fn vendor_positions(
 ) -> (Vec<Position>, crate::plan::VendorView) {
     let (prep, flows) = crate::pipeline::solve_vendor(estate, as_of, &SolveOptions::default());
     let vendor = vendor_view(estate, &prep, &flows);
-    let plan = build(estate, &prep, &flows, "vendor-view", None, vendor.clone());
-    (plan.positions, vendor)
+    let tables = Tables::build(estate, &prep, &flows, None, &vendor);
+    (tables.positions, vendor)
 }
 
 /// How many rows of each finding kind `check` prints.

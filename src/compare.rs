@@ -11,8 +11,9 @@ use crate::estate::Estate;
 use crate::io::write::OutDir;
 use crate::model::{SolveOptions, SolveStatus};
 use crate::money::grouped;
+use crate::money::money;
 use crate::plan::Plan;
-use crate::report::{money, write_plan};
+use crate::report::write_plan;
 use crate::scenario::Scenario;
 
 /// Every `*.toml` file of a folder, in name order.

@@ -41,8 +41,4 @@ pub mod report;
 pub mod scenario;
 pub mod verify;
 
-pub use pipeline::{
-    assumptions, check_magnitudes, plan_case, prepare_scenario, renewal_date, resolve_as_of,
-    scenario_mismatch, vendor_view, MAX_TOTAL_UNITS,
-};
-pub use plan::{waterfall, WaterfallStep};
+pub use pipeline::{check_magnitudes, plan_case};

@@ -8,7 +8,9 @@ use serde::Deserialize;
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::io::text::parse_date;
-use crate::model::term::MAX_TERM_MONTHS;
+
+/// The longest term a scenario may set, in months (SPEC §3: 12, 24, …, 120).
+pub const MAX_TERM_MONTHS: u32 = 120;
 
 /// Which Smart Accounts are pooled together as one (the M&A what-if).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

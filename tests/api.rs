@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use crate::common::cssm_fixture;
 use assert_cmd::Command;
 use serde_json::{json, Value};
 
@@ -214,7 +215,7 @@ fn api(estate: Estate) -> impl FnMut(&Seen) -> Answer + Send + 'static {
             );
         }
         if s.method == "GET" && path == format!("/ea/subscription/account/{DOMAIN}/consumption") {
-            let text = std::fs::read_to_string(fixture("ea-consumption.json")).unwrap();
+            let text = std::fs::read_to_string(cssm_fixture("ea-consumption.json")).unwrap();
             return (200, vec![], text.replace("Globex", "Acme"));
         }
         let transfer_prefix = format!("{prefix}/virtual-accounts/");
@@ -235,12 +236,6 @@ fn api(estate: Estate) -> impl FnMut(&Seen) -> Answer + Send + 'static {
         }
         (404, vec![], "{}".into())
     }
-}
-
-fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/cssm")
-        .join(name)
 }
 
 /// Campus and Branch are short of DNA Advantage (20 and 10), Lab holds 45 spare.

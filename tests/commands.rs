@@ -2,21 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use crate::common::{conformance, reallot};
 use predicates::prelude::*;
 use reallot::error::{EXIT_DATA, EXIT_USAGE, EXIT_VERIFY};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
-
-fn story(name: &str) -> PathBuf {
-    root().join("tests/data/conformance").join(name)
-}
-
-fn reallot() -> Command {
-    Command::cargo_bin("reallot").unwrap()
-}
 
 #[test]
 fn help_for_every_command() {
@@ -48,14 +36,14 @@ fn usage_errors_exit_2() {
         .stderr(predicate::str::contains("not a case folder"));
     reallot()
         .arg("plan")
-        .arg(story("story-wrong-token"))
+        .arg(conformance("story-wrong-token"))
         .args(["--model", "no/such/scenario.toml", "--out"])
         .arg(out.path().join("p"))
         .assert()
         .code(EXIT_USAGE);
     reallot()
         .arg("plan")
-        .arg(story("story-wrong-token"))
+        .arg(conformance("story-wrong-token"))
         .args(["--as-of", "01/11/2026"])
         .assert()
         .code(EXIT_USAGE);
@@ -68,9 +56,9 @@ fn plan_writes_every_table() {
     let dir = out.path().join("plan");
     reallot()
         .arg("plan")
-        .arg(story("story-acquisition"))
+        .arg(conformance("story-acquisition"))
         .arg("--model")
-        .arg(story("story-acquisition").join("scenario.toml"))
+        .arg(conformance("story-acquisition").join("scenario.toml"))
         .arg("--out")
         .arg(&dir)
         .assert()
@@ -102,7 +90,11 @@ fn plan_writes_every_table() {
 fn as_of_comes_from_the_case_or_the_flag() {
     let case = tempfile::tempdir().unwrap();
     for f in ["entitlements.csv", "usage.csv", "prices.csv"] {
-        std::fs::copy(story("story-wrong-token").join(f), case.path().join(f)).unwrap();
+        std::fs::copy(
+            conformance("story-wrong-token").join(f),
+            case.path().join(f),
+        )
+        .unwrap();
     }
     let out = tempfile::tempdir().unwrap();
     reallot()
@@ -129,7 +121,7 @@ fn as_of_comes_from_the_case_or_the_flag() {
 fn check_shows_the_vendor_view() {
     reallot()
         .arg("check")
-        .arg(story("story-wrong-token"))
+        .arg(conformance("story-wrong-token"))
         .assert()
         .success()
         .stdout(
@@ -145,9 +137,9 @@ fn planned(case: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = out.path().join("plan");
     reallot()
         .arg("plan")
-        .arg(story(case))
+        .arg(conformance(case))
         .arg("--model")
-        .arg(story(case).join("scenario.toml"))
+        .arg(conformance(case).join("scenario.toml"))
         .arg("--out")
         .arg(&dir)
         .assert()
@@ -158,10 +150,10 @@ fn planned(case: &str) -> (tempfile::TempDir, PathBuf) {
 fn verify(case: &str, dir: &Path) -> assert_cmd::assert::Assert {
     reallot()
         .arg("verify")
-        .arg(story(case))
+        .arg(conformance(case))
         .arg(dir)
         .arg("--model")
-        .arg(story(case).join("scenario.toml"))
+        .arg(conformance(case).join("scenario.toml"))
         .assert()
 }
 
@@ -197,7 +189,11 @@ fn verify_catches_a_missing_purchase_and_a_wrong_total() {
     let accounts = "smart_account,virtual_account,pool,locked\nACME,Campus-A,,true\n";
     let case = tempfile::tempdir().unwrap();
     for f in ["entitlements.csv", "usage.csv", "prices.csv", "case.toml"] {
-        std::fs::copy(story("story-wrong-token").join(f), case.path().join(f)).unwrap();
+        std::fs::copy(
+            conformance("story-wrong-token").join(f),
+            case.path().join(f),
+        )
+        .unwrap();
     }
     std::fs::write(case.path().join("accounts.csv"), accounts).unwrap();
     reallot()
@@ -233,7 +229,7 @@ fn time_limited_solves_are_not_published() {
     let dir = out.path().join("plan");
     reallot()
         .arg("plan")
-        .arg(story("story-cucm-substitution"))
+        .arg(conformance("story-cucm-substitution"))
         .args(["--mip-only", "--time-limit", "1e-9", "--out"])
         .arg(&dir)
         .assert()

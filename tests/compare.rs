@@ -1,23 +1,8 @@
 //! `reallot compare`: scenarios side by side, case-local scenario files, determinism.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
-
-fn reallot() -> Command {
-    Command::cargo_bin("reallot").unwrap()
-}
-
-fn rows(path: &Path) -> Vec<Vec<String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    r.records()
-        .map(|x| x.unwrap().iter().map(str::to_string).collect())
-        .collect()
-}
+use crate::common::{csv_rows, reallot, root};
 
 /// The acquisition story: merging the two Smart Accounts saves money, and scenarios.csv
 /// shows it as a negative change against the first scenario.
@@ -39,7 +24,7 @@ fn acquisition_shows_the_consolidation_saving() {
         .arg(out.path().join("cmp"))
         .assert()
         .success();
-    let table = rows(&out.path().join("cmp/scenarios.csv"));
+    let table = csv_rows(&out.path().join("cmp/scenarios.csv"));
     assert_eq!(table.len(), 2);
     assert_eq!(
         (table[0][0].as_str(), table[1][0].as_str()),
@@ -101,7 +86,7 @@ fn models_folder_in_name_order_and_deterministic() {
             .assert()
             .success();
     }
-    let names: Vec<String> = rows(&out.path().join("a/scenarios.csv"))
+    let names: Vec<String> = csv_rows(&out.path().join("a/scenarios.csv"))
         .into_iter()
         .map(|r| r[0].clone())
         .collect();
@@ -159,7 +144,7 @@ fn case_local_scenarios() {
         .arg(out.path().join("all"))
         .assert()
         .success();
-    let names: Vec<String> = rows(&out.path().join("all/scenarios.csv"))
+    let names: Vec<String> = csv_rows(&out.path().join("all/scenarios.csv"))
         .into_iter()
         .map(|r| r[0].clone())
         .collect();

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::common::{headline, plan_with};
 use calamine::{open_workbook_auto, Data, Reader};
 use reallot::estate::load_case;
 use reallot::scenario::Scenario;
@@ -12,17 +13,7 @@ fn write(dir: &Path, name: &str, text: &str) {
 }
 
 fn plan(dir: &Path) -> reallot::plan::Plan {
-    let e = load_case(dir).unwrap();
-    reallot::plan_case(&e, &Scenario::default(), None, &Default::default()).unwrap()
-}
-
-fn figures(p: &reallot::plan::Plan) -> (i128, u64, u64, u64) {
-    (
-        p.purchase_cost(),
-        p.purchase_units(),
-        p.licences_moved(),
-        p.vendor.shortfall_units,
-    )
+    plan_with(dir, &Scenario::default())
 }
 
 const ENT: &str = "smart_account,virtual_account,license,quantity,license_type\n\
@@ -50,7 +41,10 @@ fn cssm_export_headers_load() {
         "usage.csv",
         "Virtual Account,License,In Use,Smart Account\nNorth,L,0,A\nSouth,L,40,A\nSouth,K,20,A\n",
     );
-    assert_eq!(figures(&plan(export.path())), figures(&plan(canon.path())));
+    assert_eq!(
+        headline(&plan(export.path())),
+        headline(&plan(canon.path()))
+    );
 }
 
 /// Case tables as sheets of a workbook (one workbook, sheets named after the tables).
@@ -76,8 +70,8 @@ fn excel_tables_load() {
     }
     wb.save(book_dir.path().join("customer.xlsx")).unwrap();
     assert_eq!(
-        figures(&plan(book_dir.path())),
-        figures(&plan(canon.path()))
+        headline(&plan(book_dir.path())),
+        headline(&plan(canon.path()))
     );
     // Errors name the workbook and sheet.
     let mut wb = rust_xlsxwriter::Workbook::new();

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::common::reallot;
 
 #[test]
 fn story_outputs_match_golden_tables() {
@@ -16,8 +16,7 @@ fn story_outputs_match_golden_tables() {
     ] {
         let dir = root.join("conformance").join(case);
         let out = tempfile::tempdir().unwrap();
-        Command::cargo_bin("reallot")
-            .unwrap()
+        reallot()
             .arg("plan")
             .arg(&dir)
             .arg("--model")

@@ -1,28 +1,14 @@
 //! Hygiene, findings and renewal sizing on small hand-made cases (SPEC §4, issue 3).
 
-use std::path::Path;
-
-use reallot::estate::load_case;
-use reallot::model::SolveOptions;
-use reallot::plan::Plan;
-use reallot::scenario::Scenario;
+use crate::common::{case_of, plan_toml};
 
 /// Writes a case: `files` are (name, contents); case.toml is added when not given.
 fn case(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
+    let dir = case_of(files);
     if !files.iter().any(|(n, _)| *n == "case.toml") {
         std::fs::write(dir.path().join("case.toml"), "as_of = \"2026-11-01\"\n").unwrap();
     }
     dir
-}
-
-fn plan(dir: &Path, scenario: &str) -> Plan {
-    let estate = load_case(dir).unwrap();
-    let s = Scenario::parse(scenario, "test", "test").unwrap();
-    reallot::plan_case(&estate, &s, None, &SolveOptions::default()).unwrap()
 }
 
 const ENT: &str = "smart_account,virtual_account,license,quantity\nA,V,L,0\n";
@@ -33,7 +19,7 @@ fn stale_boundary_days() {
     let inst = "instance,smart_account,virtual_account,license,last_contact\n\
                 before,A,V,L,2026-08-02\non,A,V,L,2026-08-03\nafter,A,V,L,2026-08-04\nnever,A,V,L,\n";
     let dir = case(&[("entitlements.csv", ENT), ("instances.csv", inst)]);
-    let p = plan(dir.path(), "hygiene = true\nstale_after_days = 90");
+    let p = plan_toml(dir.path(), "hygiene = true\nstale_after_days = 90");
     assert_eq!(p.hygiene.stale_instances, 1);
     assert_eq!(p.hygiene.released_units, 1);
     assert_eq!(p.purchase_units(), 3, "on, after and never-contacted stay");
@@ -45,7 +31,7 @@ fn stale_boundary_days() {
         .collect();
     assert_eq!(stale, vec!["before"]);
     // Without hygiene nothing is dropped, but the finding is still listed.
-    let p = plan(dir.path(), "hygiene = false");
+    let p = plan_toml(dir.path(), "hygiene = false");
     assert_eq!((p.hygiene.stale_instances, p.purchase_units()), (0, 4));
     assert!(p.findings.iter().any(|f| f.kind == "stale_instance"));
 }
@@ -64,7 +50,7 @@ fn retired_and_stale_counted_once() {
         ("instances.csv", inst),
         ("cmdb.csv", cmdb),
     ]);
-    let p = plan(dir.path(), "hygiene = true");
+    let p = plan_toml(dir.path(), "hygiene = true");
     let h = p.hygiene;
     assert_eq!(
         (
@@ -91,10 +77,10 @@ fn released_reservations_unpin_licences() {
                 old,A,V1,L,2,2024-01-01,PLR\nnew,A,V2,L,2,2026-10-31,NONE\n";
     let dir = case(&[("entitlements.csv", ent), ("instances.csv", inst)]);
     // Without hygiene the 2 licences are pinned to the reservation: V2 must buy 2.
-    let p = plan(dir.path(), "hygiene = false");
+    let p = plan_toml(dir.path(), "hygiene = false");
     assert_eq!((p.purchase_units(), p.licences_moved()), (2, 0));
     // With hygiene the reservation is released and the 2 licences move to V2.
-    let p = plan(dir.path(), "hygiene = true");
+    let p = plan_toml(dir.path(), "hygiene = true");
     assert_eq!(p.hygiene.released_reservations, 2);
     assert_eq!((p.purchase_units(), p.licences_moved()), (0, 2));
 }
@@ -109,7 +95,7 @@ fn usage_and_instances_disagree() {
         ("usage.csv", usage),
         ("instances.csv", inst),
     ]);
-    let p = plan(dir.path(), "");
+    let p = plan_toml(dir.path(), "");
     assert_eq!(p.purchase_units(), 2);
     let f: Vec<_> = p
         .findings
@@ -133,7 +119,7 @@ fn lot_findings() {
                A,V,L,15,SUBSCRIPTION,2025-01-01,2027-06-30,CANCELLED\n";
     let usage = "smart_account,virtual_account,license,in_use\nA,V,L,0\n";
     let dir = case(&[("entitlements.csv", ent), ("usage.csv", usage)]);
-    let p = plan(dir.path(), "");
+    let p = plan_toml(dir.path(), "");
     let q = |k: &str| -> Vec<u64> {
         p.findings
             .iter()
@@ -166,7 +152,7 @@ fn out_of_compliance_finding() {
     let ent = "smart_account,virtual_account,license,quantity\nA,V1,L,10\n";
     let usage = "smart_account,virtual_account,license,in_use\nA,V1,L,4\nA,V2,L,6\n";
     let dir = case(&[("entitlements.csv", ent), ("usage.csv", usage)]);
-    let p = plan(dir.path(), "");
+    let p = plan_toml(dir.path(), "");
     let f: Vec<_> = p
         .findings
         .iter()
@@ -199,8 +185,8 @@ fn renewal_by_hand() {
         ("prices.csv", prices),
     ]);
     // The default evaluates at as_of and sizes no renewal.
-    assert!(plan(dir.path(), "").renewal.is_none());
-    let p = plan(dir.path(), "evaluate_at = \"renewal\"");
+    assert!(plan_toml(dir.path(), "").renewal.is_none());
+    let p = plan_toml(dir.path(), "evaluate_at = \"renewal\"");
     let r = p.renewal.as_ref().unwrap();
     assert_eq!((r.expiring_units, r.recommended_units), (130, 70));
     assert_eq!(r.like_for_like_cost, 100 * 1000 + 30 * 450);
@@ -212,7 +198,7 @@ fn renewal_by_hand() {
         .collect();
     assert_eq!(rows, vec![("K", 30, 0, -30), ("L", 100, 70, -30)]);
     // A scenario may switch renewal sizing off.
-    let p = plan(
+    let p = plan_toml(
         dir.path(),
         "evaluate_at = \"renewal\"\nrenewal_date = \"none\"",
     );

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use crate::common::reallot;
 
 const MANIFEST: &str = "tests/data/output-digests.txt";
 
@@ -73,7 +73,7 @@ fn every_output_file_is_byte_identical() {
     let mut got = BTreeMap::new();
     for (name, dir, scenario) in cases(root) {
         let out = tmp.path().join(&name);
-        let mut cmd = Command::cargo_bin("reallot").unwrap();
+        let mut cmd = reallot();
         cmd.arg("plan").arg(&dir);
         if let Some(s) = &scenario {
             cmd.arg("--model").arg(s);

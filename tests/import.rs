@@ -1,32 +1,16 @@
 //! `reallot import cssm-json` on fixtures shaped like the Smart Licensing API responses.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
-use chrono::NaiveDate;
+use crate::common::{cssm_fixture, day, headline, reallot};
 use reallot::estate::load_case;
 use reallot::import::import_cssm_json;
 use reallot::scenario::Scenario;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/cssm")
-        .join(name)
-}
-
-fn day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
-}
-
 fn figures(dir: &Path) -> (i128, u64, u64, u64) {
     let e = load_case(dir).unwrap();
     let p = reallot::plan_case(&e, &Scenario::default(), Some(day()), &Default::default()).unwrap();
-    (
-        p.purchase_cost(),
-        p.purchase_units(),
-        p.licences_moved(),
-        p.vendor.shortfall_units,
-    )
+    headline(&p)
 }
 
 /// The v1 response and the account list with roles give the same case, and plan like
@@ -35,7 +19,8 @@ fn figures(dir: &Path) -> (i128, u64, u64, u64) {
 fn round_trip_equals_the_canonical_case() {
     let out = tempfile::tempdir().unwrap();
     for (f, sub) in [("v1-licenses.json", "v1"), ("accounts-roles.json", "roles")] {
-        let r = import_cssm_json(&[fixture(f)], None, Some(day()), &out.path().join(sub)).unwrap();
+        let r =
+            import_cssm_json(&[cssm_fixture(f)], None, Some(day()), &out.path().join(sub)).unwrap();
         assert_eq!(
             (r.smart_accounts, r.virtual_accounts, r.licences),
             (1, 2, 4),
@@ -50,7 +35,7 @@ fn round_trip_equals_the_canonical_case() {
             "{f}: rows repeated under several roles must count once"
         );
     }
-    let canonical = figures(&fixture("canonical-globex"));
+    let canonical = figures(&cssm_fixture("canonical-globex"));
     assert_eq!(figures(&out.path().join("v1")), canonical);
     assert_eq!(figures(&out.path().join("roles")), canonical);
     // Dates and enum casing are normalised.
@@ -70,7 +55,7 @@ fn snake_case_summary() {
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("case");
     let r = import_cssm_json(
-        &[fixture("summary-snake.json")],
+        &[cssm_fixture("summary-snake.json")],
         Some("Initech"),
         None,
         &dir,
@@ -111,7 +96,7 @@ fn snake_case_summary() {
 fn missing_fields_name_their_json_path() {
     let out = tempfile::tempdir().unwrap();
     let err = import_cssm_json(
-        &[fixture("missing-va.json")],
+        &[cssm_fixture("missing-va.json")],
         None,
         None,
         &out.path().join("x"),
@@ -127,7 +112,7 @@ fn missing_fields_name_their_json_path() {
     assert!(!out.path().join("x").exists(), "no partial case folder");
     // Without a Smart Account name anywhere, the user is told to pass one.
     let err = import_cssm_json(
-        &[fixture("summary-snake.json")],
+        &[cssm_fixture("summary-snake.json")],
         None,
         None,
         &out.path().join("y"),
@@ -140,10 +125,9 @@ fn missing_fields_name_their_json_path() {
 fn cli_import_is_deterministic() {
     let out = tempfile::tempdir().unwrap();
     for run in ["a", "b"] {
-        Command::cargo_bin("reallot")
-            .unwrap()
+        reallot()
             .args(["import", "cssm-json"])
-            .arg(fixture("v1-licenses.json"))
+            .arg(cssm_fixture("v1-licenses.json"))
             .args(["--as-of", "2026-11-01", "--out"])
             .arg(out.path().join(run))
             .assert()
@@ -168,8 +152,7 @@ fn cli_import_is_deterministic() {
 fn import_cli(file: &Path) -> (i32, String) {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("case");
-    let r = Command::cargo_bin("reallot")
-        .unwrap()
+    let r = reallot()
         .args(["import", "cssm-json"])
         .arg(file)
         .arg("--out")
@@ -192,7 +175,7 @@ fn import_cli(file: &Path) -> (i32, String) {
 /// rounded, clamped or read as 0.
 #[test]
 fn strict_values_name_their_json_path() {
-    let (code, err) = import_cli(&fixture("strict-bad.json"));
+    let (code, err) = import_cli(&cssm_fixture("strict-bad.json"));
     assert_eq!(code, reallot::error::EXIT_DATA, "{err}");
     for want in [
         "strict-bad.json, column licenses[0].licenseDetails[0].quantity: \"-10\" is negative",
@@ -219,7 +202,7 @@ fn strict_values_name_their_json_path() {
 fn strict_boundaries_import() {
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("case");
-    import_cssm_json(&[fixture("strict-edge.json")], None, Some(day()), &dir).unwrap();
+    import_cssm_json(&[cssm_fixture("strict-edge.json")], None, Some(day()), &dir).unwrap();
     let usage = std::fs::read_to_string(dir.join("usage.csv")).unwrap();
     assert!(
         usage.contains("Globex,V,Max,1000000000000,1000000000000"),
@@ -274,7 +257,7 @@ fn unreadable_json_is_an_input_error() {
     // A BOM is tolerated.
     let bom = dir.path().join("bom.json");
     let mut text = b"\xef\xbb\xbf".to_vec();
-    text.extend(std::fs::read(fixture("v1-licenses.json")).unwrap());
+    text.extend(std::fs::read(cssm_fixture("v1-licenses.json")).unwrap());
     std::fs::write(&bom, text).unwrap();
     let (code, err) = import_cli(&bom);
     assert_eq!(code, 0, "{err}");
@@ -284,10 +267,9 @@ fn unreadable_json_is_an_input_error() {
 /// stdout, stderr, DIR's holder).
 fn import_many(files: &[&str], args: &[&str]) -> (i32, String, String, tempfile::TempDir) {
     let out = tempfile::tempdir().unwrap();
-    let r = Command::cargo_bin("reallot")
-        .unwrap()
+    let r = reallot()
         .args(["import", "cssm-json"])
-        .args(files.iter().map(|f| fixture(f)))
+        .args(files.iter().map(|f| cssm_fixture(f)))
         .args(args)
         .arg("--out")
         .arg(out.path().join("case"))
@@ -450,8 +432,7 @@ fn per_va_summary_va_list_and_ea_consumption() {
          Globex,Collab,Security Suite,,10,,10,10,4,2027-02-01,2028-01-31,,\n"
     );
     // The case (with ea.csv beside it) is accepted by `check`.
-    Command::cargo_bin("reallot")
-        .unwrap()
+    reallot()
         .arg("check")
         .arg(dir.path().join("case"))
         .assert()

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::common::reallot;
 use reallot::error::EXIT_DATA;
 
 const CASE: &str = "as_of = \"2026-11-01\"\n";
@@ -37,8 +37,7 @@ fn case(overrides: &[(&str, &str)]) -> tempfile::TempDir {
 fn run(dir: &Path, extra: &[&str]) -> (i32, String) {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("plan");
-    let r = Command::cargo_bin("reallot")
-        .unwrap()
+    let r = reallot()
         .arg("plan")
         .arg(dir)
         .args(extra)
@@ -637,12 +636,7 @@ fn accepts_dir(dir: &Path) {
 
 /// `reallot check CASE`: exit code and stdout.
 fn check(dir: &Path) -> (i32, String) {
-    let r = Command::cargo_bin("reallot")
-        .unwrap()
-        .arg("check")
-        .arg(dir)
-        .output()
-        .unwrap();
+    let r = reallot().arg("check").arg(dir).output().unwrap();
     let text = String::from_utf8(r.stdout).unwrap() + &String::from_utf8(r.stderr).unwrap();
     (r.status.code().unwrap(), text)
 }
@@ -751,8 +745,7 @@ fn a_term_lot_without_an_end_date_is_a_warning() {
     assert!(!out.contains("term_lot_without_dates"), "{out}");
     // The plans differ only in the finding.
     let plan = |dir: &Path, out: &Path| {
-        Command::cargo_bin("reallot")
-            .unwrap()
+        reallot()
             .arg("plan")
             .arg(dir)
             .arg("--out")

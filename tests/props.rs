@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use crate::common::day;
 use proptest::prelude::*;
 use reallot::estate::{Estate, LicenseType, Lot, LotStatus, Price, Source, Usage, Va};
 use reallot::model::{
@@ -12,10 +12,6 @@ use reallot::model::{
     SolveStatus,
 };
 use reallot::scenario::{Merge, Scenario};
-
-fn day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
-}
 
 /// A random cell: (sa, va, lic, entitled, pak, in_use, reserved).
 type CellSpec = (usize, usize, usize, u64, u64, u64, u64);

@@ -2,35 +2,13 @@
 //! the default evaluates at as_of, `evaluate_at = "renewal"` at the renewal date with the
 //! vendor quote beside the plan; pack remainders are their own finding.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
+use crate::common::{acme, case_of, plan_toml, plan_with, reallot};
 use proptest::prelude::*;
 use reallot::estate::load_case;
-use reallot::model::SolveOptions;
-use reallot::plan::{FindingKind, Plan};
+use reallot::plan::FindingKind;
 use reallot::scenario::{EvaluateAt, Scenario};
-
-fn acme() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/acme-networks")
-}
-
-fn case(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
-    dir
-}
-
-fn plan_with(dir: &Path, scenario: &Scenario) -> Plan {
-    let estate = load_case(dir).unwrap();
-    reallot::plan_case(&estate, scenario, None, &SolveOptions::default()).unwrap()
-}
-
-fn plan(dir: &Path, scenario: &str) -> Plan {
-    plan_with(dir, &Scenario::parse(scenario, "test", "test").unwrap())
-}
 
 #[test]
 fn the_default_is_today_and_renewal_is_at_the_renewal_date() {
@@ -68,8 +46,7 @@ fn vendor_view_scenario_buys_exactly_the_vendor_view() {
     }
     // And on the command line, by name.
     let out = tempfile::tempdir().unwrap();
-    let got = Command::cargo_bin("reallot")
-        .unwrap()
+    let got = reallot()
         .arg("plan")
         .arg(&case)
         .args(["--model", "vendor-view", "--out"])
@@ -89,7 +66,7 @@ fn vendor_view_scenario_buys_exactly_the_vendor_view() {
 /// V1 holds 100 units ending 2027-01-31 (expiring) and 20 perpetual, uses 130; V2 holds 50
 /// perpetual, uses 30.
 fn small_renewal_case(extra_prices: &str) -> tempfile::TempDir {
-    case(&[
+    case_of(&[
         (
             "case.toml",
             "as_of = \"2026-11-01\"\nrenewal_date = \"2027-03-01\"\n",
@@ -113,7 +90,7 @@ fn small_renewal_case(extra_prices: &str) -> tempfile::TempDir {
 #[test]
 fn renewal_figures_by_hand() {
     let dir = small_renewal_case("1");
-    let p = plan(dir.path(), "evaluate_at = \"renewal\"");
+    let p = plan_toml(dir.path(), "evaluate_at = \"renewal\"");
     let r = p.renewal.as_ref().unwrap();
     // Expiring: V1's 100 units; like for like costs 100 × 10.00.
     assert_eq!((r.expiring_units, r.like_for_like_cost), (100, 100_000));
@@ -146,7 +123,7 @@ fn renewal_figures_by_hand() {
     assert_eq!(rj["savings"].as_f64(), Some(200.0));
     assert!(rj["savings_note"].is_null());
     // With a 10% buffer: demand 143 and 33; V1 holds 120 renewed: 23 short.
-    let p = plan(dir.path(), "evaluate_at = \"renewal\"\nbuffer_pct = 10");
+    let p = plan_toml(dir.path(), "evaluate_at = \"renewal\"\nbuffer_pct = 10");
     assert_eq!(
         p.renewal.as_ref().unwrap().like_for_like_shortfall_units,
         23
@@ -158,13 +135,13 @@ fn a_pack_can_make_the_plan_dearer_than_the_quote_and_says_so() {
     // Packs of 25: the plan must buy 100 (90 rounded up), the quote renews the 100
     // expiring units lot by lot and buys V1's 10 short as one pack of 25: 125 units.
     let dir = small_renewal_case("25");
-    let p = plan(dir.path(), "evaluate_at = \"renewal\"");
+    let p = plan_toml(dir.path(), "evaluate_at = \"renewal\"");
     let r = p.renewal.as_ref().unwrap();
     assert_eq!((r.recommended_units, r.vendor_quote_units), (100, 125));
     assert!(r.savings >= 0 && r.note.is_none());
     // A lot of 7 renewed unit for unit, against a plan that must buy whole packs of 5:
     // the plan costs more than the quote, a true figure, and the note says why.
-    let dir = case(&[
+    let dir = case_of(&[
         (
             "case.toml",
             "as_of = \"2026-11-01\"\nrenewal_date = \"2027-03-01\"\n",
@@ -180,7 +157,7 @@ fn a_pack_can_make_the_plan_dearer_than_the_quote_and_says_so() {
         ),
         ("prices.csv", "license,unit_price,pack_size\nL,10.00,5\n"),
     ]);
-    let p = plan(dir.path(), "evaluate_at = \"renewal\"");
+    let p = plan_toml(dir.path(), "evaluate_at = \"renewal\"");
     let r = p.renewal.as_ref().unwrap();
     // The quote renews the 7 units as they are; the plan buys 10 (two packs of 5).
     assert_eq!((r.vendor_quote_units, r.recommended_units), (7, 10));
@@ -193,13 +170,12 @@ fn a_pack_can_make_the_plan_dearer_than_the_quote_and_says_so() {
 fn evaluate_at_renewal_without_a_renewal_date_is_at_as_of_with_a_warning() {
     let dir = small_renewal_case("1");
     std::fs::write(dir.path().join("case.toml"), "as_of = \"2026-11-01\"\n").unwrap();
-    let p = plan(dir.path(), "evaluate_at = \"renewal\"");
+    let p = plan_toml(dir.path(), "evaluate_at = \"renewal\"");
     assert_eq!(p.evaluated_at, p.as_of);
     assert!(p.renewal.is_none());
     let scen = dir.path().join("at-renewal.toml");
     std::fs::write(&scen, "evaluate_at = \"renewal\"\n").unwrap();
-    let got = Command::cargo_bin("reallot")
-        .unwrap()
+    let got = reallot()
         .arg("plan")
         .arg(dir.path())
         .arg("--model")
@@ -219,7 +195,7 @@ fn evaluate_at_renewal_without_a_renewal_date_is_at_as_of_with_a_warning() {
 fn a_pack_gap_is_units_short_and_a_pack_remainder() {
     // 500 entitled, 620 in use, packs of 25: 120 units short; the purchase is 5 packs =
     // 125; the 5 spare units of the last pack are a pack remainder, not idle licences.
-    let dir = case(&[
+    let dir = case_of(&[
         ("case.toml", "as_of = \"2026-11-01\"\n"),
         (
             "entitlements.csv",
@@ -276,8 +252,7 @@ fn model_names_resolve_for_plan_case_first_then_shipped() {
     let dir = small_renewal_case("1");
     let run = |name: &str| {
         let out = dir.path().join(format!("out-{name}"));
-        let got = Command::cargo_bin("reallot")
-            .unwrap()
+        let got = reallot()
             .arg("plan")
             .arg(dir.path())
             .args(["--model", name, "--out"])
@@ -315,15 +290,13 @@ fn model_names_resolve_for_plan_case_first_then_shipped() {
         "{err}"
     );
     // check and verify resolve names the same way.
-    Command::cargo_bin("reallot")
-        .unwrap()
+    reallot()
         .arg("check")
         .arg(dir.path())
         .args(["--model", "hygiene"])
         .assert()
         .success();
-    Command::cargo_bin("reallot")
-        .unwrap()
+    reallot()
         .arg("verify")
         .arg(dir.path())
         .arg(&out)
@@ -336,8 +309,7 @@ fn model_names_resolve_for_plan_case_first_then_shipped() {
 fn demo_then_verify_passes() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("demo");
-    let got = Command::cargo_bin("reallot")
-        .unwrap()
+    let got = reallot()
         .arg("demo")
         .arg("--out")
         .arg(&out)
@@ -349,8 +321,7 @@ fn demo_then_verify_passes() {
             && text.contains("saving against the vendor quote"),
         "{text}"
     );
-    let got = Command::cargo_bin("reallot")
-        .unwrap()
+    let got = reallot()
         .arg("verify")
         .arg(acme())
         .arg(&out)
@@ -402,7 +373,7 @@ fn random_case(
         files.push(("substitutions.csv", "license,covers\nL0,L1\n".to_string()));
     }
     let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
-    case(&refs)
+    case_of(&refs)
 }
 
 proptest! {

@@ -10,13 +10,12 @@ use reallot::plan::Plan;
 use reallot::plot::{self, Measure};
 use reallot::scenario::Scenario;
 
+use crate::common::{conformance, plan_with};
+
+/// The plan of a conformance case under its own scenario.toml.
 fn story(name: &str) -> Plan {
-    let case = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/conformance")
-        .join(name);
-    let e = load_case(&case).unwrap();
-    let s = Scenario::load(&case.join("scenario.toml")).unwrap();
-    reallot::plan_case(&e, &s, None, &Default::default()).unwrap()
+    let case = conformance(name);
+    plan_with(&case, &Scenario::load(&case.join("scenario.toml")).unwrap())
 }
 
 #[test]
@@ -146,7 +145,7 @@ fn svg_structure() {
 /// Charts with nothing or one thing to show still render (and terminate).
 #[test]
 fn degenerate_charts_render() {
-    let one = vec![reallot::WaterfallStep {
+    let one = vec![reallot::plan::WaterfallStep {
         label: "Vendor view".into(),
         cost: 0,
         units: 0,

@@ -4,18 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use crate::common::{reallot, root};
 use predicates::prelude::*;
 use reallot::error::{EXIT_DATA, EXIT_USAGE};
 use reallot::io::write::MARKER;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
-
-fn reallot() -> Command {
-    Command::cargo_bin("reallot").unwrap()
-}
 
 /// Every file below `dir` with a hash of its bytes (folders included, as empty entries).
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, u64> {

@@ -3,30 +3,24 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::common::{case_of, reallot};
 
 /// One pooled licence in two VAs of one Smart Account, nothing entitled: 60 and 40 in
 /// use, 12.00 a unit.
 fn case() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let files = [
+    case_of(&[
         ("case.toml", "name = \"term-hand\"\nas_of = \"2026-01-31\"\ncurrency = \"USD\"\n"),
         ("accounts.csv", "smart_account,virtual_account,pool,locked\nAcme,A,,false\nAcme,B,,false\n"),
         ("entitlements.csv", "smart_account,virtual_account,license,quantity,license_type,start_date,end_date,status,source\n"),
         ("usage.csv", "smart_account,virtual_account,license,in_use,reserved\nAcme,A,L,60,0\nAcme,B,L,40,0\n"),
         ("prices.csv", "license,unit_price,pack_size\nL,12,1\n"),
-    ];
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
-    dir
+    ])
 }
 
 fn plan(case: &Path, scenario: &str, out: &Path) -> serde_json::Value {
     let model = case.join("scenario.toml");
     std::fs::write(&model, scenario).unwrap();
-    Command::cargo_bin("reallot")
-        .unwrap()
+    reallot()
         .args([
             "plan".as_ref(),
             case.as_os_str(),
@@ -77,8 +71,7 @@ fn just_in_time_without_a_discount() {
     );
     // verify accepts the plan, and rejects it once the schedule is altered.
     let verify = || {
-        Command::cargo_bin("reallot")
-            .unwrap()
+        reallot()
             .args(["verify".as_ref(), c.path().as_os_str(), out.as_os_str()])
             .assert()
     };
@@ -168,8 +161,7 @@ fn bad_term_keys_are_located_errors() {
         let model = c.path().join("bad.toml");
         std::fs::write(&model, text).unwrap();
         let out = c.path().join("out");
-        let a = Command::cargo_bin("reallot")
-            .unwrap()
+        let a = reallot()
             .args([
                 "plan".as_ref(),
                 c.path().as_os_str(),

@@ -1,5 +1,6 @@
 mod api;
 mod commands;
+mod common;
 mod compare;
 mod conformance_cases;
 mod ea;

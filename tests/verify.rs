@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use crate::common::{acme, reallot, root};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use reallot::error::{EXIT_USAGE, EXIT_VERIFY};
@@ -13,20 +13,11 @@ use reallot::estate::load_case;
 use reallot::model::SolveOptions;
 use reallot::scenario::{Merge, RenewalPolicy, Scenario};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
-
-fn acme() -> PathBuf {
-    root().join("data/acme-networks")
-}
-
 /// `reallot demo --out DIR/demo`; returns the temporary folder and the plan folder.
 fn demo() -> (tempfile::TempDir, PathBuf) {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path().join("demo");
-    Command::cargo_bin("reallot")
-        .unwrap()
+    reallot()
         .arg("demo")
         .arg("--out")
         .arg(&dir)
@@ -82,8 +73,7 @@ fn the_demo_plan_verifies_with_its_own_scenario() {
         Scenario::load(&root().join("models/renewal.toml")).unwrap()
     );
     // With the same scenario named on the command line, through the binary.
-    Command::cargo_bin("reallot")
-        .unwrap()
+    reallot()
         .arg("verify")
         .arg(acme())
         .arg(&dir)
@@ -312,8 +302,7 @@ fn a_deleted_file_is_a_named_violation() {
         assert_eq!(code, EXIT_VERIFY, "{f}: {out}");
         assert!(out.contains(&format!("VIOLATION {f}")), "{f}: {out}");
         // The same through the binary, with the scenario given.
-        Command::cargo_bin("reallot")
-            .unwrap()
+        reallot()
             .arg("verify")
             .arg(acme())
             .arg(&keep)
@@ -352,8 +341,7 @@ fn a_missing_plan_folder_is_a_usage_error() {
     std::fs::write(t.path().join("file"), "x").unwrap();
     let (code, _) = verify(&acme(), &t.path().join("file"), None);
     assert_eq!(code, EXIT_USAGE);
-    Command::cargo_bin("reallot")
-        .unwrap()
+    reallot()
         .arg("verify")
         .arg(acme())
         .arg(t.path().join("nothing"))
@@ -377,8 +365,7 @@ fn names_that_look_like_formulas_verify() {
     }
     let t = tempfile::tempdir().unwrap();
     let dir = t.path().join("plan");
-    Command::cargo_bin("reallot")
-        .unwrap()
+    reallot()
         .arg("plan")
         .arg(case.path())
         .arg("--out")

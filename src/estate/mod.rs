@@ -8,6 +8,8 @@ pub use ea::EaRow;
 pub use load::{load_case, CaseFiles};
 pub use names::NameArena;
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 /// Index of a Smart Account in [`Estate::sas`].
@@ -264,6 +266,15 @@ impl Estate {
             .iter()
             .position(|v| v.name == va && self.sas[v.sa as usize] == sa)
             .map(|i| i as VaId)
+    }
+
+    /// Every licence's id by its name.
+    pub fn licence_ids(&self) -> HashMap<String, LicId> {
+        self.licences
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as LicId))
+            .collect()
     }
 
     /// Finds a licence by name.

@@ -13,61 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::json::{array, count, field, ident, object, parse_api_date, text, Ctx, Field, Reported};
+use super::acc::{Acc, Defaults, LotRow, SaOf};
+use super::json::{array, count, field, ident, lot_date, object, text, Ctx, Field, Reported};
 use crate::io::text::{limit_text, MAX_COUNT};
-
-/// One row of the written entitlements.csv (sorted as written).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct LotRow {
-    pub sa: String,
-    pub va: String,
-    pub lic: String,
-    pub order: usize,
-    pub quantity: u64,
-    pub license_type: String,
-    pub start: String,
-    pub end: String,
-    pub status: String,
-    pub subscription: String,
-}
-
-/// Everything read so far, over all files of one import.
-#[derive(Debug, Default)]
-pub(super) struct Acc {
-    pub lots: Vec<LotRow>,
-    pub usage: BTreeMap<(String, String, String), (u64, u64)>,
-    pub subs: BTreeSet<(String, String)>,
-    seen_rows: BTreeSet<(String, String)>,
-    /// Smart Accounts met (rows or lists).
-    pub sas: BTreeSet<String>,
-    /// (SA, VA) pairs met (rows or lists).
-    pub vas: BTreeSet<(String, String)>,
-    /// Files whose missing Smart Account was already reported.
-    sa_reported: BTreeSet<String>,
-    /// Rows of ea.csv.
-    pub ea: Vec<super::ea::EaRow>,
-    /// Whether `--smart-account` named any row.
-    pub sa_flag_used: bool,
-    pub warnings: Vec<String>,
-}
-
-/// What the command line and the call's accounts files say about names a response omits.
-#[derive(Debug, Default)]
-pub(super) struct Defaults<'a> {
-    /// `--smart-account`.
-    pub sa_flag: Option<&'a str>,
-    /// `--virtual-account`.
-    pub va_flag: Option<&'a str>,
-    /// VA name → the Smart Accounts whose roles list it (from accounts files of the call).
-    pub va_owner: BTreeMap<String, BTreeSet<String>>,
-}
-
-/// The Smart Account of a group of rows: named by the response, or not.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum SaOf<'v> {
-    Named(&'v str),
-    Unnamed,
-}
 
 fn canonical(
     value: &str,
@@ -100,30 +48,6 @@ const LICENCE_KEYS: &[&str] = &[
 ];
 const VA_KEYS: &[&str] = &["virtualAccount", "virtual_account", "virtualAccountName"];
 const SA_KEYS: &[&str] = &["accountName", "smartAccountName", "accountDomain"];
-
-/// A date field of lot `lot` at `path`, as `YYYY-MM-DD` (empty when absent).
-pub(super) fn lot_date(
-    cx: &mut Ctx,
-    lot: &Value,
-    keys: &[&'static str],
-    path: &str,
-) -> Field<String> {
-    let Some(d) = text(cx, lot, keys, path)? else {
-        return Ok(None);
-    };
-    match parse_api_date(d) {
-        Some(day) => Ok(Some(day.to_string())),
-        None => {
-            let (key, x) = field(lot, keys).expect("the field was just read");
-            Err(cx.bad(
-                &format!("{path}.{key}"),
-                x,
-                "is not a date from 1900 to 9999",
-                "dates look like 2019-05-20, 2019-01-18T01:07:36Z or 2026-Jan-01",
-            ))
-        }
-    }
-}
 
 /// One lot of `licenseDetails[]` (its SA, VA and licence left empty for the caller);
 /// `None` when it was reported.
@@ -444,53 +368,6 @@ fn row_fields<'v>(
 }
 
 impl Acc {
-    /// The Smart Account of rows of `sa` whose VA is `va`, in file `cx.file`; reported
-    /// (once per file) when it cannot be told.
-    pub(super) fn smart_account(
-        &mut self,
-        cx: &mut Ctx,
-        d: &Defaults,
-        sa: SaOf,
-        va: &str,
-        path: &str,
-    ) -> Option<String> {
-        if let SaOf::Named(s) = sa {
-            return Some(s.to_string());
-        }
-        let owners = d.va_owner.get(va);
-        if let Some(flag) = d.sa_flag {
-            if let Some(o) = owners.filter(|o| !o.contains(flag)) {
-                self.warnings.push(format!(
-                    "{}: VA {va:?} is listed under {} in the accounts file, but its rows were put in --smart-account {flag:?}",
-                    cx.file,
-                    o.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
-                ));
-            }
-            self.sa_flag_used = true;
-            return Some(flag.to_string());
-        }
-        match owners.map(|o| o.iter().collect::<Vec<_>>()).as_deref() {
-            Some([one]) => return Some((*one).clone()),
-            Some(several) if self.sa_reported.insert(format!("{}\u{1f}{va}", cx.file)) => {
-                let names: Vec<String> = several.iter().map(|s| format!("{s:?}")).collect();
-                cx.missing(
-                    path,
-                    &format!(
-                        "the response names no Smart Account and VA {va:?} is listed under several ({}): pass --smart-account NAME",
-                        names.join(", ")
-                    ),
-                );
-            }
-            Some(_) => {}
-            None if self.sa_reported.insert(cx.file.to_string()) => cx.missing(
-                path,
-                "the response names no Smart Account (it is the {domain} of the request): pass --smart-account NAME, or give the accounts list in the same call",
-            ),
-            None => {}
-        }
-        None
-    }
-
     /// One licence row (camelCase or snake_case) at JSON path `path`.
     fn licence_row(
         &mut self,

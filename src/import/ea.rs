@@ -8,63 +8,8 @@
 
 use serde_json::Value;
 
-use super::cssm::{lot_date, Acc, Defaults, SaOf};
-use super::json::{array, count, ident, object, text, Ctx, Field, Reported};
-
-/// One row of `ea.csv`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct EaRow {
-    pub sa: String,
-    pub va: String,
-    pub suite: String,
-    pub sku: String,
-    pub purchased: u64,
-    pub growth_allowance: Option<u64>,
-    pub total_entitlements: Option<u64>,
-    pub license_generated: u64,
-    pub total_consumption: u64,
-    pub next_true_forward: String,
-    pub term_end: String,
-}
-
-/// The header of `ea.csv` (SPEC §4.3).
-pub(super) const HEADER: &[&str] = &[
-    "smart_account",
-    "virtual_account",
-    "suite",
-    "sku",
-    "purchased",
-    "growth_allowance",
-    "total_entitlements",
-    "license_generated",
-    "total_consumption",
-    "next_true_forward",
-    "term_end",
-    "unit_price",
-    "license",
-];
-
-impl EaRow {
-    /// The row as `ea.csv` cells (unit price and licence are not in the response).
-    pub(super) fn cells(&self) -> Vec<String> {
-        let opt = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
-        vec![
-            self.sa.clone(),
-            self.va.clone(),
-            self.suite.clone(),
-            self.sku.clone(),
-            self.purchased.to_string(),
-            opt(self.growth_allowance),
-            opt(self.total_entitlements),
-            self.license_generated.to_string(),
-            self.total_consumption.to_string(),
-            self.next_true_forward.clone(),
-            self.term_end.clone(),
-            String::new(),
-            String::new(),
-        ]
-    }
-}
+use super::acc::{Acc, Defaults, EaRow, SaOf};
+use super::json::{array, count, ident, lot_date, object, text, Ctx, Field, Reported};
 
 /// The subscription-level fields every row of it carries.
 struct Term {

@@ -288,3 +288,27 @@ pub(super) fn parse_json(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) ->
         }
     }
 }
+
+/// A date field of lot `lot` at `path`, as `YYYY-MM-DD` (empty when absent).
+pub(super) fn lot_date(
+    cx: &mut Ctx,
+    lot: &Value,
+    keys: &[&'static str],
+    path: &str,
+) -> Field<String> {
+    let Some(d) = text(cx, lot, keys, path)? else {
+        return Ok(None);
+    };
+    match parse_api_date(d) {
+        Some(day) => Ok(Some(day.to_string())),
+        None => {
+            let (key, x) = field(lot, keys).expect("the field was just read");
+            Err(cx.bad(
+                &format!("{path}.{key}"),
+                x,
+                "is not a date from 1900 to 9999",
+                "dates look like 2019-05-20, 2019-01-18T01:07:36Z or 2026-Jan-01",
+            ))
+        }
+    }
+}

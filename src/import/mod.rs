@@ -6,6 +6,7 @@
 //! accounts file lists, then the rows), and [`write_case`] writes the case folder
 //! atomically, with any raw responses under `raw/`.
 
+mod acc;
 mod cssm;
 mod ea;
 mod json;
@@ -20,7 +21,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::io::text::{check_name, shown};
 use crate::io::write::OutDir;
 
-use self::cssm::{Acc, Defaults};
+use self::acc::{Acc, Defaults, EaRow, EA_HEADER};
 
 /// What an import read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -268,7 +269,7 @@ pub fn write_case(
     if !acc.ea.is_empty() {
         root.write(
             "ea.csv",
-            &csv_of(ea::HEADER, acc.ea.iter().map(ea::EaRow::cells)),
+            &csv_of(EA_HEADER, acc.ea.iter().map(EaRow::cells)),
         )?;
         if let Some(csv) = ea_only_accounts_csv(acc) {
             root.write("accounts.csv", &csv)?;

@@ -32,19 +32,36 @@ fn narrow(x: u128) -> u64 {
 /// taken from the largest surpluses first (fewest transfers), ties by position; purchases
 /// land on deficit VAs, a pack's remainder on the first of them. Sums are 128-bit.
 pub fn pooled_single(residual: &[u64], movable: &[u64], pack: u64) -> PooledSingle {
-    let n = residual.len();
-    let def: Vec<u64> = (0..n)
-        .map(|i| residual[i].saturating_sub(movable[i]))
-        .collect();
-    let sur: Vec<u64> = (0..n)
-        .map(|i| movable[i].saturating_sub(residual[i]))
-        .collect();
+    let (def, sur) = deficits(residual, movable);
     let total_def: u128 = def.iter().map(|&x| u128::from(x)).sum();
     let total_sur: u128 = sur.iter().map(|&x| u128::from(x)).sum();
-    let buy = packs(total_def.saturating_sub(total_sur), pack);
+    place(&def, &sur, packs(total_def.saturating_sub(total_sur), pack))
+}
+
+/// Each VA's deficit max(0, D' − M) and surplus max(0, M − D').
+pub(crate) fn deficits(residual: &[u64], movable: &[u64]) -> (Vec<u64>, Vec<u64>) {
+    let def = residual
+        .iter()
+        .zip(movable)
+        .map(|(&d, &m)| d.saturating_sub(m))
+        .collect();
+    let sur = residual
+        .iter()
+        .zip(movable)
+        .map(|(&d, &m)| m.saturating_sub(d))
+        .collect();
+    (def, sur)
+}
+
+/// A pool holding `buy` purchased units, with deficits `def` and surpluses `sur` (see
+/// [`deficits`]): max(0, Σdef − buy) existing licences move, taken from the largest
+/// surpluses first (ties by position); purchases land on the deficits, any excess on the
+/// first deficit VA (or the first VA). Surpluses suffice when buy ≥ Σdef − Σsur.
+pub(crate) fn place(def: &[u64], sur: &[u64], buy: u128) -> PooledSingle {
+    let total_def: u128 = def.iter().map(|&x| u128::from(x)).sum();
     let mut moved = total_def.saturating_sub(buy);
-    let mut out = vec![0; n];
-    let mut order: Vec<usize> = (0..n).filter(|&i| sur[i] > 0).collect();
+    let mut out = vec![0; def.len()];
+    let mut order: Vec<usize> = (0..sur.len()).filter(|&i| sur[i] > 0).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(sur[i]), i));
     for i in order {
         if moved == 0 {
@@ -54,7 +71,7 @@ pub fn pooled_single(residual: &[u64], movable: &[u64], pack: u64) -> PooledSing
         out[i] = narrow(take);
         moved -= take;
     }
-    let mut inn = def.clone();
+    let mut inn = def.to_vec();
     if buy > total_def {
         let first = def.iter().position(|&d| d > 0).unwrap_or(0);
         inn[first] = narrow(u128::from(inn[first]) + (buy - total_def));

@@ -87,4 +87,50 @@ impl FamilyProblem {
         }
         total
     }
+
+    /// The rows of a solution in exact integers, with `sol.buy` the purchased units in
+    /// force: sizes, out ≤ M, coverage of every (VA, licence), pool balance (or no
+    /// transfers outside a pool). The exact re-check of the MIP and of every term
+    /// milestone.
+    pub(crate) fn check_rows(&self, sol: &FamilySolution) -> Result<(), String> {
+        let (nv, nl, ne) = (self.n_vas, self.n_lics, self.edges.len());
+        let cells = nv * nl;
+        if sol.out.len() != cells || sol.inn.len() != cells || sol.buy.len() != nl {
+            return Err("values of the wrong size".into());
+        }
+        if sol.sub.len() != nv * ne {
+            return Err("substitutions of the wrong size".into());
+        }
+        for a in 0..nv {
+            for l in 0..nl {
+                let c = a * nl + l;
+                if sol.out[c] > self.movable[c] {
+                    return Err("more moved out than is movable".into());
+                }
+                let mut have =
+                    i128::from(self.movable[c]) - i128::from(sol.out[c]) + i128::from(sol.inn[c]);
+                if !self.pooled {
+                    have += i128::from(sol.buy[l]);
+                }
+                for (j, sign) in self.inflow_edges(l) {
+                    have += i128::from(sign) * i128::from(sol.sub[a * ne + j]);
+                }
+                if have < i128::from(self.residual[c]) {
+                    return Err(format!("VA {a}, licence {l} left short"));
+                }
+            }
+        }
+        if self.pooled {
+            for l in 0..nl {
+                let out: u128 = (0..nv).map(|a| u128::from(sol.out[a * nl + l])).sum();
+                let inn: u128 = (0..nv).map(|a| u128::from(sol.inn[a * nl + l])).sum();
+                if out + u128::from(sol.buy[l]) != inn {
+                    return Err(format!("licence {l}: pool balance off"));
+                }
+            }
+        } else if sol.out.iter().chain(&sol.inn).any(|&x| x != 0) {
+            return Err("transfers in a VA outside the pool".into());
+        }
+        Ok(())
+    }
 }

@@ -102,16 +102,34 @@ pub(crate) fn configure(
     Ok(problem)
 }
 
+/// Whether a solver value is a whole number (within HiGHS's integrality tolerance).
+pub(crate) fn is_integral(val: f64) -> bool {
+    (val - val.round()).abs() <= 1e-6
+}
+
 /// Reads an integral value, refusing one HiGHS left fractional or negative.
-fn int_value(sol: &impl Solution, x: Variable) -> Result<u64, SolveStatus> {
+pub(crate) fn int_value(sol: &impl Solution, x: Variable) -> Result<u64, SolveStatus> {
     let val = sol.value(x);
     let r = val.round();
-    if (val - r).abs() > 1e-6 || r < 0.0 {
+    if !is_integral(val) || r < 0.0 {
         return Err(SolveStatus::Error(format!(
             "non-integral solution value {val}"
         )));
     }
     Ok(r as u64)
+}
+
+/// in − out of one (VA, licence): the units its transfers bring (no terms outside a
+/// pool), the first part of its coverage row.
+pub(crate) fn transfer_net(out: Option<Variable>, inn: Option<Variable>) -> Expression {
+    let mut e = Expression::with_capacity(8);
+    if let Some(o) = out {
+        e.add_mul(-1.0, o);
+    }
+    if let Some(i) = inn {
+        e.add_mul(1.0, i);
+    }
+    e
 }
 
 /// The variables of one stage's model.
@@ -256,13 +274,7 @@ impl FamilyProblem {
         for a in 0..self.n_vas {
             for l in 0..nl {
                 let c = a * nl + l;
-                let mut e = Expression::with_capacity(8);
-                if let Some(o) = v.out[c] {
-                    e.add_mul(-1.0, o);
-                }
-                if let Some(i) = v.inn[c] {
-                    e.add_mul(1.0, i);
-                }
+                let mut e = transfer_net(v.out[c], v.inn[c]);
                 if !self.pooled {
                     if let (Some(k), Some(p)) = (v.packs[l], self.price[l]) {
                         e.add_mul(p.pack as f64, k);
@@ -382,11 +394,11 @@ impl FamilyProblem {
     /// every coverage row and pool balance met. Returns its (cost, units, moves, subs).
     fn exact_check(&self, s: &FamilySolution) -> Result<(i128, u128, u128, u128), SolveStatus> {
         let bad = |what: &str| {
-            Err(SolveStatus::Error(format!(
+            SolveStatus::Error(format!(
                 "the MIP's solution fails the exact re-check ({what}); no figure is published"
-            )))
+            ))
         };
-        let (nv, nl, ne) = (self.n_vas, self.n_lics, self.edges.len());
+        let nl = self.n_lics;
         let mut cost: i128 = 0;
         let mut units: u128 = 0;
         for l in 0..nl {
@@ -396,39 +408,10 @@ impl FamilyProblem {
                     units += u128::from(s.buy[l]);
                 }
                 None if s.buy[l] == 0 => {}
-                _ => return bad("a purchase not in whole packs"),
+                _ => return Err(bad("a purchase not in whole packs")),
             }
         }
-        for a in 0..nv {
-            for l in 0..nl {
-                let c = a * nl + l;
-                if s.out[c] > self.movable[c] {
-                    return bad("more moved out than is movable");
-                }
-                let mut have =
-                    i128::from(self.movable[c]) - i128::from(s.out[c]) + i128::from(s.inn[c]);
-                if !self.pooled {
-                    have += i128::from(s.buy[l]);
-                }
-                for (j, sign) in self.inflow_edges(l) {
-                    have += i128::from(sign) * i128::from(s.sub[a * ne + j]);
-                }
-                if have < i128::from(self.residual[c]) {
-                    return bad("a (VA, licence) left short");
-                }
-            }
-        }
-        if self.pooled {
-            for l in 0..nl {
-                let out: u128 = (0..nv).map(|a| u128::from(s.out[a * nl + l])).sum();
-                let inn: u128 = (0..nv).map(|a| u128::from(s.inn[a * nl + l])).sum();
-                if out + u128::from(s.buy[l]) != inn {
-                    return bad("a pool balance off");
-                }
-            }
-        } else if s.out.iter().chain(&s.inn).any(|&x| x != 0) {
-            return bad("transfers in a VA outside the pool");
-        }
+        self.check_rows(s).map_err(|e| bad(&e))?;
         let moves = s.out.iter().map(|&x| u128::from(x)).sum();
         Ok((cost, units, moves, self.covered_units(&s.sub)))
     }

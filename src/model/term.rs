@@ -30,9 +30,7 @@ pub use demand::{term_demand, DemandError};
 use super::family::{FamilyProblem, FamilySolution, SolveOptions};
 use super::status::SolveStatus;
 use crate::estate::Price;
-
-/// The longest term, in months (SPEC §3: 12, 24, …, 120).
-pub const MAX_TERM_MONTHS: u32 = 120;
+use crate::scenario::MAX_TERM_MONTHS;
 
 /// Hundredths of a percent in one whole (100%).
 pub const WHOLE: u32 = 10_000;
@@ -460,7 +458,8 @@ impl TermProblem {
                 }
             }
             let fp = self.milestone(k);
-            milestone_check(&fp, m).map_err(|e| format!("milestone {k}: {e}"))?;
+            fp.check_rows(m)
+                .map_err(|e| format!("milestone {k}: {e}"))?;
             moves += m.out.iter().map(|&x| u128::from(x)).sum::<u128>();
             covered += fp.covered_units(&m.sub);
         }
@@ -503,49 +502,4 @@ impl TermProblem {
         }
         Ok((cost, units))
     }
-}
-
-/// One milestone's rows in exact integers, with `sol.buy` the purchased units in force:
-/// sizes, out ≤ M, coverage of every (VA, licence), pool balance (or no transfers
-/// outside a pool).
-fn milestone_check(fp: &FamilyProblem, sol: &FamilySolution) -> Result<(), String> {
-    let (nv, nl, ne) = (fp.n_vas, fp.n_lics, fp.edges.len());
-    let cells = nv * nl;
-    if sol.out.len() != cells || sol.inn.len() != cells || sol.buy.len() != nl {
-        return Err("values of the wrong size".into());
-    }
-    if sol.sub.len() != nv * ne {
-        return Err("substitutions of the wrong size".into());
-    }
-    for a in 0..nv {
-        for l in 0..nl {
-            let c = a * nl + l;
-            if sol.out[c] > fp.movable[c] {
-                return Err("more moved out than is movable".into());
-            }
-            let mut have =
-                i128::from(fp.movable[c]) - i128::from(sol.out[c]) + i128::from(sol.inn[c]);
-            if !fp.pooled {
-                have += i128::from(sol.buy[l]);
-            }
-            for (j, sign) in fp.inflow_edges(l) {
-                have += i128::from(sign) * i128::from(sol.sub[a * ne + j]);
-            }
-            if have < i128::from(fp.residual[c]) {
-                return Err(format!("VA {a}, licence {l} left short"));
-            }
-        }
-    }
-    if fp.pooled {
-        for l in 0..nl {
-            let out: u128 = (0..nv).map(|a| u128::from(sol.out[a * nl + l])).sum();
-            let inn: u128 = (0..nv).map(|a| u128::from(sol.inn[a * nl + l])).sum();
-            if out + u128::from(sol.buy[l]) != inn {
-                return Err(format!("licence {l}: pool balance off"));
-            }
-        }
-    } else if sol.out.iter().chain(&sol.inn).any(|&x| x != 0) {
-        return Err("transfers in a VA outside the pool".into());
-    }
-    Ok(())
 }

@@ -225,6 +225,20 @@ pub struct Plan {
     pub ea: Vec<ea::EaLine>,
 }
 
+/// The columns of `schedule.csv`, in order: one per [`ScheduleRow`] field.
+pub const SCHEDULE_COLUMNS: [&str; 10] = [
+    "smart_account",
+    "license",
+    "milestone",
+    "date",
+    "demand",
+    "entitled",
+    "commit",
+    "add",
+    "purchased_to_date",
+    "cost",
+];
+
 /// One row of `schedule.csv`: a licence of a pool (or of a VA outside transfers) at one
 /// milestone of the term.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -390,22 +404,4 @@ fn units_of(purchases: &[Purchase]) -> u64 {
 /// Σ cost of purchases.
 fn cost_of(purchases: &[Purchase]) -> Cents {
     purchases.iter().map(|p| p.cost).sum()
-}
-
-/// Builds a plan named `scenario` from a solved model, without waterfall or assumptions
-/// (the vendor-view plan of `reallot check`).
-pub fn build(
-    estate: &Estate,
-    prep: &Prepared,
-    flows: &Flows,
-    scenario: &str,
-    renewal: Option<&LikeForLike>,
-    vendor: VendorView,
-) -> Plan {
-    let tables = Tables::build(estate, prep, flows, renewal, &vendor);
-    let made = Provenance {
-        scenario: scenario.to_string(),
-        ..Provenance::default()
-    };
-    Plan::assemble(estate, prep, flows, tables, vendor, made)
 }

@@ -42,7 +42,9 @@ pub fn term_plan(
     for b in &vendor_term.buys {
         let m = &mut vendor_milestones[b.milestone];
         m.0 = add_units(m.0, b.units, "vendor's units")?;
-        m.1 = m.1.checked_add(b.cents).ok_or_else(|| too_large("vendor's cost"))?;
+        m.1 =
+            m.1.checked_add(b.cents)
+                .ok_or_else(|| too_large("vendor's cost"))?;
     }
     let (mut moves, mut positions) = (Vec::new(), Vec::new());
     for ((p, f), &d) in preps.iter().zip(&term.milestones).zip(dates) {

@@ -16,7 +16,7 @@ use crate::plan::Plan;
 pub mod term;
 
 /// One bar of the waterfall.
-pub use crate::plan::WaterfallStep as Step;
+use crate::plan::WaterfallStep;
 
 /// Which quantity a waterfall shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -283,7 +283,7 @@ impl ColumnFrame<'_> {
 
 /// The savings waterfall: first and last bars full, each step in between drawn as the
 /// drop (green) or rise (red) from the bar before it.
-pub fn waterfall_svg(steps: &[Step], measure: Measure, currency: &str) -> String {
+pub fn waterfall_svg(steps: &[WaterfallStep], measure: Measure, currency: &str) -> String {
     let mut buf = String::new();
     let _ = draw_waterfall(&mut buf, steps, measure, currency);
     buf
@@ -291,7 +291,7 @@ pub fn waterfall_svg(steps: &[Step], measure: Measure, currency: &str) -> String
 
 fn draw_waterfall(
     buf: &mut String,
-    steps: &[Step],
+    steps: &[WaterfallStep],
     measure: Measure,
     currency: &str,
 ) -> DrawResult<()> {

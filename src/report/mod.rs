@@ -14,11 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::io::write::SubDir;
+use crate::money::Money;
 use crate::plan::Plan;
-
-/// Money formatting lives in the leaf module [`crate::money`]; these re-exports keep the
-/// old paths (`report::money`, `report::Money`, `report::parse_money`) working.
-pub use crate::money::{money, parse_money, Money};
 
 /// `vendor_view` block.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -138,7 +135,10 @@ impl Summary {
             purchase_cost: Money(plan.purchase_cost()),
             licences_moved: plan.licences_moved(),
             // A term plan's moves.csv covers every milestone.
-            transfers: plan.term.as_ref().map_or(plan.moves.len(), |t| t.moves.len()) as u64,
+            transfers: plan
+                .term
+                .as_ref()
+                .map_or(plan.moves.len(), |t| t.moves.len()) as u64,
             substituted_units: plan.substituted_units(),
             vendor_view: VendorJson {
                 shortfall_units: plan.vendor.shortfall_units,

@@ -435,12 +435,7 @@ struct Names {
 
 impl Names {
     fn new(e: &Estate, pools: &[Pool], pool_of: &[usize]) -> Self {
-        let lic_by_name = e
-            .licences
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i as LicId))
-            .collect();
+        let lic_by_name = e.licence_ids();
         let mut va_by_sa = HashMap::new();
         let mut va_by_pool = HashMap::new();
         let mut va_by_label = HashMap::new();

@@ -138,7 +138,11 @@ impl Verifier<'_> {
                 .map(u128::from)
         };
         for (key, want, what) in [
-            ("transfers", rows.len() as u128, "the rows of moves.csv number"),
+            (
+                "transfers",
+                rows.len() as u128,
+                "the rows of moves.csv number",
+            ),
             ("licences_moved", moved, "moves.csv adds up to"),
         ] {
             let have = count(key);
@@ -217,18 +221,7 @@ impl Verifier<'_> {
             }
         };
         let col = |n: &str| header.iter().position(|h| h == n);
-        let names = [
-            "smart_account",
-            "license",
-            "milestone",
-            "date",
-            "demand",
-            "entitled",
-            "commit",
-            "add",
-            "purchased_to_date",
-            "cost",
-        ];
+        let names = crate::plan::SCHEDULE_COLUMNS;
         let Some(ix) = names.iter().map(|n| col(n)).collect::<Option<Vec<usize>>>() else {
             self.rep.fail(format!(
                 "schedule.csv: the header is not {}",

@@ -7,6 +7,7 @@
 //! whatever the unit counts.
 
 use super::{TermProblem, TermSolution};
+use crate::model::closed::{self, deficits};
 use crate::model::family::FamilySolution;
 use crate::model::status::SolveStatus;
 
@@ -19,70 +20,41 @@ fn narrow(x: u128) -> Result<u64, SolveStatus> {
     })
 }
 
-/// Each VA's deficit max(0, D' − M) and surplus max(0, M − D').
-fn deficits(residual: &[u64], movable: &[u64]) -> (Vec<u64>, Vec<u64>) {
-    let def = residual
-        .iter()
-        .zip(movable)
-        .map(|(&d, &m)| d.saturating_sub(m))
-        .collect();
-    let sur = residual
-        .iter()
-        .zip(movable)
-        .map(|(&d, &m)| m.saturating_sub(d))
-        .collect();
-    (def, sur)
-}
-
-/// One milestone of a pool holding `bought` purchased units: at least
-/// max(0, Σdef − bought) licences must move (Σin = Σout + bought ≥ Σdef), and surpluses
-/// suffice when bought ≥ Σdef − Σsur. Surplus is taken from the largest surpluses first
-/// (ties by position); purchases land on deficits, any excess on the first deficit VA (or
-/// the first VA).
+/// One milestone of a pool holding `bought` purchased units (the single-date rule,
+/// [`closed::place`]).
 fn place(residual: &[u64], movable: &[u64], bought: u64) -> FamilySolution {
-    let n = residual.len();
     let (def, sur) = deficits(residual, movable);
-    let total_def: u128 = def.iter().map(|&x| u128::from(x)).sum();
-    let mut moved = total_def.saturating_sub(u128::from(bought));
-    let mut out = vec![0u64; n];
-    let mut order: Vec<usize> = (0..n).filter(|&i| sur[i] > 0).collect();
-    order.sort_by_key(|&i| (std::cmp::Reverse(sur[i]), i));
-    for i in order {
-        if moved == 0 {
-            break;
-        }
-        let take = u128::from(sur[i]).min(moved);
-        out[i] = u64::try_from(take).expect("at most one VA's surplus");
-        moved -= take;
-    }
-    let mut inn = def.clone();
-    if u128::from(bought) > total_def {
-        let first = def.iter().position(|&d| d > 0).unwrap_or(0);
-        let extra = u128::from(bought) - total_def;
-        inn[first] = u64::try_from(u128::from(inn[first]) + extra).expect("at most bought");
-    }
+    let p = closed::place(&def, &sur, u128::from(bought));
     FamilySolution {
-        out,
-        inn,
+        out: p.out,
+        inn: p.inn,
         buy: vec![bought],
         sub: Vec::new(),
     }
 }
 
 impl TermProblem {
-    /// Net need of each milestone in units: for a pool max(0, Σdef − Σsur), for a VA
-    /// alone max(0, D' − M).
-    fn needs(&self) -> Vec<u128> {
+    /// (Σdef, Σsur) of each milestone: total deficit Σ max(0, D' − M) and total surplus
+    /// Σ max(0, M − D') over its VAs.
+    fn deficit_sums(&self) -> Vec<(u128, u128)> {
         let nv = self.n_vas;
         (0..self.n_milestones())
             .map(|k| {
                 let r = &self.residual[k * nv..(k + 1) * nv];
                 let m = &self.movable[k * nv..(k + 1) * nv];
                 let (def, sur) = deficits(r, m);
-                let d: u128 = def.iter().map(|&x| u128::from(x)).sum();
-                let s: u128 = sur.iter().map(|&x| u128::from(x)).sum();
-                d.saturating_sub(s)
+                let sum = |v: Vec<u64>| v.iter().map(|&x| u128::from(x)).sum::<u128>();
+                (sum(def), sum(sur))
             })
+            .collect()
+    }
+
+    /// Net need of each milestone in units: for a pool max(0, Σdef − Σsur), for a VA
+    /// alone max(0, D' − M).
+    fn needs(&self) -> Vec<u128> {
+        self.deficit_sums()
+            .into_iter()
+            .map(|(d, s)| d.saturating_sub(s))
             .collect()
     }
 
@@ -138,14 +110,7 @@ impl TermProblem {
     /// Total deficit Σ max(0, D' − M) of each milestone (what transfers and purchases
     /// must fill in a pool).
     fn deficit_totals(&self) -> Vec<u128> {
-        let nv = self.n_vas;
-        (0..self.n_milestones())
-            .map(|k| {
-                let r = &self.residual[k * nv..(k + 1) * nv];
-                let m = &self.movable[k * nv..(k + 1) * nv];
-                deficits(r, m).0.iter().map(|&x| u128::from(x)).sum()
-            })
-            .collect()
+        self.deficit_sums().into_iter().map(|(d, _)| d).collect()
     }
 
     /// The units a commitment of x packs supplies: E(x) = qx + ⌊qx·α/10000⌋.

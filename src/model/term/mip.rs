@@ -15,7 +15,9 @@ use good_lp::{
 
 use super::{TermFigures, TermProblem, TermSolution, WHOLE};
 use crate::model::family::{FamilySolution, SolveOptions};
-use crate::model::milp::{configure, resolution_status, Stage, MIP_CERTIFIED};
+use crate::model::milp::{
+    configure, int_value, is_integral, resolution_status, transfer_net, Stage, MIP_CERTIFIED,
+};
 use crate::model::status::SolveStatus;
 
 /// The cost coefficients per pack, as integers divided by their gcd.
@@ -75,21 +77,6 @@ fn gcd(mut a: i128, mut b: i128) -> i128 {
 
 fn error(what: String) -> SolveStatus {
     SolveStatus::Error(what)
-}
-
-/// Whether a solver value is a whole number (within HiGHS's integrality tolerance).
-fn is_integral(val: f64) -> bool {
-    (val - val.round()).abs() <= 1e-6
-}
-
-/// An integral value, refusing one HiGHS left fractional or negative.
-fn int_value(sol: &impl Solution, x: Variable) -> Result<u64, SolveStatus> {
-    let val = sol.value(x);
-    let r = val.round();
-    if !is_integral(val) || r < 0.0 {
-        return Err(error(format!("non-integral solution value {val}")));
-    }
-    Ok(r as u64)
 }
 
 impl TermProblem {
@@ -344,13 +331,7 @@ impl TermProblem {
         for a in 0..nv {
             for l in 0..nl {
                 let c = base + a * nl + l;
-                let mut e = Expression::with_capacity(8);
-                if let Some(o) = v.out[c] {
-                    e.add_mul(-1.0, o);
-                }
-                if let Some(i) = v.inn[c] {
-                    e.add_mul(1.0, i);
-                }
+                let mut e = transfer_net(v.out[c], v.inn[c]);
                 if !self.pooled {
                     e += self.supply_expr(v, k, l);
                 }
