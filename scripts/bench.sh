@@ -83,7 +83,7 @@ echo "| estate | CSV size | parse floor | reallot plan | ratio | peak memory |"
 echo "|---|---:|---:|---:|---:|---:|"
 for c in "${cases[@]}"; do
     dir=$estates/$c
-    size=$(du -cb "$dir"/*.csv | awk 'END {printf "%.0f MB", $1/1e6}')
+    size=$(du -cb "$dir"/*.csv | awk 'END {printf "%.1f MB", $1/1e6}')
     read -r ft _ < <(best "$floor" "$dir")
     read -r pt pm < <(best "$bin" plan "$dir" --model "$dir/scenario.toml" --out "$out/$c" "${jobs[@]}")
     rm -rf "${out:?}/$c"

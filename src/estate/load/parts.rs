@@ -60,7 +60,7 @@ fn read_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<Part> {
     while let Some(r) = table.next_row(&mut diags) {
         p.read += 1;
         let row = instance_row(&r, &mut diags);
-        if !diags.is_empty() || (p.read % 4096 == 0 && abort.load(Ordering::Relaxed)) {
+        if !diags.is_empty() || (p.read.is_multiple_of(4096) && abort.load(Ordering::Relaxed)) {
             return None;
         }
         let (name, [sa, va, lic], qty, lc, res) = row?;
