@@ -25,9 +25,36 @@ impl Rng {
     }
 }
 
-/// Writes a synthetic case (usage table, pools, locks, PAK, tiers, packs) into `dir`.
-fn synth(dir: &Path, vas: usize, lics: usize, density_pct: u64, seed: u64) {
+/// The size of a synthetic case.
+#[derive(Clone, Copy)]
+struct Size {
+    vas: usize,
+    lics: usize,
+    density_pct: u64,
+    /// Product instances (with a CMDB) instead of a usage table, when more than 0.
+    instances: usize,
+}
+
+impl Size {
+    fn label(self) -> String {
+        match self.instances {
+            0 => format!("{}x{}", self.vas, self.lics),
+            n => format!("{}x{}+{}k_instances", self.vas, self.lics, n / 1000),
+        }
+    }
+}
+
+/// Writes a synthetic case (usage table or instances and a CMDB, pools, locks, PAK,
+/// tiers, packs) into `dir`.
+fn synth(dir: &Path, size: Size, seed: u64) {
+    let Size {
+        vas,
+        lics,
+        density_pct,
+        instances,
+    } = size;
     let mut r = Rng(seed);
+    let mut cells: Vec<(usize, usize)> = Vec::new();
     let (mut acc, mut ent, mut use_, mut pri, mut sub) = (
         String::from("smart_account,virtual_account,pool,locked\n"),
         String::from("smart_account,virtual_account,license,quantity,license_type,start_date,end_date,source\n"),
@@ -61,7 +88,27 @@ fn synth(dir: &Path, vas: usize, lics: usize, density_pct: u64, seed: u64) {
             writeln!(ent, "SA,VA-{v:04},LIC-{l:05},{q},{kind},,{end},{src}").unwrap();
             let used = r.pick(&[0, 1, 3, 7, 12, 30, 60, 120, 300]);
             writeln!(use_, "SA,VA-{v:04},LIC-{l:05},{used},0").unwrap();
+            cells.push((v, l));
         }
+    }
+    let (mut inst, mut cmdb) = (
+        String::from("instance,smart_account,virtual_account,license,last_contact,reservation\n"),
+        String::from("instance,status\n"),
+    );
+    for i in 0..instances {
+        let (v, l) = cells[(r.next() % cells.len() as u64) as usize];
+        let seen = r.pick(&["2026-10-31", "2026-10-20", "2026-08-01", "2026-03-15"]);
+        let res = r.pick(&["NONE", "NONE", "NONE", "SLR"]);
+        writeln!(inst, "DEV-{i},SA,VA-{v:04},LIC-{l:05},{seen},{res}").unwrap();
+        if r.next().is_multiple_of(4) {
+            let status = r.pick(&["in service", "decommissioned"]);
+            writeln!(cmdb, "DEV-{i},{status}").unwrap();
+        }
+    }
+    if instances > 0 {
+        use_.clear();
+        std::fs::write(dir.join("instances.csv"), inst).unwrap();
+        std::fs::write(dir.join("cmdb.csv"), cmdb).unwrap();
     }
     for l in 0..lics {
         let price = r.pick(&["12.50", "35", "99", "480", "1200"]);
@@ -83,7 +130,9 @@ fn synth(dir: &Path, vas: usize, lics: usize, density_pct: u64, seed: u64) {
             "name = \"synthetic\"\nas_of = \"2026-11-01\"\nrenewal_date = \"2027-06-30\"\n".into(),
         ),
     ] {
-        std::fs::write(dir.join(name), text).unwrap();
+        if !text.is_empty() {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
     }
 }
 
@@ -92,10 +141,24 @@ fn phases(c: &mut Criterion) {
     let opts = SolveOptions::default();
     let mut group = c.benchmark_group("phases");
     group.sample_size(10);
-    for &(vas, lics) in &[(20usize, 200usize), (40, 500)] {
+    // The last two are L-usage's shape (300 VAs, 45,000 cells), and the same with a
+    // million instances and a CMDB instead of the usage table (L's shape).
+    let sizes = [
+        (20, 200, 20, 0),
+        (40, 500, 20, 0),
+        (300, 3000, 5, 0),
+        (300, 3000, 5, 1_000_000),
+    ];
+    for (vas, lics, density_pct, instances) in sizes {
+        let size = Size {
+            vas,
+            lics,
+            density_pct,
+            instances,
+        };
         let dir = tempfile::tempdir().unwrap();
-        synth(dir.path(), vas, lics, 20, 7);
-        let label = format!("{vas}x{lics}");
+        synth(dir.path(), size, 7);
+        let label = size.label();
         group.bench_with_input(BenchmarkId::new("read", &label), &dir, |b, d| {
             b.iter(|| black_box(load_case(d.path()).unwrap()))
         });

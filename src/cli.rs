@@ -12,6 +12,9 @@ use crate::error::Result;
 #[derive(Debug, Parser)]
 #[command(name = "reallot", version, about)]
 pub struct Args {
+    /// Threads to use (default: all cores). The output is the same bytes for any number.
+    #[arg(long, global = true, value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -42,11 +45,17 @@ pub enum Command {
     Execute(commands::execute::Args),
 }
 
-/// Runs a parsed command line; returns the exit code on success paths.
+/// Runs a parsed command line in a thread pool of `--jobs` threads (every parallel step
+/// of every command runs in it); returns the exit code on success paths.
 pub fn run(args: Args) -> Result<i32> {
+    commands::with_jobs(args.jobs, || dispatch(args.command))
+}
+
+/// Runs one command.
+fn dispatch(command: Command) -> Result<i32> {
     let stdout = std::io::stdout();
     let mut w = stdout.lock();
-    match args.command {
+    match command {
         Command::Plan(a) => commands::plan::run(a, &mut w),
         Command::Compare(a) => commands::compare::run(a, &mut w),
         Command::Check(a) => commands::check::run(a, &mut w),
@@ -66,5 +75,12 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Args::command().debug_assert();
+    }
+
+    #[test]
+    fn jobs_is_a_global_flag() {
+        let a = Args::try_parse_from(["reallot", "check", "case", "--jobs", "3"]).unwrap();
+        assert_eq!(a.jobs.map(std::num::NonZeroUsize::get), Some(3));
+        assert!(Args::try_parse_from(["reallot", "--jobs", "0", "check", "case"]).is_err());
     }
 }

@@ -10,6 +10,7 @@ mod hygiene;
 mod identical;
 mod import;
 mod input_errors;
+mod jobs;
 mod props;
 mod renewal;
 mod report;

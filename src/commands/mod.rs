@@ -96,6 +96,28 @@ impl ApiArgs {
     }
 }
 
+/// Runs `work` in a thread pool of `jobs` threads (default: one per core), built once per
+/// command: every parallel step below (reading the large tables, solving the components,
+/// rendering the outputs) runs in it. Results never depend on the number of threads: each
+/// parallel step collects in input order.
+pub fn with_jobs<T: Send>(
+    jobs: Option<std::num::NonZeroUsize>,
+    work: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
+    let mut pool = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("reallot-{i}"));
+    if let Some(n) = jobs {
+        pool = pool.num_threads(n.get());
+    }
+    match pool.build() {
+        Ok(pool) => pool.install(work),
+        // No threads to be had (a resource limit): run on this one.
+        Err(e) => {
+            log::debug!("no thread pool ({e}); running on the calling thread");
+            work()
+        }
+    }
+}
+
 /// Parses a `--as-of` style date (YYYY-MM-DD).
 fn date_arg(s: &str) -> std::result::Result<NaiveDate, String> {
     crate::io::text::check_date(s).map_err(|why| format!("{s:?} {} ({})", why.message(), why.fix()))

@@ -15,6 +15,8 @@ use crate::io::source::{Sources, TableSource};
 use crate::io::table::{columns, Columns, Row, TableReader};
 use crate::io::text::{check_date, check_name, limit_text, shown, MAX_PACK, MAX_TOTAL};
 
+mod parts;
+
 /// Names of the files a case folder may hold.
 pub struct CaseFiles;
 
@@ -261,18 +263,19 @@ impl Totals {
         if self.per_lic.len() <= lic as usize {
             self.per_lic.resize(lic as usize + 1, 0);
         }
-        let in_va = self.per_va.get(&(va, lic)).copied().unwrap_or(0);
-        let in_lic = self.per_lic[lic as usize];
-        let v = &e.vas[va as usize];
-        let licence = &e.licences[lic as usize];
+        // One hash lookup per row: a key left at 0 after a refusal adds nothing.
+        let in_va = self.per_va.entry((va, lic)).or_insert(0);
+        let in_lic = &mut self.per_lic[lic as usize];
         let over = |sum: u64| sum.checked_add(units).is_none_or(|s| s > MAX_TOTAL);
-        let scope = if over(in_va) {
+        let licence = &e.licences[lic as usize];
+        let scope = if over(*in_va) {
+            let v = &e.vas[va as usize];
             format!("{what} of {licence} in {}/{}", e.sas[v.sa as usize], v.name)
-        } else if over(in_lic) {
+        } else if over(*in_lic) {
             format!("{what} of {licence} across the case")
         } else {
-            self.per_va.insert((va, lic), in_va + units);
-            self.per_lic[lic as usize] = in_lic + units;
+            *in_va += units;
+            *in_lic += units;
             return true;
         };
         row.problem(
@@ -624,39 +627,52 @@ columns! {
     }
 }
 
+/// One valid row of `instances.csv`: the instance, SA, VA and licence names, units,
+/// last contact and reservation.
+type InstanceRow<'a> = (&'a str, [&'a str; 3], u64, Option<NaiveDate>, Reservation);
+
+/// Reads one row of `instances.csv`, reporting its problems; `None` when it has any.
+fn instance_row<'a>(r: &Row<'a, Inst>, diags: &mut Diagnostics) -> Option<InstanceRow<'a>> {
+    // product_type is not used, but is checked as a name.
+    let _ = r.opt_text(Inst::ProductType);
+    let name = r.text(Inst::Instance, diags);
+    let sa = r.text(Inst::SmartAccount, diags);
+    let va = r.text(Inst::VirtualAccount, diags);
+    let lic = r.text(Inst::License, diags);
+    let qty = r.count(Inst::Quantity, Some(1), diags);
+    let lc = r.date(Inst::LastContact, diags);
+    let res = r.choice(Inst::Reservation, RESERVATIONS, Reservation::None, diags);
+    Some((name?, [sa?, va?, lic?], qty?, lc?, res?))
+}
+
 fn read_instances(
     src: &TableSource,
     e: &mut Estate,
     names: &mut Names,
     diags: &mut Diagnostics,
 ) -> Result<()> {
+    // A large clean file is read in parts side by side; any problem, and it is read
+    // again here, so the messages are those of one sequential pass.
+    if parts::read_instances(src, e, names)? {
+        return Ok(());
+    }
     // Size the containers from the file (rows run about 55 bytes) to avoid regrowth.
     let estimate = (src.byte_len() / 55) as usize;
     e.instance_names.reserve(estimate, estimate * 10);
     let mut list = Vec::with_capacity(estimate);
-    // Consecutive rows usually share SA, VA and licence: remember the last lookup.
-    let mut last: Option<(String, String, String, VaId, LicId)> = None;
+    // Consecutive rows often share SA, VA and licence: remember the last lookup (by id,
+    // compared with the names already interned: no allocation per row).
+    let mut last: Option<(VaId, LicId)> = None;
     let mut totals = Totals::default();
     let read = read_rows(src, CaseFiles::INSTANCES, e, diags, |r, e, diags| {
-        // product_type is not used, but is checked as a name.
-        let _ = r.opt_text(Inst::ProductType);
-        let name = r.text(Inst::Instance, diags);
-        let sa = r.text(Inst::SmartAccount, diags);
-        let va = r.text(Inst::VirtualAccount, diags);
-        let lic = r.text(Inst::License, diags);
-        let qty = r.count(Inst::Quantity, Some(1), diags);
-        let lc = r.date(Inst::LastContact, diags);
-        let res = r.choice(Inst::Reservation, RESERVATIONS, Reservation::None, diags);
-        let (Some(name), Some(sa), Some(va), Some(lic), Some(qty), Some(lc), Some(res)) =
-            (name, sa, va, lic, qty, lc, res)
-        else {
+        let Some((name, [sa, va, lic], qty, lc, res)) = instance_row(r, diags) else {
             return;
         };
-        let (va_id, lic_id) = match &last {
-            Some((s, v, l, vi, li)) if s == sa && v == va && l == lic => (*vi, *li),
+        let (va_id, lic_id) = match last {
+            Some(ids) if names_of(e, ids) == (sa, va, lic) => ids,
             _ => {
                 let ids = (names.va(e, sa, va), names.lic(e, lic));
-                last = Some((sa.into(), va.into(), lic.into(), ids.0, ids.1));
+                last = Some(ids);
                 ids
             }
         };
@@ -680,6 +696,16 @@ fn read_instances(
     Ok(())
 }
 
+/// The Smart Account, VA and licence names of a (VA, licence) pair.
+fn names_of(e: &Estate, (va, lic): (VaId, LicId)) -> (&str, &str, &str) {
+    let v = &e.vas[va as usize];
+    (
+        e.sas[v.sa as usize].as_str(),
+        v.name.as_str(),
+        e.licences[lic as usize].as_str(),
+    )
+}
+
 columns! {
     /// The columns of `cmdb.csv`.
     enum Cmdb {
@@ -695,13 +721,20 @@ fn read_cmdb(src: &TableSource, e: &mut Estate, diags: &mut Diagnostics) -> Resu
     let mut first_line: Vec<u64> = vec![0; known];
     // Devices the CMDB knows but CSSM does not: only checked for duplicates.
     let mut unknown = FirstLines::new();
+    // A CMDB export often lists the devices in the order instances.csv does: try the
+    // name after the last one matched before hashing (names are unique in the arena, so
+    // a match there is the match).
+    let mut next: u32 = 0;
     let read = read_rows(src, CaseFiles::CMDB, e, diags, |r, e, diags| {
         let name = r.text(Cmdb::Instance, diags);
         let (Some(name), Some(status)) = (name, r.text(Cmdb::Status, diags)) else {
             return;
         };
-        match e.instance_names.find(name) {
+        let names = &e.instance_names;
+        let guess = ((next as usize) < names.len() && names.get(next) == name).then_some(next);
+        match guess.or_else(|| names.find(name)) {
             Some(id) => {
+                next = id.saturating_add(1);
                 let first = &mut first_line[id as usize];
                 if first_of_key(first, r, Cmdb::Instance, REPEAT, diags) {
                     cmdb[id as usize] = CmdbState::of_status(status);

@@ -3,10 +3,12 @@
 //! that records every problem in a [`Diagnostics`] instead of stopping at the first. The
 //! rules for single values live in [`crate::io::text`].
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::marker::PhantomData;
+use std::ops::Range;
+use std::path::PathBuf;
 use std::rc::Rc;
 
 use chrono::NaiveDate;
@@ -235,6 +237,8 @@ pub(crate) struct TableReader<C> {
     width: usize,
     progress: Option<indicatif::ProgressBar>,
     rows: u64,
+    /// Set when a `"` was read (see [`Parts`]); `None` for a reader of a whole table.
+    quoted: Option<Rc<Cell<bool>>>,
     columns: PhantomData<C>,
 }
 
@@ -337,6 +341,7 @@ impl<C: Columns> TableReader<C> {
             width: headers.len(),
             progress: progress_bar(file, len),
             rows: 0,
+            quoted: None,
             columns: PhantomData,
         }))
     }
@@ -449,6 +454,155 @@ impl<C: Columns> TableReader<C> {
             }
         }
     }
+}
+
+/// A reader that notes whether any `"` passed through it.
+struct QuoteSpy<R> {
+    inner: R,
+    seen: Rc<Cell<bool>>,
+}
+
+impl<R: Read> Read for QuoteSpy<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if memchr::memchr(b'"', &buf[..n]).is_some() {
+            self.seen.set(true);
+        }
+        Ok(n)
+    }
+}
+
+/// A large CSV file cut at line breaks into byte ranges that can be parsed side by side,
+/// one [`TableReader`] each ([`Parts::reader`]). A cut is a record boundary only when
+/// no field is quoted (a quoted field may hold a line break), which a part learns only
+/// as it reads: [`Parts::clean`] says whether every part read cleanly. A caller reads
+/// the parts, and when any was not clean or reported a problem, reads the table again
+/// from the start with one [`TableReader::open`], so every message and line number is
+/// exactly that of a sequential read.
+pub(crate) struct Parts {
+    path: PathBuf,
+    file: String,
+    header: Header,
+    width: usize,
+    /// Byte ranges of the records, header excluded, in file order.
+    pub ranges: Vec<Range<u64>>,
+}
+
+impl Parts {
+    /// Cuts CSV table `source` into up to `parts` ranges of at least `min_bytes` each,
+    /// after a header that matches columns `C` without a problem. `None` when the table
+    /// is not worth cutting (a sheet, a small file, one part) or its header needs the
+    /// sequential reader's messages.
+    pub fn plan<C: Columns>(source: &TableSource, min_bytes: u64, parts: usize) -> Option<Parts> {
+        let TableSource::Csv(path) = source else {
+            return None;
+        };
+        let len = source.byte_len();
+        let parts = parts.min(usize::try_from(len / min_bytes.max(1)).unwrap_or(usize::MAX));
+        if parts < 2 {
+            return None;
+        }
+        let mut f = std::fs::File::open(path).ok()?;
+        let mut head = vec![0u8; 64 << 10];
+        let n = read_full(&mut f, &mut head).ok()?;
+        let end = memchr::memchr(b'\n', &head[..n])? + 1;
+        let head = &head[..end];
+        if head.contains(&b'"') || head.contains(&b'\r') && !head.ends_with(b"\r\n") {
+            return None;
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(head);
+        let headers = reader.byte_headers().ok()?.clone();
+        let file = source.label();
+        let mut diags = Diagnostics::default();
+        let header = match_header(&file, &headers, 1, C::COLS, &mut diags);
+        if !diags.is_empty() || !header.ok {
+            return None;
+        }
+        let mut cuts = vec![end as u64];
+        for k in 1..parts as u64 {
+            let at = (len * k / parts as u64).max(*cuts.last()?);
+            f.seek(SeekFrom::Start(at)).ok()?;
+            let mut buf = vec![0u8; 64 << 10];
+            let n = read_full(&mut f, &mut buf).ok()?;
+            if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+                let cut = at + i as u64 + 1;
+                if cut < len && cut > *cuts.last()? {
+                    cuts.push(cut);
+                }
+            }
+        }
+        cuts.push(len);
+        let ranges: Vec<Range<u64>> = cuts.windows(2).map(|w| w[0]..w[1]).collect();
+        (ranges.len() >= 2).then(|| Parts {
+            path: path.clone(),
+            file,
+            width: headers.len(),
+            header,
+            ranges,
+        })
+    }
+
+    /// A reader of the records in part `k` (its line numbers count from the part's
+    /// start: they are right only relative to one another).
+    pub fn reader<C: Columns>(&self, k: usize) -> Result<TableReader<C>> {
+        let range = &self.ranges[k];
+        let mut f = std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        f.seek(SeekFrom::Start(range.start))
+            .map_err(|e| Error::io(&self.path, e))?;
+        let seen = Rc::new(Cell::new(false));
+        let breaks = Rc::new(RefCell::new(Breaks::default()));
+        let input = BreakCounter {
+            inner: QuoteSpy {
+                inner: f.take(range.end - range.start),
+                seen: Rc::clone(&seen),
+            },
+            breaks: Rc::clone(&breaks),
+        };
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(BufReader::with_capacity(
+                1 << 20,
+                Box::new(input) as Box<dyn Read>,
+            ));
+        Ok(TableReader {
+            file: self.file.clone(),
+            reader,
+            // One break is the header's, before this part: lines count from 2.
+            lines: Lines::Physical { breaks, passed: 1 },
+            positions: self.header.positions.clone(),
+            missing: self.header.missing,
+            header_ok: self.header.ok,
+            record: csv::ByteRecord::new(),
+            width: self.width,
+            progress: None,
+            rows: 0,
+            quoted: Some(seen),
+            columns: PhantomData,
+        })
+    }
+}
+
+impl<C> TableReader<C> {
+    /// Whether the reader is a part of a table (see [`Parts`]) that read no `"`, so that
+    /// its cut at a line break was a record boundary. Meaningful once it is read.
+    pub fn clean_part(&self) -> bool {
+        self.quoted.as_ref().is_some_and(|q| !q.get())
+    }
+}
+
+/// Reads into `buf` until it is full or the input ends; the bytes read.
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
 }
 
 /// A header row matched against the declared columns.

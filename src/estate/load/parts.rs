@@ -1,0 +1,267 @@
+//! A large `instances.csv` read in parts side by side (issue 13): each part is parsed and
+//! checked on its own thread into compact rows, then the parts are joined in file order,
+//! interning names exactly as one pass would. Only a file that reads without a single
+//! problem takes this path; otherwise [`super::read_instances`] reads it again in one
+//! pass, so the messages (and their order and line numbers) are those of one pass.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use super::*;
+use crate::io::table::Parts;
+
+/// Files below this size per thread are read in one pass: the parts would not pay.
+const MIN_PART_BYTES: u64 = 2 << 20;
+
+/// Separates the SA, VA and licence of a key; the name rules refuse control characters,
+/// so no valid name holds it.
+const SEP: char = '\u{1f}';
+
+/// The rows of one part, with part-local ids.
+struct Part {
+    /// The part's distinct `SA SEP VA SEP licence`, in order of first appearance.
+    keys: Vec<String>,
+    /// Its rows: `va` is an index into `keys`, `name` into the names; `lic` is unset.
+    rows: Vec<Instance>,
+    /// The instance names, one after the other, each ending at `ends[i]`.
+    names: String,
+    ends: Vec<usize>,
+    /// Units of all rows.
+    units: u128,
+    /// Rows read (as [`super::read_rows`] counts them).
+    read: usize,
+}
+
+impl Part {
+    fn name(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.names[start..self.ends[i]]
+    }
+}
+
+/// Reads part `k` of `parts`; `None` when it has any problem, when a `"` makes its cut
+/// unsafe, or when another part already failed (`abort`).
+fn read_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<Part> {
+    let mut table = parts.reader::<Inst>(k).ok()?;
+    let mut diags = Diagnostics::default();
+    let mut keys: FxHashMap<String, u32> = FxHashMap::default();
+    let mut key = String::new();
+    let range = &parts.ranges[k];
+    let estimate = ((range.end - range.start) / 55) as usize;
+    let mut p = Part {
+        keys: Vec::new(),
+        rows: Vec::with_capacity(estimate),
+        names: String::with_capacity(estimate * 10),
+        ends: Vec::with_capacity(estimate),
+        units: 0,
+        read: 0,
+    };
+    while let Some(r) = table.next_row(&mut diags) {
+        p.read += 1;
+        let row = instance_row(&r, &mut diags);
+        if !diags.is_empty() || (p.read.is_multiple_of(4096) && abort.load(Ordering::Relaxed)) {
+            return None;
+        }
+        let (name, [sa, va, lic], qty, lc, res) = row?;
+        key.clear();
+        for (i, s) in [sa, va, lic].into_iter().enumerate() {
+            if i > 0 {
+                key.push(SEP);
+            }
+            key.push_str(s);
+        }
+        let at = match keys.get(key.as_str()) {
+            Some(&at) => at,
+            None => {
+                let at = p.keys.len() as u32;
+                keys.insert(key.clone(), at);
+                p.keys.push(key.clone());
+                at
+            }
+        };
+        p.names.push_str(name);
+        p.ends.push(p.names.len());
+        p.units += u128::from(qty);
+        p.rows.push(Instance {
+            name: p.rows.len() as u32,
+            va: at,
+            lic: 0,
+            quantity: qty,
+            last_contact: lc,
+            reservation: res,
+        });
+    }
+    (diags.is_empty() && table.clean_part()).then_some(p)
+}
+
+/// Reads `instances.csv` from `src` in parts when it is large and reads without a
+/// problem, filling `e` as [`super::read_instances`] would; `false` (and `e` untouched)
+/// when it must be read in one pass instead.
+pub(super) fn read_instances(src: &TableSource, e: &mut Estate, names: &mut Names) -> Result<bool> {
+    let threads = rayon::current_num_threads();
+    let Some(parts) = Parts::plan::<Inst>(src, MIN_PART_BYTES, threads) else {
+        return Ok(false);
+    };
+    let abort = AtomicBool::new(false);
+    let read: Vec<Option<Part>> = (0..parts.ranges.len())
+        .into_par_iter()
+        .map(|k| {
+            let p = read_part(&parts, k, &abort);
+            if p.is_none() {
+                abort.store(true, Ordering::Relaxed);
+            }
+            p
+        })
+        .collect();
+    let Some(mut read): Option<Vec<Part>> = read.into_iter().collect() else {
+        return Ok(false);
+    };
+    // Below the cap in all, no sum per VA or licence can pass it: nothing to report.
+    if read.iter().map(|p| p.units).sum::<u128>() > u128::from(MAX_TOTAL) {
+        return Ok(false);
+    }
+    let rows: usize = read.iter().map(|p| p.rows.len()).sum();
+    let bytes: usize = read.iter().map(|p| p.names.len()).sum();
+    e.instance_names.reserve(rows, bytes);
+    // Interned in file order: the same ids as one pass gives.
+    for p in &mut read {
+        let ids: Vec<(VaId, LicId)> = p
+            .keys
+            .iter()
+            .map(|k| {
+                let mut it = k.split(SEP);
+                let (sa, va, lic) = (
+                    it.next().unwrap_or_default(),
+                    it.next().unwrap_or_default(),
+                    it.next().unwrap_or_default(),
+                );
+                (names.va(e, sa, va), names.lic(e, lic))
+            })
+            .collect();
+        let mut rows = std::mem::take(&mut p.rows);
+        for (i, inst) in rows.iter_mut().enumerate() {
+            (inst.va, inst.lic) = ids[inst.va as usize];
+            inst.name = e.instance_names.intern(p.name(i));
+        }
+        p.rows = rows;
+    }
+    let mut parts_rows = read.iter_mut().map(|p| std::mem::take(&mut p.rows));
+    let mut list = parts_rows.next().unwrap_or_default();
+    list.reserve(rows - list.len());
+    for more in parts_rows {
+        list.extend(more);
+    }
+    let count = read.iter().map(|p| p.read).sum();
+    e.files.push((CaseFiles::INSTANCES.into(), count));
+    e.sources.push(src.clone());
+    e.instances = Some(list);
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+    use std::path::Path;
+
+    use crate::error::Error;
+    use crate::estate::{load_case, Estate};
+
+    /// A case whose instances.csv is `rows` rows (about 45 bytes each), row `i` as
+    /// `row(i)` gives it (or the standard row when `None`).
+    fn case(dir: &Path, rows: usize, row: impl Fn(usize) -> Option<String>) {
+        std::fs::write(
+            dir.join("entitlements.csv"),
+            "smart_account,virtual_account,license,quantity\nSA,A,L1,5\nSA,B,L2,5\n",
+        )
+        .unwrap();
+        let mut text =
+            String::from("instance,smart_account,virtual_account,license,last_contact\n");
+        for i in 0..rows {
+            match row(i) {
+                Some(r) => text.push_str(&r),
+                None => {
+                    let (va, lic) = [("A", "L1"), ("B", "L2"), ("C", "L3")][i % 3];
+                    writeln!(
+                        text,
+                        "device-{i:08},SA,{va},{lic},2026-10-{:02}",
+                        1 + i % 28
+                    )
+                    .unwrap();
+                }
+            }
+        }
+        std::fs::write(dir.join("instances.csv"), text).unwrap();
+        std::fs::write(dir.join("case.toml"), "as_of = \"2026-11-01\"\n").unwrap();
+    }
+
+    /// The case read on `threads` threads.
+    fn load(dir: &Path, threads: usize) -> Result<Estate, Error> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| load_case(dir))
+    }
+
+    /// Everything the read keeps of the instances, as text.
+    fn shown(e: &Estate) -> String {
+        let names: Vec<&str> = (0..e.instance_names.len() as u32)
+            .map(|i| e.instance_names.get(i))
+            .collect();
+        format!(
+            "{:?} {:?} {:?} {:?} {:?}",
+            e.instances, names, e.vas, e.licences, e.files
+        )
+    }
+
+    #[test]
+    fn parts_read_the_same_estate_as_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        // Repeated names too: one device consuming two licences.
+        case(dir.path(), 300_000, |i| {
+            (i % 1000 == 999).then(|| format!("device-{:08},SA,B,L2,\n", i - 1))
+        });
+        let src = crate::io::source::TableSource::Csv(dir.path().join("instances.csv"));
+        let cut = crate::io::table::Parts::plan::<super::Inst>(&src, super::MIN_PART_BYTES, 4);
+        assert_eq!(
+            cut.map(|p| p.ranges.len()),
+            Some(4),
+            "the file is read in parts"
+        );
+        let (one, four) = (load(dir.path(), 1).unwrap(), load(dir.path(), 4).unwrap());
+        assert_eq!(one.instances.as_ref().map(Vec::len), Some(300_000));
+        assert_eq!(shown(&one), shown(&four));
+    }
+
+    #[test]
+    fn a_problem_in_a_late_part_is_reported_as_one_pass_reports_it() {
+        let dir = tempfile::tempdir().unwrap();
+        case(dir.path(), 300_000, |i| match i {
+            250_000 => Some("device-x,SA,A,L1,2026-13-01\n".into()),
+            260_000 => Some("device-y,SA,A\n".into()),
+            _ => None,
+        });
+        let one = load(dir.path(), 1).unwrap_err().to_string();
+        assert!(one.contains("line 250002"), "{one}");
+        assert_eq!(one, load(dir.path(), 4).unwrap_err().to_string());
+    }
+
+    #[test]
+    fn quoted_fields_are_read_as_one_pass_reads_them() {
+        // Quoted names all through the file: with a comma (valid), and with a line break
+        // (refused), where a cut may fall inside one.
+        for quoted in ["\"device,{i}\"", "\"device\n{i}\""] {
+            let dir = tempfile::tempdir().unwrap();
+            case(dir.path(), 300_000, |i| {
+                (i % 5000 == 17)
+                    .then(|| format!("{},SA,A,L1,\n", quoted.replace("{i}", &i.to_string())))
+            });
+            match (load(dir.path(), 1), load(dir.path(), 4)) {
+                (Ok(a), Ok(b)) => assert_eq!(shown(&a), shown(&b)),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => panic!("one pass {:?}, parts {:?}", a.is_ok(), b.is_ok()),
+            }
+        }
+    }
+}
