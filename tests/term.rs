@@ -131,8 +131,7 @@ fn a_growth_allowance_shrinks_the_commitment() {
         schedule.contains("Acme,L,0,2026-01-31,110,0,92,0,92,1104.00\n"),
         "{schedule}"
     );
-    Command::cargo_bin("reallot")
-        .unwrap()
+    reallot()
         .args(["verify".as_ref(), c.path().as_os_str(), out.as_os_str()])
         .assert()
         .success();

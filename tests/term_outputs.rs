@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use calamine::{Data, Reader};
 use chrono::NaiveDate;
-use reallot::report::{money, read_summary, Summary, TermJson};
+use reallot::money::money;
+use reallot::report::{read_summary, Summary, TermJson};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -54,7 +55,7 @@ fn term_of(dir: &Path) -> (Summary, TermJson) {
 
 /// Money in cents from a schedule.csv cell (`1234.50`).
 fn cents(s: &str) -> i128 {
-    reallot::report::parse_money(s).unwrap_or_else(|| panic!("{s:?} is not money"))
+    reallot::money::parse_money(s).unwrap_or_else(|| panic!("{s:?} is not money"))
 }
 
 /// Per milestone date, from schedule.csv alone: (committed, added, purchased to date,
