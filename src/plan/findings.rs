@@ -337,14 +337,17 @@ impl UnitsShort {
 /// The findings of one position: the vendor's shortfall (units short), the spare units of
 /// bought packs, and licences left idle.
 fn position_findings(cx: &mut Ctx, units_short: &UnitsShort, p: &Position) {
-    let base = Finding {
-        kind: FindingKind::OutOfCompliance, // set below, per finding
-        smart_account: p.smart_account.clone(),
-        virtual_account: p.virtual_account.clone(),
-        license: p.license.clone(),
-        instance: String::new(),
-        quantity: 0,
-        detail: String::new(),
+    // One finding of the position: `quantity` units of `kind`.
+    let mut push = |kind, quantity, detail| {
+        cx.out.push(Finding {
+            kind,
+            smart_account: p.smart_account.clone(),
+            virtual_account: p.virtual_account.clone(),
+            license: p.license.clone(),
+            instance: String::new(),
+            quantity,
+            detail,
+        });
     };
     if p.vendor_shortfall > 0 {
         let short = units_short.of(cx.estate, p);
@@ -359,38 +362,25 @@ fn position_findings(cx: &mut Ctx, units_short: &UnitsShort, p: &Position) {
                 p.in_use
             )
         };
-        cx.out.push(Finding {
-            kind: FindingKind::OutOfCompliance,
-            quantity: short,
-            detail,
-            ..base.clone()
-        });
+        push(FindingKind::OutOfCompliance, short, detail);
     }
     // Units bought into a VA beyond its demand are the remainder of a pack, not licences
     // the customer holds unused.
     let spare = p.surplus_after.min(p.purchased);
     if spare > 0 {
-        cx.out.push(Finding {
-            kind: FindingKind::PackRemainder,
-            quantity: spare,
-            detail: format!(
-                "{spare} of the {} units bought here are the rest of a pack (demand {})",
-                p.purchased, p.demand
-            ),
-            ..base.clone()
-        });
+        let detail = format!(
+            "{spare} of the {} units bought here are the rest of a pack (demand {})",
+            p.purchased, p.demand
+        );
+        push(FindingKind::PackRemainder, spare, detail);
     }
     let idle = p.surplus_after - spare;
     if idle > 0 {
-        cx.out.push(Finding {
-            kind: FindingKind::IdleSurplus,
-            quantity: idle,
-            detail: format!(
-                "{idle} entitled here are left unused (entitled {}, demand {})",
-                p.entitled, p.demand
-            ),
-            ..base
-        });
+        let detail = format!(
+            "{idle} entitled here are left unused (entitled {}, demand {})",
+            p.entitled, p.demand
+        );
+        push(FindingKind::IdleSurplus, idle, detail);
     }
 }
 

@@ -44,35 +44,63 @@ fn opt_date(d: Option<chrono::NaiveDate>) -> Cell {
     d.map_or(Cell::Blank, Cell::Date)
 }
 
+/// A column after the names, and how a row fills it.
+type Field = (Column, fn(&EaLine) -> Cell);
+
+/// The table of the rows `keep` admits: the naming columns, then `fields`.
+fn table(plan: &Plan, keep: fn(&EaLine) -> bool, fields: Vec<Field>) -> Table {
+    let mut cols = name_columns();
+    let mut fill = Vec::with_capacity(fields.len());
+    for (col, cell) in fields {
+        cols.push(col);
+        fill.push(cell);
+    }
+    let rows = plan
+        .ea
+        .iter()
+        .filter(|l| keep(l))
+        .map(|l| {
+            let mut r = names(l);
+            r.extend(fill.iter().map(|cell| cell(l)));
+            r
+        })
+        .collect();
+    Table::new(cols, SOURCE).with_rows(rows)
+}
+
+/// The supply of a row (entitled, generated, undeposited), then `rest`.
+fn supply(rest: Vec<Field>) -> Vec<Field> {
+    let mut fields: Vec<Field> = vec![
+        (Column::new("entitled", Count), |l| Cell::count(l.entitled)),
+        (Column::new("generated", Count), |l| {
+            Cell::count(l.generated)
+        }),
+        (Column::new("undeposited", Count), |l| {
+            Cell::count(l.undeposited)
+        }),
+    ];
+    fields.extend(rest);
+    fields
+}
+
 /// Units entitled but not generated, per row: entitled, generated, undeposited, the
 /// shortfall the row could cover (text: rows of one licence share it, so it is not
 /// summed) and the units to generate instead of buying.
 pub fn not_generated(plan: &Plan) -> Table {
-    let mut cols = name_columns();
-    cols.extend([
-        Column::new("entitled", Count),
-        Column::new("generated", Count),
-        Column::new("undeposited", Count),
-        Column::new("shortfall", Text),
-        Column::new("generate instead of buying", Count),
-    ]);
-    let rows = plan
-        .ea
-        .iter()
-        .map(|l| {
-            let mut r = names(l);
-            r.extend([
-                Cell::count(l.entitled),
-                Cell::count(l.generated),
-                Cell::count(l.undeposited),
+    table(
+        plan,
+        |_| true,
+        supply(vec![
+            (Column::new("shortfall", Text), |l| {
                 l.shortfall
-                    .map_or(Cell::Blank, |s| Cell::Text(s.to_string())),
-                Cell::count(l.covers),
-            ]);
-            r
-        })
-        .collect();
-    Table::new(cols, SOURCE).with_totals().with_rows(rows)
+                    .map_or(Cell::Blank, |s| Cell::Text(s.to_string()))
+            }),
+            (Column::new("generate instead of buying", Count), |l| {
+                Cell::count(l.covers)
+            }),
+        ]),
+    )
+    .with_totals()
 }
 
 /// The true-forward exposure of the rows consuming above their entitlement: consumed,
@@ -80,82 +108,65 @@ pub fn not_generated(plan: &Plan) -> Table {
 /// price and the charge (blank where a price or a date is missing).
 pub fn exposure(plan: &Plan) -> Table {
     let cur = &plan.currency;
-    let mut cols = name_columns();
-    cols.extend([
-        Column::new("consumed", Count),
-        Column::new("entitled", Count),
-        Column::new("overage", Count),
-        Column::new("next true-forward", Text),
-        Column::new("term end", Text),
-        Column::new("months", Text),
-        Column::new(format!("unit price ({cur})"), Price),
-        Column::new(format!("charge ({cur})"), Money),
-    ]);
-    let rows = plan
-        .ea
-        .iter()
-        .filter(|l| l.overage > 0)
-        .map(|l| {
-            let mut r = names(l);
-            r.extend([
-                Cell::count(l.consumption),
-                Cell::count(l.entitled),
-                Cell::count(l.overage),
-                opt_date(l.next_true_forward),
-                opt_date(l.term_end),
-                l.months.map_or(Cell::Blank, |m| Cell::Text(m.to_string())),
-                l.unit_price.map_or(Cell::Blank, Cell::Money),
-                l.charge.map_or(Cell::Blank, Cell::Money),
-            ]);
-            r
-        })
-        .collect();
-    Table::new(cols, SOURCE).with_totals().with_rows(rows)
+    table(
+        plan,
+        |l| l.overage > 0,
+        vec![
+            (Column::new("consumed", Count), |l| {
+                Cell::count(l.consumption)
+            }),
+            (Column::new("entitled", Count), |l| Cell::count(l.entitled)),
+            (Column::new("overage", Count), |l| Cell::count(l.overage)),
+            (Column::new("next true-forward", Text), |l| {
+                opt_date(l.next_true_forward)
+            }),
+            (Column::new("term end", Text), |l| opt_date(l.term_end)),
+            (Column::new("months", Text), |l| {
+                l.months.map_or(Cell::Blank, |m| Cell::Text(m.to_string()))
+            }),
+            (Column::new(format!("unit price ({cur})"), Price), |l| {
+                l.unit_price.map_or(Cell::Blank, Cell::Money)
+            }),
+            (Column::new(format!("charge ({cur})"), Money), |l| {
+                l.charge.map_or(Cell::Blank, Cell::Money)
+            }),
+        ],
+    )
+    .with_totals()
 }
 
 /// The workbook's `EA` sheet: every figure of every row (no total row: the shortfall
 /// and months columns do not add up).
 pub fn sheet(plan: &Plan) -> Table {
-    let mut cols = name_columns();
-    cols.extend([
-        Column::new("entitled", Count),
-        Column::new("generated", Count),
-        Column::new("undeposited", Count),
-        Column::new("shortfall", Count),
-        Column::new("generate_instead_of_buying", Count),
-        Column::new("consumed", Count),
-        Column::new("overage", Count),
-        Column::new("next_true_forward", Text),
-        Column::new("term_end", Text),
-        Column::new("months", Count),
-        Column::new("unit_price", Price),
-        Column::new("charge", Money),
-    ]);
-    let rows = plan
-        .ea
-        .iter()
-        .map(|l| {
-            let mut r = names(l);
-            r.extend([
-                Cell::count(l.entitled),
-                Cell::count(l.generated),
-                Cell::count(l.undeposited),
-                opt_count(l.shortfall),
-                Cell::count(l.covers),
-                Cell::count(l.consumption),
-                Cell::count(l.overage),
-                opt_date(l.next_true_forward),
-                opt_date(l.term_end),
-                opt_count(l.months.map(u64::from)),
-                l.unit_price.map_or(Cell::Blank, Cell::Money),
+    table(
+        plan,
+        |_| true,
+        supply(vec![
+            (Column::new("shortfall", Count), |l| opt_count(l.shortfall)),
+            (Column::new("generate_instead_of_buying", Count), |l| {
+                Cell::count(l.covers)
+            }),
+            (Column::new("consumed", Count), |l| {
+                Cell::count(l.consumption)
+            }),
+            (Column::new("overage", Count), |l| Cell::count(l.overage)),
+            (Column::new("next_true_forward", Text), |l| {
+                opt_date(l.next_true_forward)
+            }),
+            (Column::new("term_end", Text), |l| opt_date(l.term_end)),
+            (Column::new("months", Count), |l| {
+                opt_count(l.months.map(u64::from))
+            }),
+            (Column::new("unit_price", Price), |l| {
+                l.unit_price.map_or(Cell::Blank, Cell::Money)
+            }),
+            (Column::new("charge", Money), |l| {
                 l.charge
                     .filter(|_| l.overage > 0)
-                    .map_or(Cell::Blank, Cell::Money),
-            ]);
-            r
-        })
-        .collect();
-    Table::new(cols, SOURCE).with_rows(rows)
+                    .map_or(Cell::Blank, Cell::Money)
+            }),
+        ]),
+    )
 }
 
 /// The sentence that opens the report's section.

@@ -18,23 +18,12 @@ pub fn json(t: &TermPlan) -> TermJson {
     }
 }
 
-/// `schedule.csv`: smart_account, license, milestone (index), date, demand, entitled,
-/// commit, add, purchased_to_date, cost.
+/// `schedule.csv`: the columns [`crate::plan::SCHEDULE_COLUMNS`] names, a row a
+/// [`crate::plan::ScheduleRow`].
 pub fn schedule_csv(t: &TermPlan) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "smart_account",
-        "license",
-        "milestone",
-        "date",
-        "demand",
-        "entitled",
-        "commit",
-        "add",
-        "purchased_to_date",
-        "cost",
-    ];
-    w.write_record(header).expect("in memory");
+    w.write_record(crate::plan::SCHEDULE_COLUMNS)
+        .expect("in memory");
     for r in &t.schedule {
         w.write_record([
             crate::io::guard::guard(&r.smart_account).into_owned(),
