@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{conformance, reallot};
+use crate::common::{conformance, pack_gap_case, reallot};
 use predicates::prelude::*;
 use reallot::error::{EXIT_DATA, EXIT_USAGE, EXIT_VERIFY};
 
@@ -251,22 +251,7 @@ fn time_limited_solves_are_not_published() {
 #[test]
 fn a_pack_gap_reads_as_units_short_and_a_purchase_in_packs() {
     // 500 entitled, 620 in use, packs of 25: 120 units short, bought as 5 packs = 125.
-    let dir = tempfile::tempdir().unwrap();
-    let files = [
-        ("case.toml", "as_of = \"2026-11-01\"\n"),
-        (
-            "entitlements.csv",
-            "smart_account,virtual_account,license,quantity\nA,V,L,500\n",
-        ),
-        (
-            "usage.csv",
-            "smart_account,virtual_account,license,in_use\nA,V,L,620\n",
-        ),
-        ("prices.csv", "license,unit_price,pack_size\nL,2.00,25\n"),
-    ];
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
+    let dir = pack_gap_case();
     let vendor = "120 units short; bought VA by VA in packs, 125 units, USD 250.00";
     let out = tempfile::tempdir().unwrap();
     reallot()

@@ -49,6 +49,23 @@ pub fn case_of(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// One VA with 500 units of L entitled and 620 in use, L at 2.00 in packs of 25: 120
+/// units short, bought as 5 packs (125 units), 5 of them a pack's remainder.
+pub fn pack_gap_case() -> tempfile::TempDir {
+    case_of(&[
+        ("case.toml", "as_of = \"2026-11-01\"\n"),
+        (
+            "entitlements.csv",
+            "smart_account,virtual_account,license,quantity\nA,V,L,500\n",
+        ),
+        (
+            "usage.csv",
+            "smart_account,virtual_account,license,in_use\nA,V,L,620\n",
+        ),
+        ("prices.csv", "license,unit_price,pack_size\nL,2.00,25\n"),
+    ])
+}
+
 /// The plan of the case in `dir` under `scenario`, at the case's date, default options.
 pub fn plan_with(dir: &Path, scenario: &Scenario) -> Plan {
     let estate = load_case(dir).unwrap();

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::{acme, case_of, plan_toml, plan_with, reallot};
+use crate::common::{acme, case_of, pack_gap_case, plan_toml, plan_with, reallot};
 use proptest::prelude::*;
 use reallot::estate::load_case;
 use reallot::plan::FindingKind;
@@ -195,18 +195,7 @@ fn evaluate_at_renewal_without_a_renewal_date_is_at_as_of_with_a_warning() {
 fn a_pack_gap_is_units_short_and_a_pack_remainder() {
     // 500 entitled, 620 in use, packs of 25: 120 units short; the purchase is 5 packs =
     // 125; the 5 spare units of the last pack are a pack remainder, not idle licences.
-    let dir = case_of(&[
-        ("case.toml", "as_of = \"2026-11-01\"\n"),
-        (
-            "entitlements.csv",
-            "smart_account,virtual_account,license,quantity\nA,V,L,500\n",
-        ),
-        (
-            "usage.csv",
-            "smart_account,virtual_account,license,in_use\nA,V,L,620\n",
-        ),
-        ("prices.csv", "license,unit_price,pack_size\nL,2.00,25\n"),
-    ]);
+    let dir = pack_gap_case();
     let p = plan_with(dir.path(), &Scenario::default());
     assert_eq!(p.purchase_units(), 125);
     assert_eq!(
