@@ -216,31 +216,31 @@ pub fn round_half_up(x: i128, scale: i128) -> i128 {
     x.div_euclid(scale) + i128::from(2 * x.rem_euclid(scale) >= scale)
 }
 
-/// Solves one term component at its lexicographic optimum: the closed form where it is
-/// proven ([`TermProblem::has_closed_form`]; `opts.fast_paths`), the MIP
-/// elsewhere. Every answer has passed [`TermProblem::check`].
+/// Solves one term component at its lexicographic optimum: with `opts.fast_paths`, the
+/// closed form where it is proven ([`TermProblem::has_closed_form`]) or the milestones'
+/// own optima where they nest (`jit`; a family, so never both); the MIP elsewhere.
+/// Every answer has passed [`TermProblem::check`].
 pub fn solve_term(p: &TermProblem, opts: &SolveOptions) -> Result<TermSolution, SolveStatus> {
     p.validate()
         .map_err(|e| SolveStatus::Error(e.to_string()))?;
-    let milestone_form = if opts.fast_paths && !p.has_closed_form() && p.has_milestone_form() {
+    let fast = opts.fast_paths;
+    let nested = if fast && p.has_milestone_form() {
         p.milestone_form(opts)?
     } else {
         None
     };
-    if milestone_form.is_none() && !(opts.fast_paths && p.has_closed_form()) {
-        log::debug!(
-            "term component of {} VAs x {} licences, {} pairs: the MIP decides",
-            p.n_vas,
-            p.n_lics,
-            p.edges.len()
-        );
-    }
-    let sol = if let Some(sol) = milestone_form {
-        sol
-    } else if opts.fast_paths && p.has_closed_form() {
-        p.closed_form()?
-    } else {
-        p.solve_mip(opts)?
+    let sol = match nested {
+        Some(sol) => sol,
+        None if fast && p.has_closed_form() => p.closed_form()?,
+        None => {
+            log::debug!(
+                "term component of {} VAs x {} licences, {} pairs: the MIP decides",
+                p.n_vas,
+                p.n_lics,
+                p.edges.len()
+            );
+            p.solve_mip(opts)?
+        }
     };
     p.check(&sol).map_err(|e| {
         SolveStatus::Error(format!(
