@@ -248,7 +248,7 @@ impl FamilyProblem {
     /// fewer units), so routing each covered unit along the chain gives edge flows whose
     /// published count equals the optimum. Returns ((cents, units, Σout, covered),
     /// solution), fixed purchases included, or `None` if the demand cannot all be met.
-    fn stages_by_flow(
+    pub(crate) fn stages_by_flow(
         &self,
         order: &[usize],
         fixed: &[Option<u64>],

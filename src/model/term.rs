@@ -17,6 +17,7 @@
 //! (`jit`) for a VA outside transfers without discount or allowance, when those optima
 //! nest; and the lexicographic MIP (`mip`) for everything else.
 
+mod chain;
 mod closed;
 mod demand;
 mod jit;
@@ -232,15 +233,18 @@ pub fn solve_term(p: &TermProblem, opts: &SolveOptions) -> Result<TermSolution, 
     let sol = match nested {
         Some(sol) => sol,
         None if fast && p.has_closed_form() => p.closed_form()?,
-        None => {
-            log::debug!(
-                "term component of {} VAs x {} licences, {} pairs: the MIP decides",
-                p.n_vas,
-                p.n_lics,
-                p.edges.len()
-            );
-            p.solve_mip(opts)?
-        }
+        None => match fast.then(|| p.chain_form()).flatten() {
+            Some(sol) => sol,
+            None => {
+                log::debug!(
+                    "term component of {} VAs x {} licences, {} pairs: the MIP decides",
+                    p.n_vas,
+                    p.n_lics,
+                    p.edges.len()
+                );
+                p.solve_mip(opts)?
+            }
+        },
     };
     p.check(&sol).map_err(|e| {
         SolveStatus::Error(format!(

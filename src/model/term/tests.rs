@@ -345,6 +345,23 @@ fn spec(max_lics: usize, allow: bool) -> impl Strategy<Value = Spec> {
     )
 }
 
+/// A component whose family is one chain of its 2 or 3 licences, in any order of tiers.
+fn chain_spec() -> impl Strategy<Value = Spec> {
+    (spec(3, false), 0usize..6)
+        .prop_filter("a family has two licences or more", |(s, _)| s.n_lics >= 2)
+        .prop_map(|(s, perm)| {
+            let mut order: Vec<usize> = (0..s.n_lics).collect();
+            // The `perm`-th permutation (of 2 or 3 items).
+            let mut rest = perm;
+            for i in (1..order.len()).rev() {
+                order.swap(i, rest % (i + 1));
+                rest /= i + 1;
+            }
+            let edges = order.windows(2).map(|w| (w[0], w[1])).collect();
+            Spec { edges, ..s }
+        })
+}
+
 /// The invariants of a solution, checked directly: whole packs, purchases in force
 /// non-decreasing and equal to commitment + allowance + add-ons, out ≤ M, every
 /// (VA, licence) covered at every milestone, pool balances.
@@ -477,6 +494,27 @@ proptest! {
         invariants(&p, &fast)?;
         let (a, b) = (p.check(&fast).unwrap(), p.check(&mip.unwrap()).unwrap());
         prop_assert_eq!((a.scaled_cost, a.units, a.moves), (b.scaled_cost, b.units, b.moves));
+    }
+
+    #[test]
+    fn chain_search_equals_the_mip(s in chain_spec()) {
+        // A chain family without allowance, pooled or not, any discount: the chain
+        // search reaches the MIP's four figures.
+        let p = s.problem();
+        prop_assume!(p.has_chain_form());
+        let Some(fast) = p.chain_form() else {
+            // Declined: no plan covers every milestone (nor has the MIP one), or a pool
+            // ties on more plans than the search weighs (the MIP decides those).
+            match solve_term(&p, &opts(false)) {
+                Err(SolveStatus::Infeasible) => {}
+                Ok(_) => prop_assert!(p.pooled, "a VA's chain declined"),
+                Err(e) => prop_assert!(false, "the MIP failed: {:?}", e),
+            }
+            return Ok(());
+        };
+        invariants(&p, &fast)?;
+        let mip = solve_term(&p, &opts(false)).unwrap();
+        prop_assert_eq!(p.check(&fast).unwrap(), p.check(&mip).unwrap());
     }
 
     #[test]

@@ -1,0 +1,412 @@
+//! The exact term optimum of a chain family (A covers B covers C ...) without the MIP,
+//! for a term without a growth allowance (`models/README.md`, "Multi-year terms").
+//!
+//! **Aggregate form.** Order the tiers from the top. At milestone k the component's
+//! movable supply s_k and residual demand d_k per tier, summed over its VAs, are covered
+//! by purchases in force x_k exactly when every prefix holds, Σ_{t≤j} x_k(t) ≥ R_k(j),
+//! with R_k(j) the running maximum of Σ_{t≤j} (d_k − s_k)(t) and 0 (the prefix form of
+//! `model/chain.rs`: within a pool transfers are free, so the pool is one chain; a VA
+//! outside transfers is one chain by itself). A term plan is a sequence x_0 ≤ x_1 ≤ …
+//! ≤ x_{K−1} (per tier, whole packs): commit x_0, add x_k − x_{k−1} at milestone k. Its
+//! cost is Σ_t c_0(t)·x_0(t) + Σ_{k≥1} Σ_t c_k(t)·(x_k − x_{k−1})(t), its units
+//! Σ_t x_{K−1}(t).
+//!
+//! **Which plans need looking at.** (i) *Bound:* let U = max_k R_k(last) and p_t the
+//! pack of tier t. In a plan optimal in (cost, units), every x_{K−1}(t) < U + p_t.
+//! Otherwise take the last milestone k1 at which tier t grew: from k1 on, x_k(t) =
+//! x_{K−1}(t) ≥ U + p_t, so every prefix j ≥ t holds at least R_k(j) + p_t, and removing
+//! one pack of t from milestone k1 on stays feasible, costs no more (prices are ≥ 0) and
+//! buys fewer units.
+//! (ii) *Dominance:* when a higher tier i < t is strictly cheaper than t, its pack divides
+//! t's and a committed unit costs something (discount below 100%), no optimal plan buys
+//! t: buying the same units of i at the same milestones instead keeps every prefix j ≥ t
+//! as it was, raises the prefixes between i and t, and costs strictly less.
+//! So the optima lie on the grid of the non-dominated buyable tiers, each from 0 to
+//! U + p_t − 1 in whole packs.
+//!
+//! **The search** is a shortest path over that grid, milestone by milestone:
+//! V_k(x) = c_k·x + min_{y ≤ x} (V_{k−1}(y) − c_k·y) for x feasible at k (the min over
+//! the lower orthant is one running minimum per tier), V_0(x) = c_0·x. For a VA outside
+//! transfers the value also carries the units covered by a higher tier, a sum over the
+//! milestones of Σ_t max(0, d_k − s_k − x_k)(t) (the least covering with those purchases,
+//! as in `chain_flow.rs`), compared after the cost: paths into one x have equal units, so
+//! the lexicographic (cost, units, covered) optimum is the least (cost, units(x),
+//! covered) over the last milestone (nothing moves outside transfers). In a pool the
+//! moves depend on how units sit among the VAs: every plan at the optimal (cost, units)
+//! is listed (up to [`MAX_PLANS`]) and each milestone's least (moves, covered) with its
+//! purchases fixed is found by the exact flow of `chain_flow.rs`; the least sum wins.
+//!
+//! Time and memory are the grid's size times the milestones, never the magnitude of a
+//! price. Beyond [`MAX_CELLS`] cells, or [`MAX_PLANS`] tied pool plans, the MIP decides.
+
+use super::{TermProblem, TermSolution};
+use crate::model::chain::chain_order;
+use crate::model::family::FamilySolution;
+
+/// The largest search: grid states × milestones (32 bytes each, 32 MiB).
+pub const MAX_CELLS: usize = 1 << 20;
+
+/// The most plans at the optimal (cost, units) a pool's flows are weighed over.
+pub const MAX_PLANS: usize = 64;
+
+/// A path's value: scaled cost and covered units; `cost == i128::MAX` is unreachable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Val {
+    cost: i128,
+    covered: u128,
+}
+
+const UNREACHED: Val = Val {
+    cost: i128::MAX,
+    covered: u128::MAX,
+};
+
+/// The component as one chain: tiers top first, with each milestone's prefix needs.
+struct Chain {
+    /// Licence position of each tier.
+    order: Vec<usize>,
+    /// R_k(j) per milestone and tier.
+    need: Vec<Vec<i128>>,
+    /// (d_k − s_k)(t) per milestone and tier, for the covered units.
+    net: Vec<Vec<i128>>,
+    /// The grid's tiers: (tier, pack, number of values 0, p, 2p, …).
+    dims: Vec<(usize, u64, usize)>,
+    /// States on the grid.
+    states: usize,
+    /// Units per tier (top first) of every state, state-major.
+    xs: Vec<u64>,
+    /// Σ_t cents(t)·x(t) of every state.
+    base: Vec<i128>,
+    /// The scaled cost of one cent bought at each milestone (0: committed).
+    weight: Vec<i128>,
+}
+
+impl Chain {
+    /// Units per tier (top first) of grid state `i`.
+    fn x(&self, i: usize) -> &[u64] {
+        let n = self.order.len();
+        &self.xs[i * n..(i + 1) * n]
+    }
+
+    /// The scaled cost of state `i`'s units bought at milestone k.
+    fn cost(&self, k: usize, i: usize) -> i128 {
+        self.weight[k] * self.base[i]
+    }
+
+    /// Units of state `i`, all tiers.
+    fn total(&self, i: usize) -> u128 {
+        self.x(i).iter().map(|&u| u128::from(u)).sum()
+    }
+
+    /// Whether purchases `x` cover milestone k.
+    fn covers(&self, k: usize, x: &[u64]) -> bool {
+        let mut held = 0i128;
+        x.iter().zip(&self.need[k]).all(|(&b, &r)| {
+            held += i128::from(b);
+            held >= r
+        })
+    }
+
+    /// Units covered by a higher tier at milestone k with purchases `x`, one VA.
+    fn covered(&self, k: usize, x: &[u64]) -> u128 {
+        x.iter()
+            .zip(&self.net[k])
+            .map(|(&b, &n)| (n - i128::from(b)).max(0).unsigned_abs())
+            .sum()
+    }
+}
+
+impl TermProblem {
+    /// Whether the chain search can apply: a chain family, no growth allowance.
+    pub(super) fn has_chain_form(&self) -> bool {
+        !self.edges.is_empty()
+            && self.settings.growth_allowance() == 0
+            && chain_order(self.n_lics, &self.edges).is_some()
+    }
+
+    /// The component as a chain, or `None` when the grid is too large (or a sum does
+    /// not fit, which the input limits rule out).
+    fn chain(&self) -> Option<Chain> {
+        let order = chain_order(self.n_lics, &self.edges)?;
+        let (kn, nv, nl) = (self.n_milestones(), self.n_vas, self.n_lics);
+        let mut need = Vec::with_capacity(kn);
+        let mut net = Vec::with_capacity(kn);
+        let mut top = 0i128;
+        for k in 0..kn {
+            let tier_net: Vec<i128> = order
+                .iter()
+                .map(|&l| {
+                    (0..nv)
+                        .map(|a| {
+                            let c = (k * nv + a) * nl + l;
+                            i128::from(self.residual[c]) - i128::from(self.movable[c])
+                        })
+                        .sum()
+                })
+                .collect();
+            let (mut prefix, mut run) = (0i128, 0i128);
+            let r: Vec<i128> = tier_net
+                .iter()
+                .map(|&x| {
+                    prefix += x;
+                    run = run.max(prefix);
+                    run
+                })
+                .collect();
+            top = top.max(*r.last()?);
+            need.push(r);
+            net.push(tier_net);
+        }
+        let commit_costs = self.settings.commit_weight() > 0;
+        let mut dims = Vec::new();
+        let mut states = 1usize;
+        for (t, &l) in order.iter().enumerate() {
+            let Some(p) = self.price[l] else { continue };
+            let dominated = commit_costs
+                && order[..t].iter().any(|&h| {
+                    self.price[h].is_some_and(|q| q.cents < p.cents && p.pack % q.pack == 0)
+                });
+            if dominated {
+                continue;
+            }
+            let values = usize::try_from((top + i128::from(p.pack) - 1) / i128::from(p.pack))
+                .ok()?
+                .checked_add(1)?;
+            states = states.checked_mul(values)?;
+            dims.push((t, p.pack, values));
+        }
+        if states.checked_mul(kn)? > MAX_CELLS {
+            log::debug!(
+                "term chain of {nv} VAs: {states} states per milestone, too many to search"
+            );
+            return None;
+        }
+        let n = order.len();
+        let mut xs = vec![0u64; states * n];
+        let mut base = vec![0i128; states];
+        for i in 0..states {
+            let mut idx = i;
+            for &(t, pack, values) in &dims {
+                let units = (idx % values) as u64 * pack;
+                idx /= values;
+                xs[i * n + t] = units;
+                let cents = self.price[order[t]].map_or(0, |p| i128::from(p.cents));
+                base[i] += cents * i128::from(units);
+            }
+        }
+        let weight = (0..kn)
+            .map(|k| match k {
+                0 => self.settings.commit_weight(),
+                k => self.settings.add_weight(k),
+            })
+            .collect();
+        Some(Chain {
+            order,
+            need,
+            net,
+            dims,
+            states,
+            xs,
+            base,
+            weight,
+        })
+    }
+
+    /// The term optimum by the chain search, or `None` when it cannot settle the
+    /// component (the MIP decides). Every answer still passes [`TermProblem::check`]
+    /// in the caller.
+    pub(super) fn chain_form(&self) -> Option<TermSolution> {
+        if !self.has_chain_form() {
+            return None;
+        }
+        let ch = self.chain()?;
+        let kn = self.n_milestones();
+        let one_va = !self.pooled;
+        let step = |k: usize, i: usize| Val {
+            cost: ch.cost(k, i),
+            covered: if one_va { ch.covered(k, ch.x(i)) } else { 0 },
+        };
+        let mut values: Vec<Vec<Val>> = Vec::with_capacity(kn);
+        for k in 0..kn {
+            let mut v = vec![UNREACHED; ch.states];
+            if k == 0 {
+                for (i, val) in v.iter_mut().enumerate() {
+                    if ch.covers(0, ch.x(i)) {
+                        *val = step(0, i);
+                    }
+                }
+            } else {
+                // min over y ≤ x of V_{k−1}(y) − c_k·y, one running minimum per tier.
+                let prev = &values[k - 1];
+                let mut best: Vec<Val> = (0..ch.states)
+                    .map(|i| match prev[i] {
+                        p if p == UNREACHED => UNREACHED,
+                        p => Val {
+                            cost: p.cost - ch.cost(k, i),
+                            covered: p.covered,
+                        },
+                    })
+                    .collect();
+                let mut stride = 1;
+                for &(_, _, n) in &ch.dims {
+                    for i in 0..ch.states {
+                        if (i / stride) % n > 0 && best[i - stride] < best[i] {
+                            best[i] = best[i - stride];
+                        }
+                    }
+                    stride *= n;
+                }
+                for (i, val) in v.iter_mut().enumerate() {
+                    if best[i] != UNREACHED && ch.covers(k, ch.x(i)) {
+                        let s = step(k, i);
+                        *val = Val {
+                            cost: best[i].cost + s.cost,
+                            covered: best[i].covered + s.covered,
+                        };
+                    }
+                }
+            }
+            values.push(v);
+        }
+        let last = &values[kn - 1];
+        let key = |i: usize| (last[i].cost, ch.total(i), last[i].covered);
+        let Some(end) = (0..ch.states)
+            .filter(|&i| last[i] != UNREACHED)
+            .min_by_key(|&i| key(i))
+        else {
+            // No plan covers every milestone: the MIP says so with its own status.
+            return None;
+        };
+        let plans = if one_va {
+            vec![self.chain_path(&ch, &values, end, true)?]
+        } else {
+            let (cost, units_best, _) = key(end);
+            let ends: Vec<usize> = (0..ch.states)
+                .filter(|&i| {
+                    last[i] != UNREACHED && (last[i].cost, ch.total(i)) == (cost, units_best)
+                })
+                .collect();
+            let mut plans = Vec::new();
+            for &e in &ends {
+                self.chain_paths(&ch, &values, kn - 1, vec![e], &mut plans)?;
+            }
+            plans
+        };
+        self.chain_pick(&ch, &plans)
+    }
+
+    /// The predecessors of state `x` at milestone k ≥ 1 on an optimal path (equal cost,
+    /// and equal covered units when `exact_covered`), in grid order.
+    fn chain_preds(
+        &self,
+        ch: &Chain,
+        values: &[Vec<Val>],
+        k: usize,
+        x: usize,
+        exact_covered: bool,
+    ) -> Vec<usize> {
+        let s_cost = ch.cost(k, x);
+        let s_cov = if exact_covered {
+            ch.covered(k, ch.x(x))
+        } else {
+            0
+        };
+        let want = values[k][x];
+        (0..ch.states)
+            .filter(|&y| {
+                let p = values[k - 1][y];
+                p != UNREACHED
+                    && ch.x(y).iter().zip(ch.x(x)).all(|(a, b)| a <= b)
+                    && p.cost - ch.cost(k, y) + s_cost == want.cost
+                    && (!exact_covered || p.covered + s_cov == want.covered)
+            })
+            .collect()
+    }
+
+    /// One optimal path ending at `end` (the first predecessor in grid order each time).
+    fn chain_path(
+        &self,
+        ch: &Chain,
+        values: &[Vec<Val>],
+        end: usize,
+        exact_covered: bool,
+    ) -> Option<Vec<usize>> {
+        let mut path = vec![end];
+        for k in (1..values.len()).rev() {
+            let x = *path.last()?;
+            let y = *self.chain_preds(ch, values, k, x, exact_covered).first()?;
+            path.push(y);
+        }
+        path.reverse();
+        Some(path)
+    }
+
+    /// Every optimal path (cost only) extending `tail` (states from milestone k on, last
+    /// first) back to milestone 0, into `out`; `None` beyond [`MAX_PLANS`].
+    fn chain_paths(
+        &self,
+        ch: &Chain,
+        values: &[Vec<Val>],
+        k: usize,
+        tail: Vec<usize>,
+        out: &mut Vec<Vec<usize>>,
+    ) -> Option<()> {
+        if k == 0 {
+            if out.len() == MAX_PLANS {
+                return None;
+            }
+            out.push(tail.into_iter().rev().collect());
+            return Some(());
+        }
+        let x = *tail.last()?;
+        for y in self.chain_preds(ch, values, k, x, false) {
+            let mut t = tail.clone();
+            t.push(y);
+            self.chain_paths(ch, values, k - 1, t, out)?;
+        }
+        Some(())
+    }
+
+    /// The plan among `plans` (grid states per milestone) whose milestones, each solved
+    /// by the exact flow with its purchases fixed, move and cover the least; as a term
+    /// solution.
+    fn chain_pick(&self, ch: &Chain, plans: &[Vec<usize>]) -> Option<TermSolution> {
+        let (kn, nl) = (self.n_milestones(), self.n_lics);
+        // (Σ moves, Σ covered), the milestones' flows, the plan.
+        type Weighed<'a> = ((i128, i128), Vec<FamilySolution>, &'a [usize]);
+        let mut best: Option<Weighed> = None;
+        for plan in plans {
+            let (mut moves, mut covered) = (0i128, 0i128);
+            let mut sols = Vec::with_capacity(kn);
+            for (k, &state) in plan.iter().enumerate() {
+                let mut fixed = vec![Some(0); nl];
+                for (t, &l) in ch.order.iter().enumerate() {
+                    fixed[l] = Some(ch.x(state)[t]);
+                }
+                let (cost, sol) = self.milestone(k).stages_by_flow(&ch.order, &fixed)?;
+                moves += cost[2];
+                covered += cost[3];
+                sols.push(sol);
+            }
+            if best.as_ref().is_none_or(|b| (moves, covered) < b.0) {
+                best = Some(((moves, covered), sols, plan));
+            }
+        }
+        let (_, milestones, plan) = best?;
+        let in_force = |k: usize, l: usize| -> u64 {
+            let t = ch.order.iter().position(|&o| o == l).unwrap_or(0);
+            ch.x(plan[k])[t]
+        };
+        let mut s = TermSolution {
+            commit: (0..nl).map(|l| in_force(0, l)).collect(),
+            add: vec![0; kn * nl],
+            milestones,
+        };
+        for k in 1..kn {
+            for l in 0..nl {
+                s.add[k * nl + l] = in_force(k, l) - in_force(k - 1, l);
+            }
+        }
+        Some(s)
+    }
+}
