@@ -215,6 +215,53 @@ fn magnitudes_cost_rows_not_time() {
 }
 
 #[test]
+fn chain_search_settles_what_the_mip_cannot_certify() {
+    // A pooled family of the M estate (60 months, prices near USD 3,000): its top tier
+    // is the cheapest, so it is bought alone, just in time on the pool's net need
+    // R_k = 510, 620, 833, 939, 1058. The MIP refuses these magnitudes.
+    let settings = TermSettings::new(60, 0, 0).unwrap();
+    let d = [
+        [433, 304, 459],
+        [466, 326, 494],
+        [506, 354, 534],
+        [545, 380, 575],
+        [587, 410, 622],
+    ];
+    let m = [
+        [141, 340, 205],
+        [136, 340, 190],
+        [31, 340, 190],
+        [31, 340, 190],
+        [31, 340, 190],
+    ];
+    let (mut residual, mut movable) = (Vec::new(), Vec::new());
+    for k in 0..5 {
+        // VA 0 holds the demand, VA 1 the movable supply.
+        residual.extend(d[k].iter().chain(&[0, 0, 0]));
+        movable.extend([0, 0, 0].iter().chain(&m[k]));
+    }
+    let p = TermProblem {
+        settings,
+        n_vas: 2,
+        n_lics: 3,
+        pooled: true,
+        residual,
+        movable,
+        price: vec![price(299_999, 1), price(9_900, 1), price(299_999, 10)],
+        edges: vec![(1, 0), (0, 2)],
+    };
+    let s = solve_term(&p, &opts(true)).unwrap();
+    let f = p.check(&s).unwrap();
+    assert_eq!(s.commit, [0, 510, 0]);
+    let adds: Vec<u64> = (1..5).map(|k| s.add[k * 3 + 1]).collect();
+    assert_eq!(adds, [110, 213, 106, 119]);
+    // 9,900 cents × (510 + 110·4/5 + 213·3/5 + 106·2/5 + 119·1/5) = 9,900 × 792.
+    assert_eq!((f.cost_cents(), f.units), (7_840_800, 1058));
+    let r = solve_term(&p, &opts(false));
+    assert!(matches!(r, Err(SolveStatus::Error(_))), "{r:?}");
+}
+
+#[test]
 fn settings_are_validated() {
     assert_eq!(TermSettings::new(0, 0, 0), Err(TermError::Months(0)));
     assert_eq!(TermSettings::new(18, 0, 0), Err(TermError::Months(18)));
