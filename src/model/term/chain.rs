@@ -36,6 +36,23 @@
 //! is listed (up to [`MAX_PLANS`]) and each milestone's least (moves, covered) with its
 //! purchases fixed is found by the exact flow of `chain_flow.rs`; the least sum wins.
 //!
+//! **Magnitude reduction (commitment).** Let m_j be the grid tiers at or above tier j,
+//! L_j the lcm of their packs, and H the largest need of a prefix above j at any
+//! milestone. *Lemma:* if R_0(j) ≥ H + (m_j + 1)·L_j and one of those tiers, i*, is
+//! strictly the cheapest (and a committed unit costs something, or m_j = 1), the optimal
+//! plans are exactly those of the instance with R_k(t) lowered by L_j for every milestone
+//! k and every t ≥ j, with L_j more units of i* committed. (≤) adding L_j committed
+//! units of i* to a plan of the lowered instance raises every prefix t ≥ i* at every
+//! milestone by L_j. (≥) in an optimal plan x, let i0 be the first tier with P_0(i0) ≥
+//! H + L_j; the tiers i0 … j commit more than R_0(j) − H − L_j ≥ m_j·L_j units. Removing
+//! L_j committed units of any tier i in i0 … j leaves every prefix t ∈ [i, j) at every
+//! milestone ≥ P_0(i0) − L_j ≥ H ≥ R_k(t) (purchases in force only grow) and covers the
+//! lowered needs for t ≥ j, so it is a plan of the lowered instance costing L_j·c_0(i)
+//! less. Were some such tier other than i* to hold L_j units, that plan would beat the
+//! lowered optimum; so every other tier commits fewer, i* commits more than L_j, and x is
+//! a lowered optimum plus L_j units of i*. Repeated, each R_0(j) − H falls into
+//! [m_j·L_j, (m_j + 1)·L_j); the covered units are priced on needs lowered at i* alike.
+//!
 //! Time and memory are the grid's size times the milestones, never the magnitude of a
 //! price. Beyond [`MAX_CELLS`] cells, or [`MAX_PLANS`] tied pool plans, the MIP decides.
 
@@ -62,7 +79,7 @@ const UNREACHED: Val = Val {
 };
 
 /// The component as one chain: tiers top first, with each milestone's prefix needs.
-struct Chain {
+pub(super) struct Chain {
     /// Licence position of each tier.
     order: Vec<usize>,
     /// R_k(j) per milestone and tier.
@@ -73,6 +90,8 @@ struct Chain {
     dims: Vec<(usize, u64, usize)>,
     /// States on the grid.
     states: usize,
+    /// Units per tier committed by the magnitude reduction, on top of a grid state.
+    pub(super) shift: Vec<u64>,
     /// Units per tier (top first) of every state, state-major.
     xs: Vec<u64>,
     /// Σ_t cents(t)·x(t) of every state.
@@ -126,12 +145,11 @@ impl TermProblem {
 
     /// The component as a chain, or `None` when the grid is too large (or a sum does
     /// not fit, which the input limits rule out).
-    fn chain(&self) -> Option<Chain> {
+    pub(super) fn chain(&self) -> Option<Chain> {
         let order = chain_order(self.n_lics, &self.edges)?;
         let (kn, nv, nl) = (self.n_milestones(), self.n_vas, self.n_lics);
         let mut need = Vec::with_capacity(kn);
         let mut net = Vec::with_capacity(kn);
-        let mut top = 0i128;
         for k in 0..kn {
             let tier_net: Vec<i128> = order
                 .iter()
@@ -153,27 +171,32 @@ impl TermProblem {
                     run
                 })
                 .collect();
-            top = top.max(*r.last()?);
             need.push(r);
             net.push(tier_net);
         }
         let commit_costs = self.settings.commit_weight() > 0;
-        let mut dims = Vec::new();
-        let mut states = 1usize;
+        // The buyable tiers that are not dominated: (tier, cents, pack).
+        let mut buy: Vec<(usize, i64, u64)> = Vec::new();
         for (t, &l) in order.iter().enumerate() {
             let Some(p) = self.price[l] else { continue };
             let dominated = commit_costs
                 && order[..t].iter().any(|&h| {
                     self.price[h].is_some_and(|q| q.cents < p.cents && p.pack % q.pack == 0)
                 });
-            if dominated {
-                continue;
+            if !dominated {
+                buy.push((t, p.cents, p.pack));
             }
-            let values = usize::try_from((top + i128::from(p.pack) - 1) / i128::from(p.pack))
+        }
+        let shift = reduce(&mut need, &mut net, &buy, commit_costs)?;
+        let top = need.iter().flatten().copied().max().unwrap_or(0).max(0);
+        let mut dims = Vec::new();
+        let mut states = 1usize;
+        for &(t, _, pack) in &buy {
+            let values = usize::try_from((top + i128::from(pack) - 1) / i128::from(pack))
                 .ok()?
                 .checked_add(1)?;
             states = states.checked_mul(values)?;
-            dims.push((t, p.pack, values));
+            dims.push((t, pack, values));
         }
         if states.checked_mul(kn)? > MAX_CELLS {
             log::debug!(
@@ -206,6 +229,7 @@ impl TermProblem {
             net,
             dims,
             states,
+            shift,
             xs,
             base,
             weight,
@@ -381,7 +405,7 @@ impl TermProblem {
             for (k, &state) in plan.iter().enumerate() {
                 let mut fixed = vec![Some(0); nl];
                 for (t, &l) in ch.order.iter().enumerate() {
-                    fixed[l] = Some(ch.x(state)[t]);
+                    fixed[l] = Some(ch.x(state)[t] + ch.shift[t]);
                 }
                 let (cost, sol) = self.milestone(k).stages_by_flow(&ch.order, &fixed)?;
                 moves += cost[2];
@@ -395,7 +419,7 @@ impl TermProblem {
         let (_, milestones, plan) = best?;
         let in_force = |k: usize, l: usize| -> u64 {
             let t = ch.order.iter().position(|&o| o == l).unwrap_or(0);
-            ch.x(plan[k])[t]
+            ch.x(plan[k])[t] + ch.shift[t]
         };
         let mut s = TermSolution {
             commit: (0..nl).map(|l| in_force(0, l)).collect(),
@@ -409,4 +433,70 @@ impl TermProblem {
         }
         Some(s)
     }
+}
+
+/// Lowers the needs by the magnitude reduction (module documentation), tier by tier from
+/// the top, and returns the units per tier it commits: for each prefix j whose
+/// milestone-0 need exceeds every need of a higher prefix, at any milestone, by at least
+/// (m_j + 1)·L_j, with m_j the grid tiers at or above j, L_j the lcm of their packs and
+/// a unique cheapest among them, every need of prefix j and below (every milestone) is
+/// lowered by whole multiples of L_j until that excess is below (m_j + 1)·L_j, and as
+/// many units are committed at the cheapest tier. `net`, which prices the covered units,
+/// is lowered at that tier alike. `None` if an lcm does not fit.
+fn reduce(
+    need: &mut [Vec<i128>],
+    net: &mut [Vec<i128>],
+    buy: &[(usize, i64, u64)],
+    commit_costs: bool,
+) -> Option<Vec<u64>> {
+    let n = need.first().map_or(0, Vec::len);
+    let mut shift = vec![0u64; n];
+    for j in 0..n {
+        let above: Vec<&(usize, i64, u64)> = buy.iter().filter(|b| b.0 <= j).collect();
+        let Some(cheapest) = above.iter().min_by_key(|b| b.1) else {
+            continue;
+        };
+        let unique = above.iter().filter(|b| b.1 == cheapest.1).count() == 1;
+        if !unique || (above.len() > 1 && !commit_costs) {
+            continue;
+        }
+        let mut lcm = 1i128;
+        for b in &above {
+            let p = i128::from(b.2);
+            lcm = (lcm / gcd(lcm, p)).checked_mul(p)?;
+            if lcm > 1 << 62 {
+                return None;
+            }
+        }
+        let m = i128::try_from(above.len()).ok()?;
+        let higher = need
+            .iter()
+            .flat_map(|r| r[..j].iter().copied())
+            .max()
+            .unwrap_or(0)
+            .max(0);
+        let excess = need[0][j] - higher;
+        if excess < (m + 1) * lcm {
+            continue;
+        }
+        // Lower by c·L, leaving the excess in [m·L, (m + 1)·L).
+        let lowered = (excess - m * lcm) / lcm * lcm;
+        for r in need.iter_mut() {
+            for x in &mut r[j..] {
+                *x -= lowered;
+            }
+        }
+        for r in net.iter_mut() {
+            r[cheapest.0] -= lowered;
+        }
+        shift[cheapest.0] = shift[cheapest.0].checked_add(u64::try_from(lowered).ok()?)?;
+    }
+    Some(shift)
+}
+
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.abs()
 }
