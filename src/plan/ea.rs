@@ -153,7 +153,7 @@ pub fn lines(estate: &Estate, positions: &[Position]) -> Vec<EaLine> {
         .map(|r| {
             let sa = estate.sas[r.sa as usize].clone();
             let va = r.va.map(|v| estate.vas[v as usize].name.clone());
-            let undeposited = r.undeposited();
+            let undeposited = r.units.undeposited();
             let (shortfall, covers) = if r.license.is_empty() {
                 (None, 0)
             } else {
@@ -161,7 +161,7 @@ pub fn lines(estate: &Estate, positions: &[Position]) -> Vec<EaLine> {
                 let (before, taken) = take(vas, va.as_deref(), undeposited);
                 (Some(before), taken)
             };
-            let overage = r.overage();
+            let overage = r.units.overage();
             let months = r.months_charged();
             let unit_price = price_of(estate, r);
             let charge = match (unit_price, months) {
@@ -174,12 +174,12 @@ pub fn lines(estate: &Estate, positions: &[Position]) -> Vec<EaLine> {
                 suite: r.suite.clone(),
                 sku: r.sku.clone(),
                 license: r.license.clone(),
-                entitled: r.entitled(),
-                generated: r.license_generated,
+                entitled: r.units.entitled(),
+                generated: r.units.license_generated,
                 undeposited,
                 shortfall,
                 covers,
-                consumption: r.total_consumption,
+                consumption: r.units.total_consumption,
                 overage,
                 next_true_forward: r.next_true_forward,
                 term_end: r.term_end,
