@@ -123,12 +123,6 @@ impl std::ops::Deref for Scenario {
     }
 }
 
-impl std::ops::DerefMut for Scenario {
-    fn deref_mut(&mut self) -> &mut Policy {
-        &mut self.policy
-    }
-}
-
 impl Default for Scenario {
     fn default() -> Self {
         Scenario {

@@ -166,6 +166,9 @@ impl Tables {
     }
 }
 
+/// Reads one table of the case into the estate, interning its names.
+type Reader = fn(&TableSource, &mut Estate, &mut Names, &mut Diagnostics) -> Result<()>;
+
 /// Reads and validates the case folder `dir`.
 pub fn load_case(dir: &Path) -> Result<Estate> {
     if !dir.is_dir() {
@@ -225,17 +228,20 @@ pub fn load_case(dir: &Path) -> Result<Estate> {
         ),
         _ => {}
     }
-    if let Table::Here(src) = tables.find(CaseFiles::ACCOUNTS, &mut diags) {
-        read_accounts(&src, &mut e, &mut names, &mut diags)?;
-    }
-    if let Table::Here(src) = tables.find(CaseFiles::SUBSTITUTIONS, &mut diags) {
-        read_substitutions(&src, &mut e, &mut names, &mut diags)?;
-    }
-    if let Table::Here(src) = tables.find(CaseFiles::PRICES, &mut diags) {
-        read_prices(&src, &mut e, &mut names, &mut diags)?;
-    }
-    if let Table::Here(src) = tables.find(super::ea::FILE, &mut diags) {
-        super::ea::read(&src, &mut e, &mut diags)?;
+    // The other optional tables, in the order they are read: ea.csv last, as it checks
+    // the Smart Accounts and VAs every other table names.
+    let optional: [(&str, Reader); 4] = [
+        (CaseFiles::ACCOUNTS, read_accounts),
+        (CaseFiles::SUBSTITUTIONS, read_substitutions),
+        (CaseFiles::PRICES, read_prices),
+        (super::ea::FILE, |src, e, _, diags| {
+            super::ea::read(src, e, diags)
+        }),
+    ];
+    for (file, read) in optional {
+        if let Table::Here(src) = tables.find(file, &mut diags) {
+            read(&src, &mut e, &mut names, &mut diags)?;
+        }
     }
     diags.finish(e)
 }
