@@ -144,3 +144,45 @@ impl Acc {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ea_row_has_one_cell_per_column_the_case_reads() {
+        let row = EaRow {
+            sa: "SA".into(),
+            va: String::new(),
+            suite: "Suite".into(),
+            sku: "SKU-1".into(),
+            units: EaUnits {
+                purchased: 10,
+                growth_allowance: None,
+                total_entitlements: Some(12),
+                license_generated: 9,
+                total_consumption: 11,
+            },
+            next_true_forward: "2027-03-01".into(),
+            term_end: "2028-02-29".into(),
+        };
+        let header = crate::estate::ea::header();
+        let cells = row.cells();
+        assert_eq!(cells.len(), header.len());
+        let by_name: BTreeMap<&str, &str> = header
+            .iter()
+            .copied()
+            .zip(cells.iter().map(String::as_str))
+            .collect();
+        assert_eq!(by_name["suite"], "Suite");
+        assert_eq!(by_name["sku"], "SKU-1");
+        assert_eq!(by_name["purchased"], "10");
+        assert_eq!(by_name["growth_allowance"], "");
+        assert_eq!(by_name["total_entitlements"], "12");
+        assert_eq!(by_name["license_generated"], "9");
+        assert_eq!(by_name["total_consumption"], "11");
+        assert_eq!(by_name["next_true_forward"], "2027-03-01");
+        assert_eq!(by_name["term_end"], "2028-02-29");
+        assert_eq!((by_name["unit_price"], by_name["license"]), ("", ""));
+    }
+}

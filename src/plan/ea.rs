@@ -24,7 +24,7 @@ use chrono::NaiveDate;
 
 use super::{Finding, FindingKind, Position};
 use crate::estate::{EaRow, Estate};
-use crate::money::{money, Cents};
+use crate::money::{money, Cents, Exact};
 
 /// One `ea.csv` row as the plan reads it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -70,11 +70,11 @@ pub struct EaLine {
 /// price × overage × months / 12 in cents, rounded half up to the cent; `None` only if
 /// the product could not be represented (it cannot within the input limits).
 pub fn charge(price: Cents, overage: u64, months: u32) -> Option<Cents> {
-    let product = price
-        .checked_mul(Cents::from(overage))?
-        .checked_mul(Cents::from(months))?;
+    let product = Exact::new(price)
+        .checked_mul(overage)?
+        .checked_mul(months)?;
     // product >= 0: floor(product / 12 + 1/2).
-    Some(product.checked_add(6)? / 12)
+    Some(product.checked_add(Exact::new(6))?.cents() / 12)
 }
 
 /// Units of a position bought to meet demand, pack remainders excluded.
