@@ -86,7 +86,7 @@ pub fn parse_money(text: &str) -> Option<Cents> {
 ///
 /// ```
 /// use reallot::money::Exact;
-/// let line = Exact::new(1250).checked_mul(3).unwrap();
+/// let line = Exact::new(1250).checked_mul(3u64).unwrap();
 /// assert_eq!(line.checked_add(Exact::new(5)).map(Exact::cents), Some(3755));
 /// assert_eq!(Exact::new(i128::MAX).checked_add(Exact::new(1)), None);
 /// ```
