@@ -76,6 +76,60 @@ pub fn parse_money(text: &str) -> Option<Cents> {
     Some(if neg { -c } else { c })
 }
 
+/// An amount being computed, in [`Cents`], whose arithmetic is checked: it has no `+`,
+/// `-` or `*`, only `checked_*` steps that give `None` instead of wrapping, so a figure
+/// built from it is exact or is not published.
+///
+/// A first step towards a `Cents` newtype: the sums of the term plan and the Enterprise
+/// Agreement charges (`plan::term`, `plan::ea`) are built with it; the rest of the crate
+/// still holds plain [`Cents`], which [`Exact::cents`] gives back.
+///
+/// ```
+/// use reallot::money::Exact;
+/// let line = Exact::new(1250).checked_mul(3u64).unwrap();
+/// assert_eq!(line.checked_add(Exact::new(5)).map(Exact::cents), Some(3755));
+/// assert_eq!(Exact::new(i128::MAX).checked_add(Exact::new(1)), None);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Exact(Cents);
+
+impl Exact {
+    /// Nothing.
+    pub const ZERO: Exact = Exact(0);
+
+    /// The amount `cents`.
+    pub const fn new(cents: Cents) -> Self {
+        Exact(cents)
+    }
+
+    /// The amount in cents.
+    pub const fn cents(self) -> Cents {
+        self.0
+    }
+
+    /// `self + other`, or `None` if it would not fit.
+    pub fn checked_add(self, other: Exact) -> Option<Exact> {
+        self.0.checked_add(other.0).map(Exact)
+    }
+
+    /// `self − other`, or `None` if it would not fit.
+    pub fn checked_sub(self, other: Exact) -> Option<Exact> {
+        self.0.checked_sub(other.0).map(Exact)
+    }
+
+    /// `self × n` (a count of units, months, …), or `None` if it would not fit.
+    pub fn checked_mul(self, n: impl Into<u64>) -> Option<Exact> {
+        self.0.checked_mul(Cents::from(n.into())).map(Exact)
+    }
+
+    /// The sum of `amounts`, or `None` if any partial sum would not fit.
+    pub fn checked_sum(amounts: impl IntoIterator<Item = Exact>) -> Option<Exact> {
+        amounts
+            .into_iter()
+            .try_fold(Exact::ZERO, |sum, a| sum.checked_add(a))
+    }
+}
+
 /// Money that serialises as a JSON number with exactly two decimals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Money(pub Cents);
@@ -142,6 +196,23 @@ mod tests {
             assert_eq!(shown.replace(',', ""), money(cents), "{cents}");
         }
         assert_eq!(human("EUR", -123_450), "EUR -1,234.50");
+    }
+
+    #[test]
+    fn exact_amounts_refuse_to_wrap() {
+        let big = Exact::new(i128::MAX);
+        assert_eq!(big.checked_add(Exact::new(1)), None);
+        assert_eq!(Exact::new(i128::MIN).checked_sub(Exact::new(1)), None);
+        assert_eq!(big.checked_mul(2u64), None);
+        assert_eq!(Exact::new(-7).checked_mul(3u32), Some(Exact::new(-21)));
+        assert_eq!(big.checked_sub(big), Some(Exact::ZERO));
+        let lines = [Exact::new(1250), Exact::new(-250), Exact::new(5)];
+        assert_eq!(Exact::checked_sum(lines).map(Exact::cents), Some(1005));
+        assert_eq!(
+            Exact::checked_sum([big, Exact::new(1), Exact::new(-1)]),
+            None
+        );
+        assert_eq!(Exact::checked_sum([]), Some(Exact::ZERO));
     }
 
     #[test]

@@ -57,11 +57,10 @@ impl EvaluateAt {
     }
 }
 
-/// A validated scenario.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scenario {
-    /// Scenario name.
-    pub name: String,
+/// The settings of a scenario that the model applies as they are, the same in the
+/// scenario and in the model's view of it ([`crate::model::ScenarioView`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
     /// Allow transfers between VAs of a pool.
     pub reallocate: bool,
     /// Apply `substitutions.csv` within each VA.
@@ -74,6 +73,31 @@ pub struct Scenario {
     pub buffer_bp: i64,
     /// Expected growth, in hundredths of a percent (may be negative).
     pub growth_bp: i64,
+}
+
+impl Default for Policy {
+    /// The shipped `reallocate` scenario's: transfers and substitution on, no hygiene
+    /// (stale after 90 days when it is on), no buffer or growth.
+    fn default() -> Self {
+        Policy {
+            reallocate: true,
+            substitution: true,
+            hygiene: false,
+            stale_after_days: 90,
+            buffer_bp: 0,
+            growth_bp: 0,
+        }
+    }
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scenario {
+    /// Scenario name.
+    pub name: String,
+    /// What the model applies as it is (read through the scenario: `s.hygiene` is
+    /// `s.policy.hygiene`).
+    pub policy: Policy,
     /// Renewal date policy.
     pub renewal: RenewalPolicy,
     /// The evaluation date: `as_of` or the renewal date.
@@ -90,16 +114,20 @@ pub struct Scenario {
     pub growth_allowance_bp: u32,
 }
 
+/// A scenario reads its policy as its own fields.
+impl std::ops::Deref for Scenario {
+    type Target = Policy;
+
+    fn deref(&self) -> &Policy {
+        &self.policy
+    }
+}
+
 impl Default for Scenario {
     fn default() -> Self {
         Scenario {
             name: "reallocate".into(),
-            reallocate: true,
-            substitution: true,
-            hygiene: false,
-            stale_after_days: 90,
-            buffer_bp: 0,
-            growth_bp: 0,
+            policy: Policy::default(),
             renewal: RenewalPolicy::FromCase,
             evaluate_at: EvaluateAt::AsOf,
             merge: Merge::None,
@@ -269,14 +297,17 @@ impl Scenario {
         let d = Scenario::default();
         let mut s = Scenario {
             name: raw.name.unwrap_or_else(|| default_name.to_string()),
-            reallocate: raw.reallocate.unwrap_or(d.reallocate),
-            substitution: raw.substitution.unwrap_or(d.substitution),
-            hygiene: raw.hygiene.unwrap_or(d.hygiene),
+            policy: Policy {
+                reallocate: raw.reallocate.unwrap_or(d.reallocate),
+                substitution: raw.substitution.unwrap_or(d.substitution),
+                hygiene: raw.hygiene.unwrap_or(d.hygiene),
+                ..d.policy
+            },
             ..d
         };
         if let Some(days) = raw.stale_after_days {
             match u32::try_from(days) {
-                Ok(v) if v <= MAX_STALE_DAYS => s.stale_after_days = v,
+                Ok(v) if v <= MAX_STALE_DAYS => s.policy.stale_after_days = v,
                 _ => keys.bad(
                     "stale_after_days",
                     days.to_string(),
@@ -287,7 +318,7 @@ impl Scenario {
         }
         if let Some(v) = &raw.buffer_pct {
             match hundredths(v) {
-                Some(b) if (0..=MAX_PCT_BP).contains(&b) => s.buffer_bp = b,
+                Some(b) if (0..=MAX_PCT_BP).contains(&b) => s.policy.buffer_bp = b,
                 _ => keys.bad(
                     "buffer_pct",
                     v.to_string(),
@@ -298,7 +329,7 @@ impl Scenario {
         }
         if let Some(v) = &raw.growth_pct {
             match hundredths(v) {
-                Some(g) if g > -10000 && g <= MAX_PCT_BP => s.growth_bp = g,
+                Some(g) if g > -10000 && g <= MAX_PCT_BP => s.policy.growth_bp = g,
                 _ => keys.bad(
                     "growth_pct",
                     v.to_string(),
@@ -493,12 +524,15 @@ impl Scenario {
         // Destructured so that a new field cannot be added without writing it here.
         let Scenario {
             name,
-            reallocate,
-            substitution,
-            hygiene,
-            stale_after_days,
-            buffer_bp,
-            growth_bp,
+            policy:
+                Policy {
+                    reallocate,
+                    substitution,
+                    hygiene,
+                    stale_after_days,
+                    buffer_bp,
+                    growth_bp,
+                },
             renewal,
             evaluate_at,
             merge,

@@ -11,7 +11,7 @@ use reallot::model::{
     chain_optima, pack_projections, solve_family, ChainError, FamilyProblem, Search, SolveOptions,
     SolveStatus,
 };
-use reallot::scenario::{Merge, Scenario};
+use reallot::scenario::{Merge, Policy, Scenario};
 
 /// A random cell: (sa, va, lic, entitled, pak, in_use, reserved).
 type CellSpec = (usize, usize, usize, u64, u64, u64, u64);
@@ -200,7 +200,10 @@ proptest! {
     #[test]
     fn shortcuts_match_the_mip(s in spec(true), buffer in 0i64..2000, reallocate in any::<bool>()) {
         let e = estate(&s);
-        let scenario = Scenario { buffer_bp: buffer, reallocate, ..Scenario::default() };
+        let scenario = Scenario {
+            policy: Policy { buffer_bp: buffer, reallocate, ..Policy::default() },
+            ..Scenario::default()
+        };
         let fast = plan_and_verify(&e, &scenario, &SolveOptions::default());
         let mip = plan_and_verify(&e, &scenario, &SolveOptions { fast_paths: false, ..SolveOptions::default() });
         prop_assert_eq!(fast.purchase_cost(), mip.purchase_cost());

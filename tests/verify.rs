@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use reallot::error::{EXIT_USAGE, EXIT_VERIFY};
 use reallot::estate::load_case;
 use reallot::model::SolveOptions;
-use reallot::scenario::{Merge, RenewalPolicy, Scenario};
+use reallot::scenario::{Merge, Policy, RenewalPolicy, Scenario};
 
 /// `reallot demo --out DIR/demo`; returns the temporary folder and the plan folder.
 fn demo() -> (tempfile::TempDir, PathBuf) {
@@ -495,12 +495,14 @@ fn scenario_strategy() -> impl Strategy<Value = Scenario> {
             )| {
                 Scenario {
                     name,
-                    reallocate,
-                    substitution,
-                    hygiene,
-                    stale_after_days,
-                    buffer_bp: b,
-                    growth_bp: g,
+                    policy: Policy {
+                        reallocate,
+                        substitution,
+                        hygiene,
+                        stale_after_days,
+                        buffer_bp: b,
+                        growth_bp: g,
+                    },
                     renewal,
                     // Both evaluation dates, spread over the cases.
                     evaluate_at: if stale_after_days % 2 == 0 {

@@ -12,27 +12,19 @@
 use chrono::{Months, NaiveDate};
 use rustc_hash::FxHashMap;
 
+use super::rows::{read_rows, FirstLines};
 use super::{Estate, SaId, VaId};
 use crate::error::{Diagnostics, Result};
 use crate::io::source::TableSource;
-use crate::io::table::{columns, Row, TableReader};
+use crate::io::table::{columns, Columns, Row};
 
 /// The file name of the table.
 pub const FILE: &str = "ea.csv";
 
-/// One row of `ea.csv`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EaRow {
-    /// Line of the row in `ea.csv` (the sheet row of a workbook sheet).
-    pub line: u64,
-    /// Smart Account.
-    pub sa: SaId,
-    /// Virtual Account; `None` for an SA-level row.
-    pub va: Option<VaId>,
-    /// EA suite name.
-    pub suite: String,
-    /// Commerce SKU (empty for a suite-level row).
-    pub sku: String,
+/// The unit counters of one EA suite or commerce SKU, as CSSM's EA consumption reports
+/// them: what `ea.csv` holds, what the import writes there, and what the plan reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EaUnits {
     /// Units purchased in the EA.
     pub purchased: u64,
     /// Growth allowance units, when reported.
@@ -43,17 +35,9 @@ pub struct EaRow {
     pub license_generated: u64,
     /// Units consumed.
     pub total_consumption: u64,
-    /// Date of the next true-forward.
-    pub next_true_forward: Option<NaiveDate>,
-    /// Last day of the EA term.
-    pub term_end: Option<NaiveDate>,
-    /// Unit price in cents, when the row gives one.
-    pub unit_price: Option<i64>,
-    /// The CSSM licence the row generates, when known (empty: unknown).
-    pub license: String,
 }
 
-impl EaRow {
+impl EaUnits {
     /// Units the EA entitles: `total_entitlements`, else `purchased + growth_allowance`.
     pub fn entitled(&self) -> u64 {
         self.total_entitlements.unwrap_or_else(|| {
@@ -71,7 +55,34 @@ impl EaRow {
     pub fn overage(&self) -> u64 {
         self.total_consumption.saturating_sub(self.entitled())
     }
+}
 
+/// One row of `ea.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EaRow {
+    /// Line of the row in `ea.csv` (the sheet row of a workbook sheet).
+    pub line: u64,
+    /// Smart Account.
+    pub sa: SaId,
+    /// Virtual Account; `None` for an SA-level row.
+    pub va: Option<VaId>,
+    /// EA suite name.
+    pub suite: String,
+    /// Commerce SKU (empty for a suite-level row).
+    pub sku: String,
+    /// The row's unit counters.
+    pub units: EaUnits,
+    /// Date of the next true-forward.
+    pub next_true_forward: Option<NaiveDate>,
+    /// Last day of the EA term.
+    pub term_end: Option<NaiveDate>,
+    /// Unit price in cents, when the row gives one.
+    pub unit_price: Option<i64>,
+    /// The CSSM licence the row generates, when known (empty: unknown).
+    pub license: String,
+}
+
+impl EaRow {
     /// Whole months from the next true-forward to the end of the term (`term_end` is the
     /// last day in force, so the count runs to the day after it; a partial month at the
     /// end is not counted). `None` when either date is missing.
@@ -159,11 +170,7 @@ struct Cells<'a> {
     suite: &'a str,
     sku: &'a str,
     license: &'a str,
-    purchased: u64,
-    growth_allowance: Option<u64>,
-    total_entitlements: Option<u64>,
-    license_generated: u64,
-    total_consumption: u64,
+    units: EaUnits,
     next_true_forward: Option<NaiveDate>,
     term_end: Option<NaiveDate>,
     unit_price: Option<i64>,
@@ -194,11 +201,13 @@ fn cells<'a>(r: &Row<'a, EaCol>, diags: &mut Diagnostics) -> Option<Cells<'a>> {
         suite: suite?,
         sku: sku?,
         license: license?,
-        purchased: purchased?,
-        growth_allowance: growth?,
-        total_entitlements: total?,
-        license_generated: generated?,
-        total_consumption: consumption?,
+        units: EaUnits {
+            purchased: purchased?,
+            growth_allowance: growth?,
+            total_entitlements: total?,
+            license_generated: generated?,
+            total_consumption: consumption?,
+        },
         next_true_forward: next?,
         term_end: end?,
         unit_price: price?,
@@ -208,13 +217,13 @@ fn cells<'a>(r: &Row<'a, EaCol>, diags: &mut Diagnostics) -> Option<Cells<'a>> {
 /// The checks between cells of a row: totals and dates consistent. Whether they pass.
 fn consistent(r: &Row<EaCol>, c: &Cells, diags: &mut Diagnostics) -> bool {
     let mut ok = true;
-    if c.total_entitlements.is_some_and(|t| t < c.purchased) {
+    let purchased = c.units.purchased;
+    if c.units.total_entitlements.is_some_and(|t| t < purchased) {
         r.problem(
             EaCol::TotalEntitlements,
-            format!("is less than purchased ({})", c.purchased),
+            format!("is less than purchased ({purchased})"),
             format!(
-                "total_entitlements is purchased plus the growth allowance, so at least {}: correct it, or leave it empty to use purchased + growth_allowance",
-                c.purchased
+                "total_entitlements is purchased plus the growth allowance, so at least {purchased}: correct it, or leave it empty to use purchased + growth_allowance"
             ),
             diags,
         );
@@ -267,43 +276,38 @@ fn place(
     }
 }
 
+/// The header of `ea.csv` as the import writes it: every column, in order.
+pub(crate) fn header() -> Vec<&'static str> {
+    EaCol::COLS.iter().map(|c| c.name).collect()
+}
+
 /// Reads `ea.csv` from `src` into `e.ea`, reporting every problem in `diags`; records the
 /// file and its row count like every table. Call it once every other table is read, so
 /// every Smart Account and VA of the case is known.
 pub(super) fn read(src: &TableSource, e: &mut Estate, diags: &mut Diagnostics) -> Result<()> {
-    let Some(mut table) = TableReader::<EaCol>::open(src, diags)? else {
-        return Ok(());
-    };
+    const REPEAT: (&str, &str) = (
+        "(smart_account, virtual_account, suite, sku)",
+        "keep one row per EA suite or SKU in each account (add the two rows up)",
+    );
     let acc = Accounts::of(e);
-    let mut first: FxHashMap<(SaId, Option<VaId>, String, String), u64> = FxHashMap::default();
+    let mut first = FirstLines::new();
     let mut list = Vec::new();
-    let mut rows = 0;
-    while let Some(r) = table.next_row(diags) {
-        rows += 1;
-        let Some(c) = cells(&r, diags) else {
-            continue;
+    let read = read_rows(src, FILE, e, diags, |r, _, diags| {
+        let Some(c) = cells(r, diags) else {
+            return;
         };
-        let ok = consistent(&r, &c, diags);
-        let Some((sa, va)) = place(&r, &c, &acc, diags) else {
-            continue;
+        let ok = consistent(r, &c, diags);
+        let Some((sa, va)) = place(r, &c, &acc, diags) else {
+            return;
         };
         let key = (sa, va, c.suite.to_string(), c.sku.to_string());
-        if let Some(line) = first.get(&key) {
-            r.problem(
-                if c.sku.is_empty() {
-                    EaCol::Suite
-                } else {
-                    EaCol::Sku
-                },
-                format!("repeats the (smart_account, virtual_account, suite, sku) of line {line}"),
-                "keep one row per EA suite or SKU in each account (add the two rows up)",
-                diags,
-            );
-            continue;
-        }
-        first.insert(key, r.line);
-        if !ok {
-            continue;
+        let col = if c.sku.is_empty() {
+            EaCol::Suite
+        } else {
+            EaCol::Sku
+        };
+        if !first.is_first(key, r, col, REPEAT, diags) || !ok {
+            return;
         }
         list.push(EaRow {
             line: r.line,
@@ -311,20 +315,14 @@ pub(super) fn read(src: &TableSource, e: &mut Estate, diags: &mut Diagnostics) -
             va,
             suite: c.suite.to_string(),
             sku: c.sku.to_string(),
-            purchased: c.purchased,
-            growth_allowance: c.growth_allowance,
-            total_entitlements: c.total_entitlements,
-            license_generated: c.license_generated,
-            total_consumption: c.total_consumption,
+            units: c.units,
             next_true_forward: c.next_true_forward,
             term_end: c.term_end,
             unit_price: c.unit_price,
             license: c.license.to_string(),
         });
-    }
-    e.files.push((FILE.into(), rows));
-    e.sources.push(src.clone());
-    if table.header_ok() {
+    })?;
+    if read {
         e.ea = list;
     }
     Ok(())
@@ -352,19 +350,21 @@ mod tests {
             va: None,
             suite: "S".into(),
             sku: String::new(),
-            purchased: 100,
-            growth_allowance: Some(20),
-            total_entitlements: None,
-            license_generated: 90,
-            total_consumption: 130,
+            units: EaUnits {
+                purchased: 100,
+                growth_allowance: Some(20),
+                total_entitlements: None,
+                license_generated: 90,
+                total_consumption: 130,
+            },
             next_true_forward: Some(d("2027-03-01")),
             term_end: Some(d("2028-08-31")),
             unit_price: None,
             license: String::new(),
         };
-        assert_eq!(row.entitled(), 120);
-        assert_eq!(row.undeposited(), 30);
-        assert_eq!(row.overage(), 10);
+        assert_eq!(row.units.entitled(), 120);
+        assert_eq!(row.units.undeposited(), 30);
+        assert_eq!(row.units.overage(), 10);
         assert_eq!(row.months_charged(), Some(18));
     }
 }

@@ -1,7 +1,6 @@
 //! Reading a case folder into an [`Estate`], reporting every problem found (README, "Input").
 
 use std::collections::HashSet;
-use std::hash::Hash;
 use std::path::Path;
 
 use rustc_hash::FxHashMap;
@@ -9,10 +8,11 @@ use rustc_hash::FxHashMap;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::rows::{first_of_key, read_rows, FirstLines};
 use super::*;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::io::source::{Sources, TableSource};
-use crate::io::table::{columns, Columns, Row, TableReader};
+use crate::io::table::{columns, Columns, Row};
 use crate::io::text::{check_date, check_name, limit_text, shown, MAX_PACK, MAX_TOTAL};
 
 mod parts;
@@ -166,6 +166,9 @@ impl Tables {
     }
 }
 
+/// Reads one table of the case into the estate, interning its names.
+type Reader = fn(&TableSource, &mut Estate, &mut Names, &mut Diagnostics) -> Result<()>;
+
 /// Reads and validates the case folder `dir`.
 pub fn load_case(dir: &Path) -> Result<Estate> {
     if !dir.is_dir() {
@@ -225,17 +228,20 @@ pub fn load_case(dir: &Path) -> Result<Estate> {
         ),
         _ => {}
     }
-    if let Table::Here(src) = tables.find(CaseFiles::ACCOUNTS, &mut diags) {
-        read_accounts(&src, &mut e, &mut names, &mut diags)?;
-    }
-    if let Table::Here(src) = tables.find(CaseFiles::SUBSTITUTIONS, &mut diags) {
-        read_substitutions(&src, &mut e, &mut names, &mut diags)?;
-    }
-    if let Table::Here(src) = tables.find(CaseFiles::PRICES, &mut diags) {
-        read_prices(&src, &mut e, &mut names, &mut diags)?;
-    }
-    if let Table::Here(src) = tables.find(super::ea::FILE, &mut diags) {
-        super::ea::read(&src, &mut e, &mut diags)?;
+    // The other optional tables, in the order they are read: ea.csv last, as it checks
+    // the Smart Accounts and VAs every other table names.
+    let optional: [(&str, Reader); 4] = [
+        (CaseFiles::ACCOUNTS, read_accounts),
+        (CaseFiles::SUBSTITUTIONS, read_substitutions),
+        (CaseFiles::PRICES, read_prices),
+        (super::ea::FILE, |src, e, _, diags| {
+            super::ea::read(src, e, diags)
+        }),
+    ];
+    for (file, read) in optional {
+        if let Table::Here(src) = tables.find(file, &mut diags) {
+            read(&src, &mut e, &mut names, &mut diags)?;
+        }
     }
     diags.finish(e)
 }
@@ -358,81 +364,6 @@ fn read_case_toml(dir: &Path, e: &mut Estate, diags: &mut Diagnostics) -> Result
         e.renewal_date = toml_date(v, "renewal_date", CaseFiles::CASE, diags);
     }
     Ok(())
-}
-
-/// Reads table `file` from `src`, handing each row to `each`, then records the file, its
-/// row count and where it was read from in `e.files` and `e.sources`. `false` when the
-/// table cannot be used: it could not be opened, or its header has problems (then its rows
-/// were still read, so their problems are reported in the same pass). The problems are in
-/// `diags`.
-fn read_rows<C: Columns>(
-    src: &TableSource,
-    file: &str,
-    e: &mut Estate,
-    diags: &mut Diagnostics,
-    mut each: impl FnMut(&Row<'_, C>, &mut Estate, &mut Diagnostics),
-) -> Result<bool> {
-    let Some(mut table) = TableReader::<C>::open(src, diags)? else {
-        return Ok(false);
-    };
-    let mut rows = 0;
-    while let Some(row) = table.next_row(diags) {
-        rows += 1;
-        each(&row, e, diags);
-    }
-    e.files.push((file.into(), rows));
-    e.sources.push(src.clone());
-    Ok(table.header_ok())
-}
-
-/// Keeps the first row of each key: `first` is the line where the key first appeared (0
-/// until it has). `true` for the first row; a later one is reported at column `col`
-/// ("repeats the `what` of line N", with `fix`) and gives `false`.
-fn first_of_key<C: Columns>(
-    first: &mut u64,
-    row: &Row<C>,
-    col: C,
-    (what, fix): (&str, &str),
-    diags: &mut Diagnostics,
-) -> bool {
-    if *first == 0 {
-        *first = row.line;
-        return true;
-    }
-    row.problem(
-        col,
-        format!("repeats the {what} of line {first}"),
-        fix,
-        diags,
-    );
-    false
-}
-
-/// The line where each key of a table first appeared (see [`first_of_key`]).
-struct FirstLines<K>(FxHashMap<K, u64>);
-
-impl<K: Hash + Eq> FirstLines<K> {
-    fn new() -> Self {
-        FirstLines(FxHashMap::default())
-    }
-
-    /// Whether `row` is the first with `key`; a repeat is reported (see [`first_of_key`]).
-    fn is_first<C: Columns>(
-        &mut self,
-        key: K,
-        row: &Row<C>,
-        col: C,
-        what_and_fix: (&str, &str),
-        diags: &mut Diagnostics,
-    ) -> bool {
-        first_of_key(
-            self.0.entry(key).or_default(),
-            row,
-            col,
-            what_and_fix,
-            diags,
-        )
-    }
 }
 
 const LICENSE_TYPES: &[(&str, LicenseType)] = &[

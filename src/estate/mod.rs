@@ -3,8 +3,9 @@
 pub mod ea;
 mod load;
 mod names;
+mod rows;
 
-pub use ea::EaRow;
+pub use ea::{EaRow, EaUnits};
 pub use load::{load_case, CaseFiles};
 pub use names::NameArena;
 

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::json::Ctx;
+use crate::estate::EaUnits;
 
 /// One row of the written entitlements.csv (sorted as written).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -59,53 +60,34 @@ pub(super) enum SaOf<'v> {
     Unnamed,
 }
 
-/// One row of `ea.csv`.
+/// One row of `ea.csv`, in the order of its columns (sorted as written).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct EaRow {
     pub sa: String,
     pub va: String,
     pub suite: String,
     pub sku: String,
-    pub purchased: u64,
-    pub growth_allowance: Option<u64>,
-    pub total_entitlements: Option<u64>,
-    pub license_generated: u64,
-    pub total_consumption: u64,
+    pub units: EaUnits,
     pub next_true_forward: String,
     pub term_end: String,
 }
 
-/// The header of `ea.csv` (SPEC §4.3).
-pub(super) const EA_HEADER: &[&str] = &[
-    "smart_account",
-    "virtual_account",
-    "suite",
-    "sku",
-    "purchased",
-    "growth_allowance",
-    "total_entitlements",
-    "license_generated",
-    "total_consumption",
-    "next_true_forward",
-    "term_end",
-    "unit_price",
-    "license",
-];
-
 impl EaRow {
-    /// The row as `ea.csv` cells (unit price and licence are not in the response).
+    /// The row as `ea.csv` cells, one per column of [`crate::estate::ea::header`] (unit
+    /// price and licence are not in the response).
     pub(super) fn cells(&self) -> Vec<String> {
         let opt = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+        let u = &self.units;
         vec![
             self.sa.clone(),
             self.va.clone(),
             self.suite.clone(),
             self.sku.clone(),
-            self.purchased.to_string(),
-            opt(self.growth_allowance),
-            opt(self.total_entitlements),
-            self.license_generated.to_string(),
-            self.total_consumption.to_string(),
+            u.purchased.to_string(),
+            opt(u.growth_allowance),
+            opt(u.total_entitlements),
+            u.license_generated.to_string(),
+            u.total_consumption.to_string(),
             self.next_true_forward.clone(),
             self.term_end.clone(),
             String::new(),
@@ -160,5 +142,47 @@ impl Acc {
             None => {}
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ea_row_has_one_cell_per_column_the_case_reads() {
+        let row = EaRow {
+            sa: "SA".into(),
+            va: String::new(),
+            suite: "Suite".into(),
+            sku: "SKU-1".into(),
+            units: EaUnits {
+                purchased: 10,
+                growth_allowance: None,
+                total_entitlements: Some(12),
+                license_generated: 9,
+                total_consumption: 11,
+            },
+            next_true_forward: "2027-03-01".into(),
+            term_end: "2028-02-29".into(),
+        };
+        let header = crate::estate::ea::header();
+        let cells = row.cells();
+        assert_eq!(cells.len(), header.len());
+        let by_name: BTreeMap<&str, &str> = header
+            .iter()
+            .copied()
+            .zip(cells.iter().map(String::as_str))
+            .collect();
+        assert_eq!(by_name["suite"], "Suite");
+        assert_eq!(by_name["sku"], "SKU-1");
+        assert_eq!(by_name["purchased"], "10");
+        assert_eq!(by_name["growth_allowance"], "");
+        assert_eq!(by_name["total_entitlements"], "12");
+        assert_eq!(by_name["license_generated"], "9");
+        assert_eq!(by_name["total_consumption"], "11");
+        assert_eq!(by_name["next_true_forward"], "2027-03-01");
+        assert_eq!(by_name["term_end"], "2028-02-29");
+        assert_eq!((by_name["unit_price"], by_name["license"]), ("", ""));
     }
 }

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::acc::{Acc, Defaults, EaRow, SaOf};
 use super::json::{array, count, ident, lot_date, object, text, Ctx, Field, Reported};
+use crate::estate::EaUnits;
 
 /// The subscription-level fields every row of it carries.
 struct Term {
@@ -55,11 +56,13 @@ fn counters(cx: &mut Ctx, v: &Value, path: &str, place: &Place) -> Option<EaRow>
         va: place.va.to_string(),
         suite: String::new(),
         sku: String::new(),
-        purchased: purchased?,
-        growth_allowance: growth,
-        total_entitlements: total,
-        license_generated: generated?,
-        total_consumption: consumption?,
+        units: EaUnits {
+            purchased: purchased?,
+            growth_allowance: growth,
+            total_entitlements: total,
+            license_generated: generated?,
+            total_consumption: consumption?,
+        },
         next_true_forward: place.term.next_true_forward.clone(),
         term_end: place.term.term_end.clone(),
     })

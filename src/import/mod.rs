@@ -21,7 +21,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::io::text::{check_name, shown};
 use crate::io::write::OutDir;
 
-use self::acc::{Acc, Defaults, EaRow, EA_HEADER};
+use self::acc::{Acc, Defaults, EaRow};
 
 /// What an import read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -269,7 +269,10 @@ pub fn write_case(
     if !acc.ea.is_empty() {
         root.write(
             "ea.csv",
-            &csv_of(EA_HEADER, acc.ea.iter().map(EaRow::cells)),
+            &csv_of(
+                &crate::estate::ea::header(),
+                acc.ea.iter().map(EaRow::cells),
+            ),
         )?;
         if let Some(csv) = ea_only_accounts_csv(acc) {
             root.write("accounts.csv", &csv)?;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Duration, NaiveDate};
 
 use crate::estate::{Estate, Instance, LicId, Reservation, SaId, Source, VaId};
-use crate::scenario::{Merge, Scenario};
+use crate::scenario::{Merge, Policy, Scenario};
 
 /// The parts of a scenario the model needs, already resolved against a case.
 #[derive(Debug, Clone)]
@@ -18,18 +18,9 @@ pub struct ScenarioView {
     pub as_of: NaiveDate,
     /// The renewal date the scenario sizes (it evaluates at it), if any.
     pub renewal: Option<NaiveDate>,
-    /// Transfers allowed.
-    pub reallocate: bool,
-    /// Substitution allowed.
-    pub substitution: bool,
-    /// Drop stale and retired instances.
-    pub hygiene: bool,
-    /// Stale threshold in days.
-    pub stale_after_days: u32,
-    /// Buffer in hundredths of a percent.
-    pub buffer_bp: i64,
-    /// Growth in hundredths of a percent.
-    pub growth_bp: i64,
+    /// Transfers, substitution, hygiene, buffer and growth, as the scenario sets them
+    /// (read through the view: `view.buffer_bp` is `view.policy.buffer_bp`).
+    pub policy: Policy,
     /// Merge groups as lists of SA ids (each SA in at most one group).
     pub merge_groups: Vec<Vec<SaId>>,
     /// Extra locked VAs.
@@ -37,6 +28,21 @@ pub struct ScenarioView {
     /// Count the lots in force at as_of that end before t as renewed (in force at t):
     /// the like-for-like renewal of the vendor quote.
     pub renew_expiring: bool,
+}
+
+/// The view reads its policy as its own fields.
+impl std::ops::Deref for ScenarioView {
+    type Target = Policy;
+
+    fn deref(&self) -> &Policy {
+        &self.policy
+    }
+}
+
+impl std::ops::DerefMut for ScenarioView {
+    fn deref_mut(&mut self) -> &mut Policy {
+        &mut self.policy
+    }
 }
 
 impl ScenarioView {
@@ -47,12 +53,14 @@ impl ScenarioView {
             t: as_of,
             as_of,
             renewal: None,
-            reallocate: false,
-            substitution: has_substitutions,
-            hygiene: false,
-            stale_after_days: 0,
-            buffer_bp: 0,
-            growth_bp: 0,
+            policy: Policy {
+                reallocate: false,
+                substitution: has_substitutions,
+                hygiene: false,
+                stale_after_days: 0,
+                buffer_bp: 0,
+                growth_bp: 0,
+            },
             merge_groups: Vec::new(),
             extra_locks: HashSet::new(),
             renew_expiring: false,
@@ -68,13 +76,13 @@ impl ScenarioView {
         (growth_bp, buffer_bp): (i64, i64),
         has_substitutions: bool,
     ) -> Self {
-        ScenarioView {
+        let mut view = ScenarioView {
             t,
-            growth_bp,
-            buffer_bp,
             renew_expiring: true,
             ..ScenarioView::vendor(as_of, has_substitutions)
-        }
+        };
+        (view.policy.growth_bp, view.policy.buffer_bp) = (growth_bp, buffer_bp);
+        view
     }
 
     /// Resolves a scenario against an estate (merge names and locks must exist); `renewal`
@@ -119,12 +127,7 @@ impl ScenarioView {
             t: renewal.unwrap_or(as_of),
             as_of,
             renewal,
-            reallocate: s.reallocate,
-            substitution: s.substitution,
-            hygiene: s.hygiene,
-            stale_after_days: s.stale_after_days,
-            buffer_bp: s.buffer_bp,
-            growth_bp: s.growth_bp,
+            policy: s.policy,
             merge_groups,
             extra_locks,
             renew_expiring: false,
@@ -271,7 +274,7 @@ impl Prepared {
     /// Accounts merged or not): cells, hygiene and dates are shared, only pools change.
     pub fn variant(&self, estate: &Estate, reallocate: bool, merge: bool) -> Prepared {
         let mut view = self.view.clone();
-        view.reallocate = reallocate;
+        view.policy.reallocate = reallocate;
         if !merge {
             view.merge_groups.clear();
         }

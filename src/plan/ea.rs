@@ -24,7 +24,7 @@ use chrono::NaiveDate;
 
 use super::{Finding, FindingKind, Position};
 use crate::estate::{EaRow, Estate};
-use crate::money::{money, Cents};
+use crate::money::{money, Cents, Exact};
 
 /// One `ea.csv` row as the plan reads it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -70,11 +70,11 @@ pub struct EaLine {
 /// price × overage × months / 12 in cents, rounded half up to the cent; `None` only if
 /// the product could not be represented (it cannot within the input limits).
 pub fn charge(price: Cents, overage: u64, months: u32) -> Option<Cents> {
-    let product = price
-        .checked_mul(Cents::from(overage))?
-        .checked_mul(Cents::from(months))?;
+    let product = Exact::new(price)
+        .checked_mul(overage)?
+        .checked_mul(months)?;
     // product >= 0: floor(product / 12 + 1/2).
-    Some(product.checked_add(6)? / 12)
+    Some(product.checked_add(Exact::new(6))?.cents() / 12)
 }
 
 /// Units of a position bought to meet demand, pack remainders excluded.
@@ -153,7 +153,7 @@ pub fn lines(estate: &Estate, positions: &[Position]) -> Vec<EaLine> {
         .map(|r| {
             let sa = estate.sas[r.sa as usize].clone();
             let va = r.va.map(|v| estate.vas[v as usize].name.clone());
-            let undeposited = r.undeposited();
+            let undeposited = r.units.undeposited();
             let (shortfall, covers) = if r.license.is_empty() {
                 (None, 0)
             } else {
@@ -161,7 +161,7 @@ pub fn lines(estate: &Estate, positions: &[Position]) -> Vec<EaLine> {
                 let (before, taken) = take(vas, va.as_deref(), undeposited);
                 (Some(before), taken)
             };
-            let overage = r.overage();
+            let overage = r.units.overage();
             let months = r.months_charged();
             let unit_price = price_of(estate, r);
             let charge = match (unit_price, months) {
@@ -174,12 +174,12 @@ pub fn lines(estate: &Estate, positions: &[Position]) -> Vec<EaLine> {
                 suite: r.suite.clone(),
                 sku: r.sku.clone(),
                 license: r.license.clone(),
-                entitled: r.entitled(),
-                generated: r.license_generated,
+                entitled: r.units.entitled(),
+                generated: r.units.license_generated,
                 undeposited,
                 shortfall,
                 covers,
-                consumption: r.total_consumption,
+                consumption: r.units.total_consumption,
                 overage,
                 next_true_forward: r.next_true_forward,
                 term_end: r.term_end,

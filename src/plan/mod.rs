@@ -191,28 +191,15 @@ pub struct Plan {
     pub evaluated_at: NaiveDate,
     /// Currency code.
     pub currency: String,
-    /// Purchases.
-    pub purchases: Vec<Purchase>,
-    /// Moves.
-    pub moves: Vec<Move>,
-    /// Substitutions.
-    pub substitutions: Vec<Substitution>,
-    /// Positions.
-    pub positions: Vec<Position>,
-    /// Renewal rows (empty without a renewal date).
-    pub renewal_rows: Vec<RenewalRow>,
-    /// Renewal summary.
-    pub renewal: Option<RenewalSummary>,
+    /// The recommendation tables (read through the plan: `plan.moves` is
+    /// `plan.tables.moves`).
+    pub tables: Tables,
     /// Vendor view.
     pub vendor: VendorView,
     /// Hygiene counts.
     pub hygiene: HygieneCounts,
     /// Components solved, and of those by MIP.
     pub components: (usize, usize),
-    /// Findings for the advisor.
-    pub findings: Vec<Finding>,
-    /// The moves as CSSM transfer requests.
-    pub transfers: transfers::Transfers,
     /// The savings waterfall (empty when the plan is not optimal).
     pub waterfall: Vec<WaterfallStep>,
     /// What the plan assumes: scenario settings, dates, data files with row counts.
@@ -320,6 +307,16 @@ pub struct Provenance {
     pub settings: Option<crate::scenario::Scenario>,
 }
 
+/// A plan is its tables plus the figures around them: every table reads as a field of
+/// the plan.
+impl std::ops::Deref for Plan {
+    type Target = Tables;
+
+    fn deref(&self) -> &Tables {
+        &self.tables
+    }
+}
+
 impl Plan {
     /// Assembles a plan, in one step, from a solved model, its tables, the vendor's
     /// reading and how it was made.
@@ -339,17 +336,10 @@ impl Plan {
             as_of: prep.view.as_of,
             evaluated_at: prep.view.t,
             currency: estate.currency.clone(),
-            purchases: tables.purchases,
-            moves: tables.moves,
-            substitutions: tables.substitutions,
-            positions: tables.positions,
-            renewal_rows: tables.renewal_rows,
-            renewal: tables.renewal,
+            tables,
             vendor,
             hygiene: prep.hygiene,
             components: flows.components,
-            findings: tables.findings,
-            transfers: tables.transfers,
             waterfall: made.waterfall,
             assumptions: made.assumptions,
             settings: made.settings,

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::estate::{Estate, LicId};
 use crate::model::term::run::{Buyer, TermFlows};
 use crate::model::Prepared;
+use crate::money::{Cents, Exact};
 
 /// A sum of units or cents the term plan cannot hold exactly. The case's magnitudes are
 /// refused before solving (`pipeline::resolve_scenario`), so this is a guard, never a
@@ -26,6 +27,11 @@ fn add_units(a: u64, b: u64, what: &str) -> Result<u64> {
     a.checked_add(b).ok_or_else(|| too_large(what))
 }
 
+/// `a + b` for money, or the [`too_large`] error.
+fn add_money(a: Exact, b: Cents, what: &str) -> Result<Exact> {
+    a.checked_add(Exact::new(b)).ok_or_else(|| too_large(what))
+}
+
 /// The schedule and the term figures of a solved term; `vendor_term` is the vendor's
 /// reading of the same term (its total rounded once, its lines per milestone), `vendor`
 /// the single-date vendor reading the positions show.
@@ -38,13 +44,11 @@ pub fn term_plan(
     vendor: &VendorView,
 ) -> Result<TermPlan> {
     let vendor_total = vendor_term.cost_cents();
-    let mut vendor_milestones = vec![(0u64, 0i128); preps.len()];
+    let mut vendor_milestones = vec![(0u64, Exact::ZERO); preps.len()];
     for b in &vendor_term.buys {
         let m = &mut vendor_milestones[b.milestone];
         m.0 = add_units(m.0, b.units, "vendor's units")?;
-        m.1 =
-            m.1.checked_add(b.cents)
-                .ok_or_else(|| too_large("vendor's cost"))?;
+        m.1 = add_money(m.1, b.cents, "vendor's cost")?;
     }
     let (mut moves, mut positions) = (Vec::new(), Vec::new());
     for ((p, f), &d) in preps.iter().zip(&term.milestones).zip(dates) {
@@ -75,7 +79,7 @@ pub fn term_plan(
             row[k].1 = add_units(row[k].1, c.entitled, "entitlement")?;
         }
     }
-    let mut lines: BTreeMap<(Buyer, LicId), Vec<(u64, i128)>> = BTreeMap::new();
+    let mut lines: BTreeMap<(Buyer, LicId), Vec<(u64, Cents)>> = BTreeMap::new();
     for b in &term.buys {
         lines
             .entry((b.buyer, b.lic))
@@ -84,7 +88,7 @@ pub fn term_plan(
             .or_insert_with(|| vec![(0, 0); preps.len()]);
     }
     let (mut commit_units, mut commit_cost, mut added_units, mut add_cost) =
-        (0u64, 0i128, 0u64, 0i128);
+        (0u64, Exact::ZERO, 0u64, Exact::ZERO);
     let mut schedule = Vec::new();
     for ((buyer, lic), per) in &need {
         let bought = lines.get(&(*buyer, *lic));
@@ -93,13 +97,12 @@ pub fn term_plan(
         for (k, &(demand, entitled)) in per.iter().enumerate() {
             let (units, cents) = bought.map_or((0, 0), |b| b[k]);
             to_date = add_units(to_date, units, "purchases to date")?;
-            let cost_err = || too_large("cost");
             if k == 0 {
                 commit_units = add_units(commit_units, units, "committed units")?;
-                commit_cost = commit_cost.checked_add(cents).ok_or_else(cost_err)?;
+                commit_cost = add_money(commit_cost, cents, "cost")?;
             } else {
                 added_units = add_units(added_units, units, "added units")?;
-                add_cost = add_cost.checked_add(cents).ok_or_else(cost_err)?;
+                add_cost = add_money(add_cost, cents, "cost")?;
             }
             schedule.push(ScheduleRow {
                 smart_account: account.clone(),
@@ -121,17 +124,21 @@ pub fn term_plan(
         months,
         dates: dates.to_vec(),
         commit_units,
-        commit_cost,
+        commit_cost: commit_cost.cents(),
         add_units: added_units,
-        add_cost,
+        add_cost: add_cost.cents(),
         total_cost,
         units: u64::try_from(term.units).map_err(|_| too_large("units purchased"))?,
         moved: u64::try_from(term.moves).map_err(|_| too_large("licences moved"))?,
         vendor_term_cost: vendor_total,
-        savings: vendor_total
-            .checked_sub(total_cost)
-            .ok_or_else(|| too_large("savings"))?,
-        vendor_milestones,
+        savings: Exact::new(vendor_total)
+            .checked_sub(Exact::new(total_cost))
+            .ok_or_else(|| too_large("savings"))?
+            .cents(),
+        vendor_milestones: vendor_milestones
+            .into_iter()
+            .map(|(units, cost)| (units, cost.cents()))
+            .collect(),
         schedule,
         purchases,
         moves,
@@ -184,7 +191,7 @@ fn term_purchases(
                     virtual_account,
                     license: estate.licences[b.lic as usize].clone(),
                     quantity: b.units,
-                    unit_price: i128::from(estate.price(b.lic).map_or(0, |p| p.cents)),
+                    unit_price: Cents::from(estate.price(b.lic).map_or(0, |p| p.cents)),
                     cost: b.cents,
                 },
             )
