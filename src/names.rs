@@ -29,12 +29,13 @@ impl VaNames {
     /// assert_eq!(two.va("Acme+Initech", "Acme/Lab"), "Acme / Lab");
     /// ```
     pub fn new<'a>(smart_accounts: impl IntoIterator<Item = &'a str>) -> VaNames {
+        // Distinct names first: a plan's rows repeat a few names a million times.
+        let distinct: BTreeSet<&str> = smart_accounts
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
         VaNames {
-            accounts: smart_accounts
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+            accounts: distinct.into_iter().map(str::to_string).collect(),
         }
     }
 
