@@ -325,13 +325,14 @@ fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()>
         &t.substitutions,
         &t.findings,
     ] {
-        out.write(table.source, &csv_file::csv(table))?;
+        out.write_with(table.source, |w| Ok(csv_file::write(table, w)?))?;
     }
-    let mut transfers = serde_json::to_string_pretty(&plan.transfers).expect("serialises");
-    transfers.push('\n');
-    out.write("transfers.json", transfers.as_bytes())?;
+    out.write_with("transfers.json", |w| {
+        serde_json::to_writer_pretty(&mut *w, &plan.transfers)?;
+        w.write_all(b"\n")
+    })?;
     if plan.renewal.is_some() {
-        out.write(t.renewal.source, &csv_file::csv(&t.renewal))?;
+        out.write_with(t.renewal.source, |w| Ok(csv_file::write(&t.renewal, w)?))?;
     }
     if let Some(term) = &plan.term {
         out.write("schedule.csv", &term::schedule_csv(term))?;

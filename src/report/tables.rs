@@ -155,7 +155,7 @@ pub fn findings(plan: &Plan) -> Table {
 /// A `findings.csv` row.
 pub fn finding_row(f: &Finding) -> Vec<Cell> {
     vec![
-        f.kind.to_string().into(),
+        f.kind.as_str().into(),
         f.smart_account.as_str().into(),
         f.virtual_account.as_str().into(),
         f.license.as_str().into(),
