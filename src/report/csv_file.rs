@@ -8,11 +8,21 @@ use crate::report::table::{Cell, Table};
 
 /// Writes `table` as a CSV file to `w`, cell by cell (no row is copied first).
 pub fn write(table: &Table, w: impl std::io::Write) -> csv::Result<()> {
+    write_rows(table, table.rows.iter(), w)
+}
+
+/// Writes a CSV file of `table`'s columns to `w` with `rows` (made one at a time, for a
+/// table too large to hold: the rows of `table` itself are not written).
+pub fn write_rows<R: AsRef<[Cell]>>(
+    table: &Table,
+    rows: impl Iterator<Item = R>,
+    w: impl std::io::Write,
+) -> csv::Result<()> {
     let mut w = csv::WriterBuilder::new().from_writer(w);
     w.write_record(table.headers())?;
     let mut figure = String::new();
-    for row in &table.rows {
-        for c in row {
+    for row in rows {
+        for c in row.as_ref() {
             match c {
                 Cell::Text(s) => w.write_field(guard(s).as_bytes())?,
                 Cell::Count(n) => {
