@@ -356,11 +356,28 @@ fn sorted(estate: &Estate, findings: Vec<Finding>, ids: &[Option<(VaId, u32)>]) 
             (&x.instance, x.quantity, &x.detail).cmp(&(&y.instance, y.quantity, &y.detail))
         })
     });
-    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
-    order
-        .iter()
-        .map(|&(_, i)| slots[i as usize].take().expect("each finding once"))
-        .collect()
+    let mut perm: Vec<u32> = order.into_iter().map(|(_, i)| i).collect();
+    let mut findings = findings;
+    permute(&mut findings, &mut perm);
+    findings
+}
+
+/// Puts `v[perm[i]]` at `i` for every `i`, in place (following the permutation's cycles,
+/// one swap per moved element): no second copy of a large table is made. `perm` is left
+/// as the identity.
+fn permute<T>(v: &mut [T], perm: &mut [u32]) {
+    for start in 0..v.len() {
+        let mut cur = start;
+        while perm[cur] as usize != cur {
+            let next = perm[cur] as usize;
+            perm[cur] = cur as u32;
+            if next == start {
+                break;
+            }
+            v.swap(cur, next);
+            cur = next;
+        }
+    }
 }
 
 /// The units a VA is short of a licence in the vendor's per-VA reading at as_of, before
@@ -635,6 +652,37 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permute_puts_each_element_where_the_permutation_says() {
+        // Every permutation of 5 elements (and a few larger cycles) against a plain gather.
+        let n = 5u32;
+        let mut p: Vec<u32> = (0..n).collect();
+        let mut all = Vec::new();
+        fn each(k: usize, p: &mut Vec<u32>, all: &mut Vec<Vec<u32>>) {
+            if k == p.len() {
+                all.push(p.clone());
+                return;
+            }
+            for i in k..p.len() {
+                p.swap(k, i);
+                each(k + 1, p, all);
+                p.swap(k, i);
+            }
+        }
+        each(0, &mut p, &mut all);
+        all.push((1..200).chain([0]).collect());
+        all.push((0..200).rev().collect());
+        assert_eq!(all.len(), 122);
+        for perm in all {
+            let v: Vec<String> = (0..perm.len()).map(|i| format!("x{i}")).collect();
+            let want: Vec<String> = perm.iter().map(|&i| v[i as usize].clone()).collect();
+            let (mut got, mut q) = (v, perm.clone());
+            permute(&mut got, &mut q);
+            assert_eq!(got, want, "{perm:?}");
+            assert!(q.iter().enumerate().all(|(i, &j)| i == j as usize));
+        }
+    }
 
     #[test]
     fn kinds_sort_as_their_names() {
