@@ -561,13 +561,17 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
         return;
     };
     let cutoff = as_of - Duration::days(stale_after_days as i64);
+    // The instances' sums per (VA, licence), compared with usage.csv when the case has one.
+    let compare = !e.usage.is_empty();
     let mut sums: FxHashMap<(VaId, u32), Usage> = FxHashMap::default();
     for i in list {
-        let u = sums.entry((i.va, i.lic)).or_default();
-        u.in_use += i.quantity;
         let reserved = i.reservation != Reservation::None;
-        if reserved {
-            u.reserved += i.quantity;
+        if compare {
+            let u = sums.entry((i.va, i.lic)).or_default();
+            u.in_use += i.quantity;
+            if reserved {
+                u.reserved += i.quantity;
+            }
         }
         let name = e.instance_names.get(i.name);
         let cmdb = e.cmdb_state(i.name);
@@ -625,7 +629,7 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
             );
         }
     }
-    if !e.usage.is_empty() {
+    if compare {
         let mut keys: Vec<(VaId, u32)> = sums.keys().chain(e.usage.keys()).copied().collect();
         keys.sort_unstable();
         keys.dedup();
