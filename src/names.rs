@@ -29,12 +29,18 @@ impl VaNames {
     /// assert_eq!(two.va("Acme+Initech", "Acme/Lab"), "Acme / Lab");
     /// ```
     pub fn new<'a>(smart_accounts: impl IntoIterator<Item = &'a str>) -> VaNames {
+        // Distinct names first: a plan's rows repeat a few names a million times (one
+        // insert each; collecting would sort every row).
+        let mut distinct: BTreeSet<&str> = BTreeSet::new();
+        let mut last = "";
+        for s in smart_accounts {
+            if !s.is_empty() && s != last {
+                distinct.insert(s);
+                last = s;
+            }
+        }
         VaNames {
-            accounts: smart_accounts
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+            accounts: distinct.into_iter().map(str::to_string).collect(),
         }
     }
 

@@ -29,6 +29,9 @@ writes here again: keep nothing else in it.\n";
 
 const TMP_PREFIX: &str = ".reallot-tmp-";
 
+/// The buffer of a file written by streaming ([`OutDir::write_with`]).
+pub const STREAM_BUFFER: usize = 256 * 1024;
+
 /// An output folder being written.
 pub struct OutDir {
     tmp: tempfile::TempDir,
@@ -48,6 +51,21 @@ impl SubDir<'_> {
             self.out.write(name, bytes)
         } else {
             self.out.write(&format!("{}/{name}", self.prefix), bytes)
+        }
+    }
+
+    /// Writes one file into the sub-folder by streaming it through a buffer: `fill`
+    /// writes the content, and no copy of the whole file is held in memory.
+    pub fn write_with(
+        &self,
+        name: &str,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        if self.prefix.is_empty() {
+            self.out.write_with(name, fill)
+        } else {
+            self.out
+                .write_with(&format!("{}/{name}", self.prefix), fill)
         }
     }
 }
@@ -254,8 +272,8 @@ impl OutDir {
         self.tmp.path().join(name)
     }
 
-    /// Writes one file (creating its folders, each with a marker).
-    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
+    /// The path of file `name`, its folders created (each with a marker).
+    fn file_path(&self, name: &str) -> Result<PathBuf> {
         let p = self.path(name);
         if let Some(dir) = p.parent() {
             if !dir.is_dir() {
@@ -264,7 +282,29 @@ impl OutDir {
                 std::fs::write(&marker, MARKER_TEXT).map_err(|e| Error::io(&marker, e))?;
             }
         }
+        Ok(p)
+    }
+
+    /// Writes one file (creating its folders, each with a marker).
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        let p = self.file_path(name)?;
         std::fs::write(&p, bytes).map_err(|e| Error::io(&p, e))
+    }
+
+    /// Writes one file by streaming it through a buffer of [`STREAM_BUFFER`] bytes:
+    /// `fill` writes the content (creating its folders, each with a marker).
+    pub fn write_with(
+        &self,
+        name: &str,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let p = self.file_path(name)?;
+        let io = |e| Error::io(&p, e);
+        let file = std::fs::File::create(&p).map_err(io)?;
+        let mut w = std::io::BufWriter::with_capacity(STREAM_BUFFER, file);
+        fill(&mut w).map_err(io)?;
+        w.into_inner().map_err(|e| io(e.into_error()))?;
+        Ok(())
     }
 
     /// Moves the finished folder into place, replacing the old one atomically where the
@@ -354,6 +394,9 @@ mod tests {
             let out = OutDir::new(&target, &[]).unwrap();
             out.write("a.txt", format!("{round}").as_bytes()).unwrap();
             out.sub("s").write("b.txt", b"b").unwrap();
+            out.sub("s")
+                .write_with("c.txt", |w| w.write_all(&[b'c'; STREAM_BUFFER + 1]))
+                .unwrap();
             out.commit().unwrap();
             assert_eq!(
                 std::fs::read_to_string(target.join("a.txt")).unwrap(),
@@ -361,6 +404,8 @@ mod tests {
             );
             assert!(target.join(MARKER).is_file());
             assert!(target.join("s").join(MARKER).is_file());
+            let c = std::fs::read(target.join("s").join("c.txt")).unwrap();
+            assert!(c.len() == STREAM_BUFFER + 1 && c.iter().all(|&b| b == b'c'));
         }
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
         assert_eq!(left.len(), 1, "only the target remains");

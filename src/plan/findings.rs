@@ -224,9 +224,14 @@ pub struct Finding {
     pub detail: String,
 }
 
+/// Findings being collected. A finding pushed from the estate's ids also records them, so
+/// the final sort compares ranks instead of strings for most rows.
 struct Ctx<'a> {
     estate: &'a Estate,
     out: Vec<Finding>,
+    /// (VA, licence) ids of each finding of `out` pushed by [`Ctx::push`]; `None` for the
+    /// others (positions, EA lines, warnings), which are ranked by their names.
+    ids: Vec<Option<(VaId, u32)>>,
 }
 
 impl Ctx<'_> {
@@ -249,6 +254,13 @@ impl Ctx<'_> {
             quantity,
             detail,
         });
+        self.ids.push(Some((va, lic)));
+    }
+
+    /// Pushes a finding built from names (no ids).
+    fn push_named(&mut self, f: Finding) {
+        self.out.push(f);
+        self.ids.push(None);
     }
 }
 
@@ -263,11 +275,12 @@ pub fn collect(
     let mut cx = Ctx {
         estate,
         out: Vec::new(),
+        ids: Vec::new(),
     };
     lots(&mut cx, as_of);
     instances(&mut cx, as_of, stale_after_days);
     for w in &estate.warnings {
-        cx.out.push(Finding {
+        cx.push_named(Finding {
             kind: FindingKind::LotDatesInverted,
             smart_account: String::new(),
             virtual_account: String::new(),
@@ -281,22 +294,104 @@ pub fn collect(
     for p in positions {
         position_findings(&mut cx, &units_short, p);
     }
-    cx.out.extend(super::ea::findings(estate, positions));
-    cx.out.sort();
-    cx.out
+    for f in super::ea::findings(estate, positions) {
+        cx.push_named(f);
+    }
+    sorted(estate, cx.out, &cx.ids)
+}
+
+/// `findings` in their order ([`Finding`]'s `Ord`: kind, Smart Account, VA, licence,
+/// instance, quantity, detail). The names are ranked once (every distinct name the
+/// findings hold, sorted), so rows compare by integers except where kind and all three
+/// names are equal; equal findings are identical, so the unstable sort is exact.
+fn sorted(estate: &Estate, findings: Vec<Finding>, ids: &[Option<(VaId, u32)>]) -> Vec<Finding> {
+    let mut names: Vec<&str> = estate.sas.iter().map(String::as_str).collect();
+    names.extend(estate.vas.iter().map(|v| v.name.as_str()));
+    names.extend(estate.licences.iter().map(String::as_str));
+    for (f, id) in findings.iter().zip(ids) {
+        if id.is_none() {
+            names.extend([
+                f.smart_account.as_str(),
+                f.virtual_account.as_str(),
+                f.license.as_str(),
+            ]);
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    let rank = |name: &str| names.binary_search(&name).expect("every name is ranked") as u128;
+    let sa_rank: Vec<u128> = estate.sas.iter().map(|s| rank(s)).collect();
+    let va_rank: Vec<u128> = estate.vas.iter().map(|v| rank(&v.name)).collect();
+    let lic_rank: Vec<u128> = estate.licences.iter().map(|l| rank(l)).collect();
+    // (kind, Smart Account, VA, licence) in one integer: 8 bits for the kind, 40 for each
+    // rank (there are far fewer than 2^40 names).
+    let key = |kind: FindingKind, sa: u128, va: u128, lic: u128| {
+        ((kind as u128) << 120) | (sa << 80) | (va << 40) | lic
+    };
+    let mut order: Vec<(u128, u32)> = findings
+        .iter()
+        .zip(ids)
+        .enumerate()
+        .map(|(i, (f, id))| {
+            let k = match *id {
+                Some((va, lic)) => key(
+                    f.kind,
+                    sa_rank[estate.vas[va as usize].sa as usize],
+                    va_rank[va as usize],
+                    lic_rank[lic as usize],
+                ),
+                None => key(
+                    f.kind,
+                    rank(&f.smart_account),
+                    rank(&f.virtual_account),
+                    rank(&f.license),
+                ),
+            };
+            (k, i as u32)
+        })
+        .collect();
+    order.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| {
+            let (x, y) = (&findings[a.1 as usize], &findings[b.1 as usize]);
+            (&x.instance, x.quantity, &x.detail).cmp(&(&y.instance, y.quantity, &y.detail))
+        })
+    });
+    let mut perm: Vec<u32> = order.into_iter().map(|(_, i)| i).collect();
+    let mut findings = findings;
+    permute(&mut findings, &mut perm);
+    findings
+}
+
+/// Puts `v[perm[i]]` at `i` for every `i`, in place (following the permutation's cycles,
+/// one swap per moved element): no second copy of a large table is made. `perm` is left
+/// as the identity.
+fn permute<T>(v: &mut [T], perm: &mut [u32]) {
+    for start in 0..v.len() {
+        let mut cur = start;
+        while perm[cur] as usize != cur {
+            let next = perm[cur] as usize;
+            perm[cur] = cur as u32;
+            if next == start {
+                break;
+            }
+            v.swap(cur, next);
+            cur = next;
+        }
+    }
 }
 
 /// The units a VA is short of a licence in the vendor's per-VA reading at as_of, before
 /// packs: in use as exported minus the lots in force. Inside a substitution family a tier's
 /// shortfall depends on the other tiers, so there it is the vendor's per-VA purchase.
-struct UnitsShort {
+struct UnitsShort<'a> {
     entitled: FxHashMap<(VaId, u32), u64>,
     family: Vec<bool>,
-    lic: FxHashMap<String, u32>,
+    lic: FxHashMap<&'a str, u32>,
+    va: FxHashMap<(&'a str, &'a str), VaId>,
 }
 
-impl UnitsShort {
-    fn new(estate: &Estate, as_of: NaiveDate) -> Self {
+impl<'a> UnitsShort<'a> {
+    fn new(estate: &'a Estate, as_of: NaiveDate) -> Self {
         let mut entitled: FxHashMap<(VaId, u32), u64> = FxHashMap::default();
         for lot in estate.lots.iter().filter(|l| l.active_at(as_of)) {
             *entitled.entry((lot.va, lot.lic)).or_default() += lot.quantity;
@@ -310,21 +405,35 @@ impl UnitsShort {
             .licences
             .iter()
             .enumerate()
-            .map(|(i, n)| (n.clone(), i as u32))
+            .map(|(i, n)| (n.as_str(), i as u32))
             .collect();
+        // The first VA of each (Smart Account, VA) name, as `Estate::find_va` finds it.
+        let mut va = FxHashMap::default();
+        for (i, v) in estate.vas.iter().enumerate().rev() {
+            va.insert(
+                (estate.sas[v.sa as usize].as_str(), v.name.as_str()),
+                i as VaId,
+            );
+        }
         UnitsShort {
             entitled,
             family,
             lic,
+            va,
         }
     }
 
+    /// The (VA, licence) ids of `p`, when the estate has them.
+    fn ids(&self, p: &Position) -> Option<(VaId, u32)> {
+        let va = self
+            .va
+            .get(&(p.smart_account.as_str(), p.virtual_account.as_str()))?;
+        Some((*va, *self.lic.get(p.license.as_str())?))
+    }
+
     /// Units short of `p`'s licence in its VA (at most the vendor's purchase there).
-    fn of(&self, estate: &Estate, p: &Position) -> u64 {
-        let ids = estate
-            .find_va(&p.smart_account, &p.virtual_account)
-            .zip(self.lic.get(&p.license).copied());
-        match ids {
+    fn of(&self, p: &Position) -> u64 {
+        match self.ids(p) {
             Some((va, lic)) if !self.family[lic as usize] => {
                 let s = self.entitled.get(&(va, lic)).copied().unwrap_or(0);
                 p.in_use.saturating_sub(s).min(p.vendor_shortfall)
@@ -338,6 +447,7 @@ impl UnitsShort {
 /// bought packs, and licences left idle.
 fn position_findings(cx: &mut Ctx, units_short: &UnitsShort, p: &Position) {
     // One finding of the position: `quantity` units of `kind`.
+    let ids = units_short.ids(p);
     let mut push = |kind, quantity, detail| {
         cx.out.push(Finding {
             kind,
@@ -348,9 +458,10 @@ fn position_findings(cx: &mut Ctx, units_short: &UnitsShort, p: &Position) {
             quantity,
             detail,
         });
+        cx.ids.push(ids);
     };
     if p.vendor_shortfall > 0 {
-        let short = units_short.of(cx.estate, p);
+        let short = units_short.of(p);
         let detail = if short < p.vendor_shortfall {
             format!(
                 "the vendor's per-VA reading finds {short} short here (in use {}); bought in packs, that is {}",
@@ -450,13 +561,17 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
         return;
     };
     let cutoff = as_of - Duration::days(stale_after_days as i64);
+    // The instances' sums per (VA, licence), compared with usage.csv when the case has one.
+    let compare = !e.usage.is_empty();
     let mut sums: FxHashMap<(VaId, u32), Usage> = FxHashMap::default();
     for i in list {
-        let u = sums.entry((i.va, i.lic)).or_default();
-        u.in_use += i.quantity;
         let reserved = i.reservation != Reservation::None;
-        if reserved {
-            u.reserved += i.quantity;
+        if compare {
+            let u = sums.entry((i.va, i.lic)).or_default();
+            u.in_use += i.quantity;
+            if reserved {
+                u.reserved += i.quantity;
+            }
         }
         let name = e.instance_names.get(i.name);
         let cmdb = e.cmdb_state(i.name);
@@ -514,7 +629,7 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
             );
         }
     }
-    if !e.usage.is_empty() {
+    if compare {
         let mut keys: Vec<(VaId, u32)> = sums.keys().chain(e.usage.keys()).copied().collect();
         keys.sort_unstable();
         keys.dedup();
@@ -541,6 +656,37 @@ fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permute_puts_each_element_where_the_permutation_says() {
+        // Every permutation of 5 elements (and a few larger cycles) against a plain gather.
+        let n = 5u32;
+        let mut p: Vec<u32> = (0..n).collect();
+        let mut all = Vec::new();
+        fn each(k: usize, p: &mut Vec<u32>, all: &mut Vec<Vec<u32>>) {
+            if k == p.len() {
+                all.push(p.clone());
+                return;
+            }
+            for i in k..p.len() {
+                p.swap(k, i);
+                each(k + 1, p, all);
+                p.swap(k, i);
+            }
+        }
+        each(0, &mut p, &mut all);
+        all.push((1..200).chain([0]).collect());
+        all.push((0..200).rev().collect());
+        assert_eq!(all.len(), 122);
+        for perm in all {
+            let v: Vec<String> = (0..perm.len()).map(|i| format!("x{i}")).collect();
+            let want: Vec<String> = perm.iter().map(|&i| v[i as usize].clone()).collect();
+            let (mut got, mut q) = (v, perm.clone());
+            permute(&mut got, &mut q);
+            assert_eq!(got, want, "{perm:?}");
+            assert!(q.iter().enumerate().all(|(i, &j)| i == j as usize));
+        }
+    }
 
     #[test]
     fn kinds_sort_as_their_names() {

@@ -1,22 +1,40 @@
 //! CSV syntax for a [`Table`]: the header, then every row, text cells guarded against
 //! formulas (README, "Safety"). No total row: a CSV file holds data, not a summary.
 
-use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use crate::io::guard::guard;
 use crate::report::table::{Cell, Table};
 
-/// The bytes of `table` as a CSV file.
-pub fn csv(table: &Table) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    w.write_record(table.headers()).expect("in-memory write");
-    for row in &table.rows {
-        let cells = row.iter().map(|c| match c {
-            Cell::Text(s) => guard(s),
-            other => Cow::Owned(other.plain()),
-        });
-        w.write_record(cells.collect::<Vec<_>>().iter().map(|c| c.as_bytes()))
-            .expect("in-memory write");
+/// Writes `table` as a CSV file to `w`, cell by cell (no row is copied first).
+pub fn write(table: &Table, w: impl std::io::Write) -> csv::Result<()> {
+    write_rows(table, table.rows.iter(), w)
+}
+
+/// Writes a CSV file of `table`'s columns to `w` with `rows` (made one at a time, for a
+/// table too large to hold: the rows of `table` itself are not written).
+pub fn write_rows<R: AsRef<[Cell]>>(
+    table: &Table,
+    rows: impl Iterator<Item = R>,
+    w: impl std::io::Write,
+) -> csv::Result<()> {
+    let mut w = csv::WriterBuilder::new().from_writer(w);
+    w.write_record(table.headers())?;
+    let mut figure = String::new();
+    for row in rows {
+        for c in row.as_ref() {
+            match c {
+                Cell::Text(s) => w.write_field(guard(s).as_bytes())?,
+                Cell::Count(n) => {
+                    figure.clear();
+                    write!(figure, "{n}").expect("writes to a string");
+                    w.write_field(figure.as_bytes())?;
+                }
+                other => w.write_field(other.plain().as_bytes())?,
+            }
+        }
+        w.write_record(None::<&[u8]>)?;
     }
-    w.into_inner().expect("in-memory write")
+    w.flush()?;
+    Ok(())
 }

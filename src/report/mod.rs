@@ -270,10 +270,11 @@ pub fn write_plan(plan: &Plan, out: &SubDir) -> Result<()> {
     if let Some(t) = &plan.term {
         term::milestone_tables(t, &mut tables);
     }
-    // The workbook is the slowest file to render: build it beside the others.
+    // The workbook is the slowest file to render: build it beside the others (the tables,
+    // then the report and its charts).
     let (book, written) = rayon::join(
         || xlsx::book(plan, &tables),
-        || write_tables(plan, &tables, out),
+        || write_tables(plan, &tables, out).and_then(|()| write_report(plan, out)),
     );
     written?;
     let book = book.map_err(|e| Error::Render {
@@ -284,7 +285,7 @@ pub fn write_plan(plan: &Plan, out: &SubDir) -> Result<()> {
     if let Some(s) = &plan.settings {
         out.write("scenario.toml", s.to_toml().as_bytes())?;
     }
-    write_report(plan, out)
+    Ok(())
 }
 
 /// The report and its charts: report.html, report.md and plots/*.svg|png. The charts
@@ -318,20 +319,20 @@ fn write_report(plan: &Plan, out: &SubDir) -> Result<()> {
 
 /// The CSV tables and `transfers.json`.
 fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()> {
-    for table in [
-        &t.purchases,
-        &t.moves,
-        &t.positions,
-        &t.substitutions,
-        &t.findings,
-    ] {
-        out.write(table.source, &csv_file::csv(table))?;
+    for table in [&t.purchases, &t.moves, &t.positions, &t.substitutions] {
+        out.write_with(table.source, |w| Ok(csv_file::write(table, w)?))?;
     }
-    let mut transfers = serde_json::to_string_pretty(&plan.transfers).expect("serialises");
-    transfers.push('\n');
-    out.write("transfers.json", transfers.as_bytes())?;
+    let findings = plan.findings.iter().map(tables::finding_row);
+    let columns = tables::findings_columns();
+    out.write_with(columns.source, |w| {
+        Ok(csv_file::write_rows(&columns, findings, w)?)
+    })?;
+    out.write_with("transfers.json", |w| {
+        serde_json::to_writer_pretty(&mut *w, &plan.transfers)?;
+        w.write_all(b"\n")
+    })?;
     if plan.renewal.is_some() {
-        out.write(t.renewal.source, &csv_file::csv(&t.renewal))?;
+        out.write_with(t.renewal.source, |w| Ok(csv_file::write(&t.renewal, w)?))?;
     }
     if let Some(term) = &plan.term {
         out.write("schedule.csv", &term::schedule_csv(term))?;

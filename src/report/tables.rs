@@ -4,6 +4,7 @@
 use crate::plan::{Finding, Move, Plan, Position, Purchase, RenewalRow, Substitution};
 use crate::report::headers;
 use crate::report::table::{columns, Cell, Kind, Table};
+use crate::report::xlsx::MAX_SHEET_ROWS;
 
 use Kind::{Change, Count, Money, Price, Text};
 
@@ -35,7 +36,9 @@ pub struct PlanTables {
     pub positions: Table,
     /// `substitutions.csv`.
     pub substitutions: Table,
-    /// `findings.csv`.
+    /// The findings as the workbook shows them: every finding counted, only the first
+    /// [`MAX_SHEET_ROWS`] filled with cells (see [`findings`]); `findings.csv` is written
+    /// row by row from the plan ([`finding_row`]).
     pub findings: Table,
     /// `renewal.csv` (written only when a renewal date applies).
     pub renewal: Table,
@@ -146,16 +149,32 @@ pub fn substitution_row(s: &Substitution) -> Vec<Cell> {
     ]
 }
 
-/// `findings.csv` (no total row: the units of different kinds do not add up).
+/// The columns of `findings.csv` (no total row: the units of different kinds do not add
+/// up), without rows.
+pub fn findings_columns() -> Table {
+    Table::new(columns(headers::FINDINGS, FINDING_KINDS), "findings.csv")
+}
+
+/// `findings.csv` as the workbook shows it: a row per finding, but only the first
+/// [`MAX_SHEET_ROWS`] hold their cells; the others are empty (the sheet shows only their
+/// number, and the table has no total row). A plan may hold millions of findings: their
+/// text is never copied into a table; `findings.csv` is written from the plan, one
+/// [`finding_row`] at a time.
 pub fn findings(plan: &Plan) -> Table {
-    let cols = columns(headers::FINDINGS, FINDING_KINDS);
-    Table::new(cols, "findings.csv").with_rows(plan.findings.iter().map(finding_row).collect())
+    let rows = plan.findings.iter().enumerate().map(|(i, f)| {
+        if i < MAX_SHEET_ROWS {
+            finding_row(f)
+        } else {
+            Vec::new()
+        }
+    });
+    findings_columns().with_rows(rows.collect())
 }
 
 /// A `findings.csv` row.
 pub fn finding_row(f: &Finding) -> Vec<Cell> {
     vec![
-        f.kind.to_string().into(),
+        f.kind.as_str().into(),
         f.smart_account.as_str().into(),
         f.virtual_account.as_str().into(),
         f.license.as_str().into(),

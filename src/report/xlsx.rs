@@ -174,16 +174,29 @@ fn named<'t>(table: &'t Table, names: &VaNames) -> std::borrow::Cow<'t, Table> {
         .filter(|(_, h)| VA_COLUMNS.contains(h))
         .map(|(i, _)| i)
         .collect();
-    let mut t = table.clone();
-    for row in &mut t.rows {
+    // Only the first MAX_SHEET_ROWS rows are shown; of the others the sheet needs only
+    // their number and, for the total row, their figures: no text is copied for them.
+    let rows = table.rows.iter().enumerate().map(|(r, row)| {
+        if r >= MAX_SHEET_ROWS {
+            return match table.totals {
+                true => row
+                    .iter()
+                    .map(|c| c.figure().map_or(Cell::Blank, |_| c.clone()))
+                    .collect(),
+                false => Vec::new(),
+            };
+        }
+        let mut row = row.clone();
         let account = row[sa].plain();
         for &c in &vas {
             if let Cell::Text(va) = &row[c] {
                 row[c] = Cell::Text(names.va(&account, va));
             }
         }
-    }
-    std::borrow::Cow::Owned(t)
+        row
+    });
+    let t = Table::new(table.columns.clone(), table.source).with_rows(rows.collect());
+    std::borrow::Cow::Owned(if table.totals { t.with_totals() } else { t })
 }
 
 /// Fits the column widths to the header and the shown cells (Excel's autofit needs the

@@ -14,6 +14,12 @@ use crate::io::table::Parts;
 /// Files below this size per thread are read in one pass: the parts would not pay.
 const MIN_PART_BYTES: u64 = 2 << 20;
 
+/// Fewer bytes than a row of a large instance file takes in practice (the rows of the
+/// standard estates take about 50): the parts reserve room for a row per this many bytes.
+/// Capacity a part never fills is never touched, so it costs no memory; a file of
+/// shorter rows only grows its buffers.
+const MIN_ROW_BYTES: u64 = 32;
+
 /// Separates the SA, VA and licence of a key; the name rules refuse control characters,
 /// so no valid name holds it.
 const SEP: char = '\u{1f}';
@@ -48,12 +54,22 @@ fn read_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<Part> {
     let mut keys: FxHashMap<String, u32> = FxHashMap::default();
     let mut key = String::new();
     let range = &parts.ranges[k];
-    let estimate = ((range.end - range.start) / 55) as usize;
+    // Room for more rows than the part can hold (a row takes at least MIN_ROW_BYTES), so
+    // no buffer grows and copies itself (fresh pages cost more than untouched capacity).
+    // The first part's rows become the table's: it has room for the whole file's.
+    let bytes = range.end - range.start;
+    let all = if k == 0 {
+        parts.ranges.last().map_or(bytes, |r| r.end)
+    } else {
+        bytes
+    };
+    let rows = usize::try_from(all / MIN_ROW_BYTES).unwrap_or(0);
+    let part_rows = usize::try_from(bytes / MIN_ROW_BYTES).unwrap_or(0);
     let mut p = Part {
         keys: Vec::new(),
-        rows: Vec::with_capacity(estimate),
-        names: String::with_capacity(estimate * 10),
-        ends: Vec::with_capacity(estimate),
+        rows: Vec::with_capacity(rows),
+        names: String::with_capacity(usize::try_from(bytes / 4).unwrap_or(0)),
+        ends: Vec::with_capacity(part_rows),
         units: 0,
         read: 0,
     };
