@@ -190,7 +190,7 @@ pub(crate) fn scenarios_csv(plans: &[Plan], baseline: usize) -> Vec<u8> {
                 i128::from(b.licences_moved()),
             )
         });
-        let r = p.renewal.as_ref();
+        let r = p.tables.renewal.as_ref();
         w.write_record(
             [
                 crate::io::guard::guard(&p.scenario).into_owned(),
@@ -199,7 +199,7 @@ pub(crate) fn scenarios_csv(plans: &[Plan], baseline: usize) -> Vec<u8> {
                 p.purchase_units().to_string(),
                 money(p.purchase_cost()),
                 p.licences_moved().to_string(),
-                p.moves.len().to_string(),
+                p.tables.moves.len().to_string(),
                 p.substituted_units().to_string(),
                 p.vendor.shortfall_units.to_string(),
                 money(p.vendor.shortfall_cost),

@@ -48,10 +48,16 @@ impl VaNames {
     /// and purchases may name a merged pool instead).
     pub fn of(plan: &Plan) -> VaNames {
         let sas = plan
+            .tables
             .positions
             .iter()
             .map(|p| p.smart_account.as_str())
-            .chain(plan.findings.iter().map(|f| f.smart_account.as_str()));
+            .chain(
+                plan.tables
+                    .findings
+                    .iter()
+                    .map(|f| f.smart_account.as_str()),
+            );
         VaNames::new(sas)
     }
 

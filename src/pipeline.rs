@@ -87,13 +87,14 @@ fn term_models(estate: &Estate, view: &ScenarioView, dates: &[NaiveDate]) -> Res
         v.renewal = None;
         let mut p = prepare(estate, &v);
         for c in &mut p.cells {
-            c.demand = term_demand(c.in_use, v.growth_bp, v.buffer_bp, k).map_err(|e| {
-                Error::input(Diagnostic::new(
-                    "scenario",
-                    e.to_string(),
-                    "shorten term_months or round growth_pct",
-                ))
-            })?;
+            c.demand =
+                term_demand(c.in_use, v.policy.growth_bp, v.policy.buffer_bp, k).map_err(|e| {
+                    Error::input(Diagnostic::new(
+                        "scenario",
+                        e.to_string(),
+                        "shorten term_months or round growth_pct",
+                    ))
+                })?;
             c.residual = c.demand.saturating_sub(c.pinned);
         }
         preps.push(p);
@@ -132,7 +133,10 @@ fn plan_term(
     let preps = term_models(estate, &view, &dates)?;
     let term = solve_case_term(&preps, estate, settings, opts);
     let mut vendor_view_t = ScenarioView::vendor(view.as_of, !estate.substitutions.is_empty());
-    (vendor_view_t.growth_bp, vendor_view_t.buffer_bp) = (view.growth_bp, view.buffer_bp);
+    (
+        vendor_view_t.policy.growth_bp,
+        vendor_view_t.policy.buffer_bp,
+    ) = (view.policy.growth_bp, view.policy.buffer_bp);
     let vendor_preps = term_models(estate, &vendor_view_t, &dates)?;
     let vendor_settings = TermSettings::new(months, 0, 0).expect("a valid term");
     let vendor_term = solve_case_term(&vendor_preps, estate, vendor_settings, opts);
@@ -247,7 +251,7 @@ pub fn like_for_like(
     let view = ScenarioView::like_for_like(
         v.as_of,
         date,
-        (v.growth_bp, v.buffer_bp),
+        (v.policy.growth_bp, v.policy.buffer_bp),
         !estate.substitutions.is_empty(),
     );
     let lp = prepare(estate, &view);
@@ -375,7 +379,8 @@ pub fn check_magnitudes(estate: &Estate, scenario: &Scenario) -> Result<()> {
     // Growth and buffer as factors in hundredths of a percent; never below 1 (the vendor
     // view and the waterfall read raw consumption).
     let factor = |bp: i64| u128::try_from(10_000 + bp).unwrap_or(0).max(10_000);
-    let demand = used * factor(scenario.growth_bp) * factor(scenario.buffer_bp) / 100_000_000;
+    let demand =
+        used * factor(scenario.policy.growth_bp) * factor(scenario.policy.buffer_bp) / 100_000_000;
     let over = |what: String, total: u128| {
         Error::input(
             Diagnostic::new(
@@ -418,12 +423,15 @@ pub fn assumptions(estate: &Estate, s: &Scenario, prep: &Prepared) -> Vec<(Strin
         ("data as of".into(), prep.view.as_of.to_string()),
         ("evaluated at".into(), prep.view.t.to_string()),
         ("evaluate_at".into(), s.evaluate_at.as_str().to_string()),
-        ("reallocate".into(), s.reallocate.to_string()),
-        ("substitution".into(), s.substitution.to_string()),
-        ("hygiene".into(), s.hygiene.to_string()),
-        ("stale_after_days".into(), s.stale_after_days.to_string()),
-        ("buffer_pct".into(), pct(s.buffer_bp)),
-        ("growth_pct".into(), pct(s.growth_bp)),
+        ("reallocate".into(), s.policy.reallocate.to_string()),
+        ("substitution".into(), s.policy.substitution.to_string()),
+        ("hygiene".into(), s.policy.hygiene.to_string()),
+        (
+            "stale_after_days".into(),
+            s.policy.stale_after_days.to_string(),
+        ),
+        ("buffer_pct".into(), pct(s.policy.buffer_bp)),
+        ("growth_pct".into(), pct(s.policy.growth_bp)),
         (
             "renewal date".into(),
             renewal_date(estate, s).map_or("none".into(), |d| d.to_string()),

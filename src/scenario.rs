@@ -114,15 +114,6 @@ pub struct Scenario {
     pub growth_allowance_bp: u32,
 }
 
-/// A scenario reads its policy as its own fields.
-impl std::ops::Deref for Scenario {
-    type Target = Policy;
-
-    fn deref(&self) -> &Policy {
-        &self.policy
-    }
-}
-
 impl Default for Scenario {
     fn default() -> Self {
         Scenario {
@@ -298,9 +289,9 @@ impl Scenario {
         let mut s = Scenario {
             name: raw.name.unwrap_or_else(|| default_name.to_string()),
             policy: Policy {
-                reallocate: raw.reallocate.unwrap_or(d.reallocate),
-                substitution: raw.substitution.unwrap_or(d.substitution),
-                hygiene: raw.hygiene.unwrap_or(d.hygiene),
+                reallocate: raw.reallocate.unwrap_or(d.policy.reallocate),
+                substitution: raw.substitution.unwrap_or(d.policy.substitution),
+                hygiene: raw.hygiene.unwrap_or(d.policy.hygiene),
                 ..d.policy
             },
             ..d
@@ -624,10 +615,10 @@ mod tests {
     fn defaults_and_percentages() {
         let s = Scenario::parse("buffer_pct = 12.5\ngrowth_pct = -10", "x.toml", "x").unwrap();
         assert_eq!(s.name, "x");
-        assert!(s.reallocate && s.substitution && !s.hygiene);
-        assert_eq!((s.buffer_bp, s.growth_bp), (1250, -1000));
+        assert!(s.policy.reallocate && s.policy.substitution && !s.policy.hygiene);
+        assert_eq!((s.policy.buffer_bp, s.policy.growth_bp), (1250, -1000));
         let s = Scenario::parse("growth_pct = 7.25", "x.toml", "x").unwrap();
-        assert_eq!(s.growth_bp, 725);
+        assert_eq!(s.policy.growth_bp, 725);
     }
 
     #[test]
@@ -678,14 +669,14 @@ mod tests {
             Scenario::parse(text, n, n).unwrap()
         };
         let v = get("vendor-view");
-        assert!(!v.reallocate && !v.hygiene && v.substitution);
+        assert!(!v.policy.reallocate && !v.policy.hygiene && v.policy.substitution);
         assert_eq!(v.evaluate_at, EvaluateAt::AsOf);
         let r = get("reallocate");
-        assert!(r.reallocate && !r.hygiene && r.evaluate_at == EvaluateAt::AsOf);
+        assert!(r.policy.reallocate && !r.policy.hygiene && r.evaluate_at == EvaluateAt::AsOf);
         let h = get("hygiene");
-        assert!(h.reallocate && h.hygiene && h.evaluate_at == EvaluateAt::AsOf);
+        assert!(h.policy.reallocate && h.policy.hygiene && h.evaluate_at == EvaluateAt::AsOf);
         let n = get("renewal");
-        assert!(n.reallocate && n.hygiene && n.buffer_bp == 1000);
+        assert!(n.policy.reallocate && n.policy.hygiene && n.policy.buffer_bp == 1000);
         assert_eq!(n.evaluate_at, EvaluateAt::Renewal);
         let c = get("consolidate");
         assert_eq!(c.merge, Merge::All);
@@ -707,11 +698,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let case = dir.path();
         let s = Scenario::from_arg(Path::new("renewal"), case).unwrap();
-        assert_eq!((s.name.as_str(), s.buffer_bp), ("renewal", 1000));
+        assert_eq!((s.name.as_str(), s.policy.buffer_bp), ("renewal", 1000));
         std::fs::create_dir(case.join("models")).unwrap();
         std::fs::write(case.join("models/renewal.toml"), "buffer_pct = 25\n").unwrap();
         let s = Scenario::from_arg(Path::new("renewal"), case).unwrap();
-        assert_eq!((s.name.as_str(), s.buffer_bp), ("renewal", 2500));
+        assert_eq!((s.name.as_str(), s.policy.buffer_bp), ("renewal", 2500));
         let e = Scenario::from_arg(Path::new("nosuch"), case).unwrap_err();
         assert_eq!(e.exit_code(), crate::error::EXIT_USAGE);
         let text = e.to_string();

@@ -109,7 +109,7 @@ fn transfers_are_chunked() {
     write(dir.path(), "usage.csv", &usage);
     let p = plan(dir.path());
     assert_eq!(p.licences_moved(), 2620);
-    let t = &p.transfers;
+    let t = &p.tables.transfers;
     assert!(t.not_executable.is_empty());
     let entries: Vec<_> = t
         .requests
@@ -149,9 +149,16 @@ fn cross_account_moves_are_flagged() {
     let e = load_case(&dir).unwrap();
     let s = Scenario::load(&dir.join("scenario.toml")).unwrap();
     let p = reallot::plan_case(&e, &s, None, &Default::default()).unwrap();
-    assert!(!p.transfers.not_executable.is_empty());
-    let flagged: u64 = p.transfers.not_executable.iter().map(|m| m.quantity).sum();
+    assert!(!p.tables.transfers.not_executable.is_empty());
+    let flagged: u64 = p
+        .tables
+        .transfers
+        .not_executable
+        .iter()
+        .map(|m| m.quantity)
+        .sum();
     let listed: u64 = p
+        .tables
         .transfers
         .requests
         .iter()
@@ -210,11 +217,11 @@ fn workbook_reads_back() {
         cell("Vendor view shortfall (units)"),
         Data::Float(p.vendor.shortfall_units as f64)
     );
-    let r = p.renewal.as_ref().unwrap();
+    let r = p.tables.renewal.as_ref().unwrap();
     assert_eq!(cell("Savings (USD)"), Data::Float(r.savings as f64 / 100.0));
     // The purchases sheet: one row per purchase plus the total.
     let pur = wb.worksheet_range("Purchases").unwrap();
-    assert_eq!(pur.height(), p.purchases.len() + 2);
+    assert_eq!(pur.height(), p.tables.purchases.len() + 2);
     let last = pur.rows().next_back().unwrap();
     assert_eq!(last[0], Data::String("Total".into()));
     assert_eq!(last[5], Data::Float(p.purchase_cost() as f64 / 100.0));
@@ -287,7 +294,10 @@ fn workbook_cells_are_typed() {
     };
     assert_eq!(date("Data as of"), p.as_of);
     assert_eq!(date("Evaluated at"), p.evaluated_at);
-    assert_eq!(date("Renewal date"), p.renewal.as_ref().unwrap().date);
+    assert_eq!(
+        date("Renewal date"),
+        p.tables.renewal.as_ref().unwrap().date
+    );
     assert!(matches!(value("Case"), Data::String(_)));
     assert_eq!(
         value("Purchase cost (USD)"),
@@ -298,6 +308,6 @@ fn workbook_cells_are_typed() {
     let first = pur.rows().nth(1).unwrap();
     assert_eq!(
         first[4],
-        Data::Float(p.purchases[0].unit_price as f64 / 100.0)
+        Data::Float(p.tables.purchases[0].unit_price as f64 / 100.0)
     );
 }

@@ -24,6 +24,7 @@ fn stale_boundary_days() {
     assert_eq!(p.hygiene.released_units, 1);
     assert_eq!(p.purchase_units(), 3, "on, after and never-contacted stay");
     let stale: Vec<&str> = p
+        .tables
         .findings
         .iter()
         .filter(|f| f.kind == "stale_instance")
@@ -33,7 +34,7 @@ fn stale_boundary_days() {
     // Without hygiene nothing is dropped, but the finding is still listed.
     let p = plan_toml(dir.path(), "hygiene = false");
     assert_eq!((p.hygiene.stale_instances, p.purchase_units()), (0, 4));
-    assert!(p.findings.iter().any(|f| f.kind == "stale_instance"));
+    assert!(p.tables.findings.iter().any(|f| f.kind == "stale_instance"));
 }
 
 /// An instance both retired and stale, on two licence rows, counts once (as retired);
@@ -62,7 +63,7 @@ fn retired_and_stale_counted_once() {
         (0, 1, 5, 2)
     );
     assert_eq!(p.purchase_units(), 5, "dev2 (1) and dev3 (4) remain");
-    let kinds = |k: &str| p.findings.iter().filter(|f| f.kind == k).count();
+    let kinds = |k: &str| p.tables.findings.iter().filter(|f| f.kind == k).count();
     assert_eq!(kinds("retired_in_cmdb"), 2, "one row per instance row");
     assert_eq!(kinds("stale_instance"), 0, "retired wins over stale");
     assert_eq!(kinds("stranded_reservation"), 1);
@@ -98,6 +99,7 @@ fn usage_and_instances_disagree() {
     let p = plan_toml(dir.path(), "");
     assert_eq!(p.purchase_units(), 2);
     let f: Vec<_> = p
+        .tables
         .findings
         .iter()
         .filter(|f| f.kind == "usage_mismatch")
@@ -121,7 +123,8 @@ fn lot_findings() {
     let dir = case(&[("entitlements.csv", ent), ("usage.csv", usage)]);
     let p = plan_toml(dir.path(), "");
     let q = |k: &str| -> Vec<u64> {
-        p.findings
+        p.tables
+            .findings
             .iter()
             .filter(|f| f.kind == k)
             .map(|f| f.quantity)
@@ -132,15 +135,17 @@ fn lot_findings() {
     // 2027-01-30 is day 90 after as_of (within), 2027-01-31 day 91 (not).
     assert_eq!(q("lot_expiring"), vec![12]);
     assert_eq!(
-        p.findings
+        p.tables
+            .findings
             .iter()
             .filter(|f| f.kind == "lot_dates_inverted")
             .count(),
         1
     );
     // Of all of these, only the 12 + 13 lots are in force at as_of.
-    assert_eq!(p.positions[0].entitled, 25);
+    assert_eq!(p.tables.positions[0].entitled, 25);
     assert!(p
+        .tables
         .findings
         .iter()
         .any(|f| f.kind == "idle_surplus" && f.quantity == 25));
@@ -154,6 +159,7 @@ fn out_of_compliance_finding() {
     let dir = case(&[("entitlements.csv", ent), ("usage.csv", usage)]);
     let p = plan_toml(dir.path(), "");
     let f: Vec<_> = p
+        .tables
         .findings
         .iter()
         .filter(|f| f.kind == "out_of_compliance")
@@ -163,7 +169,7 @@ fn out_of_compliance_finding() {
         (1, "V2", 6)
     );
     assert_eq!((p.purchase_units(), p.licences_moved()), (0, 6));
-    assert!(!p.findings.iter().any(|f| f.kind == "idle_surplus"));
+    assert!(!p.tables.findings.iter().any(|f| f.kind == "idle_surplus"));
 }
 
 /// Renewal on a hand-computed case: 100 term units end before the renewal, 50 perpetual
@@ -185,13 +191,14 @@ fn renewal_by_hand() {
         ("prices.csv", prices),
     ]);
     // The default evaluates at as_of and sizes no renewal.
-    assert!(plan_toml(dir.path(), "").renewal.is_none());
+    assert!(plan_toml(dir.path(), "").tables.renewal.is_none());
     let p = plan_toml(dir.path(), "evaluate_at = \"renewal\"");
-    let r = p.renewal.as_ref().unwrap();
+    let r = p.tables.renewal.as_ref().unwrap();
     assert_eq!((r.expiring_units, r.recommended_units), (130, 70));
     assert_eq!(r.like_for_like_cost, 100 * 1000 + 30 * 450);
     assert_eq!(r.recommended_cost, 70 * 1000);
     let rows: Vec<(&str, u64, u64, i128)> = p
+        .tables
         .renewal_rows
         .iter()
         .map(|r| (r.license.as_str(), r.expiring, r.recommended, r.change()))
@@ -202,7 +209,7 @@ fn renewal_by_hand() {
         dir.path(),
         "evaluate_at = \"renewal\"\nrenewal_date = \"none\"",
     );
-    assert!(p.renewal.is_none());
+    assert!(p.tables.renewal.is_none());
     assert_eq!(
         p.purchase_units(),
         0,

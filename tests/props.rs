@@ -174,8 +174,8 @@ proptest! {
                     sur += (m - d).max(0);
                 }
                 let (sa_name, lic) = (format!("SA{sa}"), format!("L{l}"));
-                let bought: u64 = plan.purchases.iter().filter(|p| p.smart_account == sa_name && p.license == lic).map(|p| p.quantity).sum();
-                let moved: u64 = plan.moves.iter().filter(|m| m.smart_account == sa_name && m.license == lic).map(|m| m.quantity).sum();
+                let bought: u64 = plan.tables.purchases.iter().filter(|p| p.smart_account == sa_name && p.license == lic).map(|p| p.quantity).sum();
+                let moved: u64 = plan.tables.moves.iter().filter(|m| m.smart_account == sa_name && m.license == lic).map(|m| m.quantity).sum();
                 prop_assert_eq!(bought as i64, (dem - sup).max(0));
                 prop_assert_eq!(moved as i64, def.min(sur));
             }

@@ -16,13 +16,13 @@ fn the_default_is_today_and_renewal_is_at_the_renewal_date() {
     let today = plan_with(&case, &Scenario::default());
     assert_eq!(today.evaluated_at, today.as_of);
     assert_eq!(today.as_of.to_string(), "2026-11-01");
-    assert!(today.renewal.is_none() && today.renewal_rows.is_empty());
+    assert!(today.tables.renewal.is_none() && today.tables.renewal_rows.is_empty());
     let renewal = plan_with(
         &case,
         &Scenario::from_arg(Path::new("renewal"), &case).unwrap(),
     );
     assert_eq!(renewal.evaluated_at.to_string(), "2027-03-31");
-    let r = renewal.renewal.as_ref().expect("the renewal block");
+    let r = renewal.tables.renewal.as_ref().expect("the renewal block");
     assert_eq!(r.date, renewal.evaluated_at);
     assert_eq!(r.recommended_units, renewal.purchase_units());
     assert_eq!(r.recommended_cost, renewal.purchase_cost());
@@ -41,7 +41,7 @@ fn vendor_view_scenario_buys_exactly_the_vendor_view() {
         (p.vendor.shortfall_units, p.vendor.shortfall_cost)
     );
     assert!(p.vendor.shortfall_units > 0);
-    for row in &p.positions {
+    for row in &p.tables.positions {
         assert_eq!(row.purchased, row.vendor_shortfall, "{row:?}");
     }
     // And on the command line, by name.
@@ -91,7 +91,7 @@ fn small_renewal_case(extra_prices: &str) -> tempfile::TempDir {
 fn renewal_figures_by_hand() {
     let dir = small_renewal_case("1");
     let p = plan_toml(dir.path(), "evaluate_at = \"renewal\"");
-    let r = p.renewal.as_ref().unwrap();
+    let r = p.tables.renewal.as_ref().unwrap();
     // Expiring: V1's 100 units; like for like costs 100 × 10.00.
     assert_eq!((r.expiring_units, r.like_for_like_cost), (100, 100_000));
     // Renewed like for like, V1 holds 120 for 130 in use: 10 short; V2 is covered (no
@@ -103,7 +103,7 @@ fn renewal_figures_by_hand() {
     assert_eq!(p.licences_moved(), 20);
     assert_eq!(r.savings, 20_000);
     assert!(r.note.is_none());
-    let row = &p.renewal_rows[0];
+    let row = &p.tables.renewal_rows[0];
     assert_eq!(
         (
             row.expiring,
@@ -125,7 +125,11 @@ fn renewal_figures_by_hand() {
     // With a 10% buffer: demand 143 and 33; V1 holds 120 renewed: 23 short.
     let p = plan_toml(dir.path(), "evaluate_at = \"renewal\"\nbuffer_pct = 10");
     assert_eq!(
-        p.renewal.as_ref().unwrap().like_for_like_shortfall_units,
+        p.tables
+            .renewal
+            .as_ref()
+            .unwrap()
+            .like_for_like_shortfall_units,
         23
     );
 }
@@ -136,7 +140,7 @@ fn a_pack_can_make_the_plan_dearer_than_the_quote_and_says_so() {
     // expiring units lot by lot and buys V1's 10 short as one pack of 25: 125 units.
     let dir = small_renewal_case("25");
     let p = plan_toml(dir.path(), "evaluate_at = \"renewal\"");
-    let r = p.renewal.as_ref().unwrap();
+    let r = p.tables.renewal.as_ref().unwrap();
     assert_eq!((r.recommended_units, r.vendor_quote_units), (100, 125));
     assert!(r.savings >= 0 && r.note.is_none());
     // A lot of 7 renewed unit for unit, against a plan that must buy whole packs of 5:
@@ -158,7 +162,7 @@ fn a_pack_can_make_the_plan_dearer_than_the_quote_and_says_so() {
         ("prices.csv", "license,unit_price,pack_size\nL,10.00,5\n"),
     ]);
     let p = plan_toml(dir.path(), "evaluate_at = \"renewal\"");
-    let r = p.renewal.as_ref().unwrap();
+    let r = p.tables.renewal.as_ref().unwrap();
     // The quote renews the 7 units as they are; the plan buys 10 (two packs of 5).
     assert_eq!((r.vendor_quote_units, r.recommended_units), (7, 10));
     assert_eq!(r.savings, -3_000);
@@ -172,7 +176,7 @@ fn evaluate_at_renewal_without_a_renewal_date_is_at_as_of_with_a_warning() {
     std::fs::write(dir.path().join("case.toml"), "as_of = \"2026-11-01\"\n").unwrap();
     let p = plan_toml(dir.path(), "evaluate_at = \"renewal\"");
     assert_eq!(p.evaluated_at, p.as_of);
-    assert!(p.renewal.is_none());
+    assert!(p.tables.renewal.is_none());
     let scen = dir.path().join("at-renewal.toml");
     std::fs::write(&scen, "evaluate_at = \"renewal\"\n").unwrap();
     let got = reallot()
@@ -203,7 +207,8 @@ fn a_pack_gap_is_units_short_and_a_pack_remainder() {
         "the vendor's purchase, in packs"
     );
     let of = |k: FindingKind| -> Vec<u64> {
-        p.findings
+        p.tables
+            .findings
             .iter()
             .filter(|f| f.kind == k)
             .map(|f| f.quantity)
@@ -211,8 +216,13 @@ fn a_pack_gap_is_units_short_and_a_pack_remainder() {
     };
     assert_eq!(of(FindingKind::OutOfCompliance), [120]);
     assert_eq!(of(FindingKind::PackRemainder), [5]);
-    assert!(of(FindingKind::IdleSurplus).is_empty(), "{:?}", p.findings);
+    assert!(
+        of(FindingKind::IdleSurplus).is_empty(),
+        "{:?}",
+        p.tables.findings
+    );
     let remainder = p
+        .tables
         .findings
         .iter()
         .find(|f| f.kind == FindingKind::PackRemainder)
@@ -385,7 +395,7 @@ proptest! {
         );
         let scenario = Scenario::parse(&text, "test", "test").unwrap();
         let p = plan_with(dir.path(), &scenario);
-        let r = p.renewal.as_ref().unwrap();
+        let r = p.tables.renewal.as_ref().unwrap();
         prop_assert!(r.savings >= 0, "savings {} in {:?}", r.savings, r);
         prop_assert!(r.note.is_none());
         prop_assert_eq!(r.vendor_quote_units, r.expiring_units + r.like_for_like_shortfall_units);

@@ -51,16 +51,18 @@ fn waterfall_shows_the_consolidation() {
     // The bars rest on the published figures, recomputed here from the rows themselves
     // (quantity × unit price per purchase row; the vendor's shortfall per position), not
     // from the plan's own totals the waterfall copies.
-    let bought: u64 = p.purchases.iter().map(|r| r.quantity).sum();
+    let bought: u64 = p.tables.purchases.iter().map(|r| r.quantity).sum();
     let cost: i128 = p
+        .tables
         .purchases
         .iter()
         .map(|r| i128::from(r.quantity) * r.unit_price)
         .sum();
     // At the renewal date the first bar is the vendor quote: per licence, the expiring
     // lots renewed like for like plus the per-VA shortfall that leaves.
-    let quote: u64 = p.renewal_rows.iter().map(|r| r.vendor_quote).sum();
+    let quote: u64 = p.tables.renewal_rows.iter().map(|r| r.vendor_quote).sum();
     let quote_cost: i128 = p
+        .tables
         .renewal_rows
         .iter()
         .map(|r| i128::from(r.vendor_quote) * r.unit_price)
@@ -77,7 +79,7 @@ fn waterfall_shows_the_consolidation() {
         (quote_cost, quote),
         "the vendor quote's bar"
     );
-    let renewal = p.renewal.as_ref().unwrap();
+    let renewal = p.tables.renewal.as_ref().unwrap();
     assert_eq!(
         (w[5].cost, w[5].units),
         (renewal.recommended_cost, renewal.recommended_units),
@@ -303,11 +305,12 @@ fn report_names_and_money_read_well() {
     assert!(heat.iter().all(|v| v.contains(" / ")), "{heat:?}");
     let one = story("story-wrong-token");
     assert!(one
+        .tables
         .positions
         .iter()
-        .all(|p| p.smart_account == one.positions[0].smart_account));
+        .all(|p| p.smart_account == one.tables.positions[0].smart_account));
     let md = reallot::report::markdown::markdown(&one);
-    let sa = &one.positions[0].smart_account;
+    let sa = &one.tables.positions[0].smart_account;
     assert!(!md.contains(&format!("{sa} / ")), "{md}");
     let heat = plot::balance_matrix(&one, 10).0;
     assert!(heat.iter().all(|v| !v.contains(" / ")), "{heat:?}");
@@ -416,7 +419,7 @@ fn assert_labels_fit(name: &str, svg: &str) {
 #[test]
 fn chart_labels_never_overlap_or_clip() {
     let p = long_names();
-    assert!(p.positions.iter().any(|x| x.license.len() > 60));
+    assert!(p.tables.positions.iter().any(|x| x.license.len() > 60));
     assert_labels_fit("positions", &plot::positions_svg(&p, 6));
     assert_labels_fit("heatmap", &plot::heatmap_svg(&p, 12));
     assert_labels_fit(

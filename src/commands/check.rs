@@ -14,6 +14,11 @@ pub type Args = ScenarioArgs;
 pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
     let scenario = args.scenario()?;
     let estate = crate::pipeline::read(&args.case.case)?;
-    crate::check::check(&estate, args.case.as_of, scenario.stale_after_days, w)?;
+    crate::check::check(
+        &estate,
+        args.case.as_of,
+        scenario.policy.stale_after_days,
+        w,
+    )?;
     Ok(0)
 }

@@ -57,7 +57,7 @@ pub(crate) fn plan_and_print(
 ) -> Result<i32> {
     let (plan, written) = crate::pipeline::run(case, scenario, as_of, target, opts)?;
     // A term plan carries its comparison in the term block (its `renewal` is null).
-    let no_renewal_date = plan.renewal.is_none() && plan.evaluated_at == plan.as_of;
+    let no_renewal_date = plan.tables.renewal.is_none() && plan.evaluated_at == plan.as_of;
     if no_renewal_date && scenario.evaluate_at == crate::scenario::EvaluateAt::Renewal {
         {
             writeln!(
@@ -105,7 +105,7 @@ fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
     if let Some(t) = &plan.term {
         return print_term(plan, t, w);
     }
-    match &plan.renewal {
+    match &plan.tables.renewal {
         Some(r) => {
             writeln!(
                 w,
@@ -140,8 +140,8 @@ fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
         w,
         "  licences moved: {} in {} transfer{}; {} unit{} covered by a higher tier",
         plan.licences_moved(),
-        plan.moves.len(),
-        plural(plan.moves.len() as u64),
+        plan.tables.moves.len(),
+        plural(plan.tables.moves.len() as u64),
         plan.substituted_units(),
         plural(plan.substituted_units())
     )?;
@@ -160,6 +160,7 @@ fn print_figures(plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
 /// where packs round the per-VA purchase up, the units bought; then the cost.
 fn vendor_words(plan: &Plan) -> String {
     let short: u128 = plan
+        .tables
         .findings
         .iter()
         .filter(|f| f.kind == FindingKind::OutOfCompliance)

@@ -30,21 +30,6 @@ pub struct ScenarioView {
     pub renew_expiring: bool,
 }
 
-/// The view reads its policy as its own fields.
-impl std::ops::Deref for ScenarioView {
-    type Target = Policy;
-
-    fn deref(&self) -> &Policy {
-        &self.policy
-    }
-}
-
-impl std::ops::DerefMut for ScenarioView {
-    fn deref_mut(&mut self) -> &mut Policy {
-        &mut self.policy
-    }
-}
-
 impl ScenarioView {
     /// The vendor's per-VA reading at `as_of`: raw consumption, no transfers, buffer or
     /// growth, substitution as CSSM applies it.
@@ -256,7 +241,7 @@ fn pools_for(estate: &Estate, view: &ScenarioView) -> (Vec<PoolInfo>, Vec<usize>
         });
         va_pool[i] = p;
         pools[p].vas.push(i as VaId);
-        pooled[i] = view.reallocate && !v.locked && !view.extra_locks.contains(&(i as VaId));
+        pooled[i] = view.policy.reallocate && !v.locked && !view.extra_locks.contains(&(i as VaId));
     }
     for p in &mut pools {
         let mut names: Vec<&str> = p.vas.iter().map(|&v| estate.sa_name(v)).collect();
@@ -332,7 +317,7 @@ fn usage_from_instances(
 ) -> (HygieneCounts, BTreeMap<u32, bool>) {
     let mut hygiene = HygieneCounts::default();
     let mut dropped = BTreeMap::new();
-    let cutoff = view.as_of - Duration::days(view.stale_after_days as i64);
+    let cutoff = view.as_of - Duration::days(view.policy.stale_after_days as i64);
     for i in instances {
         let c = cell_at(acc, i.va, i.lic);
         let reserved = i.reservation != Reservation::None;
@@ -340,7 +325,7 @@ fn usage_from_instances(
         if reserved {
             c.reserved_raw += i.quantity;
         }
-        if view.hygiene {
+        if view.policy.hygiene {
             let retired = estate.retired_in_cmdb(i.name);
             let stale = !retired && i.last_contact.is_some_and(|lc| lc < cutoff);
             if retired || stale {
@@ -404,7 +389,7 @@ fn substitution_families(
     let nl = estate.licences.len();
     let mut family = vec![None; nl];
     let mut families: Vec<Family> = Vec::new();
-    if !view.substitution || estate.substitutions.is_empty() {
+    if !view.policy.substitution || estate.substitutions.is_empty() {
         return (family, families);
     }
     let mut parent: Vec<usize> = (0..nl).collect();
@@ -466,7 +451,7 @@ fn finish_cells(acc: CellMap, view: &ScenarioView) -> Vec<Cell> {
     let mut cells: Vec<Cell> = acc.into_values().collect();
     cells.sort_unstable_by_key(|c| (c.va, c.lic));
     for c in &mut cells {
-        c.demand = scaled_demand(c.in_use, view.growth_bp, view.buffer_bp);
+        c.demand = scaled_demand(c.in_use, view.policy.growth_bp, view.policy.buffer_bp);
         c.pinned = c.entitled.min(c.pak + c.reserved);
         c.residual = c.demand.saturating_sub(c.pinned);
         c.movable = c.entitled - c.pinned;

@@ -61,7 +61,7 @@ impl Tables {
         let findings = findings::collect(
             estate,
             prep.view.as_of,
-            prep.view.stale_after_days,
+            prep.view.policy.stale_after_days,
             &positions,
         );
         Tables {
@@ -391,7 +391,7 @@ fn negative_savings_note(n: &Names, recommended: &BTreeMap<LicId, u64>) -> Strin
             packs.join(", ")
         ));
     }
-    if !n.prep.view.substitution && !n.estate.substitutions.is_empty() {
+    if !n.prep.view.policy.substitution && !n.estate.substitutions.is_empty() {
         why.push(
             "the scenario sets substitution = false, forgoing the tier substitution the vendor's reading applies"
                 .to_string(),

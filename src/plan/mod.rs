@@ -307,16 +307,6 @@ pub struct Provenance {
     pub settings: Option<crate::scenario::Scenario>,
 }
 
-/// A plan is its tables plus the figures around them: every table reads as a field of
-/// the plan.
-impl std::ops::Deref for Plan {
-    type Target = Tables;
-
-    fn deref(&self) -> &Tables {
-        &self.tables
-    }
-}
-
 impl Plan {
     /// Assembles a plan, in one step, from a solved model, its tables, the vendor's
     /// reading and how it was made.
@@ -351,23 +341,24 @@ impl Plan {
     pub fn purchase_units(&self) -> u64 {
         self.term
             .as_ref()
-            .map_or_else(|| units_of(&self.purchases), |t| t.units)
+            .map_or_else(|| units_of(&self.tables.purchases), |t| t.units)
     }
     /// Σ purchase cost (the term total, for a term plan).
     pub fn purchase_cost(&self) -> Cents {
         self.term
             .as_ref()
-            .map_or_else(|| cost_of(&self.purchases), |t| t.total_cost)
+            .map_or_else(|| cost_of(&self.tables.purchases), |t| t.total_cost)
     }
     /// Σ licences moved (over the milestones, for a term plan).
     pub fn licences_moved(&self) -> u64 {
-        self.term
-            .as_ref()
-            .map_or_else(|| self.moves.iter().map(|m| m.quantity).sum(), |t| t.moved)
+        self.term.as_ref().map_or_else(
+            || self.tables.moves.iter().map(|m| m.quantity).sum(),
+            |t| t.moved,
+        )
     }
     /// Σ substituted units.
     pub fn substituted_units(&self) -> u64 {
-        self.substitutions.iter().map(|s| s.quantity).sum()
+        self.tables.substitutions.iter().map(|s| s.quantity).sum()
     }
 }
 

@@ -62,16 +62,16 @@ pub fn waterfall(
             units: vendor.shortfall_units,
         },
     }];
-    let own = (v.hygiene, v.reallocate, merged);
+    let own = (v.policy.hygiene, v.policy.reallocate, merged);
     let mut bar = |label: String, hygiene: bool, reallocate: bool, merge: bool| {
         let (cost, units) = if (hygiene, reallocate, merge) == own {
             recommended
         } else {
-            let variant = if hygiene == v.hygiene {
+            let variant = if hygiene == v.policy.hygiene {
                 prep.variant(estate, reallocate, merge)
             } else {
                 let mut view = v.clone();
-                view.hygiene = hygiene;
+                view.policy.hygiene = hygiene;
                 prepare(estate, &view).variant(estate, reallocate, merge)
             };
             let flows = solve(&variant, estate, opts);
@@ -84,17 +84,22 @@ pub fn waterfall(
     };
     if tables.renewal.is_some() {
         bar("Per VA, what is short".into(), false, false, false);
-    } else if v.t != v.as_of || v.buffer_bp != 0 || v.growth_bp != 0 {
+    } else if v.t != v.as_of || v.policy.buffer_bp != 0 || v.policy.growth_bp != 0 {
         bar(format!("Per VA at {}", v.t), false, false, false);
     }
-    if v.hygiene {
+    if v.policy.hygiene {
         bar("After hygiene".into(), true, false, false);
     }
-    if v.reallocate {
-        bar("After reallocation".into(), v.hygiene, true, false);
+    if v.policy.reallocate {
+        bar("After reallocation".into(), v.policy.hygiene, true, false);
     }
     if merged {
-        bar("After consolidation".into(), v.hygiene, v.reallocate, true);
+        bar(
+            "After consolidation".into(),
+            v.policy.hygiene,
+            v.policy.reallocate,
+            true,
+        );
     }
     let last = if tables.renewal.is_some() {
         "Recommended renewal"

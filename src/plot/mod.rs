@@ -386,7 +386,7 @@ pub fn positions_svg(plan: &Plan, top: usize) -> String {
 /// The licences with the largest vendor shortfall (ties by name), at most `top`.
 fn top_licences(plan: &Plan, top: usize) -> Vec<String> {
     let mut by: std::collections::BTreeMap<&str, (u64, i64)> = std::collections::BTreeMap::new();
-    for p in &plan.positions {
+    for p in &plan.tables.positions {
         let e = by.entry(&p.license).or_default();
         e.0 += p.vendor_shortfall;
         e.1 += (p.entitled as i64 - p.demand as i64).abs();
@@ -408,7 +408,7 @@ fn position_rows(plan: &Plan, top: usize) -> Vec<(String, i64, i64)> {
     let names = VaNames::of(plan);
     let mut rows = Vec::new();
     for l in &top_licences(plan, top) {
-        for p in plan.positions.iter().filter(|p| &p.license == l) {
+        for p in plan.tables.positions.iter().filter(|p| &p.license == l) {
             if p.entitled == 0 && p.demand == 0 && p.moved_in == 0 {
                 continue;
             }
@@ -523,6 +523,7 @@ pub fn heatmap_svg(plan: &Plan, top: usize) -> String {
 pub fn balance_matrix(plan: &Plan, top: usize) -> (Vec<String>, Vec<String>, ndarray::Array2<i64>) {
     let lics = top_licences(plan, top);
     let mut keys: Vec<(&str, &str)> = plan
+        .tables
         .positions
         .iter()
         .filter(|p| lics.contains(&p.license))
@@ -531,7 +532,7 @@ pub fn balance_matrix(plan: &Plan, top: usize) -> (Vec<String>, Vec<String>, nda
     keys.sort_unstable();
     keys.dedup();
     let mut m = ndarray::Array2::<i64>::zeros((keys.len(), lics.len()));
-    for p in &plan.positions {
+    for p in &plan.tables.positions {
         let (Some(c), Ok(r)) = (
             lics.iter().position(|l| l == &p.license),
             keys.binary_search(&(p.smart_account.as_str(), p.virtual_account.as_str())),

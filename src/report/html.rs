@@ -132,7 +132,7 @@ pub(crate) fn page(plan: &Plan, charts: &Charts) -> String {
     o.push_str("</section><section id=\"purchases\"><h2>Purchases</h2>");
     table(&mut o, &views::purchases(plan));
     o.push_str("</section><section id=\"renewal\"><h2>Renewal</h2>");
-    match &plan.renewal {
+    match &plan.tables.renewal {
         None => o.push_str("<p class=\"note\">No renewal date applies to this scenario.</p>"),
         Some(r) => {
             let _ = write!(
@@ -146,8 +146,8 @@ pub(crate) fn page(plan: &Plan, charts: &Charts) -> String {
     o.push_str("</section><section id=\"findings\"><h2>Findings</h2>");
     table(&mut o, &views::finding_counts(plan));
     table(&mut o, &views::finding_rows(plan));
-    if plan.findings.len() > MAX_FINDINGS {
-        let _ = write!(o, "<p class=\"note\">The first {MAX_FINDINGS} of {} findings; all of them are in findings.csv.</p>", plan.findings.len());
+    if plan.tables.findings.len() > MAX_FINDINGS {
+        let _ = write!(o, "<p class=\"note\">The first {MAX_FINDINGS} of {} findings; all of them are in findings.csv.</p>", plan.tables.findings.len());
     }
     o.push_str("</section>");
     ea_section(&mut o, plan);

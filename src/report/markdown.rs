@@ -110,7 +110,7 @@ pub fn markdown(plan: &Plan) -> String {
     o.push_str("## Purchases\n\n");
     table(&mut o, &views::purchases(plan));
     o.push_str("## Renewal\n\n");
-    match &plan.renewal {
+    match &plan.tables.renewal {
         None => o.push_str("No renewal date applies to this scenario.\n\n"),
         Some(r) => {
             let _ = writeln!(o, "Renewal on {}.\n", r.date);

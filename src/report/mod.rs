@@ -138,13 +138,13 @@ impl Summary {
             transfers: plan
                 .term
                 .as_ref()
-                .map_or(plan.moves.len(), |t| t.moves.len()) as u64,
+                .map_or(plan.tables.moves.len(), |t| t.moves.len()) as u64,
             substituted_units: plan.substituted_units(),
             vendor_view: VendorJson {
                 shortfall_units: plan.vendor.shortfall_units,
                 shortfall_cost: Money(plan.vendor.shortfall_cost),
             },
-            renewal: plan.renewal.as_ref().map(|r| RenewalJson {
+            renewal: plan.tables.renewal.as_ref().map(|r| RenewalJson {
                 date: r.date.to_string(),
                 expiring_units: r.expiring_units,
                 recommended_units: r.recommended_units,
@@ -322,16 +322,16 @@ fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()>
     for table in [&t.purchases, &t.moves, &t.positions, &t.substitutions] {
         out.write_with(table.source, |w| Ok(csv_file::write(table, w)?))?;
     }
-    let findings = plan.findings.iter().map(tables::finding_row);
+    let findings = plan.tables.findings.iter().map(tables::finding_row);
     let columns = tables::findings_columns();
     out.write_with(columns.source, |w| {
         Ok(csv_file::write_rows(&columns, findings, w)?)
     })?;
     out.write_with("transfers.json", |w| {
-        serde_json::to_writer_pretty(&mut *w, &plan.transfers)?;
+        serde_json::to_writer_pretty(&mut *w, &plan.tables.transfers)?;
         w.write_all(b"\n")
     })?;
-    if plan.renewal.is_some() {
+    if plan.tables.renewal.is_some() {
         out.write_with(t.renewal.source, |w| Ok(csv_file::write(&t.renewal, w)?))?;
     }
     if let Some(term) = &plan.term {

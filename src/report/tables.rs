@@ -63,7 +63,7 @@ pub fn purchases(plan: &Plan) -> Table {
     let cols = columns(headers::PURCHASES, PURCHASE_KINDS);
     Table::new(cols, "purchases.csv")
         .with_totals()
-        .with_rows(plan.purchases.iter().map(purchase_row).collect())
+        .with_rows(plan.tables.purchases.iter().map(purchase_row).collect())
 }
 
 /// A `purchases.csv` row.
@@ -83,7 +83,7 @@ pub fn moves(plan: &Plan) -> Table {
     let cols = columns(headers::MOVES, MOVE_KINDS);
     Table::new(cols, "moves.csv")
         .with_totals()
-        .with_rows(plan.moves.iter().map(move_row).collect())
+        .with_rows(plan.tables.moves.iter().map(move_row).collect())
 }
 
 /// A `moves.csv` row.
@@ -101,7 +101,7 @@ pub fn move_row(m: &Move) -> Vec<Cell> {
 pub fn positions(plan: &Plan) -> Table {
     Table::new(columns(headers::POSITIONS, POSITION_KINDS), "positions.csv")
         .with_totals()
-        .with_rows(plan.positions.iter().map(position_row).collect())
+        .with_rows(plan.tables.positions.iter().map(position_row).collect())
 }
 
 /// A `positions.csv` row.
@@ -134,8 +134,13 @@ pub fn position_row(p: &Position) -> Vec<Cell> {
 /// `substitutions.csv`.
 pub fn substitutions(plan: &Plan) -> Table {
     let cols = columns(headers::SUBSTITUTIONS, SUBSTITUTION_KINDS);
-    Table::new(cols, "substitutions.csv")
-        .with_rows(plan.substitutions.iter().map(substitution_row).collect())
+    Table::new(cols, "substitutions.csv").with_rows(
+        plan.tables
+            .substitutions
+            .iter()
+            .map(substitution_row)
+            .collect(),
+    )
 }
 
 /// A `substitutions.csv` row.
@@ -161,7 +166,7 @@ pub fn findings_columns() -> Table {
 /// text is never copied into a table; `findings.csv` is written from the plan, one
 /// [`finding_row`] at a time.
 pub fn findings(plan: &Plan) -> Table {
-    let rows = plan.findings.iter().enumerate().map(|(i, f)| {
+    let rows = plan.tables.findings.iter().enumerate().map(|(i, f)| {
         if i < MAX_SHEET_ROWS {
             finding_row(f)
         } else {
@@ -189,7 +194,7 @@ pub fn renewal(plan: &Plan) -> Table {
     let cols = columns(headers::RENEWAL, RENEWAL_KINDS);
     Table::new(cols, "renewal.csv")
         .with_totals()
-        .with_rows(plan.renewal_rows.iter().map(renewal_row).collect())
+        .with_rows(plan.tables.renewal_rows.iter().map(renewal_row).collect())
 }
 
 /// A `renewal.csv` row.

@@ -36,7 +36,7 @@ pub fn moves(plan: &Plan) -> Table {
         Column::new("licence", Text),
         Column::new("quantity", Count),
     ];
-    let rows = plan.moves.iter().map(|m| {
+    let rows = plan.tables.moves.iter().map(|m| {
         vec![
             names.va(&m.smart_account, &m.from).into(),
             names.va(&m.smart_account, &m.to).into(),
@@ -60,7 +60,7 @@ pub fn purchases(plan: &Plan) -> Table {
         Column::new(format!("unit price ({cur})"), Price),
         Column::new(format!("cost ({cur})"), Money),
     ];
-    let rows = plan.purchases.iter().map(|p| {
+    let rows = plan.tables.purchases.iter().map(|p| {
         vec![
             names.va(&p.smart_account, &p.virtual_account).into(),
             p.license.as_str().into(),
@@ -90,7 +90,11 @@ pub fn renewal(plan: &Plan) -> Table {
         Column::new(format!("vendor quote ({cur})"), Money),
         Column::new(format!("recommended ({cur})"), Money),
     ];
-    let rows = plan.renewal_rows.iter().map(super::tables::renewal_row);
+    let rows = plan
+        .tables
+        .renewal_rows
+        .iter()
+        .map(super::tables::renewal_row);
     Table::new(cols, "renewal.csv")
         .with_totals()
         .with_rows(rows.collect())
@@ -99,7 +103,7 @@ pub fn renewal(plan: &Plan) -> Table {
 /// Findings counted per kind: kind, meaning, rows, units.
 pub fn finding_counts(plan: &Plan) -> Table {
     let mut by: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
-    for f in &plan.findings {
+    for f in &plan.tables.findings {
         let e = by.entry(f.kind.as_str()).or_default();
         e.0 += 1;
         e.1 += f.quantity;
@@ -134,7 +138,7 @@ pub fn finding_rows(plan: &Plan) -> Table {
         Column::new("units", Count),
         Column::new("detail", Text),
     ];
-    let rows = plan.findings.iter().take(MAX_FINDINGS).map(|f| {
+    let rows = plan.tables.findings.iter().take(MAX_FINDINGS).map(|f| {
         vec![
             f.kind.to_string().into(),
             names.va(&f.smart_account, &f.virtual_account).into(),
@@ -203,14 +207,14 @@ pub fn headline(plan: &Plan) -> Vec<(String, String)> {
         ),
         (
             plan.licences_moved().to_string(),
-            format!("licences moved in {} transfers", plan.moves.len()),
+            format!("licences moved in {} transfers", plan.tables.moves.len()),
         ),
         (
             plan.substituted_units().to_string(),
             "units covered by a higher tier".into(),
         ),
     ];
-    if let Some(r) = &plan.renewal {
+    if let Some(r) = &plan.tables.renewal {
         v.push((
             human(cur, r.savings),
             format!(

@@ -379,13 +379,16 @@ fn summary_rows(plan: &Plan) -> Vec<(String, Cell)> {
         ),
         ("Purchase units".into(), Cell::count(plan.purchase_units())),
         ("Licences moved".into(), Cell::count(plan.licences_moved())),
-        ("Transfers".into(), Cell::count(plan.moves.len() as u64)),
+        (
+            "Transfers".into(),
+            Cell::count(plan.tables.moves.len() as u64),
+        ),
         (
             "Substituted units".into(),
             Cell::count(plan.substituted_units()),
         ),
     ];
-    if let Some(r) = &plan.renewal {
+    if let Some(r) = &plan.tables.renewal {
         rows.extend([
             ("Renewal date".into(), Cell::Date(r.date)),
             ("Expiring units".into(), Cell::count(r.expiring_units)),

@@ -16,7 +16,7 @@ impl Verifier<'_> {
         let want: Vec<Vec<String>> = crate::plan::findings::collect(
             self.m.e,
             self.m.as_of,
-            self.scenario.stale_after_days,
+            self.scenario.policy.stale_after_days,
             positions,
         )
         .iter()

@@ -125,13 +125,13 @@ impl<'a> Model<'a> {
         };
         let t = renewal.unwrap_or(as_of);
         let quote_cells = renewal.map_or_else(BTreeMap::new, |t| {
-            like_for_like_cells(e, (s.growth_bp, s.buffer_bp), as_of, t)
+            like_for_like_cells(e, (s.policy.growth_bp, s.policy.buffer_bp), as_of, t)
         });
         let (pools, pool_of, pooled) = pools(e, s)?;
         let (mut cells, mut vendor_cells) = supply(e, t, as_of);
         let hygiene = consumption(e, s, as_of, &mut cells, &mut vendor_cells);
         for c in cells.values_mut() {
-            c.finish(s.growth_bp, s.buffer_bp);
+            c.finish(s.policy.growth_bp, s.policy.buffer_bp);
         }
         for c in vendor_cells.values_mut() {
             c.finish(0, 0);
@@ -150,7 +150,7 @@ impl<'a> Model<'a> {
             pool_of,
             pooled,
             family,
-            substitution: s.substitution,
+            substitution: s.policy.substitution,
             reach,
             hygiene,
             lic_by_name: names.lic_by_name,
@@ -241,7 +241,7 @@ fn pools(e: &Estate, s: &Scenario) -> std::result::Result<Pools, String> {
         });
         members[p].insert(e.sas[v.sa as usize].as_str());
         pool_of.push(p);
-        pooled.push(s.reallocate && !v.locked && !locks.contains(&i));
+        pooled.push(s.policy.reallocate && !v.locked && !locks.contains(&i));
     }
     let pools: Vec<Pool> = members
         .iter()
@@ -332,7 +332,8 @@ fn consumption(
     let mut hygiene = Hygiene::default();
     match &e.instances {
         Some(instances) => {
-            let cutoff = as_of.checked_sub_days(chrono::Days::new(u64::from(s.stale_after_days)));
+            let cutoff =
+                as_of.checked_sub_days(chrono::Days::new(u64::from(s.policy.stale_after_days)));
             let mut dropped: BTreeMap<u32, bool> = BTreeMap::new();
             for i in instances {
                 let k = (i.va, i.lic);
@@ -345,7 +346,7 @@ fn consumption(
                 let c = cells.entry(k).or_default();
                 c.in_use_raw += q;
                 c.reserved_raw += r;
-                if s.hygiene {
+                if s.policy.hygiene {
                     let retired = e.retired_in_cmdb(i.name);
                     let stale = !retired
                         && match (i.last_contact, cutoff) {
