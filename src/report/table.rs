@@ -7,6 +7,9 @@ use chrono::NaiveDate;
 
 use crate::money::{grouped, money, Cents};
 
+/// Rows a workbook sheet shows of a table at most; the CSV files hold everything.
+pub(crate) const MAX_SHEET_ROWS: usize = 20_000;
+
 /// What a column holds, which decides how each format writes its cells and whether the
 /// total row sums it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,7 @@
 
 use crate::plan::{Finding, Move, Plan, Position, Purchase, RenewalRow, Substitution};
 use crate::report::headers;
-use crate::report::table::{columns, Cell, Kind, Table};
-use crate::report::xlsx::MAX_SHEET_ROWS;
+use crate::report::table::{columns, Cell, Kind, Table, MAX_SHEET_ROWS};
 
 use Kind::{Change, Count, Money, Price, Text};
 

@@ -11,7 +11,7 @@ use rust_xlsxwriter::{
 
 use crate::names::VaNames;
 use crate::plan::Plan;
-use crate::report::table::{Cell, Kind, Table};
+use crate::report::table::{Cell, Kind, Table, MAX_SHEET_ROWS};
 use crate::report::tables::PlanTables;
 
 /// Cell formats shared by every sheet.
@@ -46,9 +46,6 @@ impl Formats {
         }
     }
 }
-
-/// Rows a sheet shows at most; the CSV files hold everything.
-pub(crate) const MAX_SHEET_ROWS: usize = 20_000;
 
 /// Excel's limit on the characters of one cell.
 const MAX_CELL_CHARS: usize = 32_767;
