@@ -11,7 +11,7 @@
 //! cost is Σ_t c_0(t)·x_0(t) + Σ_{k≥1} Σ_t c_k(t)·(x_k − x_{k−1})(t), its units
 //! Σ_t x_{K−1}(t).
 //!
-//! **Which plans need looking at.** (i) *Bound:* let U = max_k R_k(last) and p_t the
+//! **Which plans need looking at.** (i) *Bound:* let U = max_{k,j} R_k(j) and p_t the
 //! pack of tier t. In a plan optimal in (cost, units), every x_{K−1}(t) < U + p_t.
 //! Otherwise take the last milestone k1 at which tier t grew: from k1 on, x_k(t) =
 //! x_{K−1}(t) ≥ U + p_t, so every prefix j ≥ t holds at least R_k(j) + p_t, and removing
@@ -21,8 +21,13 @@
 //! t's and a committed unit costs something (discount below 100%), no optimal plan buys
 //! t: buying the same units of i at the same milestones instead keeps every prefix j ≥ t
 //! as it was, raises the prefixes between i and t, and costs strictly less.
+//! (iii) *Cheaper below:* when a lower tier u > t is strictly cheaper than t, its pack
+//! divides t's and a committed unit costs something, every optimal plan has x_{K−1}(t) <
+//! max_{k, t≤j<u} R_k(j) + p_t: otherwise, from the last milestone k1 at which t grew,
+//! every prefix j in t … u − 1 has a pack to spare, and buying that pack as units of u
+//! at k1 instead keeps every prefix j ≥ u, covers the others, and costs strictly less.
 //! So the optima lie on the grid of the non-dominated buyable tiers, each from 0 to
-//! U + p_t − 1 in whole packs.
+//! its bound (U, or (iii)'s where it applies) + p_t − 1 in whole packs.
 //!
 //! **The search** is a shortest path over that grid, milestone by milestone:
 //! V_k(x) = c_k·x + min_{y ≤ x} (V_{k−1}(y) − c_k·y) for x feasible at k (the min over
@@ -191,7 +196,21 @@ impl TermProblem {
         let top = need.iter().flatten().copied().max().unwrap_or(0).max(0);
         let mut dims = Vec::new();
         let mut states = 1usize;
-        for &(t, _, pack) in &buy {
+        for &(t, cents, pack) in &buy {
+            // (iii): below a strictly cheaper lower tier u whose pack divides t's, only
+            // the prefixes t … u − 1 bound t.
+            let cheaper_below = order.iter().enumerate().skip(t + 1).find(|&(_, &l)| {
+                self.price[l].is_some_and(|q| q.cents < cents && pack % q.pack == 0)
+            });
+            let top = match cheaper_below {
+                Some((u, _)) if commit_costs => need
+                    .iter()
+                    .flat_map(|r| r[t..u].iter().copied())
+                    .max()
+                    .unwrap_or(0)
+                    .max(0),
+                _ => top,
+            };
             let values = usize::try_from((top + i128::from(pack) - 1) / i128::from(pack))
                 .ok()?
                 .checked_add(1)?;
