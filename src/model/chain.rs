@@ -42,6 +42,7 @@
 //! otherwise the list is marked incomplete.
 
 use crate::estate::Price;
+use num_integer::gcd;
 
 /// The largest DP table (tiers × states) the chain algorithm builds: 2^20 cells of 16
 /// bytes, 16 MiB.
@@ -98,13 +99,6 @@ pub fn chain_order(n: usize, edges: &[(usize, usize)]) -> Option<Vec<usize>> {
         at = l;
     }
     (order.len() == n).then_some(order)
-}
-
-fn gcd(mut a: u128, mut b: u128) -> u128 {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
 }
 
 /// The optimum of a chain and up to `cap` + 1 purchase vectors reaching it (see the

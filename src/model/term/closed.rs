@@ -10,6 +10,7 @@ use super::{TermProblem, TermSolution};
 use crate::model::closed::{self, deficits};
 use crate::model::family::FamilySolution;
 use crate::model::status::SolveStatus;
+use num_integer::gcd;
 
 /// A unit figure back in the model's 64-bit cells, or a located refusal.
 fn narrow(x: u128) -> Result<u64, SolveStatus> {
@@ -250,11 +251,4 @@ impl TermProblem {
             milestones,
         })
     }
-}
-
-fn gcd(mut a: u128, mut b: u128) -> u128 {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
 }

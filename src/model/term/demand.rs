@@ -10,6 +10,7 @@
 //! 0.01% over 10 years) is refused as an error, never rounded.
 
 use super::WHOLE;
+use num_integer::gcd;
 
 /// The lowest growth (hundredths of a percent, exclusive): −100%.
 const GROWTH_MIN: i64 = -(WHOLE as i64);
@@ -41,13 +42,6 @@ pub enum DemandError {
         /// Years of growth, k + 1.
         years: usize,
     },
-}
-
-fn gcd(mut a: u128, mut b: u128) -> u128 {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
 }
 
 /// An exact non-negative rational, whole + num/den with 0 ≤ num < den, num/den reduced.

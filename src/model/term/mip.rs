@@ -12,6 +12,7 @@ use good_lp::solvers::highs::{highs, HighsProblem};
 use good_lp::{
     variable, Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable,
 };
+use num_integer::gcd;
 
 use super::{TermFigures, TermProblem, TermSolution, WHOLE};
 use crate::model::family::{FamilySolution, SolveOptions};
@@ -66,13 +67,6 @@ impl Vars {
             .chain(&self.sub)
             .copied()
     }
-}
-
-fn gcd(mut a: i128, mut b: i128) -> i128 {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a.abs()
 }
 
 fn error(what: String) -> SolveStatus {
