@@ -64,6 +64,7 @@
 use super::{TermProblem, TermSolution};
 use crate::model::chain::chain_order;
 use crate::model::family::FamilySolution;
+use num_integer::gcd;
 
 /// The largest search: grid states × milestones (32 bytes each, 32 MiB).
 pub const MAX_CELLS: usize = 1 << 20;
@@ -415,9 +416,8 @@ impl TermProblem {
     /// solution.
     fn chain_pick(&self, ch: &Chain, plans: &[Vec<usize>]) -> Option<TermSolution> {
         let (kn, nl) = (self.n_milestones(), self.n_lics);
-        // (Σ moves, Σ covered), the milestones' flows, the plan.
-        type Weighed<'a> = ((i128, i128), Vec<FamilySolution>, &'a [usize]);
-        let mut best: Option<Weighed> = None;
+        // (Σ moves, Σ covered) and the milestones' flows.
+        let mut best: Option<((i128, i128), Vec<FamilySolution>)> = None;
         for plan in plans {
             let (mut moves, mut covered) = (0i128, 0i128);
             let mut sols = Vec::with_capacity(kn);
@@ -432,22 +432,20 @@ impl TermProblem {
                 sols.push(sol);
             }
             if best.as_ref().is_none_or(|b| (moves, covered) < b.0) {
-                best = Some(((moves, covered), sols, plan));
+                best = Some(((moves, covered), sols));
             }
         }
-        let (_, milestones, plan) = best?;
-        let in_force = |k: usize, l: usize| -> u64 {
-            let t = ch.order.iter().position(|&o| o == l).unwrap_or(0);
-            ch.x(plan[k])[t] + ch.shift[t]
-        };
+        // Each milestone's flow holds its purchases in force (the fixed ones) in `buy`.
+        let (_, milestones) = best?;
         let mut s = TermSolution {
-            commit: (0..nl).map(|l| in_force(0, l)).collect(),
+            commit: milestones.first()?.buy.clone(),
             add: vec![0; kn * nl],
             milestones,
         };
         for k in 1..kn {
             for l in 0..nl {
-                s.add[k * nl + l] = in_force(k, l) - in_force(k - 1, l);
+                s.add[k * nl + l] =
+                    s.milestones[k].buy[l].checked_sub(s.milestones[k - 1].buy[l])?;
             }
         }
         Some(s)
@@ -511,11 +509,4 @@ fn reduce(
         shift[cheapest.0] = shift[cheapest.0].checked_add(u64::try_from(lowered).ok()?)?;
     }
     Some(shift)
-}
-
-fn gcd(mut a: i128, mut b: i128) -> i128 {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a.abs()
 }
