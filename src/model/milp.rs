@@ -9,6 +9,7 @@ use good_lp::{
 
 use super::family::{FamilyProblem, FamilySolution, SolveOptions};
 use super::status::SolveStatus;
+use crate::estate::Price;
 
 /// The largest magnitude (units, cents, weighted objective) the f64 MIP is trusted to
 /// settle exactly. Far below 2^53: HiGHS's tolerances are absolute (feasibility 1e-7,
@@ -52,6 +53,40 @@ impl Stage {
             Stage::Moves { units, .. } => Some(units),
             Stage::Cost | Stage::Units { .. } => None,
         }
+    }
+}
+
+/// What a stage's "infeasible" means. The cost stage's is the family's answer; a later
+/// stage's model holds the earlier stage's solution, so HiGHS calling it infeasible is the
+/// solver failing (seen on a term component of L-usage with relaxed flows), and no figure
+/// is published.
+pub(crate) fn stage_failure(stage: Stage, status: SolveStatus) -> SolveStatus {
+    match status {
+        SolveStatus::Infeasible if stage != Stage::Cost => SolveStatus::Error(format!(
+            "HiGHS reported the {stage:?} stage infeasible although the cost stage's plan \
+             satisfies it; no figure is published"
+        )),
+        status => status,
+    }
+}
+
+/// What the cost stage's "infeasible" means: the answer, unless every licence short
+/// somewhere can be bought (`residual` per cell, licence innermost), when buying each
+/// shortfall where it is would be a plan and the claim is the solver failing.
+pub(crate) fn cost_stage_failure(
+    status: SolveStatus,
+    residual: &[u64],
+    price: &[Option<Price>],
+) -> SolveStatus {
+    let nl = price.len().max(1);
+    let buyable_short = (0..residual.len()).all(|c| residual[c] == 0 || price[c % nl].is_some());
+    match status {
+        SolveStatus::Infeasible if buyable_short => SolveStatus::Error(
+            "HiGHS reported a family infeasible although every licence short in it can be \
+             bought; no figure is published"
+                .into(),
+        ),
+        status => status,
     }
 }
 
@@ -176,7 +211,9 @@ impl FamilyProblem {
         let objective = self.objective(stage, &v);
         let mut problem = configure(pv.minimise(&objective).using(highs), opts)?;
         self.constrain(stage, &v, &mut problem);
-        let sol = problem.solve().map_err(resolution_status)?;
+        let sol = problem
+            .solve()
+            .map_err(|e| stage_failure(stage, resolution_status(e)))?;
         solution_status(sol.status())?;
         let s = self.read_back(&v, &sol)?;
         Ok((objective.eval_with(&sol), s))
@@ -420,7 +457,9 @@ impl FamilyProblem {
     /// units). Every solution is re-checked exactly and the stage objectives recomputed.
     pub fn solve(&self, opts: &SolveOptions) -> Result<FamilySolution, SolveStatus> {
         self.mip_can_certify()?;
-        let (c, s1) = self.stage(Stage::Cost, opts)?;
+        let (c, s1) = self
+            .stage(Stage::Cost, opts)
+            .map_err(|e| cost_stage_failure(e, &self.residual, &self.price))?;
         let (cost, units1, _, _) = self.exact_check(&s1)?;
         if cost != c.round() as i128 {
             return Err(SolveStatus::Error(format!(
@@ -489,6 +528,34 @@ impl FamilyProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_infeasible_claim_that_a_plan_refutes_is_an_error() {
+        let is_error = |s: &SolveStatus| matches!(s, SolveStatus::Error(_));
+        for stage in [Stage::Units { cost: 3 }, Stage::Moves { cost: 3, units: 1 }] {
+            assert!(is_error(&stage_failure(stage, SolveStatus::Infeasible)));
+        }
+        assert_eq!(
+            stage_failure(Stage::Cost, SolveStatus::Infeasible),
+            SolveStatus::Infeasible
+        );
+        assert_eq!(
+            stage_failure(Stage::Units { cost: 3 }, SolveStatus::TimeLimit),
+            SolveStatus::TimeLimit
+        );
+        let buy = Some(Price { cents: 5, pack: 1 });
+        // Two VAs × two licences: licence 1 cannot be bought.
+        let inf = SolveStatus::Infeasible;
+        assert!(is_error(&cost_stage_failure(
+            inf.clone(),
+            &[2, 0, 3, 0],
+            &[buy, None]
+        )));
+        assert_eq!(
+            cost_stage_failure(inf.clone(), &[2, 0, 3, 1], &[buy, None]),
+            inf
+        );
+    }
 
     #[test]
     fn good_lp_errors_map_to_statuses() {

@@ -17,7 +17,8 @@ use num_integer::gcd;
 use super::{TermFigures, TermProblem, TermSolution, WHOLE};
 use crate::model::family::{FamilySolution, SolveOptions};
 use crate::model::milp::{
-    configure, int_value, is_integral, resolution_status, transfer_net, Stage, MIP_CERTIFIED,
+    configure, cost_stage_failure, int_value, is_integral, resolution_status, stage_failure,
+    transfer_net, Stage, MIP_CERTIFIED,
 };
 use crate::model::status::SolveStatus;
 
@@ -139,11 +140,19 @@ impl TermProblem {
     /// [`MIP_CERTIFIED`].
     fn term_mip_can_certify(&self, coefs: &Coefs) -> Result<(), SolveStatus> {
         let units = self.units_bound();
+        // A stage's cost is Σ packs · (cost of a pack) = Σ units · (cost of a pack ÷ its
+        // size): at most the units bought times the largest cost of one unit (rounded up).
+        let nl = self.n_lics;
+        let per_unit = |i: usize, c: i128| {
+            let pack = u128::from(self.pack(i % nl).max(1));
+            c.unsigned_abs().div_ceil(pack)
+        };
         let max_coef = coefs
             .commit
             .iter()
-            .chain(&coefs.add)
-            .map(|c| c.unsigned_abs())
+            .enumerate()
+            .chain(coefs.add.iter().enumerate())
+            .map(|(i, &c)| per_unit(i, c))
             .max()
             .unwrap_or(0);
         let cost = units.saturating_mul(max_coef);
@@ -412,12 +421,18 @@ impl TermProblem {
         coefs: &Coefs,
         opts: &SolveOptions,
     ) -> Result<(f64, TermSolution, TermFigures), SolveStatus> {
-        match self.term_stage_with(stage, Flows::Relaxed, coefs, opts)? {
-            Some(answer) => Ok(answer),
-            None => self
-                .term_stage_with(stage, Flows::Integer, coefs, opts)?
-                .ok_or_else(|| error("the term MIP left an integer variable fractional".into())),
+        match self.term_stage_with(stage, Flows::Relaxed, coefs, opts) {
+            Ok(Some(answer)) => return Ok(answer),
+            // A later stage's model holds the earlier stage's plan: HiGHS has been seen
+            // calling one infeasible with relaxed flows (a term component of L-usage),
+            // and then solving it with integer flows.
+            Ok(None) => {}
+            Err(SolveStatus::Infeasible) if stage != Stage::Cost => {}
+            Err(e) => return Err(e),
         }
+        self.term_stage_with(stage, Flows::Integer, coefs, opts)
+            .map_err(|e| stage_failure(stage, e))?
+            .ok_or_else(|| error("the term MIP left an integer variable fractional".into()))
     }
 
     /// One stage with the given [`Flows`]; `None` when a relaxed flow came back fractional.
@@ -482,7 +497,9 @@ impl TermProblem {
                 "the term MIP's {what} {obj} disagrees with its solution's exact {exact}"
             ))
         };
-        let (c, _, f1) = self.term_stage(Stage::Cost, &coefs, opts)?;
+        let (c, _, f1) = self
+            .term_stage(Stage::Cost, &coefs, opts)
+            .map_err(|e| cost_stage_failure(e, &self.residual, &self.price))?;
         let cost = f1.scaled_cost / coefs.unit;
         if cost * coefs.unit != f1.scaled_cost || cost != c.round() as i128 {
             return Err(disagree("cost", f1.scaled_cost, c));
