@@ -665,6 +665,37 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    #[test]
+    fn the_mip_agrees_with_the_chain_search_at_the_estates_magnitudes(s in chain_spec()) {
+        // Prices near USD 3,000 and needs in the hundreds, as in the M and L-usage
+        // estates' 60-month families: the chain search's time does not depend on the
+        // prices, so it settles these exactly, and the f64 MIP must reach the same four
+        // figures wherever it accepts the magnitudes.
+        let s = Spec {
+            residual: s.residual.iter().map(|x| x * 25).collect(),
+            movable: s.movable.iter().map(|x| x * 25).collect(),
+            price: s
+                .price
+                .iter()
+                .map(|p| p.map(|q| Price { cents: q.cents * 59_999, ..q }))
+                .collect(),
+            ..s
+        };
+        let p = s.problem();
+        prop_assume!(p.has_chain_form());
+        let Some(fast) = p.chain_form() else {
+            return Ok(());
+        };
+        invariants(&p, &fast)?;
+        let mip = solve_term(&p, &opts(false));
+        prop_assert!(mip.is_ok(), "the MIP failed: {:?}", mip);
+        prop_assert_eq!(p.check(&fast).unwrap(), p.check(&mip.unwrap()).unwrap());
+    }
+}
+
 #[test]
 fn a_later_stage_called_infeasible_is_solved_with_integer_flows() {
     // A pooled component of L-usage over 60 months (11 VAs, a chain of three tiers).
