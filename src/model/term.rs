@@ -17,6 +17,7 @@
 //! (`jit`) for a VA outside transfers without discount or allowance, when those optima
 //! nest; and the lexicographic MIP (`mip`) for everything else.
 
+mod aggregate;
 mod chain;
 mod closed;
 mod demand;

@@ -84,6 +84,16 @@ const UNREACHED: Val = Val {
     covered: u128::MAX,
 };
 
+/// A component's needs in prefix form, before any grid or reduction.
+pub(super) struct Needs {
+    /// Licence position of each tier, top first.
+    pub(super) order: Vec<usize>,
+    /// R_k(j) per milestone and tier.
+    pub(super) need: Vec<Vec<i128>>,
+    /// (d_k − s_k)(t) per milestone and tier.
+    pub(super) net: Vec<Vec<i128>>,
+}
+
 /// The component as one chain: tiers top first, with each milestone's prefix needs.
 pub(super) struct Chain {
     /// Licence position of each tier.
@@ -149,9 +159,9 @@ impl TermProblem {
             && chain_order(self.n_lics, &self.edges).is_some()
     }
 
-    /// The component as a chain, or `None` when the grid is too large (or a sum does
-    /// not fit, which the input limits rule out).
-    pub(super) fn chain(&self) -> Option<Chain> {
+    /// The component's pool (or VA) as one chain ([`Needs`]); `None` if the family is
+    /// not a chain.
+    pub(super) fn chain_needs(&self) -> Option<Needs> {
         let order = chain_order(self.n_lics, &self.edges)?;
         let (kn, nv, nl) = (self.n_milestones(), self.n_vas, self.n_lics);
         let mut need = Vec::with_capacity(kn);
@@ -180,6 +190,19 @@ impl TermProblem {
             need.push(r);
             net.push(tier_net);
         }
+        Some(Needs { order, need, net })
+    }
+
+    /// The component as a chain, or `None` when the grid is too large (or a sum does
+    /// not fit, which the input limits rule out).
+    pub(super) fn chain(&self) -> Option<Chain> {
+        let Needs {
+            order,
+            mut need,
+            mut net,
+        } = self.chain_needs()?;
+        let kn = self.n_milestones();
+        let nv = self.n_vas;
         let commit_costs = self.settings.commit_weight() > 0;
         // The buyable tiers that are not dominated: (tier, cents, pack).
         let mut buy: Vec<(usize, i64, u64)> = Vec::new();

@@ -23,13 +23,13 @@ use crate::model::milp::{
 use crate::model::status::SolveStatus;
 
 /// The cost coefficients per pack, as integers divided by their gcd.
-struct Coefs {
+pub(super) struct Coefs {
     /// Per licence: one committed pack.
-    commit: Vec<i128>,
+    pub(super) commit: Vec<i128>,
     /// Per (milestone, licence): one pack added then (milestone 0 unused).
-    add: Vec<i128>,
+    pub(super) add: Vec<i128>,
     /// The divisor: a reduced cost times this is the scaled cost.
-    unit: i128,
+    pub(super) unit: i128,
 }
 
 /// Whether a stage's transfers, substitutions and covered units are integer variables.
@@ -72,6 +72,13 @@ impl Vars {
 
 fn error(what: String) -> SolveStatus {
     SolveStatus::Error(what)
+}
+
+/// A stage whose solver objective and exact recomputation differ.
+fn disagree(what: &str, exact: i128, obj: f64) -> SolveStatus {
+    error(format!(
+        "the term MIP's {what} {obj} disagrees with its solution's exact {exact}"
+    ))
 }
 
 impl TermProblem {
@@ -492,37 +499,52 @@ impl TermProblem {
     pub(super) fn solve_mip(&self, opts: &SolveOptions) -> Result<TermSolution, SolveStatus> {
         let coefs = self.coefs();
         self.term_mip_can_certify(&coefs)?;
-        let disagree = |what: &str, exact: i128, obj: f64| {
-            error(format!(
-                "the term MIP's {what} {obj} disagrees with its solution's exact {exact}"
-            ))
-        };
-        let (c, _, f1) = self
-            .term_stage(Stage::Cost, &coefs, opts)
-            .map_err(|e| cost_stage_failure(e, &self.residual, &self.price))?;
-        let cost = f1.scaled_cost / coefs.unit;
-        if cost * coefs.unit != f1.scaled_cost || cost != c.round() as i128 {
-            return Err(disagree("cost", f1.scaled_cost, c));
-        }
-        let cost = i64::try_from(cost).map_err(|_| disagree("cost", f1.scaled_cost, c))?;
-        let units = if cost == 0 && f1.units == 0 {
-            0
+        // A chain component's cost and units come from its prefix rows alone
+        // (`aggregate.rs`); `--mip-only` solves every stage on the full model.
+        let known = if opts.fast_paths {
+            self.aggregate_optimum(&coefs, opts)?
         } else {
-            let (u, _, f2) = self.term_stage(Stage::Units { cost }, &coefs, opts)?;
-            if f2.scaled_cost != f1.scaled_cost || f2.units != u.round() as u128 {
-                return Err(disagree("units", f2.units as i128, u));
-            }
-            u64::try_from(f2.units).map_err(|_| disagree("units", f2.units as i128, u))?
+            None
+        };
+        let (cost, units) = match known {
+            Some(optima) => optima,
+            None => self.cost_and_units(&coefs, opts)?,
         };
         let (obj, s3, f3) = self.term_stage(Stage::Moves { cost, units }, &coefs, opts)?;
         let w = self.moves_weight(u128::from(units));
         let weighted = f3.moves * w + f3.covered;
-        if f3.scaled_cost != f1.scaled_cost
+        if f3.scaled_cost != i128::from(cost) * coefs.unit
             || f3.units != u128::from(units)
             || weighted != obj.round() as u128
         {
             return Err(disagree("moves stage", weighted as i128, obj));
         }
         Ok(s3)
+    }
+
+    /// Stages 1 and 2 on the full model: the least reduced cost, then the least units at
+    /// that cost.
+    fn cost_and_units(
+        &self,
+        coefs: &Coefs,
+        opts: &SolveOptions,
+    ) -> Result<(i64, u64), SolveStatus> {
+        let (c, _, f1) = self
+            .term_stage(Stage::Cost, coefs, opts)
+            .map_err(|e| cost_stage_failure(e, &self.residual, &self.price))?;
+        let cost = f1.scaled_cost / coefs.unit;
+        if cost * coefs.unit != f1.scaled_cost || cost != c.round() as i128 {
+            return Err(disagree("cost", f1.scaled_cost, c));
+        }
+        let cost = i64::try_from(cost).map_err(|_| disagree("cost", f1.scaled_cost, c))?;
+        if cost == 0 && f1.units == 0 {
+            return Ok((0, 0));
+        }
+        let (u, _, f2) = self.term_stage(Stage::Units { cost }, coefs, opts)?;
+        if f2.scaled_cost != f1.scaled_cost || f2.units != u.round() as u128 {
+            return Err(disagree("units", f2.units as i128, u));
+        }
+        let units = u64::try_from(f2.units).map_err(|_| disagree("units", f2.units as i128, u))?;
+        Ok((cost, units))
     }
 }

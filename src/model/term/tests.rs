@@ -696,6 +696,30 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    #[test]
+    fn aggregate_stages_equal_the_full_mip(s in chain_spec(), wide in any::<bool>()) {
+        // A chain component's cost and units from its prefix rows alone, then the moves
+        // stage on the full model: the same four figures as every stage on the full
+        // model, or the same refusal.
+        let scale = if wide { 9 } else { 1 };
+        let s = Spec { residual: s.residual.iter().map(|x| x * scale).collect(), ..s };
+        let p = s.problem();
+        prop_assume!(p.has_chain_form());
+        let full = p.solve_mip(&opts(false));
+        let split = p.solve_mip(&opts(true));
+        match (&full, &split) {
+            (Ok(a), Ok(b)) => {
+                invariants(&p, b)?;
+                prop_assert_eq!(p.check(a).unwrap(), p.check(b).unwrap());
+            }
+            _ => prop_assert_eq!(full, split),
+        }
+    }
+}
+
 #[test]
 fn a_later_stage_called_infeasible_is_solved_with_integer_flows() {
     // A pooled component of L-usage over 60 months (11 VAs, a chain of three tiers).
