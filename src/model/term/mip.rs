@@ -44,6 +44,10 @@ enum Flows {
     Relaxed,
     /// Every variable integer (the fallback).
     Integer,
+    /// Every variable integer and HiGHS's presolve on: the last resort, for a later
+    /// stage HiGHS called infeasible with presolve off although the earlier stage's
+    /// plan satisfies it (seen on a one-VA component with a growth allowance).
+    IntegerPresolved,
 }
 
 /// The variables of one stage's model.
@@ -189,7 +193,7 @@ impl TermProblem {
     fn term_variables(&self, stage: Stage, flows: Flows, pv: &mut ProblemVariables) -> Vars {
         let var = || variable().integer().min(0);
         let flow = || match flows {
-            Flows::Integer => variable().integer().min(0),
+            Flows::Integer | Flows::IntegerPresolved => variable().integer().min(0),
             Flows::Relaxed => variable().min(0),
         };
         let (kn, nl, cells) = (self.n_milestones(), self.n_lics, self.cells());
@@ -437,7 +441,13 @@ impl TermProblem {
             Err(SolveStatus::Infeasible) if stage != Stage::Cost => {}
             Err(e) => return Err(e),
         }
-        self.term_stage_with(stage, Flows::Integer, coefs, opts)
+        let integer = match self.term_stage_with(stage, Flows::Integer, coefs, opts) {
+            Err(SolveStatus::Infeasible) if stage != Stage::Cost => {
+                self.term_stage_with(stage, Flows::IntegerPresolved, coefs, opts)
+            }
+            other => other,
+        };
+        integer
             .map_err(|e| stage_failure(stage, e))?
             .ok_or_else(|| error("the term MIP left an integer variable fractional".into()))
     }
@@ -457,6 +467,9 @@ impl TermProblem {
         }
         let objective = self.objective(stage, coefs, &v);
         let mut problem = configure(pv.minimise(&objective).using(highs), opts)?;
+        if flows == Flows::IntegerPresolved {
+            problem = problem.set_option("presolve", "on");
+        }
         self.term_constrain(stage, coefs, &v, &mut problem);
         let sol = problem.solve().map_err(resolution_status)?;
         match sol.status() {

@@ -757,3 +757,29 @@ fn a_later_stage_called_infeasible_is_solved_with_integer_flows() {
         s.milestones[4].buy.iter().map(|&u| u128::from(u)).sum()
     );
 }
+
+#[test]
+fn a_moves_stage_called_infeasible_is_solved_with_presolve() {
+    // Found by the property test `every_term_solution_holds_its_invariants`.
+    let s = Spec {
+        k: 3,
+        pooled: false,
+        n_vas: 1,
+        n_lics: 2,
+        residual: vec![6, 0, 4, 5, 0, 0],
+        movable: vec![5, 0, 0, 1, 0, 0],
+        price: vec![price(4, 3), price(3, 3)],
+        edges: vec![(0, 1)],
+        discount: 2500,
+        allowance: 3333,
+    };
+    let p = s.problem();
+    // A plan exists (both licences can be bought); HiGHS, presolve off, called the moves
+    // stage (cost and units fixed at the optima it had just found) infeasible.
+    let sol = solve_term(&p, &opts(true)).unwrap();
+    invariants(&p, &sol).unwrap();
+    let f = p.check(&sol).unwrap();
+    // Needs R_0 = [1, 1], R_1 = [4, 8]: commit a pack of the top tier, add one of each
+    // at milestone 1: 3·4·22,500 + 3·4·20,000 + 3·3·20,000 = 690,000 (scale 30,000).
+    assert_eq!((f.scaled_cost, f.units, f.moves), (690_000, 9, 0));
+}
