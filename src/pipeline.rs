@@ -59,7 +59,9 @@ fn resident() -> String {
     let pages = std::fs::read_to_string("/proc/self/statm")
         .ok()
         .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok());
-    pages.map_or_else(String::new, |p| format!(", resident {} MB", p * 4096 >> 20))
+    pages.map_or_else(String::new, |p| {
+        format!(", resident {} MB", (p * 4096) >> 20)
+    })
 }
 
 /// Step 1: reads and validates a case folder.
@@ -330,7 +332,11 @@ pub fn make_plan(
     } else {
         Vec::new()
     };
-    log::debug!("timings: tables and waterfall {:?}{}", timer.elapsed(), resident());
+    log::debug!(
+        "timings: tables and waterfall {:?}{}",
+        timer.elapsed(),
+        resident()
+    );
     let made = Provenance {
         scenario: scenario.name.clone(),
         waterfall,

@@ -102,8 +102,8 @@ pub fn move_row(m: &Move) -> Vec<Cell> {
 /// [`position_row`] at a time ([`positions_held`] says when). A term plan's table is
 /// replaced by its milestones' rows, and holds every row.
 pub fn positions(plan: &Plan) -> Table {
-    let table = Table::new(columns(headers::POSITIONS, POSITION_KINDS), "positions.csv")
-        .with_totals();
+    let table =
+        Table::new(columns(headers::POSITIONS, POSITION_KINDS), "positions.csv").with_totals();
     let all = &plan.tables.positions;
     if plan.term.is_some() || all.len() <= MAX_SHEET_ROWS {
         return table.with_rows(all.iter().map(position_row).collect());
