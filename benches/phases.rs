@@ -143,12 +143,17 @@ fn phases(c: &mut Criterion) {
     group.sample_size(10);
     // The last two are L-usage's shape (300 VAs, 45,000 cells), and the same with a
     // million instances and a CMDB instead of the usage table (L's shape).
-    let sizes = [
+    let mut sizes = vec![
         (20, 200, 20, 0),
         (40, 500, 20, 0),
         (300, 3000, 5, 0),
         (300, 3000, 5, 1_000_000),
     ];
+    // XL's shape (2,000 VAs x 10,000 licences at 1%, ten million instances): about 800 MB
+    // of CSV and minutes per phase, so only on request (REALLOT_BENCH_XL=1).
+    if std::env::var_os("REALLOT_BENCH_XL").is_some() {
+        sizes.push((2000, 10_000, 1, 10_000_000));
+    }
     for (vas, lics, density_pct, instances) in sizes {
         let size = Size {
             vas,

@@ -9,7 +9,8 @@
 # file of the case, nothing else), their ratio, and peak memory (Maximum resident set size
 # of /usr/bin/time -v). On a shared host the ratio is the figure to compare; absolute times
 # move with the load. REPEAT (default 3) runs of each; the best time is shown.
-# Environment: BENCH_DIR (estates), BENCH_GEN (gen_estate.py), REPEAT, JOBS (--jobs).
+# Environment: BENCH_DIR (estates), BENCH_GEN (gen_estate.py), REPEAT, JOBS (--jobs),
+# LIMIT_MB (a run holding more memory than this is killed and reported as failed; 14000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -46,21 +47,43 @@ for c in "${cases[@]}"; do
     fi
 done
 
+# Resident memory (kB) of process $1 and its children.
+resident_kb() {
+    ps -o rss= --pid "$1" --ppid "$1" 2>/dev/null | awk '{s += $1} END {print s + 0}'
+}
+
 # Seconds (wall, from the shell's microsecond clock) and peak kB (GNU time) of one run of
-# "$@"; "fail 0" when it failed.
+# "$@"; "fail 0" when it failed. A watchdog kills the run once it holds more than
+# LIMIT_MB of memory (default 14000: the host has no swap), and says so.
 measure() {
-    local log t0 t1
+    local log t0 t1 pid dog rc=0 limit=$((${LIMIT_MB:-14000} * 1024))
     log=$(mktemp)
     t0=$EPOCHREALTIME
-    if /usr/bin/time -v "$@" >/dev/null 2>"$log"; then
-        t1=$EPOCHREALTIME
+    /usr/bin/time -v "$@" >/dev/null 2>"$log" &
+    pid=$!
+    (
+        while kill -0 "$pid" 2>/dev/null; do
+            if [ "$(resident_kb "$pid")" -gt "$limit" ]; then
+                echo "killed: over ${LIMIT_MB:-14000} MB resident" >"$log.killed"
+                pkill -KILL -P "$pid" 2>/dev/null || true
+            fi
+            sleep 0.2
+        done
+    ) &
+    dog=$!
+    wait "$pid" || rc=$?
+    t1=$EPOCHREALTIME
+    kill "$dog" 2>/dev/null || true
+    wait "$dog" 2>/dev/null || true
+    if [ "$rc" -eq 0 ]; then
         awk -v a="$t0" -v b="$t1" '/Maximum resident set size/ {m=$NF}
                     END {printf "%.4f %d\n", b - a, m}' "$log"
     else
         echo "fail 0"
+        cat "$log.killed" >&2 2>/dev/null || true
         tail -3 "$log" >&2
     fi
-    rm -f "$log"
+    rm -f "$log" "$log.killed"
 }
 
 # The best of $repeat runs: "seconds kB".

@@ -34,15 +34,34 @@ pub fn run(
     let timer = Instant::now();
     let estate = read(case)?;
     let loaded = timer.elapsed();
+    log::debug!("timings: read {loaded:?}{}", resident());
     let plan = plan_case(&estate, scenario, as_of, opts)?;
+    // The plan holds everything the files need: the estate's memory goes back before
+    // writing, the step that needs the most besides the plan.
+    drop(estate);
     let planned = timer.elapsed();
     let written = write(&plan, out, inputs)?;
     log::debug!(
-        "timings: read {loaded:?}, model and plan {:?}, write {:?}",
+        "timings: read {loaded:?}, model and plan {:?}, write {:?}{}",
         planned - loaded,
-        timer.elapsed() - planned
+        timer.elapsed() - planned,
+        resident()
     );
     Ok((plan, written))
+}
+
+/// The process's resident memory now, as a log suffix (`, resident 123 MB`); empty
+/// where `/proc/self/statm` cannot be read (it is read only when debug logging is on).
+fn resident() -> String {
+    if !log::log_enabled!(log::Level::Debug) {
+        return String::new();
+    }
+    let pages = std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok());
+    pages.map_or_else(String::new, |p| {
+        format!(", resident {} MB", (p * 4096) >> 20)
+    })
 }
 
 /// Step 1: reads and validates a case folder.
@@ -60,9 +79,11 @@ pub fn plan_case(
     if let Some(months) = scenario.term_months {
         return plan_term(estate, scenario, as_of, months, opts);
     }
-    let prep = prepare_scenario(estate, scenario, as_of)?;
+    let timer = Instant::now();
+    let mut prep = prepare_scenario(estate, scenario, as_of)?;
+    log::debug!("timings: prepare {:?}{}", timer.elapsed(), resident());
     let solved = solve_scenario(estate, &prep, opts);
-    Ok(make_plan(estate, &prep, solved, scenario, opts))
+    Ok(make_plan(estate, &mut prep, solved, scenario, opts))
 }
 
 /// The milestone dates of a term of `months` months from `start`: every 12 months, on
@@ -222,10 +243,11 @@ pub fn solve_scenario(estate: &Estate, prep: &Prepared, opts: &SolveOptions) -> 
         lfl
     });
     log::debug!(
-        "timings: solve {solved:?} ({} components, {} by MIP or chain), vendor view {:?}",
+        "timings: solve {solved:?} ({} components, {} by MIP or chain), vendor view {:?}{}",
         flows.components.0,
         flows.components.1,
-        timer.elapsed() - solved
+        timer.elapsed() - solved,
+        resident()
     );
     if flows.status == SolveStatus::Optimal && vendor_status != SolveStatus::Optimal {
         flows.status = vendor_status;
@@ -288,10 +310,11 @@ pub fn solve_vendor(estate: &Estate, as_of: NaiveDate, opts: &SolveOptions) -> (
 }
 
 /// Step 5: builds the plan of a solved scenario: its tables, the savings waterfall (when
-/// optimal) and the assumptions it rests on.
+/// optimal; its bars solve `prep` under other transfer rules in place, and leave it as it
+/// was) and the assumptions it rests on.
 pub fn make_plan(
     estate: &Estate,
-    prep: &Prepared,
+    prep: &mut Prepared,
     solved: Solved,
     scenario: &Scenario,
     opts: &SolveOptions,
@@ -301,12 +324,19 @@ pub fn make_plan(
         vendor,
         like_for_like,
     } = solved;
+    let timer = Instant::now();
     let tables = Tables::build(estate, prep, &flows, like_for_like.as_ref(), &vendor);
+    log::debug!("timings: tables {:?}{}", timer.elapsed(), resident());
     let waterfall = if flows.status == SolveStatus::Optimal {
         plan::waterfall(estate, prep, &tables, &vendor, opts)
     } else {
         Vec::new()
     };
+    log::debug!(
+        "timings: tables and waterfall {:?}{}",
+        timer.elapsed(),
+        resident()
+    );
     let made = Provenance {
         scenario: scenario.name.clone(),
         waterfall,

@@ -272,6 +272,32 @@ impl Prepared {
             ..self.clone()
         }
     }
+
+    /// Runs `f` on the same parameters under other transfer rules, as [`Prepared::variant`]
+    /// makes them, without copying the cells: the view and the pools are swapped in for
+    /// the call and restored after it.
+    pub fn with_transfers<T>(
+        &mut self,
+        estate: &Estate,
+        (reallocate, merge): (bool, bool),
+        f: impl FnOnce(&Prepared) -> T,
+    ) -> T {
+        let mut view = self.view.clone();
+        view.policy.reallocate = reallocate;
+        if !merge {
+            view.merge_groups.clear();
+        }
+        let (pools, va_pool, pooled) = pools_for(estate, &view);
+        let saved = (
+            std::mem::replace(&mut self.view, view),
+            std::mem::replace(&mut self.pools, pools),
+            std::mem::replace(&mut self.va_pool, va_pool),
+            std::mem::replace(&mut self.pooled, pooled),
+        );
+        let out = f(self);
+        (self.view, self.pools, self.va_pool, self.pooled) = saved;
+        out
+    }
 }
 
 /// Cells being accumulated, keyed by (VA, licence): a hash map while accumulating (a

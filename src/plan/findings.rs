@@ -272,10 +272,16 @@ pub fn collect(
     stale_after_days: u32,
     positions: &[Position],
 ) -> Vec<Finding> {
+    // Room for the findings up front (the positions' exactly, about one per lot and per
+    // instance), so a large table does not copy itself at each doubling (issue 13).
+    let expected = positions.iter().map(position_finding_count).sum::<usize>()
+        + estate.lots.len()
+        + estate.instances.as_ref().map_or(0, Vec::len)
+        + estate.warnings.len();
     let mut cx = Ctx {
         estate,
-        out: Vec::new(),
-        ids: Vec::new(),
+        out: Vec::with_capacity(expected),
+        ids: Vec::with_capacity(expected),
     };
     lots(&mut cx, as_of);
     instances(&mut cx, as_of, stale_after_days);
@@ -441,6 +447,14 @@ impl<'a> UnitsShort<'a> {
             _ => p.vendor_shortfall,
         }
     }
+}
+
+/// How many findings [`position_findings`] makes of `p`.
+fn position_finding_count(p: &Position) -> usize {
+    let spare = p.surplus_after.min(p.purchased);
+    usize::from(p.vendor_shortfall > 0)
+        + usize::from(spare > 0)
+        + usize::from(p.surplus_after > spare)
 }
 
 /// The findings of one position: the vendor's shortfall (units short), the spare units of

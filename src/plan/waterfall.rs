@@ -42,12 +42,12 @@ fn purchase_totals(estate: &Estate, prep: &Prepared, flows: &Flows) -> (Cents, u
 /// then the recommended purchase. Each intermediate bar is the same model, solved.
 pub fn waterfall(
     estate: &Estate,
-    prep: &Prepared,
+    prep: &mut Prepared,
     tables: &Tables,
     vendor: &VendorView,
     opts: &SolveOptions,
 ) -> Vec<WaterfallStep> {
-    let v = &prep.view;
+    let v = prep.view.clone();
     let merged = !v.merge_groups.is_empty();
     let recommended = (cost_of(&tables.purchases), units_of(&tables.purchases));
     let mut steps = vec![match &tables.renewal {
@@ -67,18 +67,22 @@ pub fn waterfall(
         let (cost, units) = if (hygiene, reallocate, merge) == own {
             recommended
         } else {
-            let variant = if hygiene == v.policy.hygiene {
-                prep.variant(estate, reallocate, merge)
-            } else {
-                let mut view = v.clone();
-                view.policy.hygiene = hygiene;
-                prepare(estate, &view).variant(estate, reallocate, merge)
+            // The bar's model: the plan's own cells under other transfer rules (borrowed,
+            // not copied), or, when hygiene differs, the cells prepared again.
+            let totals = |variant: &Prepared| {
+                let flows = solve(variant, estate, opts);
+                (flows.status == SolveStatus::Optimal)
+                    .then(|| purchase_totals(estate, variant, &flows))
             };
-            let flows = solve(&variant, estate, opts);
-            if flows.status != SolveStatus::Optimal {
-                return;
-            }
-            purchase_totals(estate, &variant, &flows)
+            let totals = if hygiene == own.0 {
+                prep.with_transfers(estate, (reallocate, merge), totals)
+            } else {
+                let mut view = prep.view.clone();
+                view.policy.hygiene = hygiene;
+                prepare(estate, &view).with_transfers(estate, (reallocate, merge), totals)
+            };
+            let Some(totals) = totals else { return };
+            totals
         };
         steps.push(WaterfallStep { label, cost, units });
     };

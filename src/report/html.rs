@@ -59,7 +59,7 @@ fn table_ending(out: &mut String, table: &Table, total: Option<&[Cell]>) {
         row(out, table, "<tr class=\"total\">", &table.total_row());
     }
     out.push_str("</tbody></table>");
-    let n = table.rows.len();
+    let n = table.len();
     if n > MAX_ROWS {
         let _ = write!(
             out,

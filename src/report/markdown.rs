@@ -66,7 +66,7 @@ fn table_ending(out: &mut String, table: &Table, total: Option<&[Cell]>) {
             }
         });
     }
-    let n = table.rows.len();
+    let n = table.len();
     if n > MAX_ROWS {
         let _ = writeln!(
             out,

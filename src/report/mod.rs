@@ -320,6 +320,11 @@ fn write_report(plan: &Plan, out: &SubDir) -> Result<()> {
 /// The CSV tables and `transfers.json`.
 fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()> {
     for table in [&t.purchases, &t.moves, &t.positions, &t.substitutions] {
+        if std::ptr::eq(table, &t.positions) && !tables::positions_held(table) {
+            let rows = plan.tables.positions.iter().map(tables::position_row);
+            out.write_with(table.source, |w| Ok(csv_file::write_rows(table, rows, w)?))?;
+            continue;
+        }
         out.write_with(table.source, |w| Ok(csv_file::write(table, w)?))?;
     }
     let findings = plan.tables.findings.iter().map(tables::finding_row);

@@ -134,6 +134,12 @@ pub struct Table {
     pub totals: bool,
     /// The file holding every row (`moves.csv`, `summary.json`, ...).
     pub source: &'static str,
+    /// Rows of the file past `rows`, not held (a table too large to hold, of which every
+    /// format but the CSV file shows only the first rows): counted by [`Table::len`],
+    /// their figures summed in `omitted_sums`.
+    pub omitted: usize,
+    /// Per column, the sum of the figures of the `omitted` rows (empty when none are).
+    pub omitted_sums: Vec<i128>,
 }
 
 impl Table {
@@ -144,7 +150,28 @@ impl Table {
             rows: Vec::new(),
             totals: false,
             source,
+            omitted: 0,
+            omitted_sums: Vec::new(),
         }
+    }
+
+    /// The same table with `omitted` more rows past its rows, whose figures sum to
+    /// `sums` (one per column).
+    #[must_use]
+    pub fn with_omitted(mut self, omitted: usize, sums: Vec<i128>) -> Table {
+        self.omitted = omitted;
+        self.omitted_sums = sums;
+        self
+    }
+
+    /// The number of rows of the table's file: those held and those omitted.
+    pub fn len(&self) -> usize {
+        self.rows.len() + self.omitted
+    }
+
+    /// Whether the table's file has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The same table with a total row.
@@ -179,7 +206,8 @@ impl Table {
                 if !col.kind.is_summed() {
                     return Cell::Blank;
                 }
-                let sum = self.rows.iter().filter_map(|r| r[c].figure()).sum();
+                let held: i128 = self.rows.iter().filter_map(|r| r[c].figure()).sum();
+                let sum = held + self.omitted_sums.get(c).copied().unwrap_or(0);
                 if col.kind == Kind::Money {
                     Cell::Money(sum)
                 } else {

@@ -96,11 +96,51 @@ pub fn move_row(m: &Move) -> Vec<Cell> {
     ]
 }
 
-/// `positions.csv`.
+/// `positions.csv` as the workbook shows it: the first [`MAX_SHEET_ROWS`] positions as
+/// rows, the others only counted and summed (a position per (VA, licence): ten million
+/// on a large estate). `positions.csv` itself is written from the plan, one
+/// [`position_row`] at a time ([`positions_held`] says when). A term plan's table is
+/// replaced by its milestones' rows, and holds every row.
 pub fn positions(plan: &Plan) -> Table {
-    Table::new(columns(headers::POSITIONS, POSITION_KINDS), "positions.csv")
-        .with_totals()
-        .with_rows(plan.tables.positions.iter().map(position_row).collect())
+    let table =
+        Table::new(columns(headers::POSITIONS, POSITION_KINDS), "positions.csv").with_totals();
+    let all = &plan.tables.positions;
+    if plan.term.is_some() || all.len() <= MAX_SHEET_ROWS {
+        return table.with_rows(all.iter().map(position_row).collect());
+    }
+    let (shown, rest) = all.split_at(MAX_SHEET_ROWS);
+    let mut sums = vec![0i128; POSITION_KINDS.len()];
+    for p in rest {
+        for (sum, n) in sums[3..].iter_mut().zip(position_figures(p)) {
+            *sum += i128::from(n);
+        }
+    }
+    table
+        .with_rows(shown.iter().map(position_row).collect())
+        .with_omitted(rest.len(), sums)
+}
+
+/// Whether `table` (the plan's [`positions`]) holds every row of `positions.csv`; when
+/// not, the file is written from the plan's positions.
+pub fn positions_held(table: &Table) -> bool {
+    table.omitted == 0
+}
+
+/// The eleven unit counts of a position, in the order of [`headers::POSITIONS`].
+fn position_figures(p: &Position) -> [u64; 11] {
+    [
+        p.entitled,
+        p.in_use,
+        p.reserved,
+        p.demand,
+        p.vendor_shortfall,
+        p.moved_in,
+        p.moved_out,
+        p.substituted_in,
+        p.substituted_out,
+        p.purchased,
+        p.surplus_after,
+    ]
 }
 
 /// A `positions.csv` row.
@@ -110,23 +150,7 @@ pub fn position_row(p: &Position) -> Vec<Cell> {
         p.virtual_account.as_str().into(),
         p.license.as_str().into(),
     ];
-    r.extend(
-        [
-            p.entitled,
-            p.in_use,
-            p.reserved,
-            p.demand,
-            p.vendor_shortfall,
-            p.moved_in,
-            p.moved_out,
-            p.substituted_in,
-            p.substituted_out,
-            p.purchased,
-            p.surplus_after,
-        ]
-        .into_iter()
-        .map(Cell::count),
-    );
+    r.extend(position_figures(p).into_iter().map(Cell::count));
     r
 }
 

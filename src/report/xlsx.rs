@@ -192,7 +192,9 @@ fn named<'t>(table: &'t Table, names: &VaNames) -> std::borrow::Cow<'t, Table> {
         }
         row
     });
-    let t = Table::new(table.columns.clone(), table.source).with_rows(rows.collect());
+    let t = Table::new(table.columns.clone(), table.source)
+        .with_rows(rows.collect())
+        .with_omitted(table.omitted, table.omitted_sums.clone());
     std::borrow::Cow::Owned(if table.totals { t.with_totals() } else { t })
 }
 
@@ -242,12 +244,12 @@ fn table_at(ws: &mut Worksheet, f: &Formats, table: &Table, first: u32) -> Resul
         }
     }
     let mut r = first + shown.len() as u32 + 1;
-    if rows.len() > shown.len() {
-        let more = rows.len() - shown.len();
+    if table.len() > shown.len() {
+        let more = table.len() - shown.len();
         ws.write_string(r, 0, format!("... {more} more rows in {}", table.source))?;
         r += 1;
     }
-    if table.totals && !rows.is_empty() {
+    if table.totals && !table.is_empty() {
         total_row(ws, f, table, r)?;
         r += 1;
     }
