@@ -145,9 +145,9 @@ struct Vars {
 
 impl FamilyProblem {
     fn cost_expr(&self, v: &Vars) -> Expression {
-        let mut e = Expression::with_capacity(self.n_lics);
+        let mut e = Expression::with_capacity(self.shape.n_lics);
         for (l, k) in v.packs.iter().enumerate() {
-            if let (Some(k), Some(p)) = (k, self.price[l]) {
+            if let (Some(k), Some(p)) = (k, self.shape.price[l]) {
                 e.add_mul((p.cents as f64) * p.pack as f64, *k);
             }
         }
@@ -155,9 +155,9 @@ impl FamilyProblem {
     }
 
     fn units_expr(&self, v: &Vars) -> Expression {
-        let mut e = Expression::with_capacity(self.n_lics);
+        let mut e = Expression::with_capacity(self.shape.n_lics);
         for (l, k) in v.packs.iter().enumerate() {
-            if let (Some(k), Some(p)) = (k, self.price[l]) {
+            if let (Some(k), Some(p)) = (k, self.shape.price[l]) {
                 e.add_mul(p.pack as f64, *k);
             }
         }
@@ -187,16 +187,16 @@ impl FamilyProblem {
     /// per (VA, lower licence) in the moves stage.
     fn variables(&self, stage: Stage, pv: &mut ProblemVariables) -> Vars {
         let var = || variable().integer().min(0);
-        let (nv, nl) = (self.n_vas, self.n_lics);
+        let (nv, nl) = (self.shape.n_vas, self.shape.n_lics);
         let cells = nv * nl;
         let mut v = Vars {
             out: vec![None; cells],
             inn: vec![None; cells],
             packs: vec![None; nl],
-            sub: Vec::with_capacity(nv * self.edges.len()),
+            sub: Vec::with_capacity(nv * self.shape.edges.len()),
             covered: Vec::new(),
         };
-        if self.pooled {
+        if self.shape.pooled {
             for c in 0..cells {
                 if self.movable[c] > 0 {
                     v.out[c] =
@@ -206,18 +206,18 @@ impl FamilyProblem {
             }
         }
         for l in 0..nl {
-            if self.price[l].is_some() {
+            if self.shape.price[l].is_some() {
                 v.packs[l] = Some(pv.add(var()));
             }
         }
-        for _ in 0..nv * self.edges.len() {
+        for _ in 0..nv * self.shape.edges.len() {
             v.sub.push(pv.add(var()));
         }
         v.covered = vec![None; cells];
         if matches!(stage, Stage::Moves { .. }) {
             for a in 0..nv {
                 for l in 0..nl {
-                    if self.edges.iter().any(|&(_, lo)| lo == l) {
+                    if self.shape.edges.iter().any(|&(_, lo)| lo == l) {
                         v.covered[a * nl + l] = Some(pv.add(var()));
                     }
                 }
@@ -239,7 +239,7 @@ impl FamilyProblem {
                 // the order lexicographic (and is exact in f64: `mip_can_certify` bounds
                 // W·Σout by MIP_CERTIFIED).
                 let w = self.moves_weight(units) as f64;
-                let mut e = Expression::with_capacity(self.n_vas * self.n_lics + v.sub.len());
+                let mut e = Expression::with_capacity(self.shape.cells() + v.sub.len());
                 for o in v.out.iter().flatten() {
                     e.add_mul(w, *o);
                 }
@@ -256,7 +256,7 @@ impl FamilyProblem {
     fn constrain(&self, stage: Stage, v: &Vars, problem: &mut HighsProblem) {
         self.add_coverage(v, problem);
         self.add_covered(v, problem);
-        if self.pooled {
+        if self.shape.pooled {
             self.add_pool_balance(v, problem);
         }
         if let Some(c) = stage.fixed_cost() {
@@ -270,18 +270,18 @@ impl FamilyProblem {
     /// Coverage of each (VA, licence): what stays, arrives, is bought and is substituted
     /// in meets its residual demand.
     fn add_coverage(&self, v: &Vars, problem: &mut HighsProblem) {
-        let nl = self.n_lics;
-        for a in 0..self.n_vas {
+        let nl = self.shape.n_lics;
+        for a in 0..self.shape.n_vas {
             for l in 0..nl {
                 let c = a * nl + l;
                 let mut e = transfer_net(v.out[c], v.inn[c]);
-                if !self.pooled {
-                    if let (Some(k), Some(p)) = (v.packs[l], self.price[l]) {
+                if !self.shape.pooled {
+                    if let (Some(k), Some(p)) = (v.packs[l], self.shape.price[l]) {
                         e.add_mul(p.pack as f64, k);
                     }
                 }
                 for (j, sign) in self.inflow_edges(l) {
-                    e.add_mul(f64::from(sign), v.sub[a * self.edges.len() + j]);
+                    e.add_mul(f64::from(sign), v.sub[a * self.shape.edges.len() + j]);
                 }
                 let need = self.residual[c] as f64 - self.movable[c] as f64;
                 problem.add_constraint(e.geq(need));
@@ -292,8 +292,8 @@ impl FamilyProblem {
     /// covered(a,l) ≥ Σ_h sub(a,h,l) − Σ_l' sub(a,l,l'): the net inflow, when positive
     /// (only where the stage has covered variables).
     fn add_covered(&self, v: &Vars, problem: &mut HighsProblem) {
-        let nl = self.n_lics;
-        for a in 0..self.n_vas {
+        let nl = self.shape.n_lics;
+        for a in 0..self.shape.n_vas {
             for l in 0..nl {
                 let Some(z) = v.covered[a * nl + l] else {
                     continue;
@@ -301,7 +301,7 @@ impl FamilyProblem {
                 let mut e = Expression::with_capacity(8);
                 e.add_mul(1.0, z);
                 for (j, sign) in self.inflow_edges(l) {
-                    e.add_mul(-f64::from(sign), v.sub[a * self.edges.len() + j]);
+                    e.add_mul(-f64::from(sign), v.sub[a * self.shape.edges.len() + j]);
                 }
                 problem.add_constraint(e.geq(0.0));
             }
@@ -310,7 +310,7 @@ impl FamilyProblem {
 
     /// Pool balance per licence: units out and bought equal units in.
     fn add_pool_balance(&self, v: &Vars, problem: &mut HighsProblem) {
-        let (nv, nl) = (self.n_vas, self.n_lics);
+        let (nv, nl) = (self.shape.n_vas, self.shape.n_lics);
         for l in 0..nl {
             let mut e = Expression::with_capacity(2 * nv + 1);
             for a in 0..nv {
@@ -320,7 +320,7 @@ impl FamilyProblem {
                 }
                 e.add_mul(-1.0, v.inn[c].expect("pooled cells have in"));
             }
-            if let (Some(k), Some(p)) = (v.packs[l], self.price[l]) {
+            if let (Some(k), Some(p)) = (v.packs[l], self.shape.price[l]) {
                 e.add_mul(p.pack as f64, k);
             }
             problem.add_constraint(e.eq(0.0));
@@ -342,11 +342,11 @@ impl FamilyProblem {
                 .iter()
                 .map(|&x| opt_int(x))
                 .collect::<Result<_, _>>()?,
-            buy: Vec::with_capacity(self.n_lics),
+            buy: Vec::with_capacity(self.shape.n_lics),
             sub: v.sub.iter().map(|&x| int(x)).collect::<Result<_, _>>()?,
         };
-        for l in 0..self.n_lics {
-            let pack = self.price[l].map_or(1, |p| p.pack);
+        for l in 0..self.shape.n_lics {
+            let pack = self.shape.price[l].map_or(1, |p| p.pack);
             s.buy.push(opt_int(v.packs[l])? * pack);
         }
         Ok(s)
@@ -359,6 +359,7 @@ impl FamilyProblem {
         const LIMIT: u128 = MIP_CERTIFIED;
         let sum = |v: &[u64]| v.iter().map(|&x| u128::from(x)).sum::<u128>();
         let max_pack = self
+            .shape
             .price
             .iter()
             .flatten()
@@ -366,6 +367,7 @@ impl FamilyProblem {
             .max()
             .unwrap_or(1);
         let max_cents = self
+            .shape
             .price
             .iter()
             .flatten()
@@ -373,11 +375,11 @@ impl FamilyProblem {
             .max()
             .unwrap_or(0);
         // Units bought never exceed all residual demand plus a pack per licence.
-        let units = sum(&self.residual) + self.n_lics as u128 * u128::from(max_pack);
+        let units = sum(&self.residual) + self.shape.n_lics as u128 * u128::from(max_pack);
         let movable = sum(&self.movable);
         let cost = units.saturating_mul(u128::from(max_cents));
-        let w = (self.n_lics as u128).saturating_mul(movable + units) + 1;
-        let subs = (self.n_vas * self.n_lics) as u128 * (movable + units);
+        let w = (self.shape.n_lics as u128).saturating_mul(movable + units) + 1;
+        let subs = self.shape.cells() as u128 * (movable + units);
         let moves = w.saturating_mul(movable).saturating_add(subs);
         let worst = units.max(movable).max(cost).max(moves);
         if worst > LIMIT {
@@ -398,11 +400,11 @@ impl FamilyProblem {
                 "the MIP's solution fails the exact re-check ({what}); no figure is published"
             ))
         };
-        let nl = self.n_lics;
+        let nl = self.shape.n_lics;
         let mut cost: i128 = 0;
         let mut units: u128 = 0;
         for l in 0..nl {
-            match self.price[l] {
+            match self.shape.price[l] {
                 Some(p) if s.buy[l].is_multiple_of(p.pack.max(1)) => {
                     cost += i128::from(s.buy[l]) * i128::from(p.cents);
                     units += u128::from(s.buy[l]);
@@ -482,7 +484,7 @@ impl FamilyProblem {
     /// The weight on Σout in the stage-3 objective W·Σout + Σsub: more than any Σsub.
     fn moves_weight(&self, units: u64) -> u128 {
         let movable: u128 = self.movable.iter().map(|&x| u128::from(x)).sum();
-        self.n_lics as u128 * (movable + u128::from(units)) + 1
+        self.shape.n_lics as u128 * (movable + u128::from(units)) + 1
     }
 }
 

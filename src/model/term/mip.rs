@@ -75,12 +75,12 @@ fn error(what: String) -> SolveStatus {
 
 impl TermProblem {
     fn pack(&self, l: usize) -> u64 {
-        self.price[l].map_or(1, |p| p.pack)
+        self.shape.price[l].map_or(1, |p| p.pack)
     }
 
     /// The per-pack cost coefficients divided by their gcd.
     fn coefs(&self) -> Coefs {
-        let (kn, nl) = (self.n_milestones(), self.n_lics);
+        let (kn, nl) = (self.n_milestones(), self.shape.n_lics);
         let per_pack = |l: usize, k: usize| self.unit_cost(l, k) * i128::from(self.pack(l));
         let commit: Vec<i128> = (0..nl).map(|l| per_pack(l, 0)).collect();
         let mut add = vec![0i128; kn * nl];
@@ -101,7 +101,10 @@ impl TermProblem {
     /// plus a pack per licence and milestone.
     fn units_bound(&self) -> u128 {
         let cells = self.cells();
-        let max_pack = (0..self.n_lics).map(|l| self.pack(l)).max().unwrap_or(1);
+        let max_pack = (0..self.shape.n_lics)
+            .map(|l| self.pack(l))
+            .max()
+            .unwrap_or(1);
         let max_residual = (0..self.n_milestones())
             .map(|k| {
                 let r = &self.residual[k * cells..(k + 1) * cells];
@@ -109,18 +112,18 @@ impl TermProblem {
             })
             .max()
             .unwrap_or(0);
-        max_residual + (self.n_milestones() * self.n_lics) as u128 * u128::from(max_pack)
+        max_residual + (self.n_milestones() * self.shape.n_lics) as u128 * u128::from(max_pack)
     }
 
     /// A bound on the covered units of all milestones (at most all units held, Σ M_k and
     /// twice the units bought, per milestone and licence); 0 without substitution pairs.
     fn covered_bound(&self, units: u128) -> u128 {
-        if self.edges.is_empty() {
+        if self.shape.edges.is_empty() {
             return 0;
         }
         let movable: u128 = self.movable.iter().map(|&x| u128::from(x)).sum();
         let kn = self.n_milestones() as u128;
-        self.n_lics as u128 * (movable + 2 * kn * units)
+        self.shape.n_lics as u128 * (movable + 2 * kn * units)
     }
 
     /// The weight on Σ out in the moves stage: more than the covered units can reach
@@ -176,8 +179,8 @@ impl TermProblem {
             Flows::Integer => variable().integer().min(0),
             Flows::Relaxed => variable().min(0),
         };
-        let (kn, nl, cells) = (self.n_milestones(), self.n_lics, self.cells());
-        let buyable = |l: usize| self.price[l].is_some();
+        let (kn, nl, cells) = (self.n_milestones(), self.shape.n_lics, self.cells());
+        let buyable = |l: usize| self.shape.price[l].is_some();
         let mut v = Vars {
             commit: (0..nl).map(|l| buyable(l).then(|| pv.add(var()))).collect(),
             add: vec![None; kn * nl],
@@ -198,19 +201,19 @@ impl TermProblem {
             }
         }
         for c in 0..kn * cells {
-            if self.pooled {
+            if self.shape.pooled {
                 if self.movable[c] > 0 {
                     v.out[c] = Some(pv.add(flow().max(self.movable[c] as f64)));
                 }
                 v.inn[c] = Some(pv.add(flow()));
             }
             if matches!(stage, Stage::Moves { .. })
-                && self.edges.iter().any(|&(_, lo)| lo == c % nl)
+                && self.shape.edges.iter().any(|&(_, lo)| lo == c % nl)
             {
                 v.covered[c] = Some(pv.add(flow()));
             }
         }
-        v.sub = (0..kn * self.n_vas * self.edges.len())
+        v.sub = (0..kn * self.shape.n_vas * self.shape.edges.len())
             .map(|_| pv.add(flow()))
             .collect();
         v
@@ -232,7 +235,7 @@ impl TermProblem {
     }
 
     fn units_expr(&self, v: &Vars) -> Expression {
-        let nl = self.n_lics;
+        let nl = self.shape.n_lics;
         let mut e = Expression::with_capacity(v.commit.len() + v.add.len());
         for (i, x) in v.commit.iter().chain(&v.add).enumerate() {
             if let Some(x) = x {
@@ -245,7 +248,7 @@ impl TermProblem {
     /// The purchased units in force at milestone k for licence l:
     /// pack·commit + bonus + Σ_{1≤j≤k} pack·add_j.
     fn supply_expr(&self, v: &Vars, k: usize, l: usize) -> Expression {
-        let nl = self.n_lics;
+        let nl = self.shape.n_lics;
         let pack = self.pack(l) as f64;
         let mut e = Expression::with_capacity(k + 2);
         if let Some(c) = v.commit[l] {
@@ -304,7 +307,7 @@ impl TermProblem {
     fn add_allowance(&self, v: &Vars, problem: &mut HighsProblem) {
         let m = self.allowance_denominator();
         let a = i128::from(self.settings.growth_allowance()) * m / i128::from(WHOLE);
-        for l in 0..self.n_lics {
+        for l in 0..self.shape.n_lics {
             let (Some(b), Some(c)) = (v.bonus[l], v.commit[l]) else {
                 continue;
             };
@@ -319,14 +322,14 @@ impl TermProblem {
     /// Milestone k's rows: coverage of each (VA, licence), covered ≥ net substitution
     /// inflow, and each licence's pool balance Σ out + purchased = Σ in.
     fn add_milestone(&self, k: usize, v: &Vars, problem: &mut HighsProblem) {
-        let (nv, nl, ne) = (self.n_vas, self.n_lics, self.edges.len());
+        let (nv, nl, ne) = (self.shape.n_vas, self.shape.n_lics, self.shape.edges.len());
         let fp = self.milestone(k);
         let base = k * self.cells();
         for a in 0..nv {
             for l in 0..nl {
                 let c = base + a * nl + l;
                 let mut e = transfer_net(v.out[c], v.inn[c]);
-                if !self.pooled {
+                if !self.shape.pooled {
                     e += self.supply_expr(v, k, l);
                 }
                 let mut net = Expression::with_capacity(4);
@@ -342,7 +345,7 @@ impl TermProblem {
                 }
             }
         }
-        if self.pooled {
+        if self.shape.pooled {
             for l in 0..nl {
                 let mut e = self.supply_expr(v, k, l);
                 for a in 0..nv {
@@ -360,7 +363,7 @@ impl TermProblem {
     /// The solution's values as a term solution, with each milestone's purchased units in
     /// force computed exactly (the MIP's allowance variable must equal the floor).
     fn term_read_back(&self, v: &Vars, sol: &impl Solution) -> Result<TermSolution, SolveStatus> {
-        let (kn, nl, cells) = (self.n_milestones(), self.n_lics, self.cells());
+        let (kn, nl, cells) = (self.n_milestones(), self.shape.n_lics, self.cells());
         let int = |x: Option<Variable>| x.map_or(Ok(0), |x| int_value(sol, x));
         let mut s = TermSolution {
             commit: Vec::with_capacity(nl),
@@ -380,10 +383,10 @@ impl TermProblem {
             s.add.push(int(x)? * self.pack(i % nl));
         }
         let supply = self.supply(&s);
-        let ne = self.edges.len();
+        let ne = self.shape.edges.len();
         for k in 0..kn {
             let r = k * cells..(k + 1) * cells;
-            let subs = (k * self.n_vas * ne)..((k + 1) * self.n_vas * ne);
+            let subs = (k * self.shape.n_vas * ne)..((k + 1) * self.shape.n_vas * ne);
             let buy = supply[k * nl..(k + 1) * nl]
                 .iter()
                 .map(|&x| u64::try_from(x).map_err(|_| error("purchases beyond 64 bits".into())))
@@ -456,7 +459,7 @@ impl TermProblem {
     /// A component with no variable at all (nothing buyable, no pool, no pair): the one
     /// plan that buys and moves nothing, if it covers every milestone.
     fn nothing_to_decide(&self) -> Result<(f64, TermSolution, TermFigures), SolveStatus> {
-        let (kn, nl, cells) = (self.n_milestones(), self.n_lics, self.cells());
+        let (kn, nl, cells) = (self.n_milestones(), self.shape.n_lics, self.cells());
         let s = TermSolution {
             commit: vec![0; nl],
             add: vec![0; kn * nl],
