@@ -1,6 +1,8 @@
 //! The MIP of one substitution family in one pool (or one VA outside transfers), solved
 //! lexicographically with HiGHS through good_lp (`models/README.md`).
 
+use std::ops::Range;
+
 use good_lp::solvers::highs::{highs, HighsProblem};
 use good_lp::{
     variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus, SolverModel,
@@ -132,15 +134,82 @@ pub(crate) fn transfer_net(out: Option<Variable>, inn: Option<Variable>) -> Expr
     e
 }
 
-/// The variables of one stage's model.
-struct Vars {
-    out: Vec<Option<Variable>>,
-    inn: Vec<Option<Variable>>,
-    packs: Vec<Option<Variable>>,
-    sub: Vec<Variable>,
+/// The flow variables of a model, per date: transfers, substitutions and covered units.
+/// The family MIP holds one date, the term MIP every milestone, milestone-major.
+pub(crate) struct FlowVars {
+    /// Units out per (VA, licence), where the VA is in a pool and holds movable units.
+    pub(crate) out: Vec<Option<Variable>>,
+    /// Units in per (VA, licence), where the VA is in a pool.
+    pub(crate) inn: Vec<Option<Variable>>,
+    /// Units substituted per (VA, pair).
+    pub(crate) sub: Vec<Variable>,
     /// Units of each (VA, licence) covered by a higher tier (net substitution inflow),
-    /// stage 3 only.
-    covered: Vec<Option<Variable>>,
+    /// in the moves stage only.
+    pub(crate) covered: Vec<Option<Variable>>,
+}
+
+impl FlowVars {
+    /// Every flow variable: transfers, covered units, substitutions.
+    pub(crate) fn variables(&self) -> impl Iterator<Item = Variable> + '_ {
+        self.out
+            .iter()
+            .chain(&self.inn)
+            .chain(&self.covered)
+            .flatten()
+            .chain(&self.sub)
+            .copied()
+    }
+
+    /// The moves stage's objective: W · Σ out + Σ covered. Licences moved first, then (as
+    /// a tie-break that cannot change the three published figures) the fewest units
+    /// covered by a higher tier: Σ over (VA, licence) of the net substitution inflow, the
+    /// figure published as `substituted_units`. `w` must exceed what the covered units
+    /// can reach, so the order stays lexicographic (each MIP bounds W · Σ out by
+    /// [`MIP_CERTIFIED`], so it is exact in f64).
+    pub(crate) fn moves_objective(&self, w: f64) -> Expression {
+        let mut e = Expression::with_capacity(self.out.len() + self.covered.len());
+        for o in self.out.iter().flatten() {
+            e.add_mul(w, *o);
+        }
+        for z in self.covered.iter().flatten() {
+            e.add_mul(1.0, *z);
+        }
+        e
+    }
+
+    /// The transfers and substitutions of one date as whole units: the `cells` range of
+    /// `out` and `inn` (a missing variable is 0) and the `subs` range of `sub`, with `buy`
+    /// the date's purchases.
+    pub(crate) fn read_date(
+        &self,
+        sol: &impl Solution,
+        cells: Range<usize>,
+        subs: Range<usize>,
+        buy: Vec<u64>,
+    ) -> Result<FamilySolution, SolveStatus> {
+        let int = |x: Option<Variable>| x.map_or(Ok(0), |x| int_value(sol, x));
+        Ok(FamilySolution {
+            out: self.out[cells.clone()]
+                .iter()
+                .map(|&x| int(x))
+                .collect::<Result<_, _>>()?,
+            inn: self.inn[cells]
+                .iter()
+                .map(|&x| int(x))
+                .collect::<Result<_, _>>()?,
+            buy,
+            sub: self.sub[subs]
+                .iter()
+                .map(|&x| int_value(sol, x))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// The variables of one stage's model: the flows, and packs bought per licence.
+struct Vars {
+    flows: FlowVars,
+    packs: Vec<Option<Variable>>,
 }
 
 impl FamilyProblem {
@@ -190,19 +259,21 @@ impl FamilyProblem {
         let (nv, nl) = (self.shape.n_vas, self.shape.n_lics);
         let cells = nv * nl;
         let mut v = Vars {
-            out: vec![None; cells],
-            inn: vec![None; cells],
+            flows: FlowVars {
+                out: vec![None; cells],
+                inn: vec![None; cells],
+                sub: Vec::with_capacity(nv * self.shape.edges.len()),
+                covered: Vec::new(),
+            },
             packs: vec![None; nl],
-            sub: Vec::with_capacity(nv * self.shape.edges.len()),
-            covered: Vec::new(),
         };
         if self.shape.pooled {
             for c in 0..cells {
                 if self.movable[c] > 0 {
-                    v.out[c] =
+                    v.flows.out[c] =
                         Some(pv.add(variable().integer().min(0).max(self.movable[c] as f64)));
                 }
-                v.inn[c] = Some(pv.add(var()));
+                v.flows.inn[c] = Some(pv.add(var()));
             }
         }
         for l in 0..nl {
@@ -211,14 +282,14 @@ impl FamilyProblem {
             }
         }
         for _ in 0..nv * self.shape.edges.len() {
-            v.sub.push(pv.add(var()));
+            v.flows.sub.push(pv.add(var()));
         }
-        v.covered = vec![None; cells];
+        v.flows.covered = vec![None; cells];
         if matches!(stage, Stage::Moves { .. }) {
             for a in 0..nv {
                 for l in 0..nl {
                     if self.shape.edges.iter().any(|&(_, lo)| lo == l) {
-                        v.covered[a * nl + l] = Some(pv.add(var()));
+                        v.flows.covered[a * nl + l] = Some(pv.add(var()));
                     }
                 }
             }
@@ -231,23 +302,7 @@ impl FamilyProblem {
         match stage {
             Stage::Cost => self.cost_expr(v),
             Stage::Units { .. } => self.units_expr(v),
-            Stage::Moves { units, .. } => {
-                // Licences moved first, then (as a tie-break that cannot change the three
-                // published figures) the fewest units covered by a higher tier: Σ over
-                // (VA, licence) of the net substitution inflow, the figure published as
-                // `substituted_units`. It is at most all units held, so this weight keeps
-                // the order lexicographic (and is exact in f64: `mip_can_certify` bounds
-                // W·Σout by MIP_CERTIFIED).
-                let w = self.moves_weight(units) as f64;
-                let mut e = Expression::with_capacity(self.shape.cells() + v.sub.len());
-                for o in v.out.iter().flatten() {
-                    e.add_mul(w, *o);
-                }
-                for z in v.covered.iter().flatten() {
-                    e.add_mul(1.0, *z);
-                }
-                e
-            }
+            Stage::Moves { units, .. } => v.flows.moves_objective(self.moves_weight(units) as f64),
         }
     }
 
@@ -274,14 +329,14 @@ impl FamilyProblem {
         for a in 0..self.shape.n_vas {
             for l in 0..nl {
                 let c = a * nl + l;
-                let mut e = transfer_net(v.out[c], v.inn[c]);
+                let mut e = transfer_net(v.flows.out[c], v.flows.inn[c]);
                 if !self.shape.pooled {
                     if let (Some(k), Some(p)) = (v.packs[l], self.shape.price[l]) {
                         e.add_mul(p.pack as f64, k);
                     }
                 }
                 for (j, sign) in self.inflow_edges(l) {
-                    e.add_mul(f64::from(sign), v.sub[a * self.shape.edges.len() + j]);
+                    e.add_mul(f64::from(sign), v.flows.sub[a * self.shape.edges.len() + j]);
                 }
                 let need = self.residual[c] as f64 - self.movable[c] as f64;
                 problem.add_constraint(e.geq(need));
@@ -295,13 +350,16 @@ impl FamilyProblem {
         let nl = self.shape.n_lics;
         for a in 0..self.shape.n_vas {
             for l in 0..nl {
-                let Some(z) = v.covered[a * nl + l] else {
+                let Some(z) = v.flows.covered[a * nl + l] else {
                     continue;
                 };
                 let mut e = Expression::with_capacity(8);
                 e.add_mul(1.0, z);
                 for (j, sign) in self.inflow_edges(l) {
-                    e.add_mul(-f64::from(sign), v.sub[a * self.shape.edges.len() + j]);
+                    e.add_mul(
+                        -f64::from(sign),
+                        v.flows.sub[a * self.shape.edges.len() + j],
+                    );
                 }
                 problem.add_constraint(e.geq(0.0));
             }
@@ -315,10 +373,10 @@ impl FamilyProblem {
             let mut e = Expression::with_capacity(2 * nv + 1);
             for a in 0..nv {
                 let c = a * nl + l;
-                if let Some(o) = v.out[c] {
+                if let Some(o) = v.flows.out[c] {
                     e.add_mul(1.0, o);
                 }
-                e.add_mul(-1.0, v.inn[c].expect("pooled cells have in"));
+                e.add_mul(-1.0, v.flows.inn[c].expect("pooled cells have in"));
             }
             if let (Some(k), Some(p)) = (v.packs[l], self.shape.price[l]) {
                 e.add_mul(p.pack as f64, k);
@@ -329,27 +387,13 @@ impl FamilyProblem {
 
     /// The solution's values as whole units (packs times their size for purchases).
     fn read_back(&self, v: &Vars, sol: &impl Solution) -> Result<FamilySolution, SolveStatus> {
-        let int = |x: Variable| int_value(sol, x);
-        let opt_int = |x: Option<Variable>| x.map_or(Ok(0), int);
-        let mut s = FamilySolution {
-            out: v
-                .out
-                .iter()
-                .map(|&x| opt_int(x))
-                .collect::<Result<_, _>>()?,
-            inn: v
-                .inn
-                .iter()
-                .map(|&x| opt_int(x))
-                .collect::<Result<_, _>>()?,
-            buy: Vec::with_capacity(self.shape.n_lics),
-            sub: v.sub.iter().map(|&x| int(x)).collect::<Result<_, _>>()?,
-        };
+        let mut buy = Vec::with_capacity(self.shape.n_lics);
         for l in 0..self.shape.n_lics {
             let pack = self.shape.price[l].map_or(1, |p| p.pack);
-            s.buy.push(opt_int(v.packs[l])? * pack);
+            buy.push(v.packs[l].map_or(Ok(0), |x| int_value(sol, x))? * pack);
         }
-        Ok(s)
+        let f = &v.flows;
+        f.read_date(sol, 0..f.out.len(), 0..f.sub.len(), buy)
     }
 
     /// Whether the f64 MIP can certify this family's optimum: every coefficient, bound

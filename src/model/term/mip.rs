@@ -17,7 +17,8 @@ use num_integer::gcd;
 use super::{TermFigures, TermProblem, TermSolution, WHOLE};
 use crate::model::family::{FamilySolution, SolveOptions};
 use crate::model::milp::{
-    configure, int_value, is_integral, resolution_status, transfer_net, Stage, MIP_CERTIFIED,
+    configure, int_value, is_integral, resolution_status, transfer_net, FlowVars, Stage,
+    MIP_CERTIFIED,
 };
 use crate::model::status::SolveStatus;
 
@@ -45,28 +46,13 @@ enum Flows {
     Integer,
 }
 
-/// The variables of one stage's model.
+/// The variables of one stage's model: packs committed per licence, added per
+/// (milestone, licence), the allowance per licence, and every milestone's flows.
 struct Vars {
     commit: Vec<Option<Variable>>,
     add: Vec<Option<Variable>>,
     bonus: Vec<Option<Variable>>,
-    out: Vec<Option<Variable>>,
-    inn: Vec<Option<Variable>>,
-    sub: Vec<Variable>,
-    covered: Vec<Option<Variable>>,
-}
-
-impl Vars {
-    /// The flow variables: transfers, substitutions and covered units.
-    fn flows(&self) -> impl Iterator<Item = Variable> + '_ {
-        self.out
-            .iter()
-            .chain(&self.inn)
-            .chain(&self.covered)
-            .flatten()
-            .chain(&self.sub)
-            .copied()
-    }
+    flows: FlowVars,
 }
 
 fn error(what: String) -> SolveStatus {
@@ -185,10 +171,12 @@ impl TermProblem {
             commit: (0..nl).map(|l| buyable(l).then(|| pv.add(var()))).collect(),
             add: vec![None; kn * nl],
             bonus: vec![None; nl],
-            out: vec![None; kn * cells],
-            inn: vec![None; kn * cells],
-            sub: Vec::new(),
-            covered: vec![None; kn * cells],
+            flows: FlowVars {
+                out: vec![None; kn * cells],
+                inn: vec![None; kn * cells],
+                sub: Vec::new(),
+                covered: vec![None; kn * cells],
+            },
         };
         for k in 1..kn {
             for l in (0..nl).filter(|&l| buyable(l)) {
@@ -203,17 +191,17 @@ impl TermProblem {
         for c in 0..kn * cells {
             if self.shape.pooled {
                 if self.movable[c] > 0 {
-                    v.out[c] = Some(pv.add(flow().max(self.movable[c] as f64)));
+                    v.flows.out[c] = Some(pv.add(flow().max(self.movable[c] as f64)));
                 }
-                v.inn[c] = Some(pv.add(flow()));
+                v.flows.inn[c] = Some(pv.add(flow()));
             }
             if matches!(stage, Stage::Moves { .. })
                 && self.shape.edges.iter().any(|&(_, lo)| lo == c % nl)
             {
-                v.covered[c] = Some(pv.add(flow()));
+                v.flows.covered[c] = Some(pv.add(flow()));
             }
         }
-        v.sub = (0..kn * self.shape.n_vas * self.shape.edges.len())
+        v.flows.sub = (0..kn * self.shape.n_vas * self.shape.edges.len())
             .map(|_| pv.add(flow()))
             .collect();
         v
@@ -269,17 +257,9 @@ impl TermProblem {
         match stage {
             Stage::Cost => self.cost_expr(coefs, v),
             Stage::Units { .. } => self.units_expr(v),
-            Stage::Moves { units, .. } => {
-                let w = self.moves_weight(u128::from(units)) as f64;
-                let mut e = Expression::with_capacity(v.out.len() + v.covered.len());
-                for o in v.out.iter().flatten() {
-                    e.add_mul(w, *o);
-                }
-                for z in v.covered.iter().flatten() {
-                    e.add_mul(1.0, *z);
-                }
-                e
-            }
+            Stage::Moves { units, .. } => v
+                .flows
+                .moves_objective(self.moves_weight(u128::from(units)) as f64),
         }
     }
 
@@ -328,19 +308,19 @@ impl TermProblem {
         for a in 0..nv {
             for l in 0..nl {
                 let c = base + a * nl + l;
-                let mut e = transfer_net(v.out[c], v.inn[c]);
+                let mut e = transfer_net(v.flows.out[c], v.flows.inn[c]);
                 if !self.shape.pooled {
                     e += self.supply_expr(v, k, l);
                 }
                 let mut net = Expression::with_capacity(4);
                 for (j, sign) in fp.inflow_edges(l) {
-                    let s = v.sub[(k * nv + a) * ne + j];
+                    let s = v.flows.sub[(k * nv + a) * ne + j];
                     e.add_mul(f64::from(sign), s);
                     net.add_mul(f64::from(sign), s);
                 }
                 let need = self.residual[c] as f64 - self.movable[c] as f64;
                 problem.add_constraint(e.geq(need));
-                if let Some(z) = v.covered[c] {
+                if let Some(z) = v.flows.covered[c] {
                     problem.add_constraint((Expression::from(z) - net).geq(0.0));
                 }
             }
@@ -350,10 +330,10 @@ impl TermProblem {
                 let mut e = self.supply_expr(v, k, l);
                 for a in 0..nv {
                     let c = base + a * nl + l;
-                    if let Some(o) = v.out[c] {
+                    if let Some(o) = v.flows.out[c] {
                         e.add_mul(1.0, o);
                     }
-                    e.add_mul(-1.0, v.inn[c].expect("pooled cells have in"));
+                    e.add_mul(-1.0, v.flows.inn[c].expect("pooled cells have in"));
                 }
                 problem.add_constraint(e.eq(0.0));
             }
@@ -391,18 +371,7 @@ impl TermProblem {
                 .iter()
                 .map(|&x| u64::try_from(x).map_err(|_| error("purchases beyond 64 bits".into())))
                 .collect::<Result<_, _>>()?;
-            s.milestones.push(FamilySolution {
-                out: v.out[r.clone()]
-                    .iter()
-                    .map(|&x| int(x))
-                    .collect::<Result<_, _>>()?,
-                inn: v.inn[r].iter().map(|&x| int(x)).collect::<Result<_, _>>()?,
-                buy,
-                sub: v.sub[subs]
-                    .iter()
-                    .map(|&x| int(Some(x)))
-                    .collect::<Result<_, _>>()?,
-            });
+            s.milestones.push(v.flows.read_date(sol, r, subs, buy)?);
         }
         Ok(s)
     }
@@ -444,7 +413,7 @@ impl TermProblem {
             SolutionStatus::Optimal | SolutionStatus::GapLimit => {}
             SolutionStatus::TimeLimit => return Err(SolveStatus::TimeLimit),
         }
-        if flows == Flows::Relaxed && !v.flows().all(|x| is_integral(sol.value(x))) {
+        if flows == Flows::Relaxed && !v.flows.variables().all(|x| is_integral(sol.value(x))) {
             return Ok(None);
         }
         let s = self.term_read_back(&v, &sol)?;
