@@ -153,6 +153,7 @@ impl TermProblem {
     /// not fit, which the input limits rule out).
     pub(super) fn chain(&self) -> Option<Chain> {
         let order = chain_order(self.shape.n_lics, &self.shape.edges)?;
+        let price = &self.shape.price;
         let (kn, nv, nl) = (self.n_milestones(), self.shape.n_vas, self.shape.n_lics);
         let mut need = Vec::with_capacity(kn);
         let mut net = Vec::with_capacity(kn);
@@ -184,9 +185,7 @@ impl TermProblem {
         // The buyable tiers that are not dominated: (tier, cents, pack).
         let mut buy: Vec<(usize, i64, u64)> = Vec::new();
         for (t, &l) in order.iter().enumerate() {
-            let Some(p) = self.shape.price[l] else {
-                continue;
-            };
+            let Some(p) = price[l] else { continue };
             let dominated = commit_costs
                 && order[..t].iter().any(|&h| {
                     self.shape.price[h].is_some_and(|q| q.cents < p.cents && p.pack % q.pack == 0)
