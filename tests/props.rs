@@ -8,8 +8,8 @@ use crate::common::day;
 use proptest::prelude::*;
 use reallot::estate::{Estate, LicenseType, Lot, LotStatus, Price, Source, Usage, Va};
 use reallot::model::{
-    chain_optima, pack_projections, solve_family, ChainError, FamilyProblem, Search, SolveOptions,
-    SolveStatus,
+    chain_optima, pack_projections, solve_family, ChainError, ComponentShape, FamilyProblem,
+    Search, SolveOptions, SolveStatus,
 };
 use reallot::scenario::{Merge, Policy, Scenario};
 
@@ -419,19 +419,21 @@ fn family(
         (1, demand.to_vec(), supply.to_vec())
     };
     FamilyProblem {
-        n_vas,
-        n_lics: n,
-        pooled: pooled_split,
+        shape: ComponentShape {
+            n_vas,
+            n_lics: n,
+            pooled: pooled_split,
+            price: price.to_vec(),
+            edges: (1..n).map(|l| (l - 1, l)).collect(),
+        },
         residual,
         movable,
-        price: price.to_vec(),
-        edges: (1..n).map(|l| (l - 1, l)).collect(),
     }
 }
 
 fn figures(p: &FamilyProblem, s: &reallot::model::FamilySolution) -> (i128, u64, u64, u128) {
-    let cost = (0..p.n_lics)
-        .map(|l| p.price[l].map_or(0, |x| x.cents as i128 * s.buy[l] as i128))
+    let cost = (0..p.shape.n_lics)
+        .map(|l| p.shape.price[l].map_or(0, |x| x.cents as i128 * s.buy[l] as i128))
         .sum();
     (
         cost,
@@ -534,20 +536,22 @@ fn pooled_family_one_pack_tier() -> impl Strategy<Value = FamilyProblem> {
         )
             .prop_map(
                 move |(movable, residual, cents, packed, pack)| FamilyProblem {
-                    n_vas: 3,
-                    n_lics: n,
-                    pooled: true,
+                    shape: ComponentShape {
+                        n_vas: 3,
+                        n_lics: n,
+                        pooled: true,
+                        price: (0..n)
+                            .map(|j| {
+                                Some(Price {
+                                    cents: cents[j],
+                                    pack: if j == packed { pack } else { 1 },
+                                })
+                            })
+                            .collect(),
+                        edges: (1..n).map(|l| (l - 1, l)).collect(),
+                    },
                     residual,
                     movable,
-                    price: (0..n)
-                        .map(|j| {
-                            Some(Price {
-                                cents: cents[j],
-                                pack: if j == packed { pack } else { 1 },
-                            })
-                        })
-                        .collect(),
-                    edges: (1..n).map(|l| (l - 1, l)).collect(),
                 },
             )
     })
@@ -560,11 +564,11 @@ proptest! {
     /// (cost, units, moves, covered units) as trying every choice.
     #[test]
     fn convex_search_matches_trying_every_choice(p in pooled_family_one_pack_tier()) {
-        let order: Vec<usize> = (0..p.n_lics).collect();
-        let sum = |v: &[u64], l: usize| (0..p.n_vas).map(|a| v[a * p.n_lics + l]).sum::<u64>();
+        let order: Vec<usize> = (0..p.shape.n_lics).collect();
+        let sum = |v: &[u64], l: usize| (0..p.shape.n_vas).map(|a| v[a * p.shape.n_lics + l]).sum::<u64>();
         let supply: Vec<u64> = order.iter().map(|&l| sum(&p.movable, l)).collect();
         let demand: Vec<u64> = order.iter().map(|&l| sum(&p.residual, l)).collect();
-        let opt = chain_optima(&supply, &demand, &p.price, 16).unwrap();
+        let opt = chain_optima(&supply, &demand, &p.shape.price, 16).unwrap();
         let search = p.chain_exact(&order, &opt, Search::Convex).unwrap().unwrap();
         let every = p.chain_exact(&order, &opt, Search::Exhaustive).unwrap().unwrap();
         prop_assert_eq!(figures(&p, &search), figures(&p, &every));

@@ -57,15 +57,21 @@ struct Names {
     lics: FxHashMap<String, LicId>,
 }
 
+/// The id of `name` in `ids`, adding it at the end of `names` (the estate's list the
+/// ids index) when new.
+fn intern(ids: &mut FxHashMap<String, u32>, names: &mut Vec<String>, name: &str) -> u32 {
+    if let Some(&id) = ids.get(name) {
+        return id;
+    }
+    let id = names.len() as u32;
+    names.push(name.to_string());
+    ids.insert(name.to_string(), id);
+    id
+}
+
 impl Names {
     fn sa(&mut self, e: &mut Estate, name: &str) -> SaId {
-        if let Some(&id) = self.sas.get(name) {
-            return id;
-        }
-        let id = e.sas.len() as SaId;
-        e.sas.push(name.to_string());
-        self.sas.insert(name.to_string(), id);
-        id
+        intern(&mut self.sas, &mut e.sas, name)
     }
 
     fn va(&mut self, e: &mut Estate, sa: &str, va: &str) -> VaId {
@@ -88,13 +94,7 @@ impl Names {
     }
 
     fn lic(&mut self, e: &mut Estate, name: &str) -> LicId {
-        if let Some(&id) = self.lics.get(name) {
-            return id;
-        }
-        let id = e.licences.len() as LicId;
-        e.licences.push(name.to_string());
-        self.lics.insert(name.to_string(), id);
-        id
+        intern(&mut self.lics, &mut e.licences, name)
     }
 }
 

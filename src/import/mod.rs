@@ -21,7 +21,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::io::text::{check_name, shown};
 use crate::io::write::OutDir;
 
-use self::acc::{Acc, Defaults, EaRow};
+use self::acc::{Acc, Defaults, EaRow, LotRow};
 
 /// What an import read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -170,54 +170,46 @@ fn csv_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     w.into_inner().expect("in-memory write")
 }
 
+/// One column of a table the import writes: its header, and its cell of a record.
+type Column<T> = (&'static str, fn(&T) -> String);
+
+/// A table as CSV: the header row of `cols`, then one row per record.
+fn table_csv<'a, T: 'a>(cols: &[Column<T>], records: impl Iterator<Item = &'a T>) -> Vec<u8> {
+    let header: Vec<&str> = cols.iter().map(|(h, _)| *h).collect();
+    let rows = records.map(|r| cols.iter().map(|(_, cell)| cell(r)).collect());
+    csv_of(&header, rows)
+}
+
 /// `entitlements.csv` of the imported lots (sorted).
 fn entitlements_csv(acc: &Acc) -> Vec<u8> {
-    const HEADER: &[&str] = &[
-        "smart_account",
-        "virtual_account",
-        "license",
-        "quantity",
-        "license_type",
-        "start_date",
-        "end_date",
-        "status",
-        "subscription_id",
+    const COLUMNS: &[Column<LotRow>] = &[
+        ("smart_account", |l| l.sa.clone()),
+        ("virtual_account", |l| l.va.clone()),
+        ("license", |l| l.lic.clone()),
+        ("quantity", |l| l.quantity.to_string()),
+        ("license_type", |l| l.license_type.clone()),
+        ("start_date", |l| l.start.clone()),
+        ("end_date", |l| l.end.clone()),
+        ("status", |l| l.status.clone()),
+        ("subscription_id", |l| l.subscription.clone()),
     ];
-    let rows = acc.lots.iter().map(|l| {
-        vec![
-            l.sa.clone(),
-            l.va.clone(),
-            l.lic.clone(),
-            l.quantity.to_string(),
-            l.license_type.clone(),
-            l.start.clone(),
-            l.end.clone(),
-            l.status.clone(),
-            l.subscription.clone(),
-        ]
-    });
-    csv_of(HEADER, rows)
+    table_csv(COLUMNS, acc.lots.iter())
 }
+
+/// One row of `usage.csv`: (Smart Account, VA, licence) and (in use, reserved).
+type UsageRow = ((String, String, String), (u64, u64));
 
 /// `usage.csv` of the imported usage.
 fn usage_csv(acc: &Acc) -> Vec<u8> {
-    const HEADER: &[&str] = &[
-        "smart_account",
-        "virtual_account",
-        "license",
-        "in_use",
-        "reserved",
+    const COLUMNS: &[Column<UsageRow>] = &[
+        ("smart_account", |((sa, _, _), _)| sa.clone()),
+        ("virtual_account", |((_, va, _), _)| va.clone()),
+        ("license", |((_, _, l), _)| l.clone()),
+        ("in_use", |(_, (u, _))| u.to_string()),
+        ("reserved", |(_, (_, r))| r.to_string()),
     ];
-    let rows = acc.usage.iter().map(|((sa, va, l), (u, r))| {
-        vec![
-            sa.clone(),
-            va.clone(),
-            l.clone(),
-            u.to_string(),
-            r.to_string(),
-        ]
-    });
-    csv_of(HEADER, rows)
+    let rows: Vec<UsageRow> = acc.usage.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    table_csv(COLUMNS, rows.iter())
 }
 
 /// `accounts.csv` naming the VAs that only the EA consumption names (no licence row of

@@ -45,7 +45,7 @@ impl FamilyProblem {
         order: &[usize],
         opts: &SolveOptions,
     ) -> Option<Result<FamilySolution, SolveStatus>> {
-        debug_assert_eq!(self.n_vas, 1);
+        debug_assert_eq!(self.shape.n_vas, 1);
         let ((supply, demand, _), opt) = match self.chain_optimum(order, CANDIDATES)? {
             Ok(found) => found,
             Err(status) => return Some(Err(status)),
@@ -74,16 +74,17 @@ impl FamilyProblem {
                 continue;
             }
             let mut sol = FamilySolution {
-                out: vec![0; self.n_lics],
-                inn: vec![0; self.n_lics],
-                buy: vec![0; self.n_lics],
-                sub: vec![0; self.edges.len()],
+                out: vec![0; self.shape.n_lics],
+                inn: vec![0; self.shape.n_lics],
+                buy: vec![0; self.shape.n_lics],
+                sub: vec![0; self.shape.edges.len()],
             };
             for (k, &l) in order.iter().enumerate() {
                 sol.buy[l] = cand[k];
             }
             for (k, f) in chain_flows(&after, &demand).into_iter().enumerate() {
                 let e = self
+                    .shape
                     .edges
                     .iter()
                     .position(|&(h, l)| h == order[k] && l == order[k + 1])?;
@@ -115,13 +116,13 @@ impl FamilyProblem {
     fn aggregate(&self, order: &[usize]) -> Option<Tiers> {
         let mut supply = vec![0u64; order.len()];
         let mut demand = vec![0u64; order.len()];
-        for a in 0..self.n_vas {
+        for a in 0..self.shape.n_vas {
             for (k, &l) in order.iter().enumerate() {
-                supply[k] = supply[k].checked_add(self.movable[a * self.n_lics + l])?;
-                demand[k] = demand[k].checked_add(self.residual[a * self.n_lics + l])?;
+                supply[k] = supply[k].checked_add(self.movable[a * self.shape.n_lics + l])?;
+                demand[k] = demand[k].checked_add(self.residual[a * self.shape.n_lics + l])?;
             }
         }
-        let price = order.iter().map(|&l| self.price[l]).collect();
+        let price = order.iter().map(|&l| self.shape.price[l]).collect();
         Some((supply, demand, price))
     }
 
@@ -185,7 +186,7 @@ impl FamilyProblem {
             Err(ChainError::Infeasible) => return Some(Err(SolveStatus::Infeasible)),
         };
         let eval = |proj: &[Option<u64>]| {
-            let mut fixed = vec![Some(0); self.n_lics];
+            let mut fixed = vec![Some(0); self.shape.n_lics];
             for (k, &l) in order.iter().enumerate() {
                 fixed[l] = proj[k];
             }
@@ -253,7 +254,7 @@ impl FamilyProblem {
         order: &[usize],
         fixed: &[Option<u64>],
     ) -> Option<(Cost, FamilySolution)> {
-        let (nv, nl, ne) = (self.n_vas, self.n_lics, self.edges.len());
+        let (nv, nl, ne) = (self.shape.n_vas, self.shape.n_lics, self.shape.edges.len());
         let total_movable: i128 = self.movable.iter().map(|&x| i128::from(x)).sum();
         let total_demand: i128 = self.residual.iter().map(|&x| i128::from(x)).sum();
         let fixed_units: i128 = fixed.iter().flatten().map(|&x| i128::from(x)).sum();
@@ -279,7 +280,7 @@ impl FamilyProblem {
                 ];
                 // A cell's own units cover its own demand at no cost in any stage.
                 sent += g.send_free(&path, m.min(d));
-                if self.pooled {
+                if self.shape.pooled {
                     out_e[c] = Some(g.edge(supply_node(a, l), pool(l), m, [0, 0, 1, 0]));
                     in_e[c] = Some(g.edge(pool(l), supply_node(a, l), big, FREE));
                 }
@@ -294,12 +295,12 @@ impl FamilyProblem {
         let mut constant: Cost = FREE;
         let buy_e: Vec<usize> = (0..nl)
             .map(|l| {
-                let to = if self.pooled {
+                let to = if self.shape.pooled {
                     pool(l)
                 } else {
                     supply_node(0, l)
                 };
-                let cents = self.price[l].map_or(0, |p| i128::from(p.cents));
+                let cents = self.shape.price[l].map_or(0, |p| i128::from(p.cents));
                 match fixed[l] {
                     Some(b) => {
                         constant[0] += cents * i128::from(b);
@@ -333,6 +334,7 @@ impl FamilyProblem {
             }
             for r in p..q {
                 let j = self
+                    .shape
                     .edges
                     .iter()
                     .position(|&(h, lo)| h == order[r] && lo == order[r + 1])?;
@@ -341,7 +343,7 @@ impl FamilyProblem {
         }
         // Purchased units the flow did not need (a pack's remainder) still arrive
         // somewhere: in a pool, with the VA that receives most of that licence.
-        if self.pooled {
+        if self.shape.pooled {
             for (l, &e) in buy_e.iter().enumerate() {
                 let left = narrow(i128::from(sol.buy[l]) - g.flow(e))?;
                 if left > 0 {

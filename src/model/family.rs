@@ -22,23 +22,41 @@ impl Default for SolveOptions {
     }
 }
 
-/// One family component: `vas.len()` VAs × `lics.len()` licences, row-major by VA.
-#[derive(Debug, Clone)]
-pub struct FamilyProblem {
-    /// Number of VAs.
+/// What a component is apart from its demand: its VAs and licences, whether they
+/// transfer through a pool, the prices and the substitution pairs. The single-date
+/// problem ([`FamilyProblem`]) and the term problem (`TermProblem`) of one component
+/// share it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentShape {
+    /// Number of VAs (1 when the component is a VA outside transfers).
     pub n_vas: usize,
     /// Number of licences.
     pub n_lics: usize,
     /// Whether the VAs transfer through a pool (else: a single VA buying directly).
     pub pooled: bool,
+    /// Price per licence (cents ≥ 0, pack ≥ 1); `None` cannot be bought.
+    pub price: Vec<Option<Price>>,
+    /// Substitution pairs as (higher, lower) licence positions.
+    pub edges: Vec<(usize, usize)>,
+}
+
+impl ComponentShape {
+    /// Cells of one date: VAs × licences, row-major by VA.
+    pub fn cells(&self) -> usize {
+        self.n_vas * self.n_lics
+    }
+}
+
+/// One family component at one date: `shape.n_vas` VAs × `shape.n_lics` licences,
+/// row-major by VA.
+#[derive(Debug, Clone)]
+pub struct FamilyProblem {
+    /// The VAs, licences, pooling, prices and pairs.
+    pub shape: ComponentShape,
     /// D' per (VA, licence).
     pub residual: Vec<u64>,
     /// M per (VA, licence).
     pub movable: Vec<u64>,
-    /// Price per licence; `None` cannot be bought.
-    pub price: Vec<Option<Price>>,
-    /// Substitution edges as (higher, lower) licence positions.
-    pub edges: Vec<(usize, usize)>,
 }
 
 /// The solution of a [`FamilyProblem`].
@@ -60,7 +78,8 @@ impl FamilyProblem {
     /// +1 where it is the lower (units arrive). The one rule behind the coverage rows,
     /// the covered units and the exact re-check.
     pub(crate) fn inflow_edges(&self, l: usize) -> impl Iterator<Item = (usize, i8)> + '_ {
-        self.edges
+        self.shape
+            .edges
             .iter()
             .enumerate()
             .flat_map(move |(j, &(h, lo))| {
@@ -74,9 +93,9 @@ impl FamilyProblem {
     /// substitution inflow: the figure the plan publishes as substituted units (its path
     /// decomposition keeps every net flow), and the stage-4 tie-break.
     pub fn covered_units(&self, sub: &[u64]) -> u128 {
-        let (nl, ne) = (self.n_lics, self.edges.len());
+        let (nl, ne) = (self.shape.n_lics, self.shape.edges.len());
         let mut total = 0u128;
-        for a in 0..self.n_vas {
+        for a in 0..self.shape.n_vas {
             for l in 0..nl {
                 let mut net = 0i128;
                 for (j, sign) in self.inflow_edges(l) {
@@ -93,7 +112,7 @@ impl FamilyProblem {
     /// transfers outside a pool). The exact re-check of the MIP and of every term
     /// milestone.
     pub(crate) fn check_rows(&self, sol: &FamilySolution) -> Result<(), String> {
-        let (nv, nl, ne) = (self.n_vas, self.n_lics, self.edges.len());
+        let (nv, nl, ne) = (self.shape.n_vas, self.shape.n_lics, self.shape.edges.len());
         let cells = nv * nl;
         if sol.out.len() != cells || sol.inn.len() != cells || sol.buy.len() != nl {
             return Err("values of the wrong size".into());
@@ -109,7 +128,7 @@ impl FamilyProblem {
                 }
                 let mut have =
                     i128::from(self.movable[c]) - i128::from(sol.out[c]) + i128::from(sol.inn[c]);
-                if !self.pooled {
+                if !self.shape.pooled {
                     have += i128::from(sol.buy[l]);
                 }
                 for (j, sign) in self.inflow_edges(l) {
@@ -120,7 +139,7 @@ impl FamilyProblem {
                 }
             }
         }
-        if self.pooled {
+        if self.shape.pooled {
             for l in 0..nl {
                 let out: u128 = (0..nv).map(|a| u128::from(sol.out[a * nl + l])).sum();
                 let inn: u128 = (0..nv).map(|a| u128::from(sol.inn[a * nl + l])).sum();

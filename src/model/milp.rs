@@ -1,6 +1,8 @@
 //! The MIP of one substitution family in one pool (or one VA outside transfers), solved
 //! lexicographically with HiGHS through good_lp (`models/README.md`).
 
+use std::ops::Range;
+
 use good_lp::solvers::highs::{highs, HighsProblem};
 use good_lp::{
     variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus, SolverModel,
@@ -167,22 +169,89 @@ pub(crate) fn transfer_net(out: Option<Variable>, inn: Option<Variable>) -> Expr
     e
 }
 
-/// The variables of one stage's model.
-struct Vars {
-    out: Vec<Option<Variable>>,
-    inn: Vec<Option<Variable>>,
-    packs: Vec<Option<Variable>>,
-    sub: Vec<Variable>,
+/// The flow variables of a model, per date: transfers, substitutions and covered units.
+/// The family MIP holds one date, the term MIP every milestone, milestone-major.
+pub(crate) struct FlowVars {
+    /// Units out per (VA, licence), where the VA is in a pool and holds movable units.
+    pub(crate) out: Vec<Option<Variable>>,
+    /// Units in per (VA, licence), where the VA is in a pool.
+    pub(crate) inn: Vec<Option<Variable>>,
+    /// Units substituted per (VA, pair).
+    pub(crate) sub: Vec<Variable>,
     /// Units of each (VA, licence) covered by a higher tier (net substitution inflow),
-    /// stage 3 only.
-    covered: Vec<Option<Variable>>,
+    /// in the moves stage only.
+    pub(crate) covered: Vec<Option<Variable>>,
+}
+
+impl FlowVars {
+    /// Every flow variable: transfers, covered units, substitutions.
+    pub(crate) fn variables(&self) -> impl Iterator<Item = Variable> + '_ {
+        self.out
+            .iter()
+            .chain(&self.inn)
+            .chain(&self.covered)
+            .flatten()
+            .chain(&self.sub)
+            .copied()
+    }
+
+    /// The moves stage's objective: W · Σ out + Σ covered. Licences moved first, then (as
+    /// a tie-break that cannot change the three published figures) the fewest units
+    /// covered by a higher tier: Σ over (VA, licence) of the net substitution inflow, the
+    /// figure published as `substituted_units`. `w` must exceed what the covered units
+    /// can reach, so the order stays lexicographic (each MIP bounds W · Σ out by
+    /// [`MIP_CERTIFIED`], so it is exact in f64).
+    pub(crate) fn moves_objective(&self, w: f64) -> Expression {
+        let mut e = Expression::with_capacity(self.out.len() + self.covered.len());
+        for o in self.out.iter().flatten() {
+            e.add_mul(w, *o);
+        }
+        for z in self.covered.iter().flatten() {
+            e.add_mul(1.0, *z);
+        }
+        e
+    }
+
+    /// The transfers and substitutions of one date as whole units: the `cells` range of
+    /// `out` and `inn` (a missing variable is 0) and the `subs` range of `sub`, with `buy`
+    /// the date's purchases.
+    pub(crate) fn read_date(
+        &self,
+        sol: &impl Solution,
+        cells: Range<usize>,
+        subs: Range<usize>,
+        buy: Vec<u64>,
+    ) -> Result<FamilySolution, SolveStatus> {
+        let int = |x: Option<Variable>| x.map_or(Ok(0), |x| int_value(sol, x));
+        Ok(FamilySolution {
+            out: self.out[cells.clone()]
+                .iter()
+                .map(|&x| int(x))
+                .collect::<Result<_, _>>()?,
+            inn: self.inn[cells]
+                .iter()
+                .map(|&x| int(x))
+                .collect::<Result<_, _>>()?,
+            buy,
+            sub: self.sub[subs]
+                .iter()
+                .map(|&x| int_value(sol, x))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// The variables of one stage's model: the flows, and packs bought per licence.
+struct Vars {
+    flows: FlowVars,
+    packs: Vec<Option<Variable>>,
 }
 
 impl FamilyProblem {
     fn cost_expr(&self, v: &Vars) -> Expression {
-        let mut e = Expression::with_capacity(self.n_lics);
+        let mut e = Expression::with_capacity(self.shape.n_lics);
         for (l, k) in v.packs.iter().enumerate() {
-            if let (Some(k), Some(p)) = (k, self.price[l]) {
+            if let (Some(k), Some(p)) = (k, self.shape.price[l]) {
                 e.add_mul((p.cents as f64) * p.pack as f64, *k);
             }
         }
@@ -190,9 +259,9 @@ impl FamilyProblem {
     }
 
     fn units_expr(&self, v: &Vars) -> Expression {
-        let mut e = Expression::with_capacity(self.n_lics);
+        let mut e = Expression::with_capacity(self.shape.n_lics);
         for (l, k) in v.packs.iter().enumerate() {
-            if let (Some(k), Some(p)) = (k, self.price[l]) {
+            if let (Some(k), Some(p)) = (k, self.shape.price[l]) {
                 e.add_mul(p.pack as f64, *k);
             }
         }
@@ -224,38 +293,40 @@ impl FamilyProblem {
     /// per (VA, lower licence) in the moves stage.
     fn variables(&self, stage: Stage, pv: &mut ProblemVariables) -> Vars {
         let var = || variable().integer().min(0);
-        let (nv, nl) = (self.n_vas, self.n_lics);
+        let (nv, nl) = (self.shape.n_vas, self.shape.n_lics);
         let cells = nv * nl;
         let mut v = Vars {
-            out: vec![None; cells],
-            inn: vec![None; cells],
+            flows: FlowVars {
+                out: vec![None; cells],
+                inn: vec![None; cells],
+                sub: Vec::with_capacity(nv * self.shape.edges.len()),
+                covered: Vec::new(),
+            },
             packs: vec![None; nl],
-            sub: Vec::with_capacity(nv * self.edges.len()),
-            covered: Vec::new(),
         };
-        if self.pooled {
+        if self.shape.pooled {
             for c in 0..cells {
                 if self.movable[c] > 0 {
-                    v.out[c] =
+                    v.flows.out[c] =
                         Some(pv.add(variable().integer().min(0).max(self.movable[c] as f64)));
                 }
-                v.inn[c] = Some(pv.add(var()));
+                v.flows.inn[c] = Some(pv.add(var()));
             }
         }
         for l in 0..nl {
-            if self.price[l].is_some() {
+            if self.shape.price[l].is_some() {
                 v.packs[l] = Some(pv.add(var()));
             }
         }
-        for _ in 0..nv * self.edges.len() {
-            v.sub.push(pv.add(var()));
+        for _ in 0..nv * self.shape.edges.len() {
+            v.flows.sub.push(pv.add(var()));
         }
-        v.covered = vec![None; cells];
+        v.flows.covered = vec![None; cells];
         if matches!(stage, Stage::Moves { .. }) {
             for a in 0..nv {
                 for l in 0..nl {
-                    if self.edges.iter().any(|&(_, lo)| lo == l) {
-                        v.covered[a * nl + l] = Some(pv.add(var()));
+                    if self.shape.edges.iter().any(|&(_, lo)| lo == l) {
+                        v.flows.covered[a * nl + l] = Some(pv.add(var()));
                     }
                 }
             }
@@ -268,23 +339,7 @@ impl FamilyProblem {
         match stage {
             Stage::Cost => self.cost_expr(v),
             Stage::Units { .. } => self.units_expr(v),
-            Stage::Moves { units, .. } => {
-                // Licences moved first, then (as a tie-break that cannot change the three
-                // published figures) the fewest units covered by a higher tier: Σ over
-                // (VA, licence) of the net substitution inflow, the figure published as
-                // `substituted_units`. It is at most all units held, so this weight keeps
-                // the order lexicographic (and is exact in f64: `mip_can_certify` bounds
-                // W·Σout by MIP_CERTIFIED).
-                let w = self.moves_weight(units) as f64;
-                let mut e = Expression::with_capacity(self.n_vas * self.n_lics + v.sub.len());
-                for o in v.out.iter().flatten() {
-                    e.add_mul(w, *o);
-                }
-                for z in v.covered.iter().flatten() {
-                    e.add_mul(1.0, *z);
-                }
-                e
-            }
+            Stage::Moves { units, .. } => v.flows.moves_objective(self.moves_weight(units) as f64),
         }
     }
 
@@ -293,7 +348,7 @@ impl FamilyProblem {
     fn constrain(&self, stage: Stage, v: &Vars, problem: &mut HighsProblem) {
         self.add_coverage(v, problem);
         self.add_covered(v, problem);
-        if self.pooled {
+        if self.shape.pooled {
             self.add_pool_balance(v, problem);
         }
         if let Some(c) = stage.fixed_cost() {
@@ -307,18 +362,18 @@ impl FamilyProblem {
     /// Coverage of each (VA, licence): what stays, arrives, is bought and is substituted
     /// in meets its residual demand.
     fn add_coverage(&self, v: &Vars, problem: &mut HighsProblem) {
-        let nl = self.n_lics;
-        for a in 0..self.n_vas {
+        let nl = self.shape.n_lics;
+        for a in 0..self.shape.n_vas {
             for l in 0..nl {
                 let c = a * nl + l;
-                let mut e = transfer_net(v.out[c], v.inn[c]);
-                if !self.pooled {
-                    if let (Some(k), Some(p)) = (v.packs[l], self.price[l]) {
+                let mut e = transfer_net(v.flows.out[c], v.flows.inn[c]);
+                if !self.shape.pooled {
+                    if let (Some(k), Some(p)) = (v.packs[l], self.shape.price[l]) {
                         e.add_mul(p.pack as f64, k);
                     }
                 }
                 for (j, sign) in self.inflow_edges(l) {
-                    e.add_mul(f64::from(sign), v.sub[a * self.edges.len() + j]);
+                    e.add_mul(f64::from(sign), v.flows.sub[a * self.shape.edges.len() + j]);
                 }
                 let need = self.residual[c] as f64 - self.movable[c] as f64;
                 problem.add_constraint(e.geq(need));
@@ -329,16 +384,19 @@ impl FamilyProblem {
     /// covered(a,l) ≥ Σ_h sub(a,h,l) − Σ_l' sub(a,l,l'): the net inflow, when positive
     /// (only where the stage has covered variables).
     fn add_covered(&self, v: &Vars, problem: &mut HighsProblem) {
-        let nl = self.n_lics;
-        for a in 0..self.n_vas {
+        let nl = self.shape.n_lics;
+        for a in 0..self.shape.n_vas {
             for l in 0..nl {
-                let Some(z) = v.covered[a * nl + l] else {
+                let Some(z) = v.flows.covered[a * nl + l] else {
                     continue;
                 };
                 let mut e = Expression::with_capacity(8);
                 e.add_mul(1.0, z);
                 for (j, sign) in self.inflow_edges(l) {
-                    e.add_mul(-f64::from(sign), v.sub[a * self.edges.len() + j]);
+                    e.add_mul(
+                        -f64::from(sign),
+                        v.flows.sub[a * self.shape.edges.len() + j],
+                    );
                 }
                 problem.add_constraint(e.geq(0.0));
             }
@@ -347,17 +405,17 @@ impl FamilyProblem {
 
     /// Pool balance per licence: units out and bought equal units in.
     fn add_pool_balance(&self, v: &Vars, problem: &mut HighsProblem) {
-        let (nv, nl) = (self.n_vas, self.n_lics);
+        let (nv, nl) = (self.shape.n_vas, self.shape.n_lics);
         for l in 0..nl {
             let mut e = Expression::with_capacity(2 * nv + 1);
             for a in 0..nv {
                 let c = a * nl + l;
-                if let Some(o) = v.out[c] {
+                if let Some(o) = v.flows.out[c] {
                     e.add_mul(1.0, o);
                 }
-                e.add_mul(-1.0, v.inn[c].expect("pooled cells have in"));
+                e.add_mul(-1.0, v.flows.inn[c].expect("pooled cells have in"));
             }
-            if let (Some(k), Some(p)) = (v.packs[l], self.price[l]) {
+            if let (Some(k), Some(p)) = (v.packs[l], self.shape.price[l]) {
                 e.add_mul(p.pack as f64, k);
             }
             problem.add_constraint(e.eq(0.0));
@@ -366,27 +424,13 @@ impl FamilyProblem {
 
     /// The solution's values as whole units (packs times their size for purchases).
     fn read_back(&self, v: &Vars, sol: &impl Solution) -> Result<FamilySolution, SolveStatus> {
-        let int = |x: Variable| int_value(sol, x);
-        let opt_int = |x: Option<Variable>| x.map_or(Ok(0), int);
-        let mut s = FamilySolution {
-            out: v
-                .out
-                .iter()
-                .map(|&x| opt_int(x))
-                .collect::<Result<_, _>>()?,
-            inn: v
-                .inn
-                .iter()
-                .map(|&x| opt_int(x))
-                .collect::<Result<_, _>>()?,
-            buy: Vec::with_capacity(self.n_lics),
-            sub: v.sub.iter().map(|&x| int(x)).collect::<Result<_, _>>()?,
-        };
-        for l in 0..self.n_lics {
-            let pack = self.price[l].map_or(1, |p| p.pack);
-            s.buy.push(opt_int(v.packs[l])? * pack);
+        let mut buy = Vec::with_capacity(self.shape.n_lics);
+        for l in 0..self.shape.n_lics {
+            let pack = self.shape.price[l].map_or(1, |p| p.pack);
+            buy.push(v.packs[l].map_or(Ok(0), |x| int_value(sol, x))? * pack);
         }
-        Ok(s)
+        let f = &v.flows;
+        f.read_date(sol, 0..f.out.len(), 0..f.sub.len(), buy)
     }
 
     /// Whether the f64 MIP can certify this family's optimum: every coefficient, bound
@@ -396,6 +440,7 @@ impl FamilyProblem {
         const LIMIT: u128 = MIP_CERTIFIED;
         let sum = |v: &[u64]| v.iter().map(|&x| u128::from(x)).sum::<u128>();
         let max_pack = self
+            .shape
             .price
             .iter()
             .flatten()
@@ -403,6 +448,7 @@ impl FamilyProblem {
             .max()
             .unwrap_or(1);
         let max_cents = self
+            .shape
             .price
             .iter()
             .flatten()
@@ -410,11 +456,11 @@ impl FamilyProblem {
             .max()
             .unwrap_or(0);
         // Units bought never exceed all residual demand plus a pack per licence.
-        let units = sum(&self.residual) + self.n_lics as u128 * u128::from(max_pack);
+        let units = sum(&self.residual) + self.shape.n_lics as u128 * u128::from(max_pack);
         let movable = sum(&self.movable);
         let cost = units.saturating_mul(u128::from(max_cents));
-        let w = (self.n_lics as u128).saturating_mul(movable + units) + 1;
-        let subs = (self.n_vas * self.n_lics) as u128 * (movable + units);
+        let w = (self.shape.n_lics as u128).saturating_mul(movable + units) + 1;
+        let subs = self.shape.cells() as u128 * (movable + units);
         let moves = w.saturating_mul(movable).saturating_add(subs);
         let worst = units.max(movable).max(cost).max(moves);
         if worst > LIMIT {
@@ -435,11 +481,11 @@ impl FamilyProblem {
                 "the MIP's solution fails the exact re-check ({what}); no figure is published"
             ))
         };
-        let nl = self.n_lics;
+        let nl = self.shape.n_lics;
         let mut cost: i128 = 0;
         let mut units: u128 = 0;
         for l in 0..nl {
-            match self.price[l] {
+            match self.shape.price[l] {
                 Some(p) if s.buy[l].is_multiple_of(p.pack.max(1)) => {
                     cost += i128::from(s.buy[l]) * i128::from(p.cents);
                     units += u128::from(s.buy[l]);
@@ -459,7 +505,7 @@ impl FamilyProblem {
         self.mip_can_certify()?;
         let (c, s1) = self
             .stage(Stage::Cost, opts)
-            .map_err(|e| cost_stage_failure(e, &self.residual, &self.price))?;
+            .map_err(|e| cost_stage_failure(e, &self.residual, &self.shape.price))?;
         let (cost, units1, _, _) = self.exact_check(&s1)?;
         if cost != c.round() as i128 {
             return Err(SolveStatus::Error(format!(
@@ -521,7 +567,7 @@ impl FamilyProblem {
     /// The weight on Σout in the stage-3 objective W·Σout + Σsub: more than any Σsub.
     fn moves_weight(&self, units: u64) -> u128 {
         let movable: u128 = self.movable.iter().map(|&x| u128::from(x)).sum();
-        self.n_lics as u128 * (movable + u128::from(units)) + 1
+        self.shape.n_lics as u128 * (movable + u128::from(units)) + 1
     }
 }
 

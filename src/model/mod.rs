@@ -24,7 +24,7 @@ pub mod term;
 
 pub use chain::{chain_optima, pack_projections, ChainError, ChainOptima, Projection};
 pub use chain_flow::Search;
-pub use family::{FamilyProblem, FamilySolution, SolveOptions};
+pub use family::{ComponentShape, FamilyProblem, FamilySolution, SolveOptions};
 pub use prepare::{prepare, Cell, HygieneCounts, PoolInfo, Prepared, ScenarioView};
 pub use solve::{solve, solve_family, Flows};
 pub use status::SolveStatus;

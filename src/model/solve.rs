@@ -9,7 +9,7 @@ use crate::estate::{Estate, LicId, VaId};
 
 use super::chain::chain_order;
 use super::closed::{pooled_single, va_single};
-use super::family::{FamilyProblem, FamilySolution, SolveOptions};
+use super::family::{ComponentShape, FamilyProblem, FamilySolution, SolveOptions};
 use super::prepare::Prepared;
 use super::status::SolveStatus;
 
@@ -128,13 +128,15 @@ pub(crate) fn family_problem(
         }
     }
     FamilyProblem {
-        n_vas: vas.len(),
-        n_lics: lics.len(),
-        pooled,
+        shape: ComponentShape {
+            n_vas: vas.len(),
+            n_lics: lics.len(),
+            pooled,
+            price: lics.iter().map(|&l| estate.price(l)).collect(),
+            edges: edges.iter().map(|&(h, l)| (pos(h), pos(l))).collect(),
+        },
         residual,
         movable,
-        price: lics.iter().map(|&l| estate.price(l)).collect(),
-        edges: edges.iter().map(|&(h, l)| (pos(h), pos(l))).collect(),
     }
 }
 
@@ -144,8 +146,8 @@ pub fn solve_family(p: &FamilyProblem, opts: &SolveOptions) -> Result<FamilySolu
     if !opts.fast_paths {
         return p.solve(opts);
     }
-    match chain_order(p.n_lics, &p.edges) {
-        Some(order) if !p.pooled => match p.solve_chain_alone(&order, opts) {
+    match chain_order(p.shape.n_lics, &p.shape.edges) {
+        Some(order) if !p.shape.pooled => match p.solve_chain_alone(&order, opts) {
             Some(r) => r,
             None => p.solve(opts),
         },

@@ -29,9 +29,8 @@ mod tests;
 
 pub use demand::{term_demand, DemandError};
 
-use super::family::{FamilyProblem, FamilySolution, SolveOptions};
+use super::family::{ComponentShape, FamilyProblem, FamilySolution, SolveOptions};
 use super::status::SolveStatus;
-use crate::estate::Price;
 use crate::scenario::MAX_TERM_MONTHS;
 
 /// Hundredths of a percent in one whole (100%).
@@ -136,7 +135,8 @@ impl TermSettings {
     }
 }
 
-/// One term component: `n_vas` VAs × `n_lics` licences at each of the K milestones.
+/// One term component: `shape.n_vas` VAs × `shape.n_lics` licences at each of the K
+/// milestones.
 ///
 /// `residual` and `movable` are milestone-major: the value of (milestone k, VA a, licence
 /// l) is at `(k · n_vas + a) · n_lics + l`.
@@ -144,20 +144,12 @@ impl TermSettings {
 pub struct TermProblem {
     /// The term.
     pub settings: TermSettings,
-    /// Number of VAs (1 when the component is a VA outside transfers).
-    pub n_vas: usize,
-    /// Number of licences of the family.
-    pub n_lics: usize,
-    /// Whether the VAs transfer through a pool (else: one VA buying directly).
-    pub pooled: bool,
+    /// The VAs, licences, pooling, prices and pairs, the same at every milestone.
+    pub shape: ComponentShape,
     /// D'_k per (milestone, VA, licence).
     pub residual: Vec<u64>,
     /// M_k per (milestone, VA, licence).
     pub movable: Vec<u64>,
-    /// Price per licence (cents ≥ 0, pack ≥ 1); `None` cannot be bought.
-    pub price: Vec<Option<Price>>,
-    /// Substitution pairs as (higher, lower) licence positions.
-    pub edges: Vec<(usize, usize)>,
 }
 
 /// A term plan of one component.
@@ -239,9 +231,9 @@ pub fn solve_term(p: &TermProblem, opts: &SolveOptions) -> Result<TermSolution, 
             None => {
                 log::debug!(
                     "term component of {} VAs x {} licences, {} pairs: the MIP decides",
-                    p.n_vas,
-                    p.n_lics,
-                    p.edges.len()
+                    p.shape.n_vas,
+                    p.shape.n_lics,
+                    p.shape.edges.len()
                 );
                 p.solve_mip(opts)?
             }
@@ -263,7 +255,7 @@ impl TermProblem {
 
     /// Cells per milestone (VAs × licences).
     fn cells(&self) -> usize {
-        self.n_vas * self.n_lics
+        self.shape.cells()
     }
 
     /// Checks the sizes and domains: K × VAs × licences values per array, a single VA
@@ -277,21 +269,25 @@ impl TermProblem {
                 self.residual.len(),
                 self.movable.len(),
                 self.n_milestones(),
-                self.n_vas,
-                self.n_lics
+                self.shape.n_vas,
+                self.shape.n_lics
             ));
         }
-        if self.price.len() != self.n_lics {
+        if self.shape.price.len() != self.shape.n_lics {
             return shape(format!(
                 "{} prices for {} licences",
-                self.price.len(),
-                self.n_lics
+                self.shape.price.len(),
+                self.shape.n_lics
             ));
         }
-        if !self.pooled && self.n_vas != 1 {
-            return shape(format!("{} VAs in a component outside a pool", self.n_vas));
+        if !self.shape.pooled && self.shape.n_vas != 1 {
+            return shape(format!(
+                "{} VAs in a component outside a pool",
+                self.shape.n_vas
+            ));
         }
         if let Some(p) = self
+            .shape
             .price
             .iter()
             .flatten()
@@ -300,9 +296,10 @@ impl TermProblem {
             return shape(format!("price {} cents, pack {}", p.cents, p.pack));
         }
         if let Some(e) = self
+            .shape
             .edges
             .iter()
-            .find(|&&(h, l)| h == l || h >= self.n_lics || l >= self.n_lics)
+            .find(|&&(h, l)| h == l || h >= self.shape.n_lics || l >= self.shape.n_lics)
         {
             return shape(format!("substitution pair {e:?}"));
         }
@@ -325,20 +322,14 @@ impl TermProblem {
             ));
         }
         let first = &milestones[0];
-        if let Some(k) = milestones.iter().position(|m| {
-            (m.n_vas, m.n_lics, m.pooled) != (first.n_vas, first.n_lics, first.pooled)
-                || m.price != first.price
-                || m.edges != first.edges
-        }) {
+        if let Some(k) = milestones.iter().position(|m| m.shape != first.shape) {
             return shape(format!(
                 "milestone {k} has other VAs, licences, prices or pairs than milestone 0"
             ));
         }
         let p = TermProblem {
             settings,
-            n_vas: first.n_vas,
-            n_lics: first.n_lics,
-            pooled: first.pooled,
+            shape: first.shape.clone(),
             residual: milestones
                 .iter()
                 .flat_map(|m| m.residual.iter().copied())
@@ -347,8 +338,6 @@ impl TermProblem {
                 .iter()
                 .flat_map(|m| m.movable.iter().copied())
                 .collect(),
-            price: first.price.clone(),
-            edges: first.edges.clone(),
         };
         p.validate()?;
         Ok(p)
@@ -358,27 +347,24 @@ impl TermProblem {
     pub fn milestone(&self, k: usize) -> FamilyProblem {
         let r = k * self.cells()..(k + 1) * self.cells();
         FamilyProblem {
-            n_vas: self.n_vas,
-            n_lics: self.n_lics,
-            pooled: self.pooled,
+            shape: self.shape.clone(),
             residual: self.residual[r.clone()].to_vec(),
             movable: self.movable[r].to_vec(),
-            price: self.price.clone(),
-            edges: self.edges.clone(),
         }
     }
 
     /// Whether the closed form applies: one licence, no substitution, and either no
     /// allowance or a positive price (or none: nothing can be bought).
     pub fn has_closed_form(&self) -> bool {
-        self.n_lics == 1
-            && self.edges.is_empty()
-            && (self.settings.growth_allowance == 0 || self.price[0].is_none_or(|p| p.cents > 0))
+        self.shape.n_lics == 1
+            && self.shape.edges.is_empty()
+            && (self.settings.growth_allowance == 0
+                || self.shape.price[0].is_none_or(|p| p.cents > 0))
     }
 
     /// The scaled cost of one unit of licence `l` bought at milestone `k` (0: committed).
     fn unit_cost(&self, l: usize, k: usize) -> i128 {
-        let cents = i128::from(self.price[l].map_or(0, |p| p.cents));
+        let cents = i128::from(self.shape.price[l].map_or(0, |p| p.cents));
         let w = if k == 0 {
             self.settings.commit_weight()
         } else {
@@ -395,11 +381,11 @@ impl TermProblem {
         let scale = self.settings.scale();
         let mut lines = Vec::new();
         for k in 0..self.n_milestones() {
-            for l in 0..self.n_lics {
+            for l in 0..self.shape.n_lics {
                 let units = if k == 0 {
                     s.commit[l]
                 } else {
-                    s.add[k * self.n_lics + l]
+                    s.add[k * self.shape.n_lics + l]
                 };
                 if units == 0 {
                     continue;
@@ -422,7 +408,7 @@ impl TermProblem {
     /// The purchased units in force at each milestone, per licence (milestone-major):
     /// commitment + ⌊commitment · allowance⌋ + add-ons up to that milestone.
     pub fn supply(&self, s: &TermSolution) -> Vec<u128> {
-        let nl = self.n_lics;
+        let nl = self.shape.n_lics;
         let mut out = Vec::with_capacity(self.n_milestones() * nl);
         let mut running: Vec<u128> = (0..nl)
             .map(|l| {
@@ -444,7 +430,7 @@ impl TermProblem {
     /// equal to the commitment, its allowance and the add-ons so far, and at every
     /// milestone out ≤ M, every (VA, licence) covered and every pool balance met.
     pub fn check(&self, s: &TermSolution) -> Result<TermFigures, String> {
-        let (kn, nl) = (self.n_milestones(), self.n_lics);
+        let (kn, nl) = (self.n_milestones(), self.shape.n_lics);
         if s.commit.len() != nl || s.add.len() != kn * nl || s.milestones.len() != kn {
             return Err("a solution of the wrong size".into());
         }
@@ -480,7 +466,7 @@ impl TermProblem {
     /// The exact scaled cost and units of the purchases, refusing broken packs and
     /// purchases of a licence that cannot be bought.
     fn purchase_figures(&self, s: &TermSolution) -> Result<(i128, u128), String> {
-        let nl = self.n_lics;
+        let nl = self.shape.n_lics;
         let (mut cost, mut units) = (0i128, 0u128);
         for k in 0..self.n_milestones() {
             for l in 0..nl {
@@ -489,7 +475,7 @@ impl TermProblem {
                 } else {
                     s.add[k * nl + l]
                 };
-                match self.price[l] {
+                match self.shape.price[l] {
                     Some(p) if x.is_multiple_of(p.pack) => {}
                     None if x == 0 => {}
                     _ => return Err(format!("milestone {k}: a purchase not in whole packs")),

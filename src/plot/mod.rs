@@ -178,6 +178,14 @@ fn fmt_units(v: f64) -> String {
 
 type DrawResult<T> = Result<T, Box<dyn std::error::Error>>;
 
+/// The SVG document `draw` writes. Drawing into a `String` cannot fail for want of
+/// room; an error of plotters' own leaves the document as far as it was drawn.
+fn svg(draw: impl FnOnce(&mut String) -> DrawResult<()>) -> String {
+    let mut buf = String::new();
+    let _ = draw(&mut buf);
+    buf
+}
+
 /// The smallest size of a column chart (the waterfall, the scenarios), in pixels.
 const COLUMN_CHART: (u32, u32) = (900, 440);
 /// Pixels a column chart spends beside its columns and value axis (the margins).
@@ -284,9 +292,7 @@ impl ColumnFrame<'_> {
 /// The savings waterfall: first and last bars full, each step in between drawn as the
 /// drop (green) or rise (red) from the bar before it.
 pub fn waterfall_svg(steps: &[WaterfallStep], measure: Measure, currency: &str) -> String {
-    let mut buf = String::new();
-    let _ = draw_waterfall(&mut buf, steps, measure, currency);
-    buf
+    svg(|buf| draw_waterfall(buf, steps, measure, currency))
 }
 
 fn draw_waterfall(
@@ -378,9 +384,7 @@ fn draw_waterfall(
 /// Per-VA position of the top licences (largest vendor shortfall first): the balance
 /// before the plan (entitled − demand) and after it (what stays unused), per VA.
 pub fn positions_svg(plan: &Plan, top: usize) -> String {
-    let mut buf = String::new();
-    let _ = draw_positions(&mut buf, plan, top);
-    buf
+    svg(|buf| draw_positions(buf, plan, top))
 }
 
 /// The licences with the largest vendor shortfall (ties by name), at most `top`.
@@ -512,9 +516,7 @@ fn draw_positions(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {
 /// A VA × licence heat map of the balance before the plan (entitled − demand), for the
 /// `top` licences with the largest imbalance: red deficit, blue surplus, white zero.
 pub fn heatmap_svg(plan: &Plan, top: usize) -> String {
-    let mut buf = String::new();
-    let _ = draw_heatmap(&mut buf, plan, top);
-    buf
+    svg(|buf| draw_heatmap(buf, plan, top))
 }
 
 /// The balance matrix behind [`heatmap_svg`]: (VA labels, licences, balance). VAs are
@@ -772,9 +774,7 @@ fn scenario_value_lines(
 /// Scenarios side by side: purchase cost per scenario, units, moves and the change
 /// against the baseline over each bar; the baseline's bar is dark and marked.
 pub fn scenarios_svg(rows: &[ScenarioBar], currency: &str) -> String {
-    let mut buf = String::new();
-    let _ = draw_scenarios(&mut buf, rows, currency);
-    buf
+    svg(|buf| draw_scenarios(buf, rows, currency))
 }
 
 fn draw_scenarios(buf: &mut String, rows: &[ScenarioBar], currency: &str) -> DrawResult<()> {

@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{fmt_units, ink, palette, short_to, slots, text_width, DrawResult};
+use super::{fmt_units, ink, palette, short_to, slots, svg, text_width, DrawResult};
 use crate::money::{human, Cents};
 use crate::plan::{ScheduleRow, TermPlan};
 
@@ -149,9 +149,7 @@ const HEADER: u32 = 96;
 /// lots, the commitment and its growth allowance, the add-ons so far), each purchase
 /// written over its milestone.
 pub fn term_svg(t: &TermPlan, currency: &str, allowance_bp: u32) -> String {
-    let mut buf = String::new();
-    let _ = draw_term(&mut buf, t, currency, allowance_bp);
-    buf
+    svg(|buf| draw_term(buf, t, currency, allowance_bp))
 }
 
 /// The geometry of the term chart: the value-axis width and the canvas width (wide

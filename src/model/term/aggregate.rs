@@ -51,7 +51,11 @@ impl TermProblem {
         // A prefix that needs units with nothing buyable at or above it: no plan exists.
         for row in &needs.need {
             for (j, &r) in row.iter().enumerate() {
-                if r > 0 && !needs.order[..=j].iter().any(|&l| self.price[l].is_some()) {
+                if r > 0
+                    && !needs.order[..=j]
+                        .iter()
+                        .any(|&l| self.shape.price[l].is_some())
+                {
                     return Err(SolveStatus::Infeasible);
                 }
             }
@@ -93,10 +97,10 @@ impl TermProblem {
         needs: &Needs,
         opts: &SolveOptions,
     ) -> Result<(f64, Plan), SolveStatus> {
-        let (kn, nl) = (self.n_milestones(), self.n_lics);
+        let (kn, nl) = (self.n_milestones(), self.shape.n_lics);
         let mut pv = ProblemVariables::new();
         let mut var = |l: usize| {
-            self.price[l]
+            self.shape.price[l]
                 .is_some()
                 .then(|| pv.add(variable().integer().min(0)))
         };
@@ -109,7 +113,9 @@ impl TermProblem {
             None => coefs.commit[i],
             Some(a) => coefs.add[a],
         });
-        let units = self.packs_expr(&v, |i| i128::from(self.price[i % nl].map_or(1, |p| p.pack)));
+        let units = self.packs_expr(&v, |i| {
+            i128::from(self.shape.price[i % nl].map_or(1, |p| p.pack))
+        });
         let objective = match stage {
             Stage::Cost => cost.clone(),
             _ => units,
@@ -163,12 +169,12 @@ impl TermProblem {
 
     /// Σ_{t≤j} units in force at milestone k ≥ R_k(j), for every (k, j) with a need.
     fn prefix_rows(&self, v: &Packs, needs: &Needs) -> Vec<Constraint> {
-        let nl = self.n_lics;
+        let nl = self.shape.n_lics;
         let mut rows = Vec::new();
         for (k, row) in needs.need.iter().enumerate() {
             let mut e = Expression::with_capacity(needs.order.len() * (k + 1));
             for (j, &l) in needs.order.iter().enumerate() {
-                let pack = self.price[l].map_or(1, |p| p.pack) as f64;
+                let pack = self.shape.price[l].map_or(1, |p| p.pack) as f64;
                 let held = std::iter::once(v.commit[l]).chain((1..=k).map(|m| v.add[m * nl + l]));
                 for x in held.flatten() {
                     e.add_mul(pack, x);
@@ -183,7 +189,7 @@ impl TermProblem {
 
     /// Whether an exact plan covers every prefix row.
     fn plan_covers(&self, plan: &Plan, needs: &Needs) -> bool {
-        let nl = self.n_lics;
+        let nl = self.shape.n_lics;
         needs.need.iter().enumerate().all(|(k, row)| {
             let mut held = 0i128;
             needs.order.iter().zip(row).all(|(&l, &r)| {
@@ -191,7 +197,7 @@ impl TermProblem {
                     .chain((1..=k).map(|m| plan.add[m * nl + l]))
                     .map(u128::from)
                     .sum();
-                let pack = u128::from(self.price[l].map_or(1, |p| p.pack));
+                let pack = u128::from(self.shape.price[l].map_or(1, |p| p.pack));
                 held += i128::try_from(packs * pack).unwrap_or(i128::MAX / 4);
                 held >= r
             })
@@ -209,12 +215,14 @@ impl TermProblem {
 
     /// A plan's units: every pack bought, times its size.
     fn plan_units(&self, plan: &Plan) -> u128 {
-        let nl = self.n_lics;
+        let nl = self.shape.n_lics;
         plan.commit
             .iter()
             .chain(&plan.add)
             .enumerate()
-            .map(|(i, &n)| u128::from(n) * u128::from(self.price[i % nl].map_or(1, |p| p.pack)))
+            .map(|(i, &n)| {
+                u128::from(n) * u128::from(self.shape.price[i % nl].map_or(1, |p| p.pack))
+            })
             .sum()
     }
 }

@@ -154,16 +154,16 @@ impl Chain {
 impl TermProblem {
     /// Whether the chain search can apply: a chain family, no growth allowance.
     pub(super) fn has_chain_form(&self) -> bool {
-        !self.edges.is_empty()
+        !self.shape.edges.is_empty()
             && self.settings.growth_allowance() == 0
-            && chain_order(self.n_lics, &self.edges).is_some()
+            && chain_order(self.shape.n_lics, &self.shape.edges).is_some()
     }
 
     /// The component's pool (or VA) as one chain ([`Needs`]); `None` if the family is
     /// not a chain.
     pub(super) fn chain_needs(&self) -> Option<Needs> {
-        let order = chain_order(self.n_lics, &self.edges)?;
-        let (kn, nv, nl) = (self.n_milestones(), self.n_vas, self.n_lics);
+        let order = chain_order(self.shape.n_lics, &self.shape.edges)?;
+        let (kn, nv, nl) = (self.n_milestones(), self.shape.n_vas, self.shape.n_lics);
         let mut need = Vec::with_capacity(kn);
         let mut net = Vec::with_capacity(kn);
         for k in 0..kn {
@@ -201,16 +201,17 @@ impl TermProblem {
             mut need,
             mut net,
         } = self.chain_needs()?;
+        let price = &self.shape.price;
         let kn = self.n_milestones();
-        let nv = self.n_vas;
+        let nv = self.shape.n_vas;
         let commit_costs = self.settings.commit_weight() > 0;
         // The buyable tiers that are not dominated: (tier, cents, pack).
         let mut buy: Vec<(usize, i64, u64)> = Vec::new();
         for (t, &l) in order.iter().enumerate() {
-            let Some(p) = self.price[l] else { continue };
+            let Some(p) = price[l] else { continue };
             let dominated = commit_costs
                 && order[..t].iter().any(|&h| {
-                    self.price[h].is_some_and(|q| q.cents < p.cents && p.pack % q.pack == 0)
+                    self.shape.price[h].is_some_and(|q| q.cents < p.cents && p.pack % q.pack == 0)
                 });
             if !dominated {
                 buy.push((t, p.cents, p.pack));
@@ -224,7 +225,7 @@ impl TermProblem {
             // (iii): below a strictly cheaper lower tier u whose pack divides t's, only
             // the prefixes t … u − 1 bound t.
             let cheaper_below = order.iter().enumerate().skip(t + 1).find(|&(_, &l)| {
-                self.price[l].is_some_and(|q| q.cents < cents && pack % q.pack == 0)
+                self.shape.price[l].is_some_and(|q| q.cents < cents && pack % q.pack == 0)
             });
             let top = match cheaper_below {
                 Some((u, _)) if commit_costs => need
@@ -256,7 +257,7 @@ impl TermProblem {
                 let units = (idx % values) as u64 * pack;
                 idx /= values;
                 xs[i * n + t] = units;
-                let cents = self.price[order[t]].map_or(0, |p| i128::from(p.cents));
+                let cents = self.shape.price[order[t]].map_or(0, |p| i128::from(p.cents));
                 base[i] += cents * i128::from(units);
             }
         }
@@ -288,7 +289,7 @@ impl TermProblem {
         }
         let ch = self.chain()?;
         let kn = self.n_milestones();
-        let one_va = !self.pooled;
+        let one_va = !self.shape.pooled;
         let step = |k: usize, i: usize| Val {
             cost: ch.cost(k, i),
             covered: if one_va { ch.covered(k, ch.x(i)) } else { 0 },
@@ -438,7 +439,7 @@ impl TermProblem {
     /// by the exact flow with its purchases fixed, move and cover the least; as a term
     /// solution.
     fn chain_pick(&self, ch: &Chain, plans: &[Vec<usize>]) -> Option<TermSolution> {
-        let (kn, nl) = (self.n_milestones(), self.n_lics);
+        let (kn, nl) = (self.n_milestones(), self.shape.n_lics);
         // (Σ moves, Σ covered) and the milestones' flows.
         let mut best: Option<((i128, i128), Vec<FamilySolution>)> = None;
         for plan in plans {

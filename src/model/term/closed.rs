@@ -38,7 +38,7 @@ impl TermProblem {
     /// (Σdef, Σsur) of each milestone: total deficit Σ max(0, D' − M) and total surplus
     /// Σ max(0, M − D') over its VAs.
     fn deficit_sums(&self) -> Vec<(u128, u128)> {
-        let nv = self.n_vas;
+        let nv = self.shape.n_vas;
         (0..self.n_milestones())
             .map(|k| {
                 let r = &self.residual[k * nv..(k + 1) * nv];
@@ -79,7 +79,7 @@ impl TermProblem {
     pub(super) fn closed_form(&self) -> Result<TermSolution, SolveStatus> {
         let kn = self.n_milestones();
         let needs = self.needs();
-        let Some(price) = self.price[0] else {
+        let Some(price) = self.shape.price[0] else {
             if needs.iter().any(|&n| n > 0) {
                 return Err(SolveStatus::Infeasible);
             }
@@ -161,7 +161,7 @@ impl TermProblem {
             let add = i128::try_from(q - before).ok()?;
             cost = cost.checked_add(add.checked_mul(self.unit_cost(0, k))?)?;
             before = q;
-            if self.pooled {
+            if self.shape.pooled {
                 moves += d.saturating_sub(e + q);
             }
         }
@@ -226,13 +226,13 @@ impl TermProblem {
     /// The solution with these purchases (one licence): each milestone placed with the
     /// units in force then (the commitment, its allowance and the add-ons so far).
     fn with_purchases(&self, commit: u64, add: Vec<u64>) -> Result<TermSolution, SolveStatus> {
-        let nv = self.n_vas;
+        let nv = self.shape.n_vas;
         let mut held = u128::from(commit) + u128::from(self.settings.allowance_units(commit));
         let mut milestones = Vec::with_capacity(self.n_milestones());
         for (k, &a) in add.iter().enumerate() {
             held += u128::from(a);
             let bought = narrow(held)?;
-            milestones.push(if self.pooled {
+            milestones.push(if self.shape.pooled {
                 let r = &self.residual[k * nv..(k + 1) * nv];
                 let m = &self.movable[k * nv..(k + 1) * nv];
                 place(r, m, bought)

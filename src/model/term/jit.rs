@@ -27,8 +27,8 @@ impl TermProblem {
     /// Whether the shortcut can apply: a VA outside transfers with substitution pairs
     /// (a family), no discount, no allowance.
     pub(super) fn has_milestone_form(&self) -> bool {
-        !self.pooled
-            && !self.edges.is_empty()
+        !self.shape.pooled
+            && !self.shape.edges.is_empty()
             && self.settings.commit_discount() == 0
             && self.settings.growth_allowance() == 0
     }
@@ -39,7 +39,7 @@ impl TermProblem {
         &self,
         opts: &SolveOptions,
     ) -> Result<Option<TermSolution>, SolveStatus> {
-        let (kn, nl) = (self.n_milestones(), self.n_lics);
+        let (kn, nl) = (self.n_milestones(), self.shape.n_lics);
         let mut s = TermSolution {
             commit: Vec::with_capacity(nl),
             add: vec![0; kn * nl],

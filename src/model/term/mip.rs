@@ -18,7 +18,7 @@ use super::{TermFigures, TermProblem, TermSolution, WHOLE};
 use crate::model::family::{FamilySolution, SolveOptions};
 use crate::model::milp::{
     configure, cost_stage_failure, int_value, is_integral, resolution_status, stage_failure,
-    transfer_net, Stage, MIP_CERTIFIED,
+    transfer_net, FlowVars, Stage, MIP_CERTIFIED,
 };
 use crate::model::status::SolveStatus;
 
@@ -50,28 +50,13 @@ enum Flows {
     IntegerPresolved,
 }
 
-/// The variables of one stage's model.
+/// The variables of one stage's model: packs committed per licence, added per
+/// (milestone, licence), the allowance per licence, and every milestone's flows.
 struct Vars {
     commit: Vec<Option<Variable>>,
     add: Vec<Option<Variable>>,
     bonus: Vec<Option<Variable>>,
-    out: Vec<Option<Variable>>,
-    inn: Vec<Option<Variable>>,
-    sub: Vec<Variable>,
-    covered: Vec<Option<Variable>>,
-}
-
-impl Vars {
-    /// The flow variables: transfers, substitutions and covered units.
-    fn flows(&self) -> impl Iterator<Item = Variable> + '_ {
-        self.out
-            .iter()
-            .chain(&self.inn)
-            .chain(&self.covered)
-            .flatten()
-            .chain(&self.sub)
-            .copied()
-    }
+    flows: FlowVars,
 }
 
 fn error(what: String) -> SolveStatus {
@@ -87,12 +72,12 @@ fn disagree(what: &str, exact: i128, obj: f64) -> SolveStatus {
 
 impl TermProblem {
     fn pack(&self, l: usize) -> u64 {
-        self.price[l].map_or(1, |p| p.pack)
+        self.shape.price[l].map_or(1, |p| p.pack)
     }
 
     /// The per-pack cost coefficients divided by their gcd.
     fn coefs(&self) -> Coefs {
-        let (kn, nl) = (self.n_milestones(), self.n_lics);
+        let (kn, nl) = (self.n_milestones(), self.shape.n_lics);
         let per_pack = |l: usize, k: usize| self.unit_cost(l, k) * i128::from(self.pack(l));
         let commit: Vec<i128> = (0..nl).map(|l| per_pack(l, 0)).collect();
         let mut add = vec![0i128; kn * nl];
@@ -113,7 +98,10 @@ impl TermProblem {
     /// plus a pack per licence and milestone.
     fn units_bound(&self) -> u128 {
         let cells = self.cells();
-        let max_pack = (0..self.n_lics).map(|l| self.pack(l)).max().unwrap_or(1);
+        let max_pack = (0..self.shape.n_lics)
+            .map(|l| self.pack(l))
+            .max()
+            .unwrap_or(1);
         let max_residual = (0..self.n_milestones())
             .map(|k| {
                 let r = &self.residual[k * cells..(k + 1) * cells];
@@ -121,18 +109,18 @@ impl TermProblem {
             })
             .max()
             .unwrap_or(0);
-        max_residual + (self.n_milestones() * self.n_lics) as u128 * u128::from(max_pack)
+        max_residual + (self.n_milestones() * self.shape.n_lics) as u128 * u128::from(max_pack)
     }
 
     /// A bound on the covered units of all milestones (at most all units held, Σ M_k and
     /// twice the units bought, per milestone and licence); 0 without substitution pairs.
     fn covered_bound(&self, units: u128) -> u128 {
-        if self.edges.is_empty() {
+        if self.shape.edges.is_empty() {
             return 0;
         }
         let movable: u128 = self.movable.iter().map(|&x| u128::from(x)).sum();
         let kn = self.n_milestones() as u128;
-        self.n_lics as u128 * (movable + 2 * kn * units)
+        self.shape.n_lics as u128 * (movable + 2 * kn * units)
     }
 
     /// The weight on Σ out in the moves stage: more than the covered units can reach
@@ -153,7 +141,7 @@ impl TermProblem {
         let units = self.units_bound();
         // A stage's cost is Σ packs · (cost of a pack) = Σ units · (cost of a pack ÷ its
         // size): at most the units bought times the largest cost of one unit (rounded up).
-        let nl = self.n_lics;
+        let nl = self.shape.n_lics;
         let per_unit = |i: usize, c: i128| {
             let pack = u128::from(self.pack(i % nl).max(1));
             c.unsigned_abs().div_ceil(pack)
@@ -196,16 +184,18 @@ impl TermProblem {
             Flows::Integer | Flows::IntegerPresolved => variable().integer().min(0),
             Flows::Relaxed => variable().min(0),
         };
-        let (kn, nl, cells) = (self.n_milestones(), self.n_lics, self.cells());
-        let buyable = |l: usize| self.price[l].is_some();
+        let (kn, nl, cells) = (self.n_milestones(), self.shape.n_lics, self.cells());
+        let buyable = |l: usize| self.shape.price[l].is_some();
         let mut v = Vars {
             commit: (0..nl).map(|l| buyable(l).then(|| pv.add(var()))).collect(),
             add: vec![None; kn * nl],
             bonus: vec![None; nl],
-            out: vec![None; kn * cells],
-            inn: vec![None; kn * cells],
-            sub: Vec::new(),
-            covered: vec![None; kn * cells],
+            flows: FlowVars {
+                out: vec![None; kn * cells],
+                inn: vec![None; kn * cells],
+                sub: Vec::new(),
+                covered: vec![None; kn * cells],
+            },
         };
         for k in 1..kn {
             for l in (0..nl).filter(|&l| buyable(l)) {
@@ -218,19 +208,19 @@ impl TermProblem {
             }
         }
         for c in 0..kn * cells {
-            if self.pooled {
+            if self.shape.pooled {
                 if self.movable[c] > 0 {
-                    v.out[c] = Some(pv.add(flow().max(self.movable[c] as f64)));
+                    v.flows.out[c] = Some(pv.add(flow().max(self.movable[c] as f64)));
                 }
-                v.inn[c] = Some(pv.add(flow()));
+                v.flows.inn[c] = Some(pv.add(flow()));
             }
             if matches!(stage, Stage::Moves { .. })
-                && self.edges.iter().any(|&(_, lo)| lo == c % nl)
+                && self.shape.edges.iter().any(|&(_, lo)| lo == c % nl)
             {
-                v.covered[c] = Some(pv.add(flow()));
+                v.flows.covered[c] = Some(pv.add(flow()));
             }
         }
-        v.sub = (0..kn * self.n_vas * self.edges.len())
+        v.flows.sub = (0..kn * self.shape.n_vas * self.shape.edges.len())
             .map(|_| pv.add(flow()))
             .collect();
         v
@@ -252,7 +242,7 @@ impl TermProblem {
     }
 
     fn units_expr(&self, v: &Vars) -> Expression {
-        let nl = self.n_lics;
+        let nl = self.shape.n_lics;
         let mut e = Expression::with_capacity(v.commit.len() + v.add.len());
         for (i, x) in v.commit.iter().chain(&v.add).enumerate() {
             if let Some(x) = x {
@@ -265,7 +255,7 @@ impl TermProblem {
     /// The purchased units in force at milestone k for licence l:
     /// pack·commit + bonus + Σ_{1≤j≤k} pack·add_j.
     fn supply_expr(&self, v: &Vars, k: usize, l: usize) -> Expression {
-        let nl = self.n_lics;
+        let nl = self.shape.n_lics;
         let pack = self.pack(l) as f64;
         let mut e = Expression::with_capacity(k + 2);
         if let Some(c) = v.commit[l] {
@@ -286,17 +276,9 @@ impl TermProblem {
         match stage {
             Stage::Cost => self.cost_expr(coefs, v),
             Stage::Units { .. } => self.units_expr(v),
-            Stage::Moves { units, .. } => {
-                let w = self.moves_weight(u128::from(units)) as f64;
-                let mut e = Expression::with_capacity(v.out.len() + v.covered.len());
-                for o in v.out.iter().flatten() {
-                    e.add_mul(w, *o);
-                }
-                for z in v.covered.iter().flatten() {
-                    e.add_mul(1.0, *z);
-                }
-                e
-            }
+            Stage::Moves { units, .. } => v
+                .flows
+                .moves_objective(self.moves_weight(u128::from(units)) as f64),
         }
     }
 
@@ -324,7 +306,7 @@ impl TermProblem {
     fn add_allowance(&self, v: &Vars, problem: &mut HighsProblem) {
         let m = self.allowance_denominator();
         let a = i128::from(self.settings.growth_allowance()) * m / i128::from(WHOLE);
-        for l in 0..self.n_lics {
+        for l in 0..self.shape.n_lics {
             let (Some(b), Some(c)) = (v.bonus[l], v.commit[l]) else {
                 continue;
             };
@@ -339,38 +321,38 @@ impl TermProblem {
     /// Milestone k's rows: coverage of each (VA, licence), covered ≥ net substitution
     /// inflow, and each licence's pool balance Σ out + purchased = Σ in.
     fn add_milestone(&self, k: usize, v: &Vars, problem: &mut HighsProblem) {
-        let (nv, nl, ne) = (self.n_vas, self.n_lics, self.edges.len());
+        let (nv, nl, ne) = (self.shape.n_vas, self.shape.n_lics, self.shape.edges.len());
         let fp = self.milestone(k);
         let base = k * self.cells();
         for a in 0..nv {
             for l in 0..nl {
                 let c = base + a * nl + l;
-                let mut e = transfer_net(v.out[c], v.inn[c]);
-                if !self.pooled {
+                let mut e = transfer_net(v.flows.out[c], v.flows.inn[c]);
+                if !self.shape.pooled {
                     e += self.supply_expr(v, k, l);
                 }
                 let mut net = Expression::with_capacity(4);
                 for (j, sign) in fp.inflow_edges(l) {
-                    let s = v.sub[(k * nv + a) * ne + j];
+                    let s = v.flows.sub[(k * nv + a) * ne + j];
                     e.add_mul(f64::from(sign), s);
                     net.add_mul(f64::from(sign), s);
                 }
                 let need = self.residual[c] as f64 - self.movable[c] as f64;
                 problem.add_constraint(e.geq(need));
-                if let Some(z) = v.covered[c] {
+                if let Some(z) = v.flows.covered[c] {
                     problem.add_constraint((Expression::from(z) - net).geq(0.0));
                 }
             }
         }
-        if self.pooled {
+        if self.shape.pooled {
             for l in 0..nl {
                 let mut e = self.supply_expr(v, k, l);
                 for a in 0..nv {
                     let c = base + a * nl + l;
-                    if let Some(o) = v.out[c] {
+                    if let Some(o) = v.flows.out[c] {
                         e.add_mul(1.0, o);
                     }
-                    e.add_mul(-1.0, v.inn[c].expect("pooled cells have in"));
+                    e.add_mul(-1.0, v.flows.inn[c].expect("pooled cells have in"));
                 }
                 problem.add_constraint(e.eq(0.0));
             }
@@ -380,7 +362,7 @@ impl TermProblem {
     /// The solution's values as a term solution, with each milestone's purchased units in
     /// force computed exactly (the MIP's allowance variable must equal the floor).
     fn term_read_back(&self, v: &Vars, sol: &impl Solution) -> Result<TermSolution, SolveStatus> {
-        let (kn, nl, cells) = (self.n_milestones(), self.n_lics, self.cells());
+        let (kn, nl, cells) = (self.n_milestones(), self.shape.n_lics, self.cells());
         let int = |x: Option<Variable>| x.map_or(Ok(0), |x| int_value(sol, x));
         let mut s = TermSolution {
             commit: Vec::with_capacity(nl),
@@ -400,26 +382,15 @@ impl TermProblem {
             s.add.push(int(x)? * self.pack(i % nl));
         }
         let supply = self.supply(&s);
-        let ne = self.edges.len();
+        let ne = self.shape.edges.len();
         for k in 0..kn {
             let r = k * cells..(k + 1) * cells;
-            let subs = (k * self.n_vas * ne)..((k + 1) * self.n_vas * ne);
+            let subs = (k * self.shape.n_vas * ne)..((k + 1) * self.shape.n_vas * ne);
             let buy = supply[k * nl..(k + 1) * nl]
                 .iter()
                 .map(|&x| u64::try_from(x).map_err(|_| error("purchases beyond 64 bits".into())))
                 .collect::<Result<_, _>>()?;
-            s.milestones.push(FamilySolution {
-                out: v.out[r.clone()]
-                    .iter()
-                    .map(|&x| int(x))
-                    .collect::<Result<_, _>>()?,
-                inn: v.inn[r].iter().map(|&x| int(x)).collect::<Result<_, _>>()?,
-                buy,
-                sub: v.sub[subs]
-                    .iter()
-                    .map(|&x| int(Some(x)))
-                    .collect::<Result<_, _>>()?,
-            });
+            s.milestones.push(v.flows.read_date(sol, r, subs, buy)?);
         }
         Ok(s)
     }
@@ -476,7 +447,7 @@ impl TermProblem {
             SolutionStatus::Optimal | SolutionStatus::GapLimit => {}
             SolutionStatus::TimeLimit => return Err(SolveStatus::TimeLimit),
         }
-        if flows == Flows::Relaxed && !v.flows().all(|x| is_integral(sol.value(x))) {
+        if flows == Flows::Relaxed && !v.flows.variables().all(|x| is_integral(sol.value(x))) {
             return Ok(None);
         }
         let s = self.term_read_back(&v, &sol)?;
@@ -491,7 +462,7 @@ impl TermProblem {
     /// A component with no variable at all (nothing buyable, no pool, no pair): the one
     /// plan that buys and moves nothing, if it covers every milestone.
     fn nothing_to_decide(&self) -> Result<(f64, TermSolution, TermFigures), SolveStatus> {
-        let (kn, nl, cells) = (self.n_milestones(), self.n_lics, self.cells());
+        let (kn, nl, cells) = (self.n_milestones(), self.shape.n_lics, self.cells());
         let s = TermSolution {
             commit: vec![0; nl],
             add: vec![0; kn * nl],
@@ -544,7 +515,7 @@ impl TermProblem {
     ) -> Result<(i64, u64), SolveStatus> {
         let (c, _, f1) = self
             .term_stage(Stage::Cost, coefs, opts)
-            .map_err(|e| cost_stage_failure(e, &self.residual, &self.price))?;
+            .map_err(|e| cost_stage_failure(e, &self.residual, &self.shape.price))?;
         let cost = f1.scaled_cost / coefs.unit;
         if cost * coefs.unit != f1.scaled_cost || cost != c.round() as i128 {
             return Err(disagree("cost", f1.scaled_cost, c));

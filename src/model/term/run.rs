@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::{solve_term, TermProblem, TermSettings, TermSolution};
 use crate::estate::{Estate, LicId, VaId};
-use crate::model::family::{FamilyProblem, FamilySolution, SolveOptions};
+use crate::model::family::{ComponentShape, FamilyProblem, FamilySolution, SolveOptions};
 use crate::model::prepare::{Cell, Prepared};
 use crate::model::solve::{components, family_problem, Component, Flows};
 use crate::model::status::SolveStatus;
@@ -107,13 +107,15 @@ fn component_problem(
     match comp {
         Component::PooledSingle { pool, lic, cells } => (
             FamilyProblem {
-                n_vas: cells.len(),
-                n_lics: 1,
-                pooled: true,
+                shape: ComponentShape {
+                    n_vas: cells.len(),
+                    n_lics: 1,
+                    pooled: true,
+                    price: vec![estate.price(*lic)],
+                    edges: Vec::new(),
+                },
                 residual: cells.iter().map(|&i| prep.cells[i].residual).collect(),
                 movable: cells.iter().map(|&i| prep.cells[i].movable).collect(),
-                price: vec![estate.price(*lic)],
-                edges: Vec::new(),
             },
             Buyer::Pool(*pool),
             vec![*lic],
@@ -122,13 +124,15 @@ fn component_problem(
             let c = &prep.cells[*cell];
             (
                 FamilyProblem {
-                    n_vas: 1,
-                    n_lics: 1,
-                    pooled: false,
+                    shape: ComponentShape {
+                        n_vas: 1,
+                        n_lics: 1,
+                        pooled: false,
+                        price: vec![estate.price(c.lic)],
+                        edges: Vec::new(),
+                    },
                     residual: vec![c.residual],
                     movable: vec![c.movable],
-                    price: vec![estate.price(c.lic)],
-                    edges: Vec::new(),
                 },
                 Buyer::Va(c.va),
                 vec![c.lic],
@@ -171,7 +175,11 @@ fn component_cells(prep: &Prepared, comp: &Component) -> Vec<usize> {
 
 /// The zero plan of a component that needs nothing at any milestone.
 fn zero_solution(p: &TermProblem) -> TermSolution {
-    let (nl, cells, ne) = (p.n_lics, p.n_vas * p.n_lics, p.edges.len());
+    let (nl, cells, ne) = (
+        p.shape.n_lics,
+        p.shape.n_vas * p.shape.n_lics,
+        p.shape.edges.len(),
+    );
     TermSolution {
         commit: vec![0; nl],
         add: vec![0; p.n_milestones() * nl],
@@ -180,7 +188,7 @@ fn zero_solution(p: &TermProblem) -> TermSolution {
                 out: vec![0; cells],
                 inn: vec![0; cells],
                 buy: vec![0; nl],
-                sub: vec![0; p.n_vas * ne],
+                sub: vec![0; p.shape.n_vas * ne],
             })
             .collect(),
     }
@@ -284,11 +292,11 @@ fn gather(
 ) {
     let cells = component_cells(&preps[0], comp);
     let nl = lics.len();
-    let edges = &tp.edges;
+    let edges = &tp.shape.edges;
     for (k, m) in sol.milestones.iter().enumerate() {
         let f = &mut out.milestones[k];
         for (pos, &i) in cells.iter().enumerate() {
-            if tp.pooled {
+            if tp.shape.pooled {
                 f.out[i] = m.out[pos];
                 f.inn[i] = m.inn[pos];
                 out.moves += u128::from(m.out[pos]);
@@ -304,7 +312,7 @@ fn gather(
             }
         }
         let mut subs: BTreeMap<(VaId, LicId, LicId), u64> = BTreeMap::new();
-        for a in 0..tp.n_vas {
+        for a in 0..tp.shape.n_vas {
             let va = preps[k].cells[cells[a * nl]].va;
             for (j, &(h, lo)) in edges.iter().enumerate() {
                 let q = m.sub[a * edges.len() + j];

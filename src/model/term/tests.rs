@@ -5,6 +5,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::estate::Price;
 use crate::model::solve_family;
 
 fn opts(fast_paths: bool) -> SolveOptions {
@@ -27,13 +28,15 @@ fn single(
 ) -> TermProblem {
     TermProblem {
         settings,
-        n_vas: rows[0].len(),
-        n_lics: 1,
-        pooled,
+        shape: ComponentShape {
+            n_vas: rows[0].len(),
+            n_lics: 1,
+            pooled,
+            price: vec![p],
+            edges: Vec::new(),
+        },
         residual: rows.iter().flatten().map(|&(d, _)| d).collect(),
         movable: rows.iter().flatten().map(|&(_, m)| m).collect(),
-        price: vec![p],
-        edges: Vec::new(),
     }
 }
 
@@ -170,13 +173,15 @@ fn substitution_across_milestones() {
     let settings = TermSettings::new(24, 0, 0).unwrap();
     let p = TermProblem {
         settings,
-        n_vas: 1,
-        n_lics: 2,
-        pooled: false,
+        shape: ComponentShape {
+            n_vas: 1,
+            n_lics: 2,
+            pooled: false,
+            price: vec![price(1000, 1), price(400, 1)],
+            edges: vec![(0, 1)],
+        },
         residual: vec![0, 8, 5, 8],
         movable: vec![5, 0, 5, 0],
-        price: vec![price(1000, 1), price(400, 1)],
-        edges: vec![(0, 1)],
     };
     let (s, f) = solve_both(&p);
     assert_eq!(
@@ -242,13 +247,15 @@ fn chain_search_settles_a_family_of_the_m_estate() {
     }
     let p = TermProblem {
         settings,
-        n_vas: 2,
-        n_lics: 3,
-        pooled: true,
+        shape: ComponentShape {
+            n_vas: 2,
+            n_lics: 3,
+            pooled: true,
+            price: vec![price(299_999, 1), price(9_900, 1), price(299_999, 10)],
+            edges: vec![(1, 0), (0, 2)],
+        },
         residual,
         movable,
-        price: vec![price(299_999, 1), price(9_900, 1), price(299_999, 10)],
-        edges: vec![(1, 0), (0, 2)],
     };
     let s = solve_term(&p, &opts(true)).unwrap();
     let f = p.check(&s).unwrap();
@@ -305,7 +312,7 @@ fn stacked_from_single_date_problems() {
     );
     assert!(TermProblem::from_milestones(p.settings, &parts[..2]).is_err());
     let mut other = parts.clone();
-    other[1].pooled = false;
+    other[1].shape.pooled = false;
     assert!(TermProblem::from_milestones(p.settings, &other).is_err());
 }
 
@@ -338,13 +345,15 @@ impl Spec {
     fn problem(&self) -> TermProblem {
         TermProblem {
             settings: TermSettings::new(12 * self.k as u32, self.discount, self.allowance).unwrap(),
-            n_vas: self.n_vas,
-            n_lics: self.n_lics,
-            pooled: self.pooled,
+            shape: ComponentShape {
+                n_vas: self.n_vas,
+                n_lics: self.n_lics,
+                pooled: self.pooled,
+                price: self.price.clone(),
+                edges: self.edges.clone(),
+            },
             residual: self.residual.clone(),
             movable: self.movable.clone(),
-            price: self.price.clone(),
-            edges: self.edges.clone(),
         }
     }
 }
@@ -419,9 +428,14 @@ fn chain_spec() -> impl Strategy<Value = Spec> {
 /// non-decreasing and equal to commitment + allowance + add-ons, out ≤ M, every
 /// (VA, licence) covered at every milestone, pool balances.
 fn invariants(p: &TermProblem, s: &TermSolution) -> Result<(), TestCaseError> {
-    let (kn, nv, nl, ne) = (p.n_milestones(), p.n_vas, p.n_lics, p.edges.len());
+    let (kn, nv, nl, ne) = (
+        p.n_milestones(),
+        p.shape.n_vas,
+        p.shape.n_lics,
+        p.shape.edges.len(),
+    );
     for l in 0..nl {
-        let pack = p.price[l].map_or(1, |x| x.pack);
+        let pack = p.shape.price[l].map_or(1, |x| x.pack);
         let mut held = s.commit[l] + p.settings.allowance_units(s.commit[l]);
         prop_assert!(s.commit[l].is_multiple_of(pack));
         for k in 0..kn {
@@ -444,17 +458,17 @@ fn invariants(p: &TermProblem, s: &TermSolution) -> Result<(), TestCaseError> {
                 prop_assert!(m.out[cell] <= p.movable[c]);
                 let mut have =
                     i128::from(p.movable[c]) - i128::from(m.out[cell]) + i128::from(m.inn[cell]);
-                if !p.pooled {
+                if !p.shape.pooled {
                     have += i128::from(m.buy[l]);
                 }
-                for (j, &(h, lo)) in p.edges.iter().enumerate() {
+                for (j, &(h, lo)) in p.shape.edges.iter().enumerate() {
                     let x = i128::from(m.sub[a * ne + j]);
                     have += if lo == l { x } else { 0 } - if h == l { x } else { 0 };
                 }
                 prop_assert!(have >= i128::from(p.residual[c]), "milestone {} short", k);
                 balance += i128::from(m.out[cell]) - i128::from(m.inn[cell]);
             }
-            if p.pooled {
+            if p.shape.pooled {
                 prop_assert_eq!(balance, 0);
             }
         }
@@ -467,8 +481,10 @@ fn invariants(p: &TermProblem, s: &TermSolution) -> Result<(), TestCaseError> {
 /// price), and a pool moves max(0, Σdef − held) at each milestone. Returns the least
 /// (cost, units, moves) over every C.
 fn brute_single(p: &TermProblem) -> (i128, u128, u128) {
-    let Some(pr) = p.price[0] else { unreachable!() };
-    let (kn, nv) = (p.n_milestones(), p.n_vas);
+    let Some(pr) = p.shape.price[0] else {
+        unreachable!()
+    };
+    let (kn, nv) = (p.n_milestones(), p.shape.n_vas);
     let mut rows = Vec::new();
     for k in 0..kn {
         let (mut def, mut sur) = (0u128, 0u128);
@@ -497,7 +513,7 @@ fn brute_single(p: &TermProblem) -> (i128, u128, u128) {
                 units += add;
                 held += add;
             }
-            if p.pooled {
+            if p.shape.pooled {
                 moves += def.saturating_sub(held);
             }
         }
@@ -552,7 +568,7 @@ proptest! {
     #[test]
     fn mip_equals_a_brute_force_over_the_commitment(s in spec(1, true)) {
         let p = s.problem();
-        prop_assume!(p.price[0].is_some_and(|x| x.cents > 0));
+        prop_assume!(p.shape.price[0].is_some_and(|x| x.cents > 0));
         let sol = solve_term(&p, &opts(false)).unwrap();
         invariants(&p, &sol)?;
         let f = p.check(&sol).unwrap();
@@ -592,7 +608,7 @@ proptest! {
                 prop_assert_eq!(&e, &SolveStatus::Infeasible);
                 // Infeasible only when a licence that cannot be bought is short even
                 // with every substitute: some cell is short with nothing buyable at all.
-                prop_assert!(p.price.iter().any(Option::is_none));
+                prop_assert!(p.shape.price.iter().any(Option::is_none));
             }
         }
     }
@@ -612,14 +628,14 @@ proptest! {
         .problem();
         // The single-date MIP is never handed a component without a single variable
         // (nothing buyable, no pool, no pair: HiGHS calls it an empty model); skip it.
-        prop_assume!(p.pooled || !p.edges.is_empty() || p.price.iter().any(Option::is_some));
+        prop_assume!(p.shape.pooled || !p.shape.edges.is_empty() || p.shape.price.iter().any(Option::is_some));
         let single = solve_family(&p.milestone(0), &opts(true));
         let term = solve_term(&p, &opts(true));
         match (single, term) {
             (Ok(a), Ok(b)) => {
                 let fp = p.milestone(0);
-                let cost: i128 = (0..p.n_lics)
-                    .map(|l| i128::from(a.buy[l]) * i128::from(p.price[l].map_or(0, |x| x.cents)))
+                let cost: i128 = (0..p.shape.n_lics)
+                    .map(|l| i128::from(a.buy[l]) * i128::from(p.shape.price[l].map_or(0, |x| x.cents)))
                     .sum();
                 let units: u128 = a.buy.iter().map(|&x| u128::from(x)).sum();
                 let moves: u128 = a.out.iter().map(|&x| u128::from(x)).sum();
@@ -654,7 +670,7 @@ proptest! {
             }
             match solve_term(&p, &opts(false)) {
                 Err(SolveStatus::Infeasible) => {}
-                Ok(_) => prop_assert!(p.pooled, "a VA's chain declined"),
+                Ok(_) => prop_assert!(p.shape.pooled, "a VA's chain declined"),
                 Err(e) => prop_assert!(false, "the MIP failed: {:?}", e),
             }
             return Ok(());
@@ -725,9 +741,13 @@ fn a_later_stage_called_infeasible_is_solved_with_integer_flows() {
     // A pooled component of L-usage over 60 months (11 VAs, a chain of three tiers).
     let p = TermProblem {
         settings: TermSettings::new(60, 0, 0).unwrap(),
-        n_vas: 11,
-        n_lics: 3,
-        pooled: true,
+        shape: ComponentShape {
+            n_vas: 11,
+            n_lics: 3,
+            pooled: true,
+            price: vec![price(120000, 1), price(1250, 5), price(120000, 1)],
+            edges: vec![(0, 1), (2, 0)],
+        },
         residual: vec![
             0, 0, 36, 4, 0, 0, 0, 0, 143, 4, 0, 0, 15, 10, 0, 4, 0, 0, 0, 0, 4, 0, 0, 143, 0, 0,
             357, 0, 36, 0, 143, 0, 0, 0, 0, 39, 4, 0, 0, 0, 0, 154, 4, 0, 0, 16, 16, 0, 4, 0, 0, 0,
@@ -745,8 +765,6 @@ fn a_later_stage_called_infeasible_is_solved_with_integer_flows() {
             0, 5, 5, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             0, 250, 0, 0, 0, 5, 5, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0,
         ],
-        price: vec![price(120000, 1), price(1250, 5), price(120000, 1)],
-        edges: vec![(0, 1), (2, 0)],
     };
     // Every licence can be bought, so a plan exists; HiGHS (presolve off) called the
     // units stage of this L-usage component infeasible with relaxed flows.
