@@ -15,7 +15,7 @@ use good_lp::solvers::highs::highs;
 use good_lp::{variable, Expression, ProblemVariables, Solution, SolutionStatus, SolverModel};
 use good_lp::{Constraint, Variable};
 
-use super::chain::Needs;
+use super::chain::{prefixes_hold, Needs};
 use super::mip::Coefs;
 use super::TermProblem;
 use crate::model::family::SolveOptions;
@@ -28,8 +28,8 @@ struct Packs {
     add: Vec<Option<Variable>>,
 }
 
-/// An exact plan of the aggregate model: packs committed and added.
-struct Plan {
+/// The aggregate model's answer in exact integers: packs committed and added.
+struct Bought {
     commit: Vec<u64>,
     add: Vec<u64>,
 }
@@ -96,7 +96,7 @@ impl TermProblem {
         coefs: &Coefs,
         needs: &Needs,
         opts: &SolveOptions,
-    ) -> Result<(f64, Plan), SolveStatus> {
+    ) -> Result<(f64, Bought), SolveStatus> {
         let (kn, nl) = (self.n_milestones(), self.shape.n_lics);
         let mut pv = ProblemVariables::new();
         let mut var = |l: usize| {
@@ -113,9 +113,7 @@ impl TermProblem {
             None => coefs.commit[i],
             Some(a) => coefs.add[a],
         });
-        let units = self.packs_expr(&v, |i| {
-            i128::from(self.shape.price[i % nl].map_or(1, |p| p.pack))
-        });
+        let units = self.packs_expr(&v, |i| i128::from(self.pack(i % nl)));
         let objective = match stage {
             Stage::Cost => cost.clone(),
             _ => units,
@@ -140,18 +138,18 @@ impl TermProblem {
             return Err(SolveStatus::TimeLimit);
         }
         let read = |x: &Option<Variable>| x.map_or(Ok(0), |x| int_value(&sol, x));
-        let plan = Plan {
+        let bought = Bought {
             commit: v.commit.iter().map(read).collect::<Result<_, _>>()?,
             add: v.add.iter().map(read).collect::<Result<_, _>>()?,
         };
-        if !self.plan_covers(&plan, needs) {
+        if !self.covers(&bought, needs) {
             return Err(SolveStatus::Error(
                 "the aggregate term MIP's plan fails the exact re-check; no figure is \
                  published"
                     .into(),
             ));
         }
-        Ok((objective.eval_with(&sol), plan))
+        Ok((objective.eval_with(&sol), bought))
     }
 
     /// Σ weight(i) · packs over the commitment then the add-ons, i running over both
@@ -174,7 +172,7 @@ impl TermProblem {
         for (k, row) in needs.need.iter().enumerate() {
             let mut e = Expression::with_capacity(needs.order.len() * (k + 1));
             for (j, &l) in needs.order.iter().enumerate() {
-                let pack = self.shape.price[l].map_or(1, |p| p.pack) as f64;
+                let pack = self.pack(l) as f64;
                 let held = std::iter::once(v.commit[l]).chain((1..=k).map(|m| v.add[m * nl + l]));
                 for x in held.flatten() {
                     e.add_mul(pack, x);
@@ -187,42 +185,43 @@ impl TermProblem {
         rows
     }
 
-    /// Whether an exact plan covers every prefix row.
-    fn plan_covers(&self, plan: &Plan, needs: &Needs) -> bool {
+    /// Units of licence `l` in force at milestone k: packs committed and added so far,
+    /// times the pack.
+    fn in_force(&self, b: &Bought, k: usize, l: usize) -> u128 {
         let nl = self.shape.n_lics;
-        needs.need.iter().enumerate().all(|(k, row)| {
-            let mut held = 0i128;
-            needs.order.iter().zip(row).all(|(&l, &r)| {
-                let packs: u128 = std::iter::once(plan.commit[l])
-                    .chain((1..=k).map(|m| plan.add[m * nl + l]))
-                    .map(u128::from)
-                    .sum();
-                let pack = u128::from(self.shape.price[l].map_or(1, |p| p.pack));
-                held += i128::try_from(packs * pack).unwrap_or(i128::MAX / 4);
-                held >= r
-            })
-        })
+        let packs: u128 = std::iter::once(b.commit[l])
+            .chain((1..=k).map(|m| b.add[m * nl + l]))
+            .map(u128::from)
+            .sum();
+        packs * u128::from(self.pack(l))
     }
 
-    /// A plan's exact reduced cost.
-    fn plan_cost(&self, coefs: &Coefs, plan: &Plan) -> i128 {
-        let commit = plan.commit.iter().zip(&coefs.commit);
+    /// Whether the exact answer meets every prefix row.
+    fn covers(&self, b: &Bought, needs: &Needs) -> bool {
+        needs
+            .need
+            .iter()
+            .enumerate()
+            .all(|(k, row)| prefixes_hold(row, needs.order.iter().map(|&l| self.in_force(b, k, l))))
+    }
+
+    /// The exact reduced cost of an answer.
+    fn plan_cost(&self, coefs: &Coefs, b: &Bought) -> i128 {
+        let commit = b.commit.iter().zip(&coefs.commit);
         commit
-            .chain(plan.add.iter().zip(&coefs.add))
+            .chain(b.add.iter().zip(&coefs.add))
             .map(|(&n, &c)| i128::from(n) * c)
             .sum()
     }
 
-    /// A plan's units: every pack bought, times its size.
-    fn plan_units(&self, plan: &Plan) -> u128 {
+    /// An answer's units: every pack bought, times its size.
+    fn plan_units(&self, b: &Bought) -> u128 {
         let nl = self.shape.n_lics;
-        plan.commit
+        b.commit
             .iter()
-            .chain(&plan.add)
+            .chain(&b.add)
             .enumerate()
-            .map(|(i, &n)| {
-                u128::from(n) * u128::from(self.shape.price[i % nl].map_or(1, |p| p.pack))
-            })
+            .map(|(i, &n)| u128::from(n) * u128::from(self.pack(i % nl)))
             .sum()
     }
 }

@@ -135,11 +135,7 @@ impl Chain {
 
     /// Whether purchases `x` cover milestone k.
     fn covers(&self, k: usize, x: &[u64]) -> bool {
-        let mut held = 0i128;
-        x.iter().zip(&self.need[k]).all(|(&b, &r)| {
-            held += i128::from(b);
-            held >= r
-        })
+        prefixes_hold(&self.need[k], x.iter().map(|&b| u128::from(b)))
     }
 
     /// Units covered by a higher tier at milestone k with purchases `x`, one VA.
@@ -474,6 +470,15 @@ impl TermProblem {
         }
         Some(s)
     }
+}
+
+/// Whether units per tier (top first) meet every prefix need: Σ_{t≤j} units(t) ≥ R(j).
+pub(super) fn prefixes_hold(need: &[i128], units: impl IntoIterator<Item = u128>) -> bool {
+    let mut held = 0u128;
+    units.into_iter().zip(need).all(|(u, &r)| {
+        held = held.saturating_add(u);
+        r <= 0 || held >= r.unsigned_abs()
+    })
 }
 
 /// Lowers the needs by the magnitude reduction (module documentation), tier by tier from

@@ -71,7 +71,8 @@ fn disagree(what: &str, exact: i128, obj: f64) -> SolveStatus {
 }
 
 impl TermProblem {
-    fn pack(&self, l: usize) -> u64 {
+    /// The pack size of licence `l` (1 when it cannot be bought).
+    pub(super) fn pack(&self, l: usize) -> u64 {
         self.shape.price[l].map_or(1, |p| p.pack)
     }
 
