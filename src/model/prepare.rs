@@ -255,27 +255,10 @@ fn pools_for(estate: &Estate, view: &ScenarioView) -> (Vec<PoolInfo>, Vec<usize>
 }
 
 impl Prepared {
-    /// The same parameters under other transfer rules (reallocation on or off, Smart
-    /// Accounts merged or not): cells, hygiene and dates are shared, only pools change.
-    pub fn variant(&self, estate: &Estate, reallocate: bool, merge: bool) -> Prepared {
-        let mut view = self.view.clone();
-        view.policy.reallocate = reallocate;
-        if !merge {
-            view.merge_groups.clear();
-        }
-        let (pools, va_pool, pooled) = pools_for(estate, &view);
-        Prepared {
-            view,
-            pools,
-            va_pool,
-            pooled,
-            ..self.clone()
-        }
-    }
-
-    /// Runs `f` on the same parameters under other transfer rules, as [`Prepared::variant`]
-    /// makes them, without copying the cells: the view and the pools are swapped in for
-    /// the call and restored after it.
+    /// Runs `f` on the same parameters under other transfer rules (reallocation on or
+    /// off, Smart Accounts merged or not) without copying the cells: cells, hygiene and
+    /// dates are shared; the view and the pools are swapped in for the call and restored
+    /// after it.
     pub fn with_transfers<T>(
         &mut self,
         estate: &Estate,
