@@ -40,6 +40,29 @@ fn single(
     }
 }
 
+/// A pooled component of three licences over 60 months, no discount or allowance, as
+/// the M and L-usage estates' families are.
+fn pooled_chain_of_60_months(
+    n_vas: usize,
+    price: Vec<Option<Price>>,
+    edges: Vec<(usize, usize)>,
+    residual: Vec<u64>,
+    movable: Vec<u64>,
+) -> TermProblem {
+    TermProblem {
+        settings: TermSettings::new(60, 0, 0).unwrap(),
+        shape: ComponentShape {
+            n_vas,
+            n_lics: 3,
+            pooled: true,
+            price,
+            edges,
+        },
+        residual,
+        movable,
+    }
+}
+
 /// The issue's example: 36 months, one pooled licence at $300.00. VA 1 has 100 in use
 /// and 60 licences, VA 2 has none in use and 20 licences; growth 10% a year makes VA 1's
 /// demand 110, 121, ⌈133.1⌉ = 134 at the three milestones, so the pool's net need is
@@ -63,6 +86,20 @@ fn solve_both(p: &TermProblem) -> (TermSolution, TermFigures) {
     (mip, fm)
 }
 
+/// [`solve_both`], then the plan: units committed per licence and added per (milestone,
+/// licence), and the figures (cost in cents, units, moves, covered).
+fn assert_plan(
+    p: &TermProblem,
+    commit: &[u64],
+    add: &[u64],
+    figures: (i128, u128, u128, u128),
+) -> TermSolution {
+    let (s, f) = solve_both(p);
+    assert_eq!((s.commit.as_slice(), s.add.as_slice()), (commit, add));
+    assert_eq!((f.cost_cents(), f.units, f.moves, f.covered), figures);
+    s
+}
+
 fn line_cents(p: &TermProblem, s: &TermSolution) -> Vec<(usize, u64, i128)> {
     let lines = p.cost_lines(s).unwrap();
     lines
@@ -79,13 +116,7 @@ fn just_in_time_without_discount() {
     // VA 1's deficit (50, 61, 74) exceeds the purchases in force (30, 41, 54) by 20,
     // the 20 licences VA 2 moves over: 60 moved.
     let p = issue_example(0, 0);
-    let (s, f) = solve_both(&p);
-    assert_eq!(s.commit, [30]);
-    assert_eq!(s.add, [0, 11, 13]);
-    assert_eq!(
-        (f.cost_cents(), f.units, f.moves, f.covered),
-        (1_250_000, 54, 60, 0)
-    );
+    let s = assert_plan(&p, &[30], &[0, 11, 13], (1_250_000, 54, 60, 0));
     assert_eq!(
         line_cents(&p, &s),
         [(0, 30, 900_000), (1, 11, 220_000), (2, 13, 130_000)]
@@ -99,10 +130,7 @@ fn half_price_commitment_commits_what_year_two_needs() {
     // Commit 41 ($6,150.00), add 13 at year 3 ($1,300.00): $7,450.00, 54 units. Moved:
     // 50 − 41 = 9, 61 − 41 = 20, 74 − 54 = 20: 49.
     let p = issue_example(5000, 0);
-    let (s, f) = solve_both(&p);
-    assert_eq!(s.commit, [41]);
-    assert_eq!(s.add, [0, 0, 13]);
-    assert_eq!((f.cost_cents(), f.units, f.moves), (745_000, 54, 49));
+    let s = assert_plan(&p, &[41], &[0, 0, 13], (745_000, 54, 49, 0));
     assert_eq!(line_cents(&p, &s), [(0, 41, 615_000), (2, 13, 130_000)]);
 }
 
@@ -114,11 +142,8 @@ fn growth_allowance_shrinks_the_commitment() {
     // 11 and 13 as before ($2,200.00 + $1,300.00): $11,000.00, 49 units, 60 moved.
     let p = issue_example(0, 2000);
     assert!(p.has_closed_form());
-    let (s, f) = solve_both(&p);
-    assert_eq!(s.commit, [25]);
-    assert_eq!(s.add, [0, 11, 13]);
+    let s = assert_plan(&p, &[25], &[0, 11, 13], (1_100_000, 49, 60, 0));
     assert_eq!(s.milestones[0].buy, [30]);
-    assert_eq!((f.cost_cents(), f.units, f.moves), (1_100_000, 49, 60));
 }
 
 #[test]
@@ -130,10 +155,7 @@ fn growth_allowance_with_half_price_commitment() {
     // at year 2 costs $6,600.00; C = 36, $6,500.00; C = 45 with no add-on, $6,750.00.)
     // Moved: 50 − 42 = 8, 61 − 42 = 19, 74 − 54 = 20: 47.
     let p = issue_example(5000, 2000);
-    let (s, f) = solve_both(&p);
-    assert_eq!(s.commit, [35]);
-    assert_eq!(s.add, [0, 0, 12]);
-    assert_eq!((f.cost_cents(), f.units, f.moves), (645_000, 47, 47));
+    assert_plan(&p, &[35], &[0, 0, 12], (645_000, 47, 47, 0));
 }
 
 #[test]
@@ -144,11 +166,8 @@ fn running_maximum_in_packs() {
     let settings = TermSettings::new(60, 0, 0).unwrap();
     let rows = [10, 4, 12, 3, 12].map(|d| vec![(d, 0)]);
     let p = single(settings, false, &rows, price(100, 5));
-    let (s, f) = solve_both(&p);
-    assert_eq!(s.commit, [10]);
-    assert_eq!(s.add, [0, 0, 5, 0, 0]);
     // 10 × $1 × 5/5 + 5 × $1 × 3/5 = $13.00.
-    assert_eq!((f.cost_cents(), f.units, f.moves), (1300, 15, 0));
+    assert_plan(&p, &[10], &[0, 0, 5, 0, 0], (1300, 15, 0, 0));
 }
 
 #[test]
@@ -158,9 +177,7 @@ fn free_licences_are_committed_to_move_less() {
     let settings = TermSettings::new(24, 0, 0).unwrap();
     let rows = [vec![(5, 0), (0, 5)], vec![(9, 0), (0, 5)]];
     let p = single(settings, true, &rows, price(0, 1));
-    let (s, f) = solve_both(&p);
-    assert_eq!((s.commit.clone(), s.add.clone()), (vec![4], vec![0, 0]));
-    assert_eq!((f.cost_cents(), f.units, f.moves), (0, 4, 5 - 4 + 5));
+    assert_plan(&p, &[4], &[0, 0], (0, 4, 5 - 4 + 5, 0));
 }
 
 #[test]
@@ -183,15 +200,7 @@ fn substitution_across_milestones() {
         residual: vec![0, 8, 5, 8],
         movable: vec![5, 0, 5, 0],
     };
-    let (s, f) = solve_both(&p);
-    assert_eq!(
-        (s.commit.clone(), s.add.clone()),
-        (vec![0, 3], vec![0, 0, 0, 5])
-    );
-    assert_eq!(
-        (f.cost_cents(), f.units, f.moves, f.covered),
-        (2200, 8, 0, 5)
-    );
+    let s = assert_plan(&p, &[0, 3], &[0, 0, 0, 5], (2200, 8, 0, 5));
     assert_eq!(s.milestones[0].sub, [5]);
 }
 
@@ -224,39 +233,21 @@ fn chain_search_settles_a_family_of_the_m_estate() {
     // A pooled family of the M estate (60 months, prices near USD 3,000): its top tier
     // is the cheapest, so it is bought alone, just in time on the pool's net need
     // R_k = 510, 620, 833, 939, 1058.
-    let settings = TermSettings::new(60, 0, 0).unwrap();
-    let d = [
-        [433, 304, 459],
-        [466, 326, 494],
-        [506, 354, 534],
-        [545, 380, 575],
-        [587, 410, 622],
-    ];
-    let m = [
-        [141, 340, 205],
-        [136, 340, 190],
-        [31, 340, 190],
-        [31, 340, 190],
-        [31, 340, 190],
+    // Per milestone: VA 0's residual demand and VA 1's movable supply, per licence.
+    let milestones = [
+        ([433, 304, 459], [141, 340, 205]),
+        ([466, 326, 494], [136, 340, 190]),
+        ([506, 354, 534], [31, 340, 190]),
+        ([545, 380, 575], [31, 340, 190]),
+        ([587, 410, 622], [31, 340, 190]),
     ];
     let (mut residual, mut movable) = (Vec::new(), Vec::new());
-    for k in 0..5 {
-        // VA 0 holds the demand, VA 1 the movable supply.
-        residual.extend(d[k].iter().chain(&[0, 0, 0]));
-        movable.extend([0, 0, 0].iter().chain(&m[k]));
+    for (d, m) in &milestones {
+        residual.extend(d.iter().chain(&[0, 0, 0]));
+        movable.extend([0, 0, 0].iter().chain(m));
     }
-    let p = TermProblem {
-        settings,
-        shape: ComponentShape {
-            n_vas: 2,
-            n_lics: 3,
-            pooled: true,
-            price: vec![price(299_999, 1), price(9_900, 1), price(299_999, 10)],
-            edges: vec![(1, 0), (0, 2)],
-        },
-        residual,
-        movable,
-    };
+    let prices = vec![price(299_999, 1), price(9_900, 1), price(299_999, 10)];
+    let p = pooled_chain_of_60_months(2, prices, vec![(1, 0), (0, 2)], residual, movable);
     let s = solve_term(&p, &opts(true)).unwrap();
     let f = p.check(&s).unwrap();
     assert_eq!(s.commit, [0, 510, 0]);
@@ -356,6 +347,12 @@ impl Spec {
             movable: self.movable.clone(),
         }
     }
+
+    /// The same component with every residual need times `n`.
+    fn needs_times(self, n: u64) -> Spec {
+        let residual = self.residual.iter().map(|x| x * n).collect();
+        Spec { residual, ..self }
+    }
 }
 
 fn spec(max_lics: usize, allow: bool) -> impl Strategy<Value = Spec> {
@@ -422,6 +419,14 @@ fn chain_spec() -> impl Strategy<Value = Spec> {
             let edges = order.windows(2).map(|w| (w[0], w[1])).collect();
             Spec { edges, ..s }
         })
+}
+
+/// The problem of a [`chain_spec`] in chain form, its needs ×9 half the time (wide needs
+/// exercise the chain search's magnitude reduction).
+fn chain_problem() -> impl Strategy<Value = TermProblem> {
+    (chain_spec(), any::<bool>())
+        .prop_map(|(s, wide)| s.needs_times(if wide { 9 } else { 1 }).problem())
+        .prop_filter("a chain family", TermProblem::has_chain_form)
 }
 
 /// The invariants of a solution, checked directly: whole packs, purchases in force
@@ -653,14 +658,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 500, .. ProptestConfig::default() })]
 
     #[test]
-    fn chain_search_equals_the_mip(s in chain_spec(), wide in any::<bool>()) {
+    fn chain_search_equals_the_mip(p in chain_problem()) {
         // A chain family without allowance, pooled or not, any discount: the chain
-        // search reaches the MIP's four figures. Wide needs (×9) exercise the magnitude
-        // reduction.
-        let scale = if wide { 9 } else { 1 };
-        let s = Spec { residual: s.residual.iter().map(|x| x * scale).collect(), ..s };
-        let p = s.problem();
-        prop_assume!(p.has_chain_form());
+        // search reaches the MIP's four figures.
         let Some(fast) = p.chain_form() else {
             // Declined: the grid is too large, no plan covers every milestone (nor has
             // the MIP one), or a pool ties on more plans than the search weighs (the
@@ -716,14 +716,10 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
 
     #[test]
-    fn aggregate_stages_equal_the_full_mip(s in chain_spec(), wide in any::<bool>()) {
+    fn aggregate_stages_equal_the_full_mip(p in chain_problem()) {
         // A chain component's cost and units from its prefix rows alone, then the moves
         // stage on the full model: the same four figures as every stage on the full
         // model, or the same refusal.
-        let scale = if wide { 9 } else { 1 };
-        let s = Spec { residual: s.residual.iter().map(|x| x * scale).collect(), ..s };
-        let p = s.problem();
-        prop_assume!(p.has_chain_form());
         let full = p.solve_mip(&opts(false));
         let split = p.solve_mip(&opts(true));
         match (&full, &split) {
@@ -739,33 +735,25 @@ proptest! {
 #[test]
 fn a_later_stage_called_infeasible_is_solved_with_integer_flows() {
     // A pooled component of L-usage over 60 months (11 VAs, a chain of three tiers).
-    let p = TermProblem {
-        settings: TermSettings::new(60, 0, 0).unwrap(),
-        shape: ComponentShape {
-            n_vas: 11,
-            n_lics: 3,
-            pooled: true,
-            price: vec![price(120000, 1), price(1250, 5), price(120000, 1)],
-            edges: vec![(0, 1), (2, 0)],
-        },
-        residual: vec![
-            0, 0, 36, 4, 0, 0, 0, 0, 143, 4, 0, 0, 15, 10, 0, 4, 0, 0, 0, 0, 4, 0, 0, 143, 0, 0,
-            357, 0, 36, 0, 143, 0, 0, 0, 0, 39, 4, 0, 0, 0, 0, 154, 4, 0, 0, 16, 16, 0, 4, 0, 0, 0,
-            0, 4, 0, 0, 154, 0, 0, 385, 0, 39, 0, 154, 0, 0, 0, 0, 42, 5, 0, 0, 0, 0, 167, 5, 0, 0,
-            17, 17, 0, 5, 0, 0, 0, 0, 5, 0, 0, 167, 0, 0, 416, 0, 42, 0, 167, 0, 0, 0, 0, 45, 5, 0,
-            0, 0, 0, 180, 5, 0, 0, 18, 18, 0, 5, 0, 0, 0, 0, 5, 0, 0, 180, 0, 0, 449, 0, 45, 0,
-            180, 0, 0, 0, 0, 49, 5, 0, 0, 0, 0, 194, 5, 0, 0, 20, 20, 0, 5, 0, 0, 0, 0, 5, 0, 0,
-            194, 0, 0, 485, 0, 49, 0, 194, 0, 0,
-        ],
-        movable: vec![
-            0, 0, 50, 100, 0, 0, 0, 0, 250, 0, 0, 0, 105, 5, 0, 5, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0,
-            10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 250, 0, 0, 0, 5, 5, 0, 5, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 250, 0, 0, 0, 5, 5, 0, 5,
-            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 250, 0, 0,
-            0, 5, 5, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 250, 0, 0, 0, 5, 5, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0,
-        ],
-    };
+    let prices = vec![price(120000, 1), price(1250, 5), price(120000, 1)];
+    let residual = vec![
+        0, 0, 36, 4, 0, 0, 0, 0, 143, 4, 0, 0, 15, 10, 0, 4, 0, 0, 0, 0, 4, 0, 0, 143, 0, 0, 357,
+        0, 36, 0, 143, 0, 0, 0, 0, 39, 4, 0, 0, 0, 0, 154, 4, 0, 0, 16, 16, 0, 4, 0, 0, 0, 0, 4, 0,
+        0, 154, 0, 0, 385, 0, 39, 0, 154, 0, 0, 0, 0, 42, 5, 0, 0, 0, 0, 167, 5, 0, 0, 17, 17, 0,
+        5, 0, 0, 0, 0, 5, 0, 0, 167, 0, 0, 416, 0, 42, 0, 167, 0, 0, 0, 0, 45, 5, 0, 0, 0, 0, 180,
+        5, 0, 0, 18, 18, 0, 5, 0, 0, 0, 0, 5, 0, 0, 180, 0, 0, 449, 0, 45, 0, 180, 0, 0, 0, 0, 49,
+        5, 0, 0, 0, 0, 194, 5, 0, 0, 20, 20, 0, 5, 0, 0, 0, 0, 5, 0, 0, 194, 0, 0, 485, 0, 49, 0,
+        194, 0, 0,
+    ];
+    let movable = vec![
+        0, 0, 50, 100, 0, 0, 0, 0, 250, 0, 0, 0, 105, 5, 0, 5, 0, 0, 0, 0, 0, 0, 0, 50, 0, 0, 10,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 250, 0, 0, 0, 5, 5, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 250, 0, 0, 0, 5, 5, 0, 5, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 250, 0, 0, 0, 5, 5, 0, 5,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 250, 0, 0, 0,
+        5, 5, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0,
+    ];
+    let p = pooled_chain_of_60_months(11, prices, vec![(0, 1), (2, 0)], residual, movable);
     // Every licence can be bought, so a plan exists; HiGHS (presolve off) called the
     // units stage of this L-usage component infeasible with relaxed flows.
     let full = solve_term(&p, &opts(false)).unwrap();
