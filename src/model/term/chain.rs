@@ -123,6 +123,39 @@ impl Chain {
         &self.xs[i * n..(i + 1) * n]
     }
 
+    /// The states y ≤ x (every tier's units at most x's), in grid order: the box of
+    /// digits below x's, walked as an odometer (the first dimension fastest).
+    fn below(&self, x: usize) -> impl Iterator<Item = usize> + '_ {
+        let top: Vec<usize> = self
+            .dims
+            .iter()
+            .map(|&(t, pack, _)| (self.x(x)[t] / pack) as usize)
+            .collect();
+        let mut strides = Vec::with_capacity(self.dims.len());
+        let mut stride = 1;
+        for &(_, _, n) in &self.dims {
+            strides.push(stride);
+            stride *= n;
+        }
+        let mut digits = vec![0usize; top.len()];
+        let mut next = Some(0usize);
+        std::iter::from_fn(move || {
+            let y = next?;
+            next = None;
+            let mut at = y;
+            for j in 0..top.len() {
+                if digits[j] < top[j] {
+                    digits[j] += 1;
+                    next = Some(at + strides[j]);
+                    break;
+                }
+                at -= digits[j] * strides[j];
+                digits[j] = 0;
+            }
+            Some(y)
+        })
+    }
+
     /// The scaled cost of state `i`'s units bought at milestone k.
     fn cost(&self, k: usize, i: usize) -> i128 {
         self.weight[k] * self.base[i]
@@ -313,9 +346,14 @@ impl TermProblem {
                     .collect();
                 let mut stride = 1;
                 for &(_, _, n) in &ch.dims {
-                    for i in 0..ch.states {
-                        if (i / stride) % n > 0 && best[i - stride] < best[i] {
-                            best[i] = best[i - stride];
+                    // Every state whose digit in this dimension is above 0 takes the
+                    // better of itself and its neighbour one digit lower: blocks of
+                    // `stride · n` states, their first `stride` at digit 0.
+                    for block in (0..ch.states).step_by(stride * n) {
+                        for i in block + stride..block + stride * n {
+                            if best[i - stride] < best[i] {
+                                best[i] = best[i - stride];
+                            }
                         }
                     }
                     stride *= n;
@@ -376,11 +414,10 @@ impl TermProblem {
             0
         };
         let want = values[k][x];
-        (0..ch.states)
+        ch.below(x)
             .filter(|&y| {
                 let p = values[k - 1][y];
                 p != UNREACHED
-                    && ch.x(y).iter().zip(ch.x(x)).all(|(a, b)| a <= b)
                     && p.cost - ch.cost(k, y) + s_cost == want.cost
                     && (!exact_covered || p.covered + s_cov == want.covered)
             })
