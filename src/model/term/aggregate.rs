@@ -29,9 +29,11 @@ struct Packs {
 }
 
 /// The aggregate model's answer in exact integers: packs committed and added.
-struct Bought {
-    commit: Vec<u64>,
-    add: Vec<u64>,
+pub(super) struct Bought {
+    /// Packs committed per licence.
+    pub(super) commit: Vec<u64>,
+    /// Packs added per (milestone, licence).
+    pub(super) add: Vec<u64>,
 }
 
 impl TermProblem {
@@ -41,7 +43,7 @@ impl TermProblem {
         &self,
         coefs: &Coefs,
         opts: &SolveOptions,
-    ) -> Result<Option<(i64, u64)>, SolveStatus> {
+    ) -> Result<Option<(i64, u64, Option<Bought>)>, SolveStatus> {
         if !self.has_chain_form() {
             return Ok(None);
         }
@@ -62,7 +64,7 @@ impl TermProblem {
         }
         // Nothing needed: buying nothing is the least cost and the least units.
         if needs.need.iter().flatten().all(|&r| r <= 0) {
-            return Ok(Some((0, 0)));
+            return Ok(Some((0, 0, None)));
         }
         let disagree = |what: &str| {
             SolveStatus::Error(format!(
@@ -78,7 +80,7 @@ impl TermProblem {
         let cost = i64::try_from(cost).map_err(|_| disagree("cost"))?;
         let units = self.plan_units(&first.1);
         if cost == 0 && units == 0 {
-            return Ok(Some((0, 0)));
+            return Ok(Some((0, 0, Some(first.1))));
         }
         let (u, second) = self.aggregate_stage(Stage::Units { cost }, coefs, &needs, opts)?;
         let units = self.plan_units(&second);
@@ -86,7 +88,7 @@ impl TermProblem {
             return Err(disagree("units"));
         }
         let units = u64::try_from(units).map_err(|_| disagree("units"))?;
-        Ok(Some((cost, units)))
+        Ok(Some((cost, units, Some(second))))
     }
 
     /// One stage of the aggregate model, its exact plan re-checked against every row.

@@ -14,6 +14,7 @@ use good_lp::{
 };
 use num_integer::gcd;
 
+use super::aggregate::Bought;
 use super::{TermFigures, TermProblem, TermSolution, WHOLE};
 use crate::model::family::{FamilySolution, SolveOptions};
 use crate::model::milp::{
@@ -179,8 +180,19 @@ impl TermProblem {
 
     /// The variables of a stage, all ≥ 0: the purchases always integer, the transfers,
     /// substitutions and covered units integer only under [`Flows::Integer`].
-    fn term_variables(&self, stage: Stage, flows: Flows, pv: &mut ProblemVariables) -> Vars {
+    fn term_variables(
+        &self,
+        stage: Stage,
+        flows: Flows,
+        start: Option<&Bought>,
+        pv: &mut ProblemVariables,
+    ) -> Vars {
         let var = || variable().integer().min(0);
+        // The purchases of a known plan at the optimal (cost, units), as HiGHS's start.
+        let packs = |i: Option<u64>| match i {
+            Some(x) => var().initial(x as f64),
+            None => var(),
+        };
         let flow = || match flows {
             Flows::Integer | Flows::IntegerPresolved => variable().integer().min(0),
             Flows::Relaxed => variable().min(0),
@@ -188,7 +200,9 @@ impl TermProblem {
         let (kn, nl, cells) = (self.n_milestones(), self.shape.n_lics, self.cells());
         let buyable = |l: usize| self.shape.price[l].is_some();
         let mut v = Vars {
-            commit: (0..nl).map(|l| buyable(l).then(|| pv.add(var()))).collect(),
+            commit: (0..nl)
+                .map(|l| buyable(l).then(|| pv.add(packs(start.map(|b| b.commit[l])))))
+                .collect(),
             add: vec![None; kn * nl],
             bonus: vec![None; nl],
             flows: FlowVars {
@@ -200,7 +214,7 @@ impl TermProblem {
         };
         for k in 1..kn {
             for l in (0..nl).filter(|&l| buyable(l)) {
-                v.add[k * nl + l] = Some(pv.add(var()));
+                v.add[k * nl + l] = Some(pv.add(packs(start.map(|b| b.add[k * nl + l]))));
             }
         }
         if self.settings.growth_allowance() > 0 {
@@ -402,9 +416,10 @@ impl TermProblem {
         &self,
         stage: Stage,
         coefs: &Coefs,
+        start: Option<&Bought>,
         opts: &SolveOptions,
     ) -> Result<(f64, TermSolution, TermFigures), SolveStatus> {
-        match self.term_stage_with(stage, Flows::Relaxed, coefs, opts) {
+        match self.term_stage_with(stage, Flows::Relaxed, coefs, start, opts) {
             Ok(Some(answer)) => return Ok(answer),
             // A later stage's model holds the earlier stage's plan: HiGHS has been seen
             // calling one infeasible with relaxed flows (a term component of L-usage),
@@ -413,9 +428,9 @@ impl TermProblem {
             Err(SolveStatus::Infeasible) if stage != Stage::Cost => {}
             Err(e) => return Err(e),
         }
-        let integer = match self.term_stage_with(stage, Flows::Integer, coefs, opts) {
+        let integer = match self.term_stage_with(stage, Flows::Integer, coefs, start, opts) {
             Err(SolveStatus::Infeasible) if stage != Stage::Cost => {
-                self.term_stage_with(stage, Flows::IntegerPresolved, coefs, opts)
+                self.term_stage_with(stage, Flows::IntegerPresolved, coefs, start, opts)
             }
             other => other,
         };
@@ -430,10 +445,11 @@ impl TermProblem {
         stage: Stage,
         flows: Flows,
         coefs: &Coefs,
+        start: Option<&Bought>,
         opts: &SolveOptions,
     ) -> Result<Option<(f64, TermSolution, TermFigures)>, SolveStatus> {
         let mut pv = ProblemVariables::new();
-        let v = self.term_variables(stage, flows, &mut pv);
+        let v = self.term_variables(stage, flows, start, &mut pv);
         if pv.is_empty() {
             return self.nothing_to_decide().map(Some);
         }
@@ -491,11 +507,12 @@ impl TermProblem {
         } else {
             None
         };
-        let (cost, units) = match known {
+        let (cost, units, start) = match known {
             Some(optima) => optima,
             None => self.cost_and_units(&coefs, opts)?,
         };
-        let (obj, s3, f3) = self.term_stage(Stage::Moves { cost, units }, &coefs, opts)?;
+        let (obj, s3, f3) =
+            self.term_stage(Stage::Moves { cost, units }, &coefs, start.as_ref(), opts)?;
         let w = self.moves_weight(u128::from(units));
         let weighted = f3.moves * w + f3.covered;
         if f3.scaled_cost != i128::from(cost) * coefs.unit
@@ -508,14 +525,14 @@ impl TermProblem {
     }
 
     /// Stages 1 and 2 on the full model: the least reduced cost, then the least units at
-    /// that cost.
+    /// that cost, and the packs of a plan reaching both.
     fn cost_and_units(
         &self,
         coefs: &Coefs,
         opts: &SolveOptions,
-    ) -> Result<(i64, u64), SolveStatus> {
+    ) -> Result<(i64, u64, Option<Bought>), SolveStatus> {
         let (c, _, f1) = self
-            .term_stage(Stage::Cost, coefs, opts)
+            .term_stage(Stage::Cost, coefs, None, opts)
             .map_err(|e| cost_stage_failure(e, &self.residual, &self.shape.price))?;
         let cost = f1.scaled_cost / coefs.unit;
         if cost * coefs.unit != f1.scaled_cost || cost != c.round() as i128 {
@@ -523,13 +540,23 @@ impl TermProblem {
         }
         let cost = i64::try_from(cost).map_err(|_| disagree("cost", f1.scaled_cost, c))?;
         if cost == 0 && f1.units == 0 {
-            return Ok((0, 0));
+            return Ok((0, 0, None));
         }
-        let (u, _, f2) = self.term_stage(Stage::Units { cost }, coefs, opts)?;
+        let (u, s2, f2) = self.term_stage(Stage::Units { cost }, coefs, None, opts)?;
         if f2.scaled_cost != f1.scaled_cost || f2.units != u.round() as u128 {
             return Err(disagree("units", f2.units as i128, u));
         }
         let units = u64::try_from(f2.units).map_err(|_| disagree("units", f2.units as i128, u))?;
-        Ok((cost, units))
+        let nl = self.shape.n_lics;
+        let start = Bought {
+            commit: (0..nl).map(|l| s2.commit[l] / self.pack(l)).collect(),
+            add: s2
+                .add
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| x / self.pack(i % nl))
+                .collect(),
+        };
+        Ok((cost, units, Some(start)))
     }
 }
