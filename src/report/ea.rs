@@ -5,22 +5,24 @@
 
 use crate::plan::ea::EaLine;
 use crate::plan::Plan;
-use crate::report::table::{Cell, Column, Kind, Table};
+use crate::report::table::{row, Cell, Column, Kind, Table};
 
 use Kind::{Count, Money, Price, Text};
 
 /// Where the rows' findings are written in full.
 const SOURCE: &str = "findings.csv";
 
-/// The cells naming a row: smart_account, virtual_account, suite, sku, license.
-fn names(l: &EaLine) -> Vec<Cell> {
-    vec![
-        l.smart_account.as_str().into(),
-        l.virtual_account.as_str().into(),
-        l.suite.as_str().into(),
-        l.sku.as_str().into(),
-        l.license.as_str().into(),
-    ]
+/// The cells naming a row (smart_account, virtual_account, suite, sku, license), then
+/// `rest`.
+fn named(l: &EaLine, rest: impl IntoIterator<Item = Cell>) -> Vec<Cell> {
+    let names = [
+        &l.smart_account,
+        &l.virtual_account,
+        &l.suite,
+        &l.sku,
+        &l.license,
+    ];
+    row(names.map(|n| n.as_str()), rest)
 }
 
 fn name_columns() -> Vec<Column> {
@@ -59,11 +61,7 @@ fn table(plan: &Plan, keep: fn(&EaLine) -> bool, fields: Vec<Field>) -> Table {
         .ea
         .iter()
         .filter(|l| keep(l))
-        .map(|l| {
-            let mut r = names(l);
-            r.extend(fill.iter().map(|cell| cell(l)));
-            r
-        })
+        .map(|l| named(l, fill.iter().map(|cell| cell(l))))
         .collect();
     Table::new(cols, SOURCE).with_rows(rows)
 }
