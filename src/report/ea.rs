@@ -69,12 +69,14 @@ fn table(plan: &Plan, keep: fn(&EaLine) -> bool, fields: Vec<Field>) -> Table {
 /// The supply of a row (entitled, generated, undeposited), then `rest`.
 fn supply(rest: Vec<Field>) -> Vec<Field> {
     let mut fields: Vec<Field> = vec![
-        (Column::new("entitled", Count), |l| Cell::count(l.entitled)),
+        (Column::new("entitled", Count), |l| {
+            Cell::count(l.units.entitled())
+        }),
         (Column::new("generated", Count), |l| {
-            Cell::count(l.generated)
+            Cell::count(l.units.license_generated)
         }),
         (Column::new("undeposited", Count), |l| {
-            Cell::count(l.undeposited)
+            Cell::count(l.units.undeposited())
         }),
     ];
     fields.extend(rest);
@@ -108,13 +110,17 @@ pub fn exposure(plan: &Plan) -> Table {
     let cur = &plan.currency;
     table(
         plan,
-        |l| l.overage > 0,
+        |l| l.units.overage() > 0,
         vec![
             (Column::new("consumed", Count), |l| {
-                Cell::count(l.consumption)
+                Cell::count(l.units.total_consumption)
             }),
-            (Column::new("entitled", Count), |l| Cell::count(l.entitled)),
-            (Column::new("overage", Count), |l| Cell::count(l.overage)),
+            (Column::new("entitled", Count), |l| {
+                Cell::count(l.units.entitled())
+            }),
+            (Column::new("overage", Count), |l| {
+                Cell::count(l.units.overage())
+            }),
             (Column::new("next true-forward", Text), |l| {
                 opt_date(l.next_true_forward)
             }),
@@ -145,9 +151,11 @@ pub fn sheet(plan: &Plan) -> Table {
                 Cell::count(l.covers)
             }),
             (Column::new("consumed", Count), |l| {
-                Cell::count(l.consumption)
+                Cell::count(l.units.total_consumption)
             }),
-            (Column::new("overage", Count), |l| Cell::count(l.overage)),
+            (Column::new("overage", Count), |l| {
+                Cell::count(l.units.overage())
+            }),
             (Column::new("next_true_forward", Text), |l| {
                 opt_date(l.next_true_forward)
             }),
@@ -160,7 +168,7 @@ pub fn sheet(plan: &Plan) -> Table {
             }),
             (Column::new("charge", Money), |l| {
                 l.charge
-                    .filter(|_| l.overage > 0)
+                    .filter(|_| l.units.overage() > 0)
                     .map_or(Cell::Blank, Cell::Money)
             }),
         ]),
@@ -173,13 +181,13 @@ pub fn intro(plan: &Plan) -> String {
     let charge: crate::money::Cents = plan
         .ea
         .iter()
-        .filter(|l| l.overage > 0)
+        .filter(|l| l.units.overage() > 0)
         .filter_map(|l| l.charge)
         .sum();
     let unpriced = plan
         .ea
         .iter()
-        .filter(|l| l.overage > 0 && l.charge.is_none())
+        .filter(|l| l.units.overage() > 0 && l.charge.is_none())
         .count();
     let mut s = format!(
         "{} entitled by the Enterprise Agreement but never generated would cover a shortfall of this plan: generate them in the EA workspace instead of buying. The next true-forward charges {} for consumption above the entitlement",
