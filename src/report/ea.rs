@@ -46,6 +46,28 @@ fn opt_date(d: Option<chrono::NaiveDate>) -> Cell {
     d.map_or(Cell::Blank, Cell::Date)
 }
 
+/// The cells the report's tables and the workbook's sheet share: consumed, overage, the
+/// two dates and the unit price (blank where the row has none).
+fn consumed(l: &EaLine) -> Cell {
+    Cell::count(l.units.total_consumption)
+}
+
+fn overage(l: &EaLine) -> Cell {
+    Cell::count(l.units.overage())
+}
+
+fn next_true_forward(l: &EaLine) -> Cell {
+    opt_date(l.next_true_forward)
+}
+
+fn term_end(l: &EaLine) -> Cell {
+    opt_date(l.term_end)
+}
+
+fn unit_price(l: &EaLine) -> Cell {
+    l.unit_price.map_or(Cell::Blank, Cell::Money)
+}
+
 /// A column after the names, and how a row fills it.
 type Field = (Column, fn(&EaLine) -> Cell);
 
@@ -112,25 +134,20 @@ pub fn exposure(plan: &Plan) -> Table {
         plan,
         |l| l.units.overage() > 0,
         vec![
-            (Column::new("consumed", Count), |l| {
-                Cell::count(l.units.total_consumption)
-            }),
+            (Column::new("consumed", Count), consumed),
             (Column::new("entitled", Count), |l| {
                 Cell::count(l.units.entitled())
             }),
-            (Column::new("overage", Count), |l| {
-                Cell::count(l.units.overage())
-            }),
-            (Column::new("next true-forward", Text), |l| {
-                opt_date(l.next_true_forward)
-            }),
-            (Column::new("term end", Text), |l| opt_date(l.term_end)),
+            (Column::new("overage", Count), overage),
+            (Column::new("next true-forward", Text), next_true_forward),
+            (Column::new("term end", Text), term_end),
             (Column::new("months", Text), |l| {
                 l.months.map_or(Cell::Blank, |m| Cell::Text(m.to_string()))
             }),
-            (Column::new(format!("unit price ({cur})"), Price), |l| {
-                l.unit_price.map_or(Cell::Blank, Cell::Money)
-            }),
+            (
+                Column::new(format!("unit price ({cur})"), Price),
+                unit_price,
+            ),
             (Column::new(format!("charge ({cur})"), Money), |l| {
                 l.charge.map_or(Cell::Blank, Cell::Money)
             }),
@@ -150,22 +167,14 @@ pub fn sheet(plan: &Plan) -> Table {
             (Column::new("generate_instead_of_buying", Count), |l| {
                 Cell::count(l.covers)
             }),
-            (Column::new("consumed", Count), |l| {
-                Cell::count(l.units.total_consumption)
-            }),
-            (Column::new("overage", Count), |l| {
-                Cell::count(l.units.overage())
-            }),
-            (Column::new("next_true_forward", Text), |l| {
-                opt_date(l.next_true_forward)
-            }),
-            (Column::new("term_end", Text), |l| opt_date(l.term_end)),
+            (Column::new("consumed", Count), consumed),
+            (Column::new("overage", Count), overage),
+            (Column::new("next_true_forward", Text), next_true_forward),
+            (Column::new("term_end", Text), term_end),
             (Column::new("months", Count), |l| {
                 opt_count(l.months.map(u64::from))
             }),
-            (Column::new("unit_price", Price), |l| {
-                l.unit_price.map_or(Cell::Blank, Cell::Money)
-            }),
+            (Column::new("unit_price", Price), unit_price),
             (Column::new("charge", Money), |l| {
                 l.charge
                     .filter(|_| l.units.overage() > 0)
