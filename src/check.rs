@@ -220,15 +220,15 @@ fn print_ea(estate: &Estate, positions: &[Position], w: &mut dyn Write) -> std::
         plural(lines.len() as u64, "row", "rows")
     )?;
     for ((sa, suite), rows) in &by_suite {
-        let undeposited: u128 = rows.iter().map(|l| u128::from(l.undeposited)).sum();
+        let undeposited: u128 = rows.iter().map(|l| u128::from(l.units.undeposited())).sum();
         let covers: u128 = rows.iter().map(|l| u128::from(l.covers)).sum();
-        let over: u128 = rows.iter().map(|l| u128::from(l.overage)).sum();
+        let over: u128 = rows.iter().map(|l| u128::from(l.units.overage())).sum();
         let priced: Vec<crate::money::Cents> = rows
             .iter()
-            .filter(|l| l.overage > 0)
+            .filter(|l| l.units.overage() > 0)
             .filter_map(|l| l.charge)
             .collect();
-        let unpriced = rows.iter().filter(|l| l.overage > 0).count() - priced.len();
+        let unpriced = rows.iter().filter(|l| l.units.overage() > 0).count() - priced.len();
         let charge = priced.iter().sum::<crate::money::Cents>();
         let mut exposure = format!("{} over the entitlement", plural(over, "unit", "units"));
         if !priced.is_empty() {
@@ -266,9 +266,13 @@ fn ea_row(l: &crate::plan::ea::EaLine, cur: &str) -> String {
     };
     let mut out = format!(
         "{place}: entitled {}, generated {}, undeposited {} ({cover}); consumed {}, over {}",
-        l.entitled, l.generated, l.undeposited, l.consumption, l.overage
+        l.units.entitled(),
+        l.units.license_generated,
+        l.units.undeposited(),
+        l.units.total_consumption,
+        l.units.overage()
     );
-    if l.overage > 0 {
+    if l.units.overage() > 0 {
         match (l.charge, l.next_true_forward, l.months) {
             (Some(c), Some(tf), Some(m)) => out.push_str(&format!(
                 ", charge {cur} {} at the true-forward on {tf} ({m} months)",

@@ -13,7 +13,7 @@ use chrono::{Months, NaiveDate};
 use rustc_hash::FxHashMap;
 
 use super::rows::{read_rows, FirstLines};
-use super::{Estate, SaId, VaId};
+use super::{ids_by, Estate, SaId, VaId};
 use crate::error::{Diagnostics, Result};
 use crate::io::source::TableSource;
 use crate::io::table::{columns, Columns, Row};
@@ -139,19 +139,10 @@ struct Accounts {
 
 impl Accounts {
     fn of(e: &Estate) -> Self {
-        let sas = e
-            .sas
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i as SaId))
-            .collect();
-        let vas = e
-            .vas
-            .iter()
-            .enumerate()
-            .map(|(i, v)| ((v.sa, v.name.clone()), i as VaId))
-            .collect();
-        Accounts { sas, vas }
+        Accounts {
+            sas: ids_by(&e.sas, |n| n.clone()),
+            vas: ids_by(&e.vas, |v| (v.sa, v.name.clone())),
+        }
     }
 }
 

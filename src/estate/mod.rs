@@ -271,11 +271,7 @@ impl Estate {
 
     /// Every licence's id by its name.
     pub fn licence_ids(&self) -> HashMap<String, LicId> {
-        self.licences
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i as LicId))
-            .collect()
+        ids_by(&self.licences, |n| n.clone())
     }
 
     /// Finds a licence by name.
@@ -285,6 +281,17 @@ impl Estate {
             .position(|l| l == name)
             .map(|i| i as LicId)
     }
+}
+
+/// Each item's id (its index) by the key `key` gives it: a map from names to ids. Where
+/// two items share a key, the first one's id, as the `find_` methods of [`Estate`] find it.
+pub(crate) fn ids_by<'e, T, K, M>(items: &'e [T], key: impl Fn(&'e T) -> K) -> M
+where
+    M: FromIterator<(K, u32)>,
+{
+    // Last in wins in a map: the items go in from the last.
+    let ids = items.iter().enumerate().rev();
+    ids.map(|(i, item)| (key(item), i as u32)).collect()
 }
 
 #[cfg(test)]

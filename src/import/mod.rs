@@ -331,11 +331,16 @@ mod tests {
 
     #[test]
     fn api_dates() {
-        let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-        assert_eq!(parse_api_date("2026-Jan-01"), Some(d));
-        assert_eq!(parse_api_date("2026-JAN-01"), Some(d));
-        assert_eq!(parse_api_date("2026-01-01T01:07:36Z"), Some(d));
-        assert_eq!(parse_api_date("2026-01-01"), Some(d));
+        // CSSM's month names in any case, and the ISO date with or without a time.
+        let d = NaiveDate::from_ymd_opt(2026, 1, 1);
+        for text in [
+            "2026-Jan-01",
+            "2026-JAN-01",
+            "2026-01-01T01:07:36Z",
+            "2026-01-01",
+        ] {
+            assert_eq!(parse_api_date(text), d, "{text}");
+        }
         assert_eq!(parse_api_date("soon"), None);
     }
 }

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::{Finding, FindingKind, Position};
-use crate::estate::{EaRow, Estate};
+use crate::estate::{EaRow, EaUnits, Estate};
 use crate::money::{money, Cents, Exact};
 
 /// One `ea.csv` row as the plan reads it.
@@ -39,22 +39,15 @@ pub struct EaLine {
     pub sku: String,
     /// The CSSM licence the row generates (empty: unknown).
     pub license: String,
-    /// Units the EA entitles (`total_entitlements`, else purchased + growth allowance).
-    pub entitled: u64,
-    /// Units generated into the Smart Account.
-    pub generated: u64,
-    /// Units entitled but never generated.
-    pub undeposited: u64,
+    /// The row's unit counters as `ea.csv` gives them (generated, consumed); what it
+    /// entitles, leaves undeposited and consumes over are [`EaUnits`]'s methods.
+    pub units: EaUnits,
     /// The shortfall of `license` this row could cover (its VA's, or its Smart Account's
     /// VAs' for an SA-level row), net of what earlier rows of the same licence cover;
     /// `None` without `license`.
     pub shortfall: Option<u64>,
     /// Undeposited units that would cover that shortfall (the `ea_not_deposited` quantity).
     pub covers: u64,
-    /// Units consumed.
-    pub consumption: u64,
-    /// Units consumed above the entitlement.
-    pub overage: u64,
     /// The next true-forward.
     pub next_true_forward: Option<NaiveDate>,
     /// The last day of the term.
@@ -174,13 +167,9 @@ pub fn lines(estate: &Estate, positions: &[Position]) -> Vec<EaLine> {
                 suite: r.suite.clone(),
                 sku: r.sku.clone(),
                 license: r.license.clone(),
-                entitled: r.units.entitled(),
-                generated: r.units.license_generated,
-                undeposited,
+                units: r.units,
                 shortfall,
                 covers,
-                consumption: r.units.total_consumption,
-                overage,
                 next_true_forward: r.next_true_forward,
                 term_end: r.term_end,
                 months,
@@ -220,9 +209,9 @@ fn not_deposited(l: &EaLine) -> Option<Finding> {
         detail: format!(
             "{}: {} entitled, {} generated, {} never generated; {shortfall} of {} short {here}: generate {} in the EA workspace instead of buying them",
             what(l),
-            l.entitled,
-            l.generated,
-            l.undeposited,
+            l.units.entitled(),
+            l.units.license_generated,
+            l.units.undeposited(),
             l.license,
             l.covers
         ),
@@ -231,21 +220,21 @@ fn not_deposited(l: &EaLine) -> Option<Finding> {
 
 /// The `ea_true_forward_exposure` finding of a line, when it consumes above its entitlement.
 fn exposure(l: &EaLine, currency: &str) -> Option<Finding> {
-    if l.overage == 0 {
+    if l.units.overage() == 0 {
         return None;
     }
     let head = format!(
         "{}: {} consumed, {} entitled, {} over",
         what(l),
-        l.consumption,
-        l.entitled,
-        l.overage
+        l.units.total_consumption,
+        l.units.entitled(),
+        l.units.overage()
     );
     let tail = match (l.next_true_forward, l.term_end, l.months, l.unit_price, l.charge) {
         (Some(tf), Some(end), Some(m), Some(p), Some(c)) => format!(
             "the true-forward on {tf} charges {} x {} x {m}/12 months (to the term end {end}) = {currency} {}",
             money(p),
-            l.overage,
+            l.units.overage(),
             money(c)
         ),
         (None, _, _, _, _) | (_, None, _, _, _) => {
@@ -259,7 +248,7 @@ fn exposure(l: &EaLine, currency: &str) -> Option<Finding> {
         virtual_account: l.virtual_account.clone(),
         license: l.license.clone(),
         instance: String::new(),
-        quantity: l.overage,
+        quantity: l.units.overage(),
         detail: format!("{head}; {tail}"),
     })
 }

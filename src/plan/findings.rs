@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDate};
 use rustc_hash::FxHashMap;
 
-use crate::estate::{CmdbState, Estate, LicenseType, LotStatus, Reservation, Usage, VaId};
+use crate::estate::{ids_by, CmdbState, Estate, LicenseType, LotStatus, Reservation, Usage, VaId};
 use crate::plan::Position;
 
 /// What a finding is about. Declared in name order, so findings sort as their names do.
@@ -407,24 +407,14 @@ impl<'a> UnitsShort<'a> {
             family[h as usize] = true;
             family[l as usize] = true;
         }
-        let lic = estate
-            .licences
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.as_str(), i as u32))
-            .collect();
         // The first VA of each (Smart Account, VA) name, as `Estate::find_va` finds it.
-        let mut va = FxHashMap::default();
-        for (i, v) in estate.vas.iter().enumerate().rev() {
-            va.insert(
-                (estate.sas[v.sa as usize].as_str(), v.name.as_str()),
-                i as VaId,
-            );
-        }
+        let va = ids_by(&estate.vas, |v| {
+            (estate.sas[v.sa as usize].as_str(), v.name.as_str())
+        });
         UnitsShort {
             entitled,
             family,
-            lic,
+            lic: ids_by(&estate.licences, String::as_str),
             va,
         }
     }

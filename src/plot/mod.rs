@@ -428,22 +428,43 @@ fn position_rows(plan: &Plan, top: usize) -> Vec<(String, i64, i64)> {
     rows
 }
 
-/// The legend of the positions chart, drawn above the bars (never over them).
-fn positions_legend(area: &DrawingArea<SVGBackend<'_>, Shift>, x: i32) -> DrawResult<()> {
+/// A row of legend items from `x` on: each a swatch 14 pixels wide and `rows.1` high
+/// from `rows.0` down, its label (12 px) beside it, then `gap` pixels to the next item.
+pub(crate) fn legend(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    items: &[(RGBColor, &str)],
+    x: i32,
+    (top, height): (i32, i32),
+    gap: i32,
+) -> DrawResult<()> {
     let mut x = x;
-    for (color, label) in [
-        (palette::BEFORE, "before (entitled − demand)"),
-        (palette::AFTER, "after the plan (unused)"),
-    ] {
-        area.draw(&Rectangle::new([(x, 4), (x + 14, 14)], color.filled()))?;
+    for &(color, label) in items {
+        area.draw(&Rectangle::new(
+            [(x, top), (x + 14, top + height)],
+            color.filled(),
+        ))?;
         area.draw(&Text::new(
             label,
-            (x + 20, 9),
+            (x + 20, top + height / 2),
             ink(12).pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
-        x += 20 + text_width(label, 12) as i32 + 24;
+        x += legend_item_width(label, gap);
     }
     Ok(())
+}
+
+/// The pixels one [`legend`] item takes, the gap after it included.
+pub(crate) fn legend_item_width(label: &str, gap: i32) -> i32 {
+    20 + text_width(label, 12) as i32 + gap
+}
+
+/// The legend of the positions chart, drawn above the bars (never over them).
+fn positions_legend(area: &DrawingArea<SVGBackend<'_>, Shift>, x: i32) -> DrawResult<()> {
+    let items = [
+        (palette::BEFORE, "before (entitled − demand)"),
+        (palette::AFTER, "after the plan (unused)"),
+    ];
+    legend(area, &items, x, (4, 10), 24)
 }
 
 fn draw_positions(buf: &mut String, plan: &Plan, top: usize) -> DrawResult<()> {

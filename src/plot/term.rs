@@ -9,7 +9,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{fmt_units, ink, palette, short_to, slots, svg, text_width, DrawResult};
+use super::{
+    fmt_units, ink, legend, legend_item_width, palette, short_to, slots, svg, text_width,
+    DrawResult,
+};
 use crate::money::{human, Cents};
 use crate::plan::{ScheduleRow, TermPlan};
 
@@ -248,21 +251,9 @@ fn header(
     .into_iter()
     .filter(|(_, label)| allowance || *label != "growth allowance")
     .collect();
-    let total: i32 = items
-        .iter()
-        .map(|(_, l)| 20 + text_width(l, 12) as i32 + 20)
-        .sum();
-    let mut x = (mid - total / 2).max(16);
-    for (c, label) in items {
-        area.draw(&Rectangle::new([(x, 66), (x + 14, 78)], c.filled()))?;
-        area.draw(&Text::new(
-            label,
-            (x + 20, 72),
-            ink(12).pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
-        x += 20 + text_width(label, 12) as i32 + 20;
-    }
-    Ok(())
+    let total: i32 = items.iter().map(|(_, l)| legend_item_width(l, 20)).sum();
+    let x = (mid - total / 2).max(16);
+    legend(area, &items, x, (66, 12), 20)
 }
 
 /// What a panel's caption says after the names: what the line commits and adds, and its

@@ -5,22 +5,24 @@
 
 use crate::plan::ea::EaLine;
 use crate::plan::Plan;
-use crate::report::table::{Cell, Column, Kind, Table};
+use crate::report::table::{row, Cell, Column, Kind, Table};
 
 use Kind::{Count, Money, Price, Text};
 
 /// Where the rows' findings are written in full.
 const SOURCE: &str = "findings.csv";
 
-/// The cells naming a row: smart_account, virtual_account, suite, sku, license.
-fn names(l: &EaLine) -> Vec<Cell> {
-    vec![
-        l.smart_account.as_str().into(),
-        l.virtual_account.as_str().into(),
-        l.suite.as_str().into(),
-        l.sku.as_str().into(),
-        l.license.as_str().into(),
-    ]
+/// The cells naming a row (smart_account, virtual_account, suite, sku, license), then
+/// `rest`.
+fn named(l: &EaLine, rest: impl IntoIterator<Item = Cell>) -> Vec<Cell> {
+    let names = [
+        &l.smart_account,
+        &l.virtual_account,
+        &l.suite,
+        &l.sku,
+        &l.license,
+    ];
+    row(names.map(|n| n.as_str()), rest)
 }
 
 fn name_columns() -> Vec<Column> {
@@ -44,6 +46,28 @@ fn opt_date(d: Option<chrono::NaiveDate>) -> Cell {
     d.map_or(Cell::Blank, Cell::Date)
 }
 
+/// The cells the report's tables and the workbook's sheet share: consumed, overage, the
+/// two dates and the unit price (blank where the row has none).
+fn consumed(l: &EaLine) -> Cell {
+    Cell::count(l.units.total_consumption)
+}
+
+fn overage(l: &EaLine) -> Cell {
+    Cell::count(l.units.overage())
+}
+
+fn next_true_forward(l: &EaLine) -> Cell {
+    opt_date(l.next_true_forward)
+}
+
+fn term_end(l: &EaLine) -> Cell {
+    opt_date(l.term_end)
+}
+
+fn unit_price(l: &EaLine) -> Cell {
+    l.unit_price.map_or(Cell::Blank, Cell::Money)
+}
+
 /// A column after the names, and how a row fills it.
 type Field = (Column, fn(&EaLine) -> Cell);
 
@@ -59,11 +83,7 @@ fn table(plan: &Plan, keep: fn(&EaLine) -> bool, fields: Vec<Field>) -> Table {
         .ea
         .iter()
         .filter(|l| keep(l))
-        .map(|l| {
-            let mut r = names(l);
-            r.extend(fill.iter().map(|cell| cell(l)));
-            r
-        })
+        .map(|l| named(l, fill.iter().map(|cell| cell(l))))
         .collect();
     Table::new(cols, SOURCE).with_rows(rows)
 }
@@ -71,12 +91,14 @@ fn table(plan: &Plan, keep: fn(&EaLine) -> bool, fields: Vec<Field>) -> Table {
 /// The supply of a row (entitled, generated, undeposited), then `rest`.
 fn supply(rest: Vec<Field>) -> Vec<Field> {
     let mut fields: Vec<Field> = vec![
-        (Column::new("entitled", Count), |l| Cell::count(l.entitled)),
+        (Column::new("entitled", Count), |l| {
+            Cell::count(l.units.entitled())
+        }),
         (Column::new("generated", Count), |l| {
-            Cell::count(l.generated)
+            Cell::count(l.units.license_generated)
         }),
         (Column::new("undeposited", Count), |l| {
-            Cell::count(l.undeposited)
+            Cell::count(l.units.undeposited())
         }),
     ];
     fields.extend(rest);
@@ -110,23 +132,22 @@ pub fn exposure(plan: &Plan) -> Table {
     let cur = &plan.currency;
     table(
         plan,
-        |l| l.overage > 0,
+        |l| l.units.overage() > 0,
         vec![
-            (Column::new("consumed", Count), |l| {
-                Cell::count(l.consumption)
+            (Column::new("consumed", Count), consumed),
+            (Column::new("entitled", Count), |l| {
+                Cell::count(l.units.entitled())
             }),
-            (Column::new("entitled", Count), |l| Cell::count(l.entitled)),
-            (Column::new("overage", Count), |l| Cell::count(l.overage)),
-            (Column::new("next true-forward", Text), |l| {
-                opt_date(l.next_true_forward)
-            }),
-            (Column::new("term end", Text), |l| opt_date(l.term_end)),
+            (Column::new("overage", Count), overage),
+            (Column::new("next true-forward", Text), next_true_forward),
+            (Column::new("term end", Text), term_end),
             (Column::new("months", Text), |l| {
                 l.months.map_or(Cell::Blank, |m| Cell::Text(m.to_string()))
             }),
-            (Column::new(format!("unit price ({cur})"), Price), |l| {
-                l.unit_price.map_or(Cell::Blank, Cell::Money)
-            }),
+            (
+                Column::new(format!("unit price ({cur})"), Price),
+                unit_price,
+            ),
             (Column::new(format!("charge ({cur})"), Money), |l| {
                 l.charge.map_or(Cell::Blank, Cell::Money)
             }),
@@ -146,23 +167,17 @@ pub fn sheet(plan: &Plan) -> Table {
             (Column::new("generate_instead_of_buying", Count), |l| {
                 Cell::count(l.covers)
             }),
-            (Column::new("consumed", Count), |l| {
-                Cell::count(l.consumption)
-            }),
-            (Column::new("overage", Count), |l| Cell::count(l.overage)),
-            (Column::new("next_true_forward", Text), |l| {
-                opt_date(l.next_true_forward)
-            }),
-            (Column::new("term_end", Text), |l| opt_date(l.term_end)),
+            (Column::new("consumed", Count), consumed),
+            (Column::new("overage", Count), overage),
+            (Column::new("next_true_forward", Text), next_true_forward),
+            (Column::new("term_end", Text), term_end),
             (Column::new("months", Count), |l| {
                 opt_count(l.months.map(u64::from))
             }),
-            (Column::new("unit_price", Price), |l| {
-                l.unit_price.map_or(Cell::Blank, Cell::Money)
-            }),
+            (Column::new("unit_price", Price), unit_price),
             (Column::new("charge", Money), |l| {
                 l.charge
-                    .filter(|_| l.overage > 0)
+                    .filter(|_| l.units.overage() > 0)
                     .map_or(Cell::Blank, Cell::Money)
             }),
         ]),
@@ -175,13 +190,13 @@ pub fn intro(plan: &Plan) -> String {
     let charge: crate::money::Cents = plan
         .ea
         .iter()
-        .filter(|l| l.overage > 0)
+        .filter(|l| l.units.overage() > 0)
         .filter_map(|l| l.charge)
         .sum();
     let unpriced = plan
         .ea
         .iter()
-        .filter(|l| l.overage > 0 && l.charge.is_none())
+        .filter(|l| l.units.overage() > 0 && l.charge.is_none())
         .count();
     let mut s = format!(
         "{} entitled by the Enterprise Agreement but never generated would cover a shortfall of this plan: generate them in the EA workspace instead of buying. The next true-forward charges {} for consumption above the entitlement",

@@ -218,6 +218,16 @@ impl Table {
     }
 }
 
+/// A row that opens with the text cells `texts`, then the cells of `rest`, in one
+/// allocation (`rest` should know its length, as an array or a mapped slice does).
+pub fn row<const N: usize>(texts: [&str; N], rest: impl IntoIterator<Item = Cell>) -> Vec<Cell> {
+    let rest = rest.into_iter();
+    let mut cells = Vec::with_capacity(N + rest.size_hint().0);
+    cells.extend(texts.map(Cell::from));
+    cells.extend(rest);
+    cells
+}
+
 /// Columns named by `headers`, of the kinds `kinds` (one each).
 pub fn columns(headers: &[&str], kinds: &[Kind]) -> Vec<Column> {
     debug_assert_eq!(headers.len(), kinds.len());

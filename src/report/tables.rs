@@ -3,7 +3,7 @@
 
 use crate::plan::{Finding, Move, Plan, Position, Purchase, RenewalRow, Substitution};
 use crate::report::headers;
-use crate::report::table::{columns, Cell, Kind, Table, MAX_SHEET_ROWS};
+use crate::report::table::{columns, row, Cell, Kind, Table, MAX_SHEET_ROWS};
 
 use Kind::{Change, Count, Money, Price, Text};
 
@@ -57,43 +57,47 @@ impl PlanTables {
     }
 }
 
+/// The table `file` with a total row: columns `headers` of the kinds `kinds`, and a
+/// [`row`](fn@row) per item of `items`.
+fn totalled<T>(
+    file: &'static str,
+    (headers, kinds): (&[&str], &[Kind]),
+    items: &[T],
+    row: fn(&T) -> Vec<Cell>,
+) -> Table {
+    Table::new(columns(headers, kinds), file)
+        .with_totals()
+        .with_rows(items.iter().map(row).collect())
+}
+
 /// `purchases.csv`.
 pub fn purchases(plan: &Plan) -> Table {
-    let cols = columns(headers::PURCHASES, PURCHASE_KINDS);
-    Table::new(cols, "purchases.csv")
-        .with_totals()
-        .with_rows(plan.tables.purchases.iter().map(purchase_row).collect())
+    let cols = (headers::PURCHASES, PURCHASE_KINDS);
+    totalled("purchases.csv", cols, &plan.tables.purchases, purchase_row)
 }
 
 /// A `purchases.csv` row.
 pub fn purchase_row(p: &Purchase) -> Vec<Cell> {
-    vec![
-        p.smart_account.as_str().into(),
-        p.virtual_account.as_str().into(),
-        p.license.as_str().into(),
+    let figures = [
         Cell::count(p.quantity),
         Cell::Money(p.unit_price),
         Cell::Money(p.cost),
-    ]
+    ];
+    row([&p.smart_account, &p.virtual_account, &p.license], figures)
 }
 
 /// `moves.csv`.
 pub fn moves(plan: &Plan) -> Table {
-    let cols = columns(headers::MOVES, MOVE_KINDS);
-    Table::new(cols, "moves.csv")
-        .with_totals()
-        .with_rows(plan.tables.moves.iter().map(move_row).collect())
+    let cols = (headers::MOVES, MOVE_KINDS);
+    totalled("moves.csv", cols, &plan.tables.moves, move_row)
 }
 
 /// A `moves.csv` row.
 pub fn move_row(m: &Move) -> Vec<Cell> {
-    vec![
-        m.smart_account.as_str().into(),
-        m.license.as_str().into(),
-        m.from.as_str().into(),
-        m.to.as_str().into(),
-        Cell::count(m.quantity),
-    ]
+    row(
+        [&m.smart_account, &m.license, &m.from, &m.to],
+        [Cell::count(m.quantity)],
+    )
 }
 
 /// `positions.csv` as the workbook shows it: the first [`MAX_SHEET_ROWS`] positions as
@@ -145,13 +149,8 @@ fn position_figures(p: &Position) -> [u64; 11] {
 
 /// A `positions.csv` row.
 pub fn position_row(p: &Position) -> Vec<Cell> {
-    let mut r = vec![
-        p.smart_account.as_str().into(),
-        p.virtual_account.as_str().into(),
-        p.license.as_str().into(),
-    ];
-    r.extend(position_figures(p).into_iter().map(Cell::count));
-    r
+    let figures = position_figures(p).into_iter().map(Cell::count);
+    row([&p.smart_account, &p.virtual_account, &p.license], figures)
 }
 
 /// `substitutions.csv`.
@@ -168,13 +167,10 @@ pub fn substitutions(plan: &Plan) -> Table {
 
 /// A `substitutions.csv` row.
 pub fn substitution_row(s: &Substitution) -> Vec<Cell> {
-    vec![
-        s.smart_account.as_str().into(),
-        s.virtual_account.as_str().into(),
-        s.license.as_str().into(),
-        s.covers.as_str().into(),
-        Cell::count(s.quantity),
-    ]
+    row(
+        [&s.smart_account, &s.virtual_account, &s.license, &s.covers],
+        [Cell::count(s.quantity)],
+    )
 }
 
 /// The columns of `findings.csv` (no total row: the units of different kinds do not add
@@ -201,23 +197,20 @@ pub fn findings(plan: &Plan) -> Table {
 
 /// A `findings.csv` row.
 pub fn finding_row(f: &Finding) -> Vec<Cell> {
-    vec![
-        f.kind.as_str().into(),
-        f.smart_account.as_str().into(),
-        f.virtual_account.as_str().into(),
-        f.license.as_str().into(),
-        f.instance.as_str().into(),
-        Cell::count(f.quantity),
-        f.detail.as_str().into(),
-    ]
+    let names = [
+        f.kind.as_str(),
+        &f.smart_account,
+        &f.virtual_account,
+        &f.license,
+        &f.instance,
+    ];
+    row(names, [Cell::count(f.quantity), f.detail.as_str().into()])
 }
 
 /// `renewal.csv`.
 pub fn renewal(plan: &Plan) -> Table {
-    let cols = columns(headers::RENEWAL, RENEWAL_KINDS);
-    Table::new(cols, "renewal.csv")
-        .with_totals()
-        .with_rows(plan.tables.renewal_rows.iter().map(renewal_row).collect())
+    let cols = (headers::RENEWAL, RENEWAL_KINDS);
+    totalled("renewal.csv", cols, &plan.tables.renewal_rows, renewal_row)
 }
 
 /// A `renewal.csv` row.

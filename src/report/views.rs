@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::money::human;
 use crate::names::VaNames;
 use crate::plan::Plan;
-use crate::report::table::{Cell, Column, Kind, Table};
+use crate::report::table::{row, Cell, Column, Kind, Table};
 
 use Kind::{Change, Count, Money, Price, Text};
 
@@ -27,15 +27,33 @@ pub(crate) fn subtitle(plan: &Plan, name: &str) -> String {
     )
 }
 
+/// A view of the rows of `file`: the columns `spec`, (header, kind) pairs where a price
+/// or money header names the currency (`cost (EUR)`), then `rows`.
+fn view(
+    plan: &Plan,
+    file: &'static str,
+    spec: &[(&str, Kind)],
+    rows: impl Iterator<Item = Vec<Cell>>,
+) -> Table {
+    let columns = spec
+        .iter()
+        .map(|&(header, kind)| match kind {
+            Price | Money => Column::new(format!("{header} ({})", plan.currency), kind),
+            Text | Count | Change => Column::new(header, kind),
+        })
+        .collect();
+    Table::new(columns, file).with_rows(rows.collect())
+}
+
 /// Moves: from, to, licence, quantity; with a total. VAs are named by [`VaNames`].
 pub fn moves(plan: &Plan) -> Table {
-    let names = VaNames::of(plan);
-    let cols = vec![
-        Column::new("from VA", Text),
-        Column::new("to VA", Text),
-        Column::new("licence", Text),
-        Column::new("quantity", Count),
+    let spec = [
+        ("from VA", Text),
+        ("to VA", Text),
+        ("licence", Text),
+        ("quantity", Count),
     ];
+    let names = VaNames::of(plan);
     let rows = plan.tables.moves.iter().map(|m| {
         vec![
             names.va(&m.smart_account, &m.from).into(),
@@ -44,22 +62,19 @@ pub fn moves(plan: &Plan) -> Table {
             Cell::count(m.quantity),
         ]
     });
-    Table::new(cols, "moves.csv")
-        .with_totals()
-        .with_rows(rows.collect())
+    view(plan, "moves.csv", &spec, rows).with_totals()
 }
 
 /// Purchases: VA, licence, quantity, unit price and cost; with a total.
 pub fn purchases(plan: &Plan) -> Table {
-    let names = VaNames::of(plan);
-    let cur = &plan.currency;
-    let cols = vec![
-        Column::new("VA", Text),
-        Column::new("licence", Text),
-        Column::new("quantity", Count),
-        Column::new(format!("unit price ({cur})"), Price),
-        Column::new(format!("cost ({cur})"), Money),
+    let spec = [
+        ("VA", Text),
+        ("licence", Text),
+        ("quantity", Count),
+        ("unit price", Price),
+        ("cost", Money),
     ];
+    let names = VaNames::of(plan);
     let rows = plan.tables.purchases.iter().map(|p| {
         vec![
             names.va(&p.smart_account, &p.virtual_account).into(),
@@ -69,35 +84,27 @@ pub fn purchases(plan: &Plan) -> Table {
             Cell::Money(p.cost),
         ]
     });
-    Table::new(cols, "purchases.csv")
-        .with_totals()
-        .with_rows(rows.collect())
+    view(plan, "purchases.csv", &spec, rows).with_totals()
 }
 
 /// Renewal per licence: expiring, recommended, the change, the price and both costs;
 /// with a total.
 pub fn renewal(plan: &Plan) -> Table {
-    let cur = &plan.currency;
-    let cols = vec![
-        Column::new("licence", Text),
-        Column::new("expiring", Count),
-        Column::new("like for like", Count),
-        Column::new("vendor quote", Count),
-        Column::new("recommended", Count),
-        Column::new("change vs quote", Change),
-        Column::new(format!("unit price ({cur})"), Price),
-        Column::new(format!("like for like ({cur})"), Money),
-        Column::new(format!("vendor quote ({cur})"), Money),
-        Column::new(format!("recommended ({cur})"), Money),
+    let spec = [
+        ("licence", Text),
+        ("expiring", Count),
+        ("like for like", Count),
+        ("vendor quote", Count),
+        ("recommended", Count),
+        ("change vs quote", Change),
+        ("unit price", Price),
+        ("like for like", Money),
+        ("vendor quote", Money),
+        ("recommended", Money),
     ];
-    let rows = plan
-        .tables
-        .renewal_rows
-        .iter()
-        .map(super::tables::renewal_row);
-    Table::new(cols, "renewal.csv")
-        .with_totals()
-        .with_rows(rows.collect())
+    let rows = plan.tables.renewal_rows.iter();
+    let rows = rows.map(super::tables::renewal_row);
+    view(plan, "renewal.csv", &spec, rows).with_totals()
 }
 
 /// Findings counted per kind: kind, meaning, rows, units.
@@ -109,35 +116,31 @@ pub fn finding_counts(plan: &Plan) -> Table {
         e.1 += f.quantity;
     }
     let meaning: BTreeMap<&str, &str> = crate::plan::findings::KINDS.iter().copied().collect();
-    let cols = vec![
-        Column::new("kind", Text),
-        Column::new("meaning", Text),
-        Column::new("rows", Count),
-        Column::new("units", Count),
+    let spec = [
+        ("kind", Text),
+        ("meaning", Text),
+        ("rows", Count),
+        ("units", Count),
     ];
     let rows = by.into_iter().map(|(k, (n, q))| {
-        vec![
-            k.into(),
-            (*meaning.get(k).unwrap_or(&"")).into(),
-            Cell::count(n as u64),
-            Cell::count(q),
-        ]
+        let m = meaning.get(k).copied().unwrap_or("");
+        row([k, m], [Cell::count(n as u64), Cell::count(q)])
     });
-    Table::new(cols, "findings.csv").with_rows(rows.collect())
+    view(plan, "findings.csv", &spec, rows)
 }
 
 /// The first [`MAX_FINDINGS`] findings: kind, VA (named by [`VaNames`]), licence,
 /// instance, units, detail.
 pub fn finding_rows(plan: &Plan) -> Table {
-    let names = VaNames::of(plan);
-    let cols = vec![
-        Column::new("kind", Text),
-        Column::new("VA", Text),
-        Column::new("licence", Text),
-        Column::new("instance", Text),
-        Column::new("units", Count),
-        Column::new("detail", Text),
+    let spec = [
+        ("kind", Text),
+        ("VA", Text),
+        ("licence", Text),
+        ("instance", Text),
+        ("units", Count),
+        ("detail", Text),
     ];
+    let names = VaNames::of(plan);
     let rows = plan.tables.findings.iter().take(MAX_FINDINGS).map(|f| {
         vec![
             f.kind.to_string().into(),
@@ -148,34 +151,28 @@ pub fn finding_rows(plan: &Plan) -> Table {
             f.detail.as_str().into(),
         ]
     });
-    Table::new(cols, "findings.csv").with_rows(rows.collect())
+    view(plan, "findings.csv", &spec, rows)
 }
 
 /// The assumptions: item, value.
 pub fn assumptions(plan: &Plan) -> Table {
-    let cols = vec![Column::new("item", Text), Column::new("value", Text)];
-    let rows = plan
-        .assumptions
-        .iter()
-        .map(|(k, v)| vec![k.as_str().into(), v.as_str().into()]);
-    Table::new(cols, "summary.json").with_rows(rows.collect())
+    let rows = plan.assumptions.iter().map(|(k, v)| row([k, v], []));
+    view(
+        plan,
+        "summary.json",
+        &[("item", Text), ("value", Text)],
+        rows,
+    )
 }
 
 /// The savings waterfall as a table: step, purchase cost, units.
 pub fn waterfall(plan: &Plan) -> Table {
-    let cols = vec![
-        Column::new("step", Text),
-        Column::new(format!("purchase ({})", plan.currency), Money),
-        Column::new("units", Count),
-    ];
+    let spec = [("step", Text), ("purchase", Money), ("units", Count)];
     let rows = plan.waterfall.iter().map(|s| {
-        vec![
-            s.label.as_str().into(),
-            Cell::Money(s.cost),
-            Cell::count(s.units),
-        ]
+        let figures = [Cell::Money(s.cost), Cell::count(s.units)];
+        row([s.label.as_str()], figures)
     });
-    Table::new(cols, "summary.json").with_rows(rows.collect())
+    view(plan, "summary.json", &spec, rows)
 }
 
 /// The headline figures as (value, what it means).
