@@ -167,7 +167,15 @@ impl Tables {
 }
 
 /// Reads one table of the case into the estate, interning its names.
-type Reader = fn(&TableSource, &mut Estate, &mut Names, &mut Diagnostics) -> Result<()>;
+type Reader = fn(&mut Loader, &TableSource) -> Result<()>;
+
+/// A case being loaded: the estate built so far, the names interned into it, and every
+/// problem found. Each table's reader is a method (below).
+struct Loader {
+    e: Estate,
+    names: Names,
+    diags: Diagnostics,
+}
 
 /// Reads and validates the case folder `dir`.
 pub fn load_case(dir: &Path) -> Result<Estate> {
@@ -177,51 +185,53 @@ pub fn load_case(dir: &Path) -> Result<Estate> {
             dir.display()
         )));
     }
-    let mut e = Estate {
-        currency: "USD".into(),
-        name: dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "case".into()),
-        ..Estate::default()
+    let mut l = Loader {
+        e: Estate {
+            currency: "USD".into(),
+            name: dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "case".into()),
+            ..Estate::default()
+        },
+        names: Names::default(),
+        diags: Diagnostics::default(),
     };
-    let mut names = Names::default();
-    let mut diags = Diagnostics::default();
 
-    read_case_toml(dir, &mut e, &mut diags)?;
-    let tables = Tables::scan(dir, &mut diags);
+    read_case_toml(dir, &mut l.e, &mut l.diags)?;
+    let tables = Tables::scan(dir, &mut l.diags);
     let sure = tables.can_tell_missing();
-    match tables.find(CaseFiles::ENTITLEMENTS, &mut diags) {
-        Table::Here(src) => read_entitlements(&src, &mut e, &mut names, &mut diags)?,
-        Table::Absent if sure => diags.file(
+    match tables.find(CaseFiles::ENTITLEMENTS, &mut l.diags) {
+        Table::Here(src) => l.entitlements(&src)?,
+        Table::Absent if sure => l.diags.file(
             CaseFiles::ENTITLEMENTS,
             "is missing from the case folder",
             "export the entitlements (one row per lot) into entitlements.csv",
         ),
         Table::Absent | Table::Unusable => {}
     }
-    let usage = tables.find(CaseFiles::USAGE, &mut diags);
-    let instances = tables.find(CaseFiles::INSTANCES, &mut diags);
-    let cmdb = tables.find(CaseFiles::CMDB, &mut diags);
+    let usage = tables.find(CaseFiles::USAGE, &mut l.diags);
+    let instances = tables.find(CaseFiles::INSTANCES, &mut l.diags);
+    let cmdb = tables.find(CaseFiles::CMDB, &mut l.diags);
     if let (Table::Absent, Table::Absent, true) = (&usage, &instances, sure) {
-        diags.file(
+        l.diags.file(
             "usage.csv",
             "is missing, and so is instances.csv",
             "add usage.csv (in use per SA, VA and licence) or instances.csv (one row per product instance)",
         );
     }
     if let Table::Here(src) = &usage {
-        read_usage(src, &mut e, &mut names, &mut diags)?;
+        l.usage(src)?;
     }
     match (&instances, &cmdb) {
         (Table::Here(src), _) => {
-            read_instances(src, &mut e, &mut names, &mut diags)?;
+            l.instances(src)?;
             if let Table::Here(src) = &cmdb {
-                read_cmdb(src, &mut e, &mut diags)?;
+                l.cmdb(src)?;
             }
         }
         // A CMDB without instances cannot be matched to anything; say so rather than ignore it.
-        (Table::Absent, Table::Here(_)) if sure => diags.file(
+        (Table::Absent, Table::Here(_)) if sure => l.diags.file(
             CaseFiles::CMDB,
             "is present but instances.csv is not, so it cannot be matched to devices",
             "add instances.csv or remove cmdb.csv",
@@ -231,19 +241,316 @@ pub fn load_case(dir: &Path) -> Result<Estate> {
     // The other optional tables, in the order they are read: ea.csv last, as it checks
     // the Smart Accounts and VAs every other table names.
     let optional: [(&str, Reader); 4] = [
-        (CaseFiles::ACCOUNTS, read_accounts),
-        (CaseFiles::SUBSTITUTIONS, read_substitutions),
-        (CaseFiles::PRICES, read_prices),
-        (super::ea::FILE, |src, e, _, diags| {
-            super::ea::read(src, e, diags)
+        (CaseFiles::ACCOUNTS, Loader::accounts),
+        (CaseFiles::SUBSTITUTIONS, Loader::substitutions),
+        (CaseFiles::PRICES, Loader::prices),
+        (super::ea::FILE, |l, src| {
+            super::ea::read(src, &mut l.e, &mut l.diags)
         }),
     ];
     for (file, read) in optional {
-        if let Table::Here(src) = tables.find(file, &mut diags) {
-            read(&src, &mut e, &mut names, &mut diags)?;
+        if let Table::Here(src) = tables.find(file, &mut l.diags) {
+            read(&mut l, &src)?;
         }
     }
-    diags.finish(e)
+    l.diags.finish(l.e)
+}
+
+/// The readers of the case's tables, in the order [`load_case`] calls them.
+impl Loader {
+    /// Reads `entitlements.csv`: the lots, their names interned.
+    fn entitlements(&mut self, src: &TableSource) -> Result<()> {
+        let Loader { e, names, diags } = self;
+        let mut totals = Totals::default();
+        read_rows(src, CaseFiles::ENTITLEMENTS, e, diags, |r, e, diags| {
+            // subscription_id and sku are not used, but are checked as names.
+            let _ = (r.opt_text(Ent::SubscriptionId), r.opt_text(Ent::Sku));
+            let sa = r.text(Ent::SmartAccount, diags);
+            let va = r.text(Ent::VirtualAccount, diags);
+            let lic = r.text(Ent::License, diags);
+            let qty = r.count(Ent::Quantity, None, diags);
+            let lt = r.choice(
+                Ent::LicenseType,
+                LICENSE_TYPES,
+                LicenseType::Perpetual,
+                diags,
+            );
+            let start = r.date(Ent::StartDate, diags);
+            let end = r.date(Ent::EndDate, diags);
+            let status = r.choice(Ent::Status, STATUSES, LotStatus::Active, diags);
+            let source = r.choice(Ent::Source, SOURCES, Source::Smart, diags);
+            if let (Some(Some(s)), Some(Some(en))) = (start, end) {
+                if en < s {
+                    // The input rules call this an error, but such a lot can never be in force, so it
+                    // cannot change any figure; the standard benchmark estates hold such rows.
+                    // It is kept (never active) and reported as a warning instead.
+                    e.warnings.push(
+                        Diagnostic::new(
+                            CaseFiles::ENTITLEMENTS,
+                            format!("is before start_date {s}: the lot is never in force"),
+                            "swap the dates or correct the end date",
+                        )
+                        .at_line(r.line)
+                        .at_column("end_date")
+                        .with_value(en.to_string()),
+                    );
+                }
+            }
+            let (
+                Some(sa),
+                Some(va),
+                Some(lic),
+                Some(q),
+                Some(lt),
+                Some(s),
+                Some(en),
+                Some(st),
+                Some(src),
+            ) = (sa, va, lic, qty, lt, start, end, status, source)
+            else {
+                return;
+            };
+            let va = names.va(e, sa, va);
+            let lic = names.lic(e, lic);
+            if !totals.add(e, (va, lic), q, "entitled units", (r, Ent::Quantity), diags) {
+                return;
+            }
+            e.lots.push(Lot {
+                va,
+                lic,
+                quantity: q,
+                license_type: lt,
+                start: s,
+                end: en,
+                status: st,
+                source: src,
+            });
+        })?;
+        Ok(())
+    }
+
+    /// Reads `usage.csv`: consumption per Smart Account, VA and licence.
+    fn usage(&mut self, src: &TableSource) -> Result<()> {
+        let Loader { e, names, diags } = self;
+        const REPEAT: (&str, &str) = (
+            "(smart_account, virtual_account, license)",
+            "keep one row per Smart Account, VA and licence (add the two rows up)",
+        );
+        let mut first = FirstLines::new();
+        let mut totals = Totals::default();
+        read_rows(src, CaseFiles::USAGE, e, diags, |r, e, diags| {
+            use UsageCol as U;
+            let (sa, va) = (
+                r.text(U::SmartAccount, diags),
+                r.text(U::VirtualAccount, diags),
+            );
+            let lic = r.text(U::License, diags);
+            let in_use = r.count(U::InUse, None, diags);
+            let reserved = r.count(U::Reserved, Some(0), diags);
+            let (Some(sa), Some(va), Some(lic), Some(in_use), Some(reserved)) =
+                (sa, va, lic, in_use, reserved)
+            else {
+                return;
+            };
+            if reserved > in_use {
+                r.problem(
+                    U::Reserved,
+                    format!("is more than in_use ({in_use})"),
+                    "reserved units are part of in_use: make reserved <= in_use",
+                    diags,
+                );
+                return;
+            }
+            let key = (names.va(e, sa, va), names.lic(e, lic));
+            if !first.is_first(key, r, U::License, REPEAT, diags)
+                || !totals.add(e, key, in_use, "units in use", (r, U::InUse), diags)
+            {
+                return;
+            }
+            e.usage.insert(key, Usage { in_use, reserved });
+        })?;
+        Ok(())
+    }
+
+    /// Reads `instances.csv`: one product instance a row.
+    fn instances(&mut self, src: &TableSource) -> Result<()> {
+        let Loader { e, names, diags } = self;
+        // A large clean file is read in parts side by side; any problem, and it is read
+        // again here, so the messages are those of one sequential pass.
+        if parts::read_instances(src, e, names)? {
+            return Ok(());
+        }
+        // Size the containers from the file (rows run about 55 bytes) to avoid regrowth.
+        let estimate = (src.byte_len() / 55) as usize;
+        e.instance_names.reserve(estimate, estimate * 10);
+        let mut list = Vec::with_capacity(estimate);
+        // Consecutive rows often share SA, VA and licence: remember the last lookup (by id,
+        // compared with the names already interned: no allocation per row).
+        let mut last: Option<(VaId, LicId)> = None;
+        let mut totals = Totals::default();
+        let read = read_rows(src, CaseFiles::INSTANCES, e, diags, |r, e, diags| {
+            let Some((name, [sa, va, lic], qty, lc, res)) = instance_row(r, diags) else {
+                return;
+            };
+            let (va_id, lic_id) = match last {
+                Some(ids) if names_of(e, ids) == (sa, va, lic) => ids,
+                _ => {
+                    let ids = (names.va(e, sa, va), names.lic(e, lic));
+                    last = Some(ids);
+                    ids
+                }
+            };
+            let units = (r, Inst::Quantity);
+            if !totals.add(e, (va_id, lic_id), qty, "instance units", units, diags) {
+                return;
+            }
+            let id = e.instance_names.intern(name);
+            list.push(Instance {
+                name: id,
+                va: va_id,
+                lic: lic_id,
+                quantity: qty,
+                last_contact: lc,
+                reservation: res,
+            });
+        })?;
+        if read {
+            e.instances = Some(list);
+        }
+        Ok(())
+    }
+
+    /// Reads `cmdb.csv`: the CMDB status of the instances already read.
+    fn cmdb(&mut self, src: &TableSource) -> Result<()> {
+        let Loader { e, diags, .. } = self;
+        const REPEAT: (&str, &str) = ("instance", "keep one CMDB row per instance");
+        let known = e.instance_names.len();
+        let mut cmdb = vec![CmdbState::NotListed; known];
+        let mut first_line: Vec<u64> = vec![0; known];
+        // Devices the CMDB knows but CSSM does not: only checked for duplicates.
+        let mut unknown = FirstLines::new();
+        // A CMDB export often lists the devices in the order instances.csv does: try the
+        // name after the last one matched before hashing (names are unique in the arena, so
+        // a match there is the match).
+        let mut next: u32 = 0;
+        let read = read_rows(src, CaseFiles::CMDB, e, diags, |r, e, diags| {
+            let name = r.text(Cmdb::Instance, diags);
+            let (Some(name), Some(status)) = (name, r.text(Cmdb::Status, diags)) else {
+                return;
+            };
+            let names = &e.instance_names;
+            let guess = ((next as usize) < names.len() && names.get(next) == name).then_some(next);
+            match guess.or_else(|| names.find(name)) {
+                Some(id) => {
+                    next = id.saturating_add(1);
+                    let first = &mut first_line[id as usize];
+                    if first_of_key(first, r, Cmdb::Instance, REPEAT, diags) {
+                        cmdb[id as usize] = CmdbState::of_status(status);
+                    }
+                }
+                None => {
+                    unknown.is_first(name.to_string(), r, Cmdb::Instance, REPEAT, diags);
+                }
+            }
+        })?;
+        if read {
+            e.cmdb = Some(cmdb);
+        }
+        Ok(())
+    }
+
+    /// Reads `accounts.csv`: VA pools and locks.
+    fn accounts(&mut self, src: &TableSource) -> Result<()> {
+        let Loader { e, names, diags } = self;
+        const REPEAT: (&str, &str) = ("(smart_account, virtual_account)", "keep one row per VA");
+        let mut first = FirstLines::new();
+        read_rows(src, CaseFiles::ACCOUNTS, e, diags, |r, e, diags| {
+            use Accounts as A;
+            let (Some(sa), Some(va)) = (
+                r.text(A::SmartAccount, diags),
+                r.text(A::VirtualAccount, diags),
+            ) else {
+                return;
+            };
+            let Some(pool) = r.opt_text(A::Pool).map(str::to_string) else {
+                return;
+            };
+            let Some(locked) = r.choice(A::Locked, YES_NO, false, diags) else {
+                return;
+            };
+            let id = names.va(e, sa, va);
+            if !first.is_first(id, r, A::VirtualAccount, REPEAT, diags) {
+                return;
+            }
+            let v = &mut e.vas[id as usize];
+            v.pool = pool;
+            v.locked = locked;
+        })?;
+        Ok(())
+    }
+
+    /// Reads `substitutions.csv`: tier pairs, checked for cycles.
+    fn substitutions(&mut self, src: &TableSource) -> Result<()> {
+        let Loader { e, names, diags } = self;
+        let mut pairs: Vec<(LicId, LicId, u64)> = Vec::new();
+        let mut seen = HashSet::new();
+        let read = read_rows(src, CaseFiles::SUBSTITUTIONS, e, diags, |r, e, diags| {
+            let (Some(h), Some(l)) = (r.text(Subst::License, diags), r.text(Subst::Covers, diags))
+            else {
+                return;
+            };
+            if h == l {
+                r.problem(
+                    Subst::Covers,
+                    "is the same licence as license (a self-pair)",
+                    "remove the row: a licence always covers itself",
+                    diags,
+                );
+                return;
+            }
+            let (h, l) = (names.lic(e, h), names.lic(e, l));
+            if seen.insert((h, l)) {
+                pairs.push((h, l, r.line));
+            }
+        })?;
+        if read {
+            report_cycles(e, &pairs, diags);
+            e.substitutions = pairs.into_iter().map(|(h, l, _)| (h, l)).collect();
+        }
+        Ok(())
+    }
+
+    /// Reads `prices.csv`: unit prices and pack sizes.
+    fn prices(&mut self, src: &TableSource) -> Result<()> {
+        let Loader { e, names, diags } = self;
+        const REPEAT: (&str, &str) = ("licence", "keep one price row per licence");
+        let mut first = FirstLines::new();
+        let mut prices: FxHashMap<LicId, Price> = FxHashMap::default();
+        let read = read_rows(src, CaseFiles::PRICES, e, diags, |r, e, diags| {
+            let Some(lic) = r.text(Prices::License, diags) else {
+                return;
+            };
+            let cents = r.price(Prices::UnitPrice, diags);
+            let pack = r.count_in(Prices::PackSize, Some(1), 1, MAX_PACK, diags);
+            let (Some(cents), Some(pack)) = (cents, pack) else {
+                return;
+            };
+            let id = names.lic(e, lic);
+            if first.is_first(id, r, Prices::License, REPEAT, diags) {
+                prices.insert(id, Price { cents, pack });
+            }
+        })?;
+        if !read {
+            return Ok(());
+        }
+        let mut table = vec![None; e.licences.len()];
+        for (id, p) in prices {
+            table[id as usize] = Some(p);
+        }
+        report_unpriced(e, &table, diags);
+        e.prices = Some(table);
+        Ok(())
+    }
 }
 
 /// Running sums of units while loading (lots, or instance quantities): per (VA,
@@ -413,80 +720,6 @@ columns! {
     }
 }
 
-fn read_entitlements(
-    src: &TableSource,
-    e: &mut Estate,
-    names: &mut Names,
-    diags: &mut Diagnostics,
-) -> Result<()> {
-    let mut totals = Totals::default();
-    read_rows(src, CaseFiles::ENTITLEMENTS, e, diags, |r, e, diags| {
-        // subscription_id and sku are not used, but are checked as names.
-        let _ = (r.opt_text(Ent::SubscriptionId), r.opt_text(Ent::Sku));
-        let sa = r.text(Ent::SmartAccount, diags);
-        let va = r.text(Ent::VirtualAccount, diags);
-        let lic = r.text(Ent::License, diags);
-        let qty = r.count(Ent::Quantity, None, diags);
-        let lt = r.choice(
-            Ent::LicenseType,
-            LICENSE_TYPES,
-            LicenseType::Perpetual,
-            diags,
-        );
-        let start = r.date(Ent::StartDate, diags);
-        let end = r.date(Ent::EndDate, diags);
-        let status = r.choice(Ent::Status, STATUSES, LotStatus::Active, diags);
-        let source = r.choice(Ent::Source, SOURCES, Source::Smart, diags);
-        if let (Some(Some(s)), Some(Some(en))) = (start, end) {
-            if en < s {
-                // The input rules call this an error, but such a lot can never be in force, so it
-                // cannot change any figure; the standard benchmark estates hold such rows.
-                // It is kept (never active) and reported as a warning instead.
-                e.warnings.push(
-                    Diagnostic::new(
-                        CaseFiles::ENTITLEMENTS,
-                        format!("is before start_date {s}: the lot is never in force"),
-                        "swap the dates or correct the end date",
-                    )
-                    .at_line(r.line)
-                    .at_column("end_date")
-                    .with_value(en.to_string()),
-                );
-            }
-        }
-        let (
-            Some(sa),
-            Some(va),
-            Some(lic),
-            Some(q),
-            Some(lt),
-            Some(s),
-            Some(en),
-            Some(st),
-            Some(src),
-        ) = (sa, va, lic, qty, lt, start, end, status, source)
-        else {
-            return;
-        };
-        let va = names.va(e, sa, va);
-        let lic = names.lic(e, lic);
-        if !totals.add(e, (va, lic), q, "entitled units", (r, Ent::Quantity), diags) {
-            return;
-        }
-        e.lots.push(Lot {
-            va,
-            lic,
-            quantity: q,
-            license_type: lt,
-            start: s,
-            end: en,
-            status: st,
-            source: src,
-        });
-    })?;
-    Ok(())
-}
-
 columns! {
     /// The columns of `usage.csv`.
     enum UsageCol {
@@ -496,52 +729,6 @@ columns! {
         InUse = req("in_use"),
         Reserved = opt("reserved"),
     }
-}
-
-fn read_usage(
-    src: &TableSource,
-    e: &mut Estate,
-    names: &mut Names,
-    diags: &mut Diagnostics,
-) -> Result<()> {
-    const REPEAT: (&str, &str) = (
-        "(smart_account, virtual_account, license)",
-        "keep one row per Smart Account, VA and licence (add the two rows up)",
-    );
-    let mut first = FirstLines::new();
-    let mut totals = Totals::default();
-    read_rows(src, CaseFiles::USAGE, e, diags, |r, e, diags| {
-        use UsageCol as U;
-        let (sa, va) = (
-            r.text(U::SmartAccount, diags),
-            r.text(U::VirtualAccount, diags),
-        );
-        let lic = r.text(U::License, diags);
-        let in_use = r.count(U::InUse, None, diags);
-        let reserved = r.count(U::Reserved, Some(0), diags);
-        let (Some(sa), Some(va), Some(lic), Some(in_use), Some(reserved)) =
-            (sa, va, lic, in_use, reserved)
-        else {
-            return;
-        };
-        if reserved > in_use {
-            r.problem(
-                U::Reserved,
-                format!("is more than in_use ({in_use})"),
-                "reserved units are part of in_use: make reserved <= in_use",
-                diags,
-            );
-            return;
-        }
-        let key = (names.va(e, sa, va), names.lic(e, lic));
-        if !first.is_first(key, r, U::License, REPEAT, diags)
-            || !totals.add(e, key, in_use, "units in use", (r, U::InUse), diags)
-        {
-            return;
-        }
-        e.usage.insert(key, Usage { in_use, reserved });
-    })?;
-    Ok(())
 }
 
 columns! {
@@ -555,6 +742,41 @@ columns! {
         LastContact = opt("last_contact"),
         Reservation = opt("reservation"),
         ProductType = opt("product_type"),
+    }
+}
+
+columns! {
+    /// The columns of `cmdb.csv`.
+    enum Cmdb {
+        Instance = req("instance"),
+        Status = req("status"),
+    }
+}
+
+columns! {
+    /// The columns of `accounts.csv`.
+    enum Accounts {
+        SmartAccount = req("smart_account"),
+        VirtualAccount = req("virtual_account"),
+        Pool = opt("pool"),
+        Locked = opt("locked"),
+    }
+}
+
+columns! {
+    /// The columns of `substitutions.csv`.
+    enum Subst {
+        License = req("license"),
+        Covers = req("covers"),
+    }
+}
+
+columns! {
+    /// The columns of `prices.csv`.
+    enum Prices {
+        License = req("license"),
+        UnitPrice = req("unit_price"),
+        PackSize = opt("pack_size"),
     }
 }
 
@@ -576,57 +798,6 @@ fn instance_row<'a>(r: &Row<'a, Inst>, diags: &mut Diagnostics) -> Option<Instan
     Some((name?, [sa?, va?, lic?], qty?, lc?, res?))
 }
 
-fn read_instances(
-    src: &TableSource,
-    e: &mut Estate,
-    names: &mut Names,
-    diags: &mut Diagnostics,
-) -> Result<()> {
-    // A large clean file is read in parts side by side; any problem, and it is read
-    // again here, so the messages are those of one sequential pass.
-    if parts::read_instances(src, e, names)? {
-        return Ok(());
-    }
-    // Size the containers from the file (rows run about 55 bytes) to avoid regrowth.
-    let estimate = (src.byte_len() / 55) as usize;
-    e.instance_names.reserve(estimate, estimate * 10);
-    let mut list = Vec::with_capacity(estimate);
-    // Consecutive rows often share SA, VA and licence: remember the last lookup (by id,
-    // compared with the names already interned: no allocation per row).
-    let mut last: Option<(VaId, LicId)> = None;
-    let mut totals = Totals::default();
-    let read = read_rows(src, CaseFiles::INSTANCES, e, diags, |r, e, diags| {
-        let Some((name, [sa, va, lic], qty, lc, res)) = instance_row(r, diags) else {
-            return;
-        };
-        let (va_id, lic_id) = match last {
-            Some(ids) if names_of(e, ids) == (sa, va, lic) => ids,
-            _ => {
-                let ids = (names.va(e, sa, va), names.lic(e, lic));
-                last = Some(ids);
-                ids
-            }
-        };
-        let units = (r, Inst::Quantity);
-        if !totals.add(e, (va_id, lic_id), qty, "instance units", units, diags) {
-            return;
-        }
-        let id = e.instance_names.intern(name);
-        list.push(Instance {
-            name: id,
-            va: va_id,
-            lic: lic_id,
-            quantity: qty,
-            last_contact: lc,
-            reservation: res,
-        });
-    })?;
-    if read {
-        e.instances = Some(list);
-    }
-    Ok(())
-}
-
 /// The Smart Account, VA and licence names of a (VA, licence) pair.
 fn names_of(e: &Estate, (va, lic): (VaId, LicId)) -> (&str, &str, &str) {
     let v = &e.vas[va as usize];
@@ -635,136 +806,6 @@ fn names_of(e: &Estate, (va, lic): (VaId, LicId)) -> (&str, &str, &str) {
         v.name.as_str(),
         e.licences[lic as usize].as_str(),
     )
-}
-
-columns! {
-    /// The columns of `cmdb.csv`.
-    enum Cmdb {
-        Instance = req("instance"),
-        Status = req("status"),
-    }
-}
-
-fn read_cmdb(src: &TableSource, e: &mut Estate, diags: &mut Diagnostics) -> Result<()> {
-    const REPEAT: (&str, &str) = ("instance", "keep one CMDB row per instance");
-    let known = e.instance_names.len();
-    let mut cmdb = vec![CmdbState::NotListed; known];
-    let mut first_line: Vec<u64> = vec![0; known];
-    // Devices the CMDB knows but CSSM does not: only checked for duplicates.
-    let mut unknown = FirstLines::new();
-    // A CMDB export often lists the devices in the order instances.csv does: try the
-    // name after the last one matched before hashing (names are unique in the arena, so
-    // a match there is the match).
-    let mut next: u32 = 0;
-    let read = read_rows(src, CaseFiles::CMDB, e, diags, |r, e, diags| {
-        let name = r.text(Cmdb::Instance, diags);
-        let (Some(name), Some(status)) = (name, r.text(Cmdb::Status, diags)) else {
-            return;
-        };
-        let names = &e.instance_names;
-        let guess = ((next as usize) < names.len() && names.get(next) == name).then_some(next);
-        match guess.or_else(|| names.find(name)) {
-            Some(id) => {
-                next = id.saturating_add(1);
-                let first = &mut first_line[id as usize];
-                if first_of_key(first, r, Cmdb::Instance, REPEAT, diags) {
-                    cmdb[id as usize] = CmdbState::of_status(status);
-                }
-            }
-            None => {
-                unknown.is_first(name.to_string(), r, Cmdb::Instance, REPEAT, diags);
-            }
-        }
-    })?;
-    if read {
-        e.cmdb = Some(cmdb);
-    }
-    Ok(())
-}
-
-columns! {
-    /// The columns of `accounts.csv`.
-    enum Accounts {
-        SmartAccount = req("smart_account"),
-        VirtualAccount = req("virtual_account"),
-        Pool = opt("pool"),
-        Locked = opt("locked"),
-    }
-}
-
-fn read_accounts(
-    src: &TableSource,
-    e: &mut Estate,
-    names: &mut Names,
-    diags: &mut Diagnostics,
-) -> Result<()> {
-    const REPEAT: (&str, &str) = ("(smart_account, virtual_account)", "keep one row per VA");
-    let mut first = FirstLines::new();
-    read_rows(src, CaseFiles::ACCOUNTS, e, diags, |r, e, diags| {
-        use Accounts as A;
-        let (Some(sa), Some(va)) = (
-            r.text(A::SmartAccount, diags),
-            r.text(A::VirtualAccount, diags),
-        ) else {
-            return;
-        };
-        let Some(pool) = r.opt_text(A::Pool).map(str::to_string) else {
-            return;
-        };
-        let Some(locked) = r.choice(A::Locked, YES_NO, false, diags) else {
-            return;
-        };
-        let id = names.va(e, sa, va);
-        if !first.is_first(id, r, A::VirtualAccount, REPEAT, diags) {
-            return;
-        }
-        let v = &mut e.vas[id as usize];
-        v.pool = pool;
-        v.locked = locked;
-    })?;
-    Ok(())
-}
-
-columns! {
-    /// The columns of `substitutions.csv`.
-    enum Subst {
-        License = req("license"),
-        Covers = req("covers"),
-    }
-}
-
-fn read_substitutions(
-    src: &TableSource,
-    e: &mut Estate,
-    names: &mut Names,
-    diags: &mut Diagnostics,
-) -> Result<()> {
-    let mut pairs: Vec<(LicId, LicId, u64)> = Vec::new();
-    let mut seen = HashSet::new();
-    let read = read_rows(src, CaseFiles::SUBSTITUTIONS, e, diags, |r, e, diags| {
-        let (Some(h), Some(l)) = (r.text(Subst::License, diags), r.text(Subst::Covers, diags))
-        else {
-            return;
-        };
-        if h == l {
-            r.problem(
-                Subst::Covers,
-                "is the same licence as license (a self-pair)",
-                "remove the row: a licence always covers itself",
-                diags,
-            );
-            return;
-        }
-        let (h, l) = (names.lic(e, h), names.lic(e, l));
-        if seen.insert((h, l)) {
-            pairs.push((h, l, r.line));
-        }
-    })?;
-    if read {
-        report_cycles(e, &pairs, diags);
-        e.substitutions = pairs.into_iter().map(|(h, l, _)| (h, l)).collect();
-    }
-    Ok(())
 }
 
 /// Where a licence stands in the depth-first search for substitution cycles.
@@ -828,50 +869,6 @@ fn report_cycles(e: &Estate, pairs: &[(LicId, LicId, u64)], diags: &mut Diagnost
             }
         }
     }
-}
-
-columns! {
-    /// The columns of `prices.csv`.
-    enum Prices {
-        License = req("license"),
-        UnitPrice = req("unit_price"),
-        PackSize = opt("pack_size"),
-    }
-}
-
-fn read_prices(
-    src: &TableSource,
-    e: &mut Estate,
-    names: &mut Names,
-    diags: &mut Diagnostics,
-) -> Result<()> {
-    const REPEAT: (&str, &str) = ("licence", "keep one price row per licence");
-    let mut first = FirstLines::new();
-    let mut prices: FxHashMap<LicId, Price> = FxHashMap::default();
-    let read = read_rows(src, CaseFiles::PRICES, e, diags, |r, e, diags| {
-        let Some(lic) = r.text(Prices::License, diags) else {
-            return;
-        };
-        let cents = r.price(Prices::UnitPrice, diags);
-        let pack = r.count_in(Prices::PackSize, Some(1), 1, MAX_PACK, diags);
-        let (Some(cents), Some(pack)) = (cents, pack) else {
-            return;
-        };
-        let id = names.lic(e, lic);
-        if first.is_first(id, r, Prices::License, REPEAT, diags) {
-            prices.insert(id, Price { cents, pack });
-        }
-    })?;
-    if !read {
-        return Ok(());
-    }
-    let mut table = vec![None; e.licences.len()];
-    for (id, p) in prices {
-        table[id as usize] = Some(p);
-    }
-    report_unpriced(e, &table, diags);
-    e.prices = Some(table);
-    Ok(())
 }
 
 /// Reports the licences in use that `prices.csv` does not price: a licence with demand

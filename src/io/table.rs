@@ -141,43 +141,58 @@ struct Breaks {
     prev_cr: bool,
 }
 
-/// A reader that notes the line breaks of what passes through it, so a record's line
-/// can be told from its byte offset whatever the line endings (the CSV parser's own
-/// line count is one short per record in CRLF files).
-struct BreakCounter<R> {
-    inner: R,
-    breaks: Rc<RefCell<Breaks>>,
-}
-
-impl<R: Read> Read for BreakCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let chunk = &buf[..n];
-        let mut b = self.breaks.borrow_mut();
-        let start = b.read;
+impl Breaks {
+    /// Notes the line breaks of `chunk`, the next bytes read. Recording them as they pass
+    /// lets a record's line be told from its byte offset whatever the line endings (the
+    /// CSV parser's own line count is one short per record in CRLF files).
+    fn note(&mut self, chunk: &[u8]) {
+        let start = self.read;
         for i in memchr::memchr2_iter(b'\r', b'\n', chunk) {
             let after_cr = if i == 0 {
-                b.prev_cr
+                self.prev_cr
             } else {
                 chunk[i - 1] == b'\r'
             };
             let at = start + i as u64;
             if chunk[i] == b'\r' {
-                b.pending.push_back((at, at + 1));
+                self.pending.push_back((at, at + 1));
             } else if after_cr {
                 // The `\n` of a `\r\n`: widen the break pushed for the `\r`.
-                if let Some(last) = b.pending.back_mut() {
+                if let Some(last) = self.pending.back_mut() {
                     last.1 = at + 1;
                 }
             } else {
-                b.pending.push_back((at, at + 1));
+                self.pending.push_back((at, at + 1));
             }
         }
         if let Some(&last) = chunk.last() {
-            b.prev_cr = last == b'\r';
+            self.prev_cr = last == b'\r';
         }
-        b.read += n as u64;
+        self.read += chunk.len() as u64;
+    }
+}
+
+/// A reader that shows each chunk it reads to `look` on the way through (to note line
+/// breaks, or whether any `"` passed).
+struct Tap<R, F> {
+    inner: R,
+    look: F,
+}
+
+impl<R: Read, F: FnMut(&[u8])> Read for Tap<R, F> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.look)(&buf[..n]);
         Ok(n)
+    }
+}
+
+/// `inner`, its line breaks noted in `breaks` as it is read.
+fn counting_breaks<R: Read>(inner: R, breaks: &Rc<RefCell<Breaks>>) -> impl Read {
+    let breaks = Rc::clone(breaks);
+    Tap {
+        inner,
+        look: move |chunk: &[u8]| breaks.borrow_mut().note(chunk),
     }
 }
 
@@ -305,10 +320,7 @@ impl<C: Columns> TableReader<C> {
             Some(first) => (input, Lines::Rows { first, records: 0 }),
             None => {
                 let breaks = Rc::new(RefCell::new(Breaks::default()));
-                let counted = BreakCounter {
-                    inner: input,
-                    breaks: Rc::clone(&breaks),
-                };
+                let counted = counting_breaks(input, &breaks);
                 (Box::new(counted), Lines::Physical { breaks, passed: 0 })
             }
         };
@@ -456,22 +468,6 @@ impl<C: Columns> TableReader<C> {
     }
 }
 
-/// A reader that notes whether any `"` passed through it.
-struct QuoteSpy<R> {
-    inner: R,
-    seen: Rc<Cell<bool>>,
-}
-
-impl<R: Read> Read for QuoteSpy<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if memchr::memchr(b'"', &buf[..n]).is_some() {
-            self.seen.set(true);
-        }
-        Ok(n)
-    }
-}
-
 /// A large CSV file cut at line breaks into byte ranges that can be parsed side by side,
 /// one [`TableReader`] each ([`Parts::reader`]). A cut is a record boundary only when
 /// no field is quoted (a quoted field may hold a line break), which a part learns only
@@ -553,13 +549,16 @@ impl Parts {
             .map_err(|e| Error::io(&self.path, e))?;
         let seen = Rc::new(Cell::new(false));
         let breaks = Rc::new(RefCell::new(Breaks::default()));
-        let input = BreakCounter {
-            inner: QuoteSpy {
-                inner: f.take(range.end - range.start),
-                seen: Rc::clone(&seen),
+        let spied = Rc::clone(&seen);
+        let quotes = Tap {
+            inner: f.take(range.end - range.start),
+            look: move |chunk: &[u8]| {
+                if memchr::memchr(b'"', chunk).is_some() {
+                    spied.set(true);
+                }
             },
-            breaks: Rc::clone(&breaks),
         };
+        let input = counting_breaks(quotes, &breaks);
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)

@@ -9,9 +9,6 @@
 //! the model's usual magnitudes, else 128), and on the tuples otherwise (shortest paths
 //! with potentials work over any ordered abelian group): no weight can overflow.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 /// An edge cost or path length, compared lexicographically.
 pub type Cost = [i128; 4];
 
@@ -34,35 +31,46 @@ fn scale(k: i128, a: Cost) -> Cost {
 const INF: Cost = [i128::MAX; 4];
 
 /// A directed graph with capacities and non-negative costs.
+///
+/// Edges are stored in the order they are added, each followed by its reverse; the
+/// search lays them out by tail node (in that order) before it runs.
 #[derive(Debug, Clone, Default)]
 pub struct FlowGraph {
-    to: Vec<usize>,
+    nodes: usize,
+    from: Vec<u32>,
+    to: Vec<u32>,
     cap: Vec<i128>,
     cost: Vec<Cost>,
-    adj: Vec<Vec<usize>>,
+}
+
+/// An arc as the search reads it: laid out by tail node, so a node's arcs are adjacent.
+#[derive(Clone, Copy)]
+struct Arc<W> {
+    cap: i128,
+    weight: W,
+    to: u32,
+    /// Position of the reverse arc.
+    rev: u32,
 }
 
 impl FlowGraph {
     /// A graph with `n` nodes and no edges.
     pub fn new(n: usize) -> Self {
         FlowGraph {
-            adj: vec![Vec::new(); n],
+            nodes: n,
             ..FlowGraph::default()
         }
     }
 
     /// Adds an edge; returns its id (the flow on it is read with [`FlowGraph::flow`]).
     pub fn edge(&mut self, from: usize, to: usize, cap: i128, cost: Cost) -> usize {
-        debug_assert!(cost >= FREE && cap >= 0);
+        debug_assert!(cost >= FREE && cap >= 0 && from < self.nodes && to < self.nodes);
+        let node = |x: usize| u32::try_from(x).expect("a flow graph has under 2^32 nodes");
         let id = self.to.len();
-        self.to.push(to);
-        self.cap.push(cap);
-        self.cost.push(cost);
-        self.adj[from].push(id);
-        self.to.push(from);
-        self.cap.push(0);
-        self.cost.push(cost.map(|x| -x));
-        self.adj[to].push(id + 1);
+        self.from.extend([node(from), node(to)]);
+        self.to.extend([node(to), node(from)]);
+        self.cap.extend([cap, 0]);
+        self.cost.extend([cost, cost.map(|x| -x)]);
         id
     }
 
@@ -88,10 +96,11 @@ impl FlowGraph {
     /// [`FlowGraph::send_free`] sent); returns (flow added, cost of the whole flow).
     ///
     /// The search runs on one integer weight per edge when the lexicographic order can be
-    /// written exactly as a weighted sum (`Σ w_k c_k`, each weight above the largest sum
-    /// the lower components can reach over any flow) and every path length fits 64 or 128
-    /// bits; otherwise on the tuples themselves. Either way the flow is the lexicographic
-    /// optimum; its cost is summed from the edge flows in exact tuple arithmetic.
+    /// written exactly as a weighted sum over every value the search compares
+    /// ([`FlowGraph::scalar_weights`]) and that fits 64 or 128 bits; otherwise on the
+    /// tuples themselves. The comparisons, and so the flow, are the same either way (the
+    /// weighted sum orders those values exactly as the tuples do); its cost is summed from
+    /// the edge flows in exact tuple arithmetic.
     pub fn min_cost_max_flow(&mut self, s: usize, t: usize) -> (i128, Cost) {
         let flow = match self.scalar_weights() {
             Some((w, true)) => {
@@ -111,73 +120,114 @@ impl FlowGraph {
         (flow, cost)
     }
 
-    /// Each edge's cost as one weight whose order on whole flows is the lexicographic
-    /// order, with every value the search can meet below a quarter of the type's range,
-    /// and whether they fit 64 bits; `None` when they do not fit 128 bits.
+    /// Each edge's cost as one weight `Σ w_k c_k` whose order on every value the search
+    /// compares is the lexicographic order of the tuples, and whether the weights and those
+    /// values fit 64 bits; `None` when they do not fit 128 bits.
+    ///
+    /// The search only compares lengths of paths, less potentials: a Dijkstra label is
+    /// the length of a shortest path to a node's predecessor plus one arc, less the node's
+    /// potential, and a potential is the length of a shortest path of an earlier round.
+    /// Shortest paths are simple (reduced costs are never negative, so no cycle pays), and
+    /// a simple path uses each edge at most once, forwards or backwards, so component k of
+    /// its length is at most `R_k = Σ_e |c_k(e)|` over the edges that can carry flow. Every
+    /// label then lies within 3·R_k in component k, and two labels differ by at most 6·R_k;
+    /// with `w_k > Σ_{i>k} 8·R_i·w_i` the first component in which two labels differ
+    /// outweighs all the later ones, so the sums compare as the tuples do (and are equal
+    /// exactly when the tuples are). The sums the search forms stay within
+    /// `Σ_k 5·R_k·w_k`, which is kept below a quarter of the type's range.
     fn scalar_weights(&self) -> Option<(Vec<i128>, bool)> {
-        // Largest total of each component over any flow: Σ capacity × cost, forward edges.
         let mut reach = [0i128; 4];
         for e in (0..self.cost.len()).step_by(2) {
-            let cap = self.cap[e].checked_add(self.cap[e + 1])?;
+            if self.cap[e] == 0 && self.cap[e + 1] == 0 {
+                continue; // never in the residual graph
+            }
             for (r, &c) in reach.iter_mut().zip(&self.cost[e]) {
-                *r = r.checked_add(cap.checked_mul(c)?)?;
+                *r = r.checked_add(c.checked_abs()?)?;
             }
         }
-        // w_k exceeds the most the lower components can add: Σ_{i>k} w_i · reach_i.
         let mut w = [0i128; 4];
-        let mut below = 0i128;
+        let mut below = 0i128; // Σ_{i>k} 8·R_i·w_i
         for k in (0..4).rev() {
             w[k] = below.checked_add(1)?;
-            below = below.checked_add(w[k].checked_mul(reach[k])?)?;
+            below = below.checked_add(w[k].checked_mul(reach[k].checked_mul(8)?)?)?;
         }
-        let mut paths = 0i128; // the longest a path (or a potential) can be
         let mut scalar = Vec::with_capacity(self.cost.len());
         for c in &self.cost {
             let mut x = 0i128;
             for (&wk, &ck) in w.iter().zip(c) {
                 x = x.checked_add(wk.checked_mul(ck)?)?;
             }
-            paths = paths.checked_add(x.abs())?;
             scalar.push(x);
         }
-        let widest = below.max(paths);
-        (widest < i128::MAX / 4).then_some((scalar, widest < i128::from(i64::MAX / 4)))
+        // `below` is Σ_k 8·R_k·w_k, past every sum the search forms.
+        (below < i128::MAX / 4).then_some((scalar, below < i128::from(i64::MAX / 4)))
     }
 
     /// Successive shortest paths on `weight` per edge (Dijkstra on reduced costs, which
-    /// the potentials keep non-negative). Returns the flow added.
+    /// the potentials keep non-negative; nodes settled in the order of (label, node), a
+    /// node's arcs relaxed in the order they were added). Returns the flow added.
     fn shortest_paths<W: Weight>(&mut self, weight: &[W], s: usize, t: usize) -> i128 {
-        let n = self.adj.len();
+        let n = self.nodes;
+        // The arcs by tail node, stable: `first[u]..first[u + 1]` are u's arcs.
+        let mut first = vec![0u32; n + 1];
+        for &u in &self.from {
+            first[u as usize + 1] += 1;
+        }
+        for u in 0..n {
+            first[u + 1] += first[u];
+        }
+        let mut next = first.clone();
+        let mut at = vec![0u32; self.from.len()];
+        for (e, &u) in self.from.iter().enumerate() {
+            at[e] = next[u as usize];
+            next[u as usize] += 1;
+        }
+        let mut arcs = vec![
+            Arc {
+                cap: 0,
+                weight: W::ZERO,
+                to: 0,
+                rev: 0,
+            };
+            self.from.len()
+        ];
+        for (e, &p) in at.iter().enumerate() {
+            arcs[p as usize] = Arc {
+                cap: self.cap[e],
+                weight: weight[e],
+                to: self.to[e],
+                rev: at[e ^ 1],
+            };
+        }
         let mut potential = vec![W::ZERO; n];
         let mut flow = 0i128;
         let mut dist = vec![W::INF; n];
-        let mut via = vec![usize::MAX; n];
-        let mut heap = BinaryHeap::new();
+        let mut via = vec![u32::MAX; n];
+        let mut heap = NodeHeap::new(n);
         loop {
             dist.fill(W::INF);
-            via.fill(usize::MAX);
+            via.fill(u32::MAX);
             dist[s] = W::ZERO;
             heap.clear();
-            heap.push(Reverse((W::ZERO, s)));
-            while let Some(Reverse((d, u))) = heap.pop() {
-                if d > dist[u] {
-                    continue;
-                }
-                for &e in &self.adj[u] {
-                    if self.cap[e] == 0 {
+            heap.lower(s, &dist);
+            while let Some(u) = heap.pop(&dist) {
+                let (d, pu) = (dist[u], potential[u]);
+                let (lo, hi) = (first[u] as usize, first[u + 1] as usize);
+                for (p, arc) in arcs[lo..hi].iter().enumerate() {
+                    if arc.cap == 0 {
                         continue;
                     }
-                    let v = self.to[e];
-                    let nd = d.plus(weight[e]).plus(potential[u]).minus(potential[v]);
+                    let v = arc.to as usize;
+                    let nd = d.plus(arc.weight).plus(pu).minus(potential[v]);
                     if nd < dist[v] {
                         dist[v] = nd;
-                        via[v] = e;
-                        heap.push(Reverse((nd, v)));
+                        via[v] = (lo + p) as u32;
+                        heap.lower(v, &dist);
                     }
                 }
             }
             if dist[t] == W::INF {
-                return flow;
+                break;
             }
             for v in 0..n {
                 if dist[v] != W::INF {
@@ -187,19 +237,107 @@ impl FlowGraph {
             let mut push = i128::MAX;
             let mut v = t;
             while v != s {
-                let e = via[v];
-                push = push.min(self.cap[e]);
-                v = self.to[e ^ 1];
+                let a = &arcs[via[v] as usize];
+                push = push.min(a.cap);
+                v = arcs[a.rev as usize].to as usize;
             }
             let mut v = t;
             while v != s {
-                let e = via[v];
-                self.cap[e] -= push;
-                self.cap[e ^ 1] += push;
-                v = self.to[e ^ 1];
+                let p = via[v] as usize;
+                let r = arcs[p].rev as usize;
+                arcs[p].cap -= push;
+                arcs[r].cap += push;
+                v = arcs[r].to as usize;
             }
             flow += push;
         }
+        for (e, &p) in at.iter().enumerate() {
+            self.cap[e] = arcs[p as usize].cap;
+        }
+        flow
+    }
+}
+
+/// The nodes waiting in a Dijkstra search, least (label, node) first: a binary heap
+/// holding each node once, its label lowered in place. It settles nodes in the same
+/// order as a heap of (label, node) entries that skips the stale ones, without them.
+struct NodeHeap {
+    nodes: Vec<u32>,
+    /// Each node's place in `nodes`, or `u32::MAX` when it is not there.
+    place: Vec<u32>,
+}
+
+impl NodeHeap {
+    fn new(n: usize) -> Self {
+        NodeHeap {
+            nodes: Vec::with_capacity(n),
+            place: vec![u32::MAX; n],
+        }
+    }
+
+    fn clear(&mut self) {
+        for &v in &self.nodes {
+            self.place[v as usize] = u32::MAX;
+        }
+        self.nodes.clear();
+    }
+
+    /// Whether node `a` comes before node `b`.
+    fn before<W: Weight>(a: u32, b: u32, dist: &[W]) -> bool {
+        (dist[a as usize], a) < (dist[b as usize], b)
+    }
+
+    /// Puts node `v` in (or moves it up after its label `dist[v]` fell).
+    fn lower<W: Weight>(&mut self, v: usize, dist: &[W]) {
+        let mut i = match self.place[v] {
+            u32::MAX => {
+                self.nodes.push(v as u32);
+                self.nodes.len() - 1
+            }
+            i => i as usize,
+        };
+        let x = v as u32;
+        while i > 0 {
+            let up = (i - 1) / 2;
+            let y = self.nodes[up];
+            if !Self::before(x, y, dist) {
+                break;
+            }
+            self.nodes[i] = y;
+            self.place[y as usize] = i as u32;
+            i = up;
+        }
+        self.nodes[i] = x;
+        self.place[v] = i as u32;
+    }
+
+    /// Takes out the node with the least (label, node).
+    fn pop<W: Weight>(&mut self, dist: &[W]) -> Option<usize> {
+        let top = *self.nodes.first()?;
+        self.place[top as usize] = u32::MAX;
+        let last = self.nodes.pop()?;
+        if !self.nodes.is_empty() {
+            let n = self.nodes.len();
+            let mut i = 0;
+            loop {
+                let mut c = 2 * i + 1;
+                if c >= n {
+                    break;
+                }
+                if c + 1 < n && Self::before(self.nodes[c + 1], self.nodes[c], dist) {
+                    c += 1;
+                }
+                if !Self::before(self.nodes[c], last, dist) {
+                    break;
+                }
+                self.nodes[i] = self.nodes[c];
+                self.place[self.nodes[i] as usize] = i as u32;
+                i = c;
+            }
+            self.nodes[i] = last;
+            self.place[last as usize] = i as u32;
+        }
+        Some(top as usize)
     }
 }
 
@@ -242,6 +380,43 @@ impl Weight for Cost {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Every edge's flow after the search on `weight`.
+    fn flows_on<W: Weight>(mut g: FlowGraph, weight: impl Fn(&FlowGraph) -> Vec<W>) -> Vec<i128> {
+        let w = weight(&g);
+        let t = g.nodes - 1;
+        g.shortest_paths(&w, 0, t);
+        (0..g.cost.len()).step_by(2).map(|e| g.flow(e)).collect()
+    }
+
+    proptest! {
+        /// Small graphs full of ties: the search on 64-bit and 128-bit weights makes the
+        /// same choices as the search on the tuples, edge by edge (not only the same cost),
+        /// which is what keeps the published plan the same whichever weights it runs on.
+        #[test]
+        fn scalar_and_tuple_searches_choose_the_same_flow(
+            n in 3usize..9,
+            edges in proptest::collection::vec(
+                (0usize..9, 0usize..9, 0i128..6, proptest::array::uniform4(0i128..3)),
+                1..30,
+            ),
+        ) {
+            let mut g = FlowGraph::new(n);
+            for &(a, b, cap, cost) in &edges {
+                if a % n != b % n {
+                    g.edge(a % n, b % n, cap, cost);
+                }
+            }
+            let (w, fits) = g.scalar_weights().expect("small costs fit");
+            prop_assert!(fits);
+            let tuple = flows_on(g.clone(), |g| g.cost.clone());
+            let wide = flows_on(g.clone(), |_| w.clone());
+            let narrow = flows_on(g, |_| w.iter().map(|&x| x as i64).collect::<Vec<_>>());
+            prop_assert_eq!(&tuple, &wide);
+            prop_assert_eq!(&tuple, &narrow);
+        }
+    }
 
     #[test]
     fn picks_the_cheaper_route() {
