@@ -16,7 +16,7 @@ use good_lp::{variable, Expression, ProblemVariables, Solution, SolutionStatus, 
 use good_lp::{Constraint, Variable};
 
 use super::chain::{prefixes_hold, Needs};
-use super::mip::Coefs;
+use super::mip::{Bought, Coefs};
 use super::TermProblem;
 use crate::model::family::SolveOptions;
 use crate::model::milp::{configure, int_value, resolution_status, Stage};
@@ -26,14 +26,6 @@ use crate::model::status::SolveStatus;
 struct Packs {
     commit: Vec<Option<Variable>>,
     add: Vec<Option<Variable>>,
-}
-
-/// The aggregate model's answer in exact integers: packs committed and added.
-pub(super) struct Bought {
-    /// Packs committed per licence.
-    pub(super) commit: Vec<u64>,
-    /// Packs added per (milestone, licence).
-    pub(super) add: Vec<u64>,
 }
 
 impl TermProblem {

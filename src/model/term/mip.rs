@@ -14,7 +14,6 @@ use good_lp::{
 };
 use num_integer::gcd;
 
-use super::aggregate::Bought;
 use super::{TermFigures, TermProblem, TermSolution, WHOLE};
 use crate::model::family::{FamilySolution, SolveOptions};
 use crate::model::milp::{
@@ -31,6 +30,15 @@ pub(super) struct Coefs {
     pub(super) add: Vec<i128>,
     /// The divisor: a reduced cost times this is the scaled cost.
     pub(super) unit: i128,
+}
+
+/// A plan's purchases in exact integers: packs committed and added (the aggregate
+/// model's answer, and the moves stage's start).
+pub(super) struct Bought {
+    /// Packs committed per licence.
+    pub(super) commit: Vec<u64>,
+    /// Packs added per (milestone, licence).
+    pub(super) add: Vec<u64>,
 }
 
 /// Whether a stage's transfers, substitutions and covered units are integer variables.
