@@ -406,17 +406,16 @@ impl TermProblem {
     }
 
     /// The purchased units in force at each milestone, per licence (milestone-major):
-    /// commitment + ⌊commitment · allowance⌋ + add-ons up to that milestone.
-    pub fn supply(&self, s: &TermSolution) -> Vec<u128> {
+    /// commitment + ⌊commitment · allowance⌋ + add-ons up to that milestone, from the
+    /// units committed per licence and added per (milestone, licence).
+    pub fn supply(&self, commit: &[u64], add: &[u64]) -> Vec<u128> {
         let nl = self.shape.n_lics;
         let mut out = Vec::with_capacity(self.n_milestones() * nl);
         let mut running: Vec<u128> = (0..nl)
-            .map(|l| {
-                u128::from(s.commit[l]) + u128::from(self.settings.allowance_units(s.commit[l]))
-            })
+            .map(|l| u128::from(commit[l]) + u128::from(self.settings.allowance_units(commit[l])))
             .collect();
         for k in 0..self.n_milestones() {
-            for (held, &add) in running.iter_mut().zip(&s.add[k * nl..(k + 1) * nl]) {
+            for (held, &add) in running.iter_mut().zip(&add[k * nl..(k + 1) * nl]) {
                 // The add-ons at milestone 0 are zero (`check` refuses any other).
                 *held += u128::from(add);
                 out.push(*held);
@@ -434,8 +433,8 @@ impl TermProblem {
         if s.commit.len() != nl || s.add.len() != kn * nl || s.milestones.len() != kn {
             return Err("a solution of the wrong size".into());
         }
-        let (scaled_cost, units) = self.purchase_figures(s)?;
-        let supply = self.supply(s);
+        let (scaled_cost, units) = self.purchase_figures(&s.commit, &s.add)?;
+        let supply = self.supply(&s.commit, &s.add);
         let (mut moves, mut covered) = (0u128, 0u128);
         for k in 0..kn {
             let m = &s.milestones[k];
@@ -463,18 +462,15 @@ impl TermProblem {
         })
     }
 
-    /// The exact scaled cost and units of the purchases, refusing broken packs and
-    /// purchases of a licence that cannot be bought.
-    fn purchase_figures(&self, s: &TermSolution) -> Result<(i128, u128), String> {
+    /// The exact scaled cost and units of the purchases (units committed per licence and
+    /// added per (milestone, licence)), refusing broken packs and purchases of a licence
+    /// that cannot be bought.
+    fn purchase_figures(&self, commit: &[u64], add: &[u64]) -> Result<(i128, u128), String> {
         let nl = self.shape.n_lics;
         let (mut cost, mut units) = (0i128, 0u128);
         for k in 0..self.n_milestones() {
             for l in 0..nl {
-                let x = if k == 0 {
-                    s.commit[l]
-                } else {
-                    s.add[k * nl + l]
-                };
+                let x = if k == 0 { commit[l] } else { add[k * nl + l] };
                 match self.shape.price[l] {
                     Some(p) if x.is_multiple_of(p.pack) => {}
                     None if x == 0 => {}
@@ -488,7 +484,7 @@ impl TermProblem {
                 units += u128::from(x);
             }
         }
-        if s.add[..nl].iter().any(|&x| x != 0) {
+        if add[..nl].iter().any(|&x| x != 0) {
             return Err("an add-on at milestone 0 (its purchase is the commitment)".into());
         }
         Ok((cost, units))

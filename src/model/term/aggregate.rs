@@ -28,6 +28,15 @@ struct Packs {
     add: Vec<Option<Variable>>,
 }
 
+/// One aggregate stage's answer: the solver's objective, the packs, and their exact
+/// reduced cost and units.
+struct Answer {
+    objective: f64,
+    bought: Bought,
+    cost: i128,
+    units: u128,
+}
+
 impl TermProblem {
     /// The least (reduced cost, units) of a chain component without growth allowance,
     /// from its prefix rows; `None` when the component is not of that form.
@@ -65,22 +74,19 @@ impl TermProblem {
             ))
         };
         let first = self.aggregate_stage(Stage::Cost, coefs, &needs, opts)?;
-        let cost = self.plan_cost(coefs, &first.1);
-        if cost != first.0.round() as i128 {
+        if first.cost != first.objective.round() as i128 {
             return Err(disagree("cost"));
         }
-        let cost = i64::try_from(cost).map_err(|_| disagree("cost"))?;
-        let units = self.plan_units(&first.1);
-        if cost == 0 && units == 0 {
-            return Ok(Some((0, 0, Some(first.1))));
+        let cost = i64::try_from(first.cost).map_err(|_| disagree("cost"))?;
+        if cost == 0 && first.units == 0 {
+            return Ok(Some((0, 0, Some(first.bought))));
         }
-        let (u, second) = self.aggregate_stage(Stage::Units { cost }, coefs, &needs, opts)?;
-        let units = self.plan_units(&second);
-        if self.plan_cost(coefs, &second) != i128::from(cost) || units != u.round() as u128 {
+        let second = self.aggregate_stage(Stage::Units { cost }, coefs, &needs, opts)?;
+        if second.cost != i128::from(cost) || second.units != second.objective.round() as u128 {
             return Err(disagree("units"));
         }
-        let units = u64::try_from(units).map_err(|_| disagree("units"))?;
-        Ok(Some((cost, units, Some(second))))
+        let units = u64::try_from(second.units).map_err(|_| disagree("units"))?;
+        Ok(Some((cost, units, Some(second.bought))))
     }
 
     /// One stage of the aggregate model, its exact plan re-checked against every row.
@@ -90,7 +96,7 @@ impl TermProblem {
         coefs: &Coefs,
         needs: &Needs,
         opts: &SolveOptions,
-    ) -> Result<(f64, Bought), SolveStatus> {
+    ) -> Result<Answer, SolveStatus> {
         let (kn, nl) = (self.n_milestones(), self.shape.n_lics);
         let mut pv = ProblemVariables::new();
         let mut var = |l: usize| {
@@ -136,14 +142,33 @@ impl TermProblem {
             commit: v.commit.iter().map(read).collect::<Result<_, _>>()?,
             add: v.add.iter().map(read).collect::<Result<_, _>>()?,
         };
-        if !self.covers(&bought, needs) {
-            return Err(SolveStatus::Error(
-                "the aggregate term MIP's plan fails the exact re-check; no figure is \
-                 published"
-                    .into(),
-            ));
+        // The exact re-check: whole packs, every prefix row, the cost and units recomputed
+        // by the term's own arithmetic (the reduced cost is the scaled one over the
+        // coefficients' divisor, exactly, as every purchase is in whole packs).
+        let refused = |why: String| {
+            SolveStatus::Error(format!(
+                "the aggregate term MIP's plan fails the exact re-check ({why}); no figure \
+                 is published"
+            ))
+        };
+        let (commit, add) = self
+            .units_of(&bought)
+            .ok_or_else(|| refused("units beyond 64 bits".into()))?;
+        let (scaled, units) = self.purchase_figures(&commit, &add).map_err(refused)?;
+        let supply = self.supply(&commit, &add);
+        let covers =
+            needs.need.iter().enumerate().all(|(k, row)| {
+                prefixes_hold(row, needs.order.iter().map(|&l| supply[k * nl + l]))
+            });
+        if !covers || scaled % coefs.unit != 0 {
+            return Err(refused("a prefix row or the cost".into()));
         }
-        Ok((objective.eval_with(&sol), bought))
+        Ok(Answer {
+            objective: objective.eval_with(&sol),
+            bought,
+            cost: scaled / coefs.unit,
+            units,
+        })
     }
 
     /// Σ weight(i) · packs over the commitment then the add-ons, i running over both
@@ -177,45 +202,5 @@ impl TermProblem {
             }
         }
         rows
-    }
-
-    /// Units of licence `l` in force at milestone k: packs committed and added so far,
-    /// times the pack.
-    fn in_force(&self, b: &Bought, k: usize, l: usize) -> u128 {
-        let nl = self.shape.n_lics;
-        let packs: u128 = std::iter::once(b.commit[l])
-            .chain((1..=k).map(|m| b.add[m * nl + l]))
-            .map(u128::from)
-            .sum();
-        packs * u128::from(self.pack(l))
-    }
-
-    /// Whether the exact answer meets every prefix row.
-    fn covers(&self, b: &Bought, needs: &Needs) -> bool {
-        needs
-            .need
-            .iter()
-            .enumerate()
-            .all(|(k, row)| prefixes_hold(row, needs.order.iter().map(|&l| self.in_force(b, k, l))))
-    }
-
-    /// The exact reduced cost of an answer.
-    fn plan_cost(&self, coefs: &Coefs, b: &Bought) -> i128 {
-        let commit = b.commit.iter().zip(&coefs.commit);
-        commit
-            .chain(b.add.iter().zip(&coefs.add))
-            .map(|(&n, &c)| i128::from(n) * c)
-            .sum()
-    }
-
-    /// An answer's units: every pack bought, times its size.
-    fn plan_units(&self, b: &Bought) -> u128 {
-        let nl = self.shape.n_lics;
-        b.commit
-            .iter()
-            .chain(&b.add)
-            .enumerate()
-            .map(|(i, &n)| u128::from(n) * u128::from(self.pack(i % nl)))
-            .sum()
     }
 }

@@ -85,6 +85,19 @@ impl TermProblem {
         self.shape.price[l].map_or(1, |p| p.pack)
     }
 
+    /// The units of packs: committed per licence and added per (milestone, licence);
+    /// `None` beyond 64 bits.
+    pub(super) fn units_of(&self, b: &Bought) -> Option<(Vec<u64>, Vec<u64>)> {
+        let nl = self.shape.n_lics;
+        let units = |v: &[u64]| -> Option<Vec<u64>> {
+            v.iter()
+                .enumerate()
+                .map(|(i, &n)| n.checked_mul(self.pack(i % nl)))
+                .collect()
+        };
+        Some((units(&b.commit)?, units(&b.add)?))
+    }
+
     /// The per-pack cost coefficients divided by their gcd.
     fn coefs(&self) -> Coefs {
         let (kn, nl) = (self.n_milestones(), self.shape.n_lics);
@@ -404,7 +417,7 @@ impl TermProblem {
         for (i, &x) in v.add.iter().enumerate() {
             s.add.push(int(x)? * self.pack(i % nl));
         }
-        let supply = self.supply(&s);
+        let supply = self.supply(&s.commit, &s.add);
         let ne = self.shape.edges.len();
         for k in 0..kn {
             let r = k * cells..(k + 1) * cells;
