@@ -37,7 +37,7 @@ const INF: Cost = [i128::MAX; 4];
 #[derive(Debug, Clone, Default)]
 pub struct FlowGraph {
     nodes: usize,
-    from: Vec<u32>,
+    /// Head of each edge; the tail of edge e is the head of its pair, `to[e ^ 1]`.
     to: Vec<u32>,
     cap: Vec<i128>,
     cost: Vec<Cost>,
@@ -67,7 +67,6 @@ impl FlowGraph {
         debug_assert!(cost >= FREE && cap >= 0 && from < self.nodes && to < self.nodes);
         let node = |x: usize| u32::try_from(x).expect("a flow graph has under 2^32 nodes");
         let id = self.to.len();
-        self.from.extend([node(from), node(to)]);
         self.to.extend([node(to), node(from)]);
         self.cap.extend([cap, 0]);
         self.cost.extend([cost, cost.map(|x| -x)]);
@@ -169,18 +168,20 @@ impl FlowGraph {
     fn shortest_paths<W: Weight>(&mut self, weight: &[W], s: usize, t: usize) -> i128 {
         let n = self.nodes;
         // The arcs by tail node, stable: `first[u]..first[u + 1]` are u's arcs.
+        let edges = self.to.len();
+        let tail = |e: usize| self.to[e ^ 1] as usize;
         let mut first = vec![0u32; n + 1];
-        for &u in &self.from {
-            first[u as usize + 1] += 1;
+        for e in 0..edges {
+            first[tail(e) + 1] += 1;
         }
         for u in 0..n {
             first[u + 1] += first[u];
         }
         let mut next = first.clone();
-        let mut at = vec![0u32; self.from.len()];
-        for (e, &u) in self.from.iter().enumerate() {
-            at[e] = next[u as usize];
-            next[u as usize] += 1;
+        let mut at = vec![0u32; edges];
+        for (e, place) in at.iter_mut().enumerate() {
+            *place = next[tail(e)];
+            next[tail(e)] += 1;
         }
         let mut arcs = vec![
             Arc {
@@ -189,7 +190,7 @@ impl FlowGraph {
                 to: 0,
                 rev: 0,
             };
-            self.from.len()
+            edges
         ];
         for (e, &p) in at.iter().enumerate() {
             arcs[p as usize] = Arc {
@@ -205,10 +206,11 @@ impl FlowGraph {
         let mut via = vec![u32::MAX; n];
         let mut heap = NodeHeap::new(n);
         loop {
+            // `via` needs no reset: a path back from t only meets nodes labelled (and so
+            // given their `via`) in this round. The heap is empty after every round.
             dist.fill(W::INF);
-            via.fill(u32::MAX);
             dist[s] = W::ZERO;
-            heap.clear();
+            debug_assert!(heap.nodes.is_empty());
             heap.lower(s, &dist);
             while let Some(u) = heap.pop(&dist) {
                 let (d, pu) = (dist[u], potential[u]);
@@ -273,13 +275,6 @@ impl NodeHeap {
             nodes: Vec::with_capacity(n),
             place: vec![u32::MAX; n],
         }
-    }
-
-    fn clear(&mut self) {
-        for &v in &self.nodes {
-            self.place[v as usize] = u32::MAX;
-        }
-        self.nodes.clear();
     }
 
     /// Whether node `a` comes before node `b`.
