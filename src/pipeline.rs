@@ -51,17 +51,16 @@ pub fn run(
 }
 
 /// The process's resident memory now, as a log suffix (`, resident 123 MB`); empty
-/// where `/proc/self/statm` cannot be read (it is read only when debug logging is on).
+/// where `/proc/self/status` cannot be read. Called only inside `log::debug!`, whose
+/// arguments are not evaluated unless debug logging is on.
 fn resident() -> String {
-    if !log::log_enabled!(log::Level::Debug) {
-        return String::new();
-    }
-    let pages = std::fs::read_to_string("/proc/self/statm")
+    let kb = std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok());
-    pages.map_or_else(String::new, |p| {
-        format!(", resident {} MB", (p * 4096) >> 20)
-    })
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        });
+    kb.map_or_else(String::new, |kb| format!(", resident {} MB", kb >> 10))
 }
 
 /// Step 1: reads and validates a case folder.
