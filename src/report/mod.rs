@@ -319,13 +319,19 @@ fn write_report(plan: &Plan, out: &SubDir) -> Result<()> {
 
 /// The CSV tables and `transfers.json`.
 fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()> {
-    for table in [&t.purchases, &t.moves, &t.positions, &t.substitutions] {
-        if std::ptr::eq(table, &t.positions) && !tables::positions_held(table) {
-            let rows = plan.tables.positions.iter().map(tables::position_row);
-            out.write_with(table.source, |w| Ok(csv_file::write_rows(table, rows, w)?))?;
-            continue;
-        }
+    for table in [&t.purchases, &t.moves, &t.substitutions] {
         out.write_with(table.source, |w| Ok(csv_file::write(table, w)?))?;
+    }
+    // The positions table holds only the rows the workbook shows; when it left some out,
+    // `positions.csv` is written from the plan's positions, row by row.
+    let positions = &t.positions;
+    if positions.omitted == 0 {
+        out.write_with(positions.source, |w| Ok(csv_file::write(positions, w)?))?;
+    } else {
+        let rows = plan.tables.positions.iter().map(tables::position_row);
+        out.write_with(positions.source, |w| {
+            Ok(csv_file::write_rows(positions, rows, w)?)
+        })?;
     }
     let findings = plan.tables.findings.iter().map(tables::finding_row);
     let columns = tables::findings_columns();

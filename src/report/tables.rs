@@ -103,7 +103,7 @@ pub fn move_row(m: &Move) -> Vec<Cell> {
 /// `positions.csv` as the workbook shows it: the first [`MAX_SHEET_ROWS`] positions as
 /// rows, the others only counted and summed (a position per (VA, licence): ten million
 /// on a large estate). `positions.csv` itself is written from the plan, one
-/// [`position_row`] at a time ([`positions_held`] says when). A term plan's table is
+/// [`position_row`] at a time, when the table left rows out. A term plan's table is
 /// replaced by its milestones' rows, and holds every row.
 pub fn positions(plan: &Plan) -> Table {
     let table =
@@ -122,12 +122,6 @@ pub fn positions(plan: &Plan) -> Table {
     table
         .with_rows(shown.iter().map(position_row).collect())
         .with_omitted(rest.len(), sums)
-}
-
-/// Whether `table` (the plan's [`positions`]) holds every row of `positions.csv`; when
-/// not, the file is written from the plan's positions.
-pub fn positions_held(table: &Table) -> bool {
-    table.omitted == 0
 }
 
 /// The eleven unit counts of a position, in the order of [`headers::POSITIONS`].
