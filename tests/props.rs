@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use reallot::estate::{Estate, LicenseType, Lot, LotStatus, Price, Source, Usage, Va};
 use reallot::model::{
     chain_optima, pack_projections, solve_family, ChainError, ComponentShape, FamilyProblem,
-    Search, SolveOptions, SolveStatus,
+    Optimal, Search, SolveOptions, SolveStatus,
 };
 use reallot::scenario::{Merge, Policy, Scenario};
 
@@ -224,16 +224,19 @@ fn brute_chain(
     demand: &[u64],
     price: &[Option<Price>],
     max_units: u64,
+    which: Optimal,
 ) -> Option<(i128, u128, Vec<Vec<u64>>)> {
     let n = supply.len();
     let mut best: Option<(i128, u128, Vec<Vec<u64>>)> = None;
     let mut buy = vec![0u64; n];
+    #[allow(clippy::too_many_arguments)]
     fn rec(
         j: usize,
         supply: &[u64],
         demand: &[u64],
         price: &[Option<Price>],
         max_units: u64,
+        which: Optimal,
         buy: &mut Vec<u64>,
         best: &mut Option<(i128, u128, Vec<Vec<u64>>)>,
     ) {
@@ -248,7 +251,11 @@ fn brute_chain(
             let cost: i128 = (0..supply.len())
                 .map(|i| price[i].map_or(0, |p| p.cents as i128 * buy[i] as i128))
                 .sum();
-            let units: u128 = buy.iter().map(|&b| b as u128).sum();
+            // Every vector at the least cost, when units are no stage.
+            let units: u128 = match which {
+                Optimal::CostThenUnits => buy.iter().map(|&b| b as u128).sum(),
+                Optimal::Cost => 0,
+            };
             match best {
                 Some((c, u, all)) if (cost, units) == (*c, *u) => all.push(buy.clone()),
                 Some((c, u, _)) if (cost, units) > (*c, *u) => {}
@@ -258,17 +265,19 @@ fn brute_chain(
         }
         let Some(p) = price[j] else {
             buy[j] = 0;
-            return rec(j + 1, supply, demand, price, max_units, buy, best);
+            return rec(j + 1, supply, demand, price, max_units, which, buy, best);
         };
         let mut b = 0;
         while b <= max_units {
             buy[j] = b;
-            rec(j + 1, supply, demand, price, max_units, buy, best);
+            rec(j + 1, supply, demand, price, max_units, which, buy, best);
             b += p.pack;
         }
         buy[j] = 0;
     }
-    rec(0, supply, demand, price, max_units, &mut buy, &mut best);
+    rec(
+        0, supply, demand, price, max_units, which, &mut buy, &mut best,
+    );
     best
 }
 
@@ -337,7 +346,7 @@ proptest! {
     #[test]
     fn chain_matches_brute_force((supply, demand, price) in small_chain()) {
         let max_units = demand.iter().sum::<u64>() + 6;
-        let brute = brute_chain(&supply, &demand, &price, max_units);
+        let brute = brute_chain(&supply, &demand, &price, max_units, Optimal::CostThenUnits);
         match (chain_optima(&supply, &demand, &price, 16), brute) {
             (Err(ChainError::Infeasible), None) => {}
             (Ok(opt), Some((cost, units, mut all))) => {
@@ -499,13 +508,20 @@ fn a_trillion_units_two_tiers_fast_and_mip_refuses() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
 
-    /// The distinct pack purchases of every optimal vector, against brute force.
+    /// The distinct pack purchases of every optimal vector (at the least cost then units,
+    /// or at the least cost alone), against brute force.
     #[test]
-    fn pack_projections_match_brute_force((supply, demand, price) in small_chain()) {
+    fn pack_projections_match_brute_force(
+        (supply, demand, price) in small_chain(),
+        units_stage in any::<bool>(),
+    ) {
+        let which = if units_stage { Optimal::CostThenUnits } else { Optimal::Cost };
         let max_units = demand.iter().sum::<u64>() + 6;
-        let brute = brute_chain(&supply, &demand, &price, max_units);
-        match (pack_projections(&supply, &demand, &price, 1 << 16), brute) {
+        let brute = brute_chain(&supply, &demand, &price, max_units, which);
+        match (pack_projections(&supply, &demand, &price, 1 << 16, which), brute) {
             (Err(ChainError::Infeasible), None) => {}
+            // Every vector at the least cost is listed only when every price is positive.
+            (Ok(None), _) if which == Optimal::Cost && price.iter().flatten().any(|p| p.cents == 0) => {}
             (Ok(Some(got)), Some((_, _, all))) => {
                 let packed = |j: usize| price[j].is_none_or(|p| p.pack > 1);
                 let mut want: Vec<Vec<Option<u64>>> = all
@@ -569,8 +585,8 @@ proptest! {
         let supply: Vec<u64> = order.iter().map(|&l| sum(&p.movable, l)).collect();
         let demand: Vec<u64> = order.iter().map(|&l| sum(&p.residual, l)).collect();
         let opt = chain_optima(&supply, &demand, &p.shape.price, 16).unwrap();
-        let search = p.chain_exact(&order, &opt, Search::Convex).unwrap().unwrap();
-        let every = p.chain_exact(&order, &opt, Search::Exhaustive).unwrap().unwrap();
+        let search = p.chain_exact(&order, &opt, Search::Convex, Optimal::CostThenUnits).unwrap().unwrap();
+        let every = p.chain_exact(&order, &opt, Search::Exhaustive, Optimal::CostThenUnits).unwrap().unwrap();
         prop_assert_eq!(figures(&p, &search), figures(&p, &every));
     }
 }

@@ -321,10 +321,29 @@ fn increments(supply: &[u64], demand: &[u64]) -> Vec<u128> {
 /// whose purchases the flow chooses itself (a unit purchase is a flow arc).
 pub type Projection = Vec<Option<u64>>;
 
-/// The distinct [`Projection`]s of every optimal purchase vector of a chain. Any optimum
-/// of the four stages buys an optimal vector, so the best flow over these projections is
-/// the optimum of all four. `Ok(None)` when the list would exceed `cap` entries or the
-/// chain is too large to walk exactly (the caller uses the MIP).
+/// Which optimal purchase vectors [`pack_projections`] lists the projections of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Optimal {
+    /// The vectors at the least cost, then the least units: the single-date stages.
+    CostThenUnits,
+    /// Every vector at the least cost, whatever its units: what a term's intermediate
+    /// milestone needs (`model/term/jit.rs`). Only with every price positive: a free tier
+    /// could add packs beyond the table at no cost, so with a price of zero the list is
+    /// declined (`Ok(None)`).
+    Cost,
+}
+
+/// The distinct [`Projection`]s of every optimal purchase vector of a chain (optimal as
+/// `which` says). Any optimum of the stages buys an optimal vector, so the best flow over
+/// these projections is the optimum of them all. `Ok(None)` when the list would exceed
+/// `cap` entries or the chain is too large to walk exactly (the caller uses the MIP).
+///
+/// With positive prices every vector at the least cost lies in the table: its last
+/// purchase, a pack at tier i, could otherwise be dropped (every prefix from i on still
+/// covers R_n), for less. So [`Optimal::Cost`] starts the walk from every state at the
+/// least cost, [`Optimal::CostThenUnits`] from the least units among them; a prefix of an
+/// optimal vector is at its own least cost (else the cheaper prefix with the same tail
+/// would beat the optimum), so every such vector is on a tight path.
 ///
 /// The walk goes up the table from (last tier, optimal units), keeping for each choice
 /// made so far the set of states reachable on a tight path (one whose every prefix is at
@@ -336,8 +355,12 @@ pub fn pack_projections(
     demand: &[u64],
     price: &[Option<Price>],
     cap: usize,
+    which: Optimal,
 ) -> Result<Option<Vec<Projection>>, ChainError> {
     let n = supply.len();
+    if which == Optimal::Cost && price.iter().flatten().any(|p| p.cents <= 0) {
+        return Ok(None);
+    }
     let delta = increments(supply, demand);
     let mut buyable = false;
     for j in 0..n {
@@ -370,8 +393,10 @@ pub fn pack_projections(
     };
     // Choices so far (bottom tier first) → tight states at the current tier.
     let mut level: std::collections::BTreeMap<Vec<u64>, Vec<bool>> = Default::default();
-    let mut start = vec![false; t.states];
-    start[t.units] = true;
+    let start: Vec<bool> = match which {
+        Optimal::CostThenUnits => (0..t.states).map(|s| s == t.units).collect(),
+        Optimal::Cost => (0..t.states).map(|s| t.at(n - 1, s) == t.cost).collect(),
+    };
     level.insert(Vec::new(), start);
     let mut work = 0usize;
     const WORK: usize = 1 << 24;

@@ -2,7 +2,7 @@
 //! four stages of any chain as one min-cost flow over the optimal pack purchases
 //! (`models/README.md`). Where they cannot settle a family, the MIP does.
 
-use super::chain::{chain_flows, chain_optima, pack_projections, ChainError, ChainOptima};
+use super::chain::{chain_flows, chain_optima, pack_projections, ChainError, ChainOptima, Optimal};
 use super::family::{FamilyProblem, FamilySolution, SolveOptions};
 use super::mcf::{add, Cost, FlowGraph, FREE};
 use super::status::SolveStatus;
@@ -58,7 +58,7 @@ impl FamilyProblem {
         // exact only over every optimum: an incomplete list goes to the exact flow.
         if !opt.complete {
             return Some(
-                self.chain_exact(order, &opt, Search::Convex)
+                self.chain_exact(order, &opt, Search::Convex, Optimal::CostThenUnits)
                     .unwrap_or_else(|| self.solve_moves(opt.cost, opt.units, opts)),
             );
         }
@@ -141,7 +141,7 @@ impl FamilyProblem {
             Some(Err(status)) => return Err(status),
             None => return self.solve(opts),
         };
-        match self.chain_exact(order, &opt, Search::Convex) {
+        match self.chain_exact(order, &opt, Search::Convex, Optimal::CostThenUnits) {
             Some(r) => r,
             None => self.solve_moves(opt.cost, opt.units, opts),
         }
@@ -164,13 +164,19 @@ impl FamilyProblem {
     /// `search` says how the choices are gone through: [`Search::Convex`] as the solve
     /// does, or [`Search::Exhaustive`], the reference the search is tested against.
     ///
-    /// The flow's cost and units are checked against the chain algorithm's. `None` when
-    /// the choices are too many to try (the MIP decides).
+    /// With [`Optimal::Cost`] the units are not a stage: the flow takes the least moves,
+    /// then covered units, over every purchase vector at the least cost (a unit bought
+    /// by the flow costs its price and nothing else, and the choices of pack purchases
+    /// come from every vector at the least cost).
+    ///
+    /// The flow's cost (and units, when they are a stage) are checked against the chain
+    /// algorithm's. `None` when the choices are too many to try (the MIP decides).
     pub fn chain_exact(
         &self,
         order: &[usize],
         opt: &ChainOptima,
         search: Search,
+        which: Optimal,
     ) -> Option<Result<FamilySolution, SolveStatus>> {
         let (supply, demand, price) = self.aggregate(order)?;
         let packed = price.iter().flatten().filter(|p| p.pack > 1).count();
@@ -180,7 +186,7 @@ impl FamilyProblem {
         } else {
             PROJECTIONS
         };
-        let projections = match pack_projections(&supply, &demand, &price, cap) {
+        let projections = match pack_projections(&supply, &demand, &price, cap, which) {
             Ok(Some(p)) => p,
             Ok(None) | Err(ChainError::TooLarge(_)) => return None,
             Err(ChainError::Infeasible) => return Some(Err(SolveStatus::Infeasible)),
@@ -190,7 +196,7 @@ impl FamilyProblem {
             for (k, &l) in order.iter().enumerate() {
                 fixed[l] = proj[k];
             }
-            self.stages_by_flow(order, &fixed)
+            self.stages_by_flow(order, &fixed, which)
         };
         let (obj, sol) = if convex && projections.len() > 2 {
             // The choices come sorted by the one pack tier's units (the walk's keys).
@@ -226,7 +232,11 @@ impl FamilyProblem {
             }
             best?
         };
-        if (obj[0], obj[1]) != (opt.cost, i128::try_from(opt.units).ok()?) {
+        let units = match which {
+            Optimal::CostThenUnits => i128::try_from(opt.units).ok()?,
+            Optimal::Cost => 0,
+        };
+        if (obj[0], obj[1]) != (opt.cost, units) {
             return Some(Err(SolveStatus::Error(format!(
                 "the exact flow's purchases (cost {}, units {}) disagree with the chain \
                  algorithm's (cost {}, units {}); no figure is published",
@@ -249,10 +259,13 @@ impl FamilyProblem {
     /// fewer units), so routing each covered unit along the chain gives edge flows whose
     /// published count equals the optimum. Returns ((cents, units, Σout, covered),
     /// solution), fixed purchases included, or `None` if the demand cannot all be met.
+    /// With [`Optimal::Cost`] units are no stage: a bought unit costs its price alone,
+    /// and the units figure returned is 0.
     pub(crate) fn stages_by_flow(
         &self,
         order: &[usize],
         fixed: &[Option<u64>],
+        which: Optimal,
     ) -> Option<(Cost, FamilySolution)> {
         let (nv, nl, ne) = (self.shape.n_vas, self.shape.n_lics, self.shape.edges.len());
         let total_movable: i128 = self.movable.iter().map(|&x| i128::from(x)).sum();
@@ -292,6 +305,7 @@ impl FamilyProblem {
                 }
             }
         }
+        let unit = i128::from(which == Optimal::CostThenUnits);
         let mut constant: Cost = FREE;
         let buy_e: Vec<usize> = (0..nl)
             .map(|l| {
@@ -304,10 +318,10 @@ impl FamilyProblem {
                 match fixed[l] {
                     Some(b) => {
                         constant[0] += cents * i128::from(b);
-                        constant[1] += i128::from(b);
+                        constant[1] += unit * i128::from(b);
                         g.edge(src, to, i128::from(b), FREE)
                     }
-                    None => g.edge(src, to, big, [cents, 1, 0, 0]),
+                    None => g.edge(src, to, big, [cents, unit, 0, 0]),
                 }
             })
             .collect();
@@ -355,5 +369,22 @@ impl FamilyProblem {
             }
         }
         Some((add(constant, cost), sol))
+    }
+}
+
+impl FamilyProblem {
+    /// A pooled chain's least moves, then covered units, over every purchase vector at
+    /// the least cost, whatever its units ([`Optimal::Cost`]): what an intermediate
+    /// milestone of a term needs (`model/term/jit.rs`). `None` when the exact flow
+    /// cannot settle it.
+    pub fn pooled_chain_at_least_cost(
+        &self,
+        order: &[usize],
+    ) -> Option<Result<FamilySolution, SolveStatus>> {
+        let (_, opt) = match self.chain_optimum(order, 0)? {
+            Ok(found) => found,
+            Err(status) => return Some(Err(status)),
+        };
+        self.chain_exact(order, &opt, Search::Convex, Optimal::Cost)
     }
 }

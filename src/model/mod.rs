@@ -22,7 +22,7 @@ mod solve;
 mod status;
 pub mod term;
 
-pub use chain::{chain_optima, pack_projections, ChainError, ChainOptima, Projection};
+pub use chain::{chain_optima, pack_projections, ChainError, ChainOptima, Optimal, Projection};
 pub use chain_flow::Search;
 pub use family::{ComponentShape, FamilyProblem, FamilySolution, SolveOptions};
 pub use prepare::{prepare, Cell, HygieneCounts, PoolInfo, Prepared, ScenarioView};

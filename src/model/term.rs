@@ -210,34 +210,24 @@ pub fn round_half_up(x: i128, scale: i128) -> i128 {
     x.div_euclid(scale) + i128::from(2 * x.rem_euclid(scale) >= scale)
 }
 
-/// Solves one term component at its lexicographic optimum: with `opts.fast_paths`, the
-/// closed form where it is proven ([`TermProblem::has_closed_form`]) or the milestones'
-/// own optima where they nest (`jit`; a family, so never both); the MIP elsewhere.
+/// Solves one term component at its lexicographic optimum: with `opts.fast_paths`, an
+/// exact shortcut where one is proven and settles it (`TermProblem::fast_form`); the
+/// MIP elsewhere.
 /// Every answer has passed [`TermProblem::check`].
 pub fn solve_term(p: &TermProblem, opts: &SolveOptions) -> Result<TermSolution, SolveStatus> {
     p.validate()
         .map_err(|e| SolveStatus::Error(e.to_string()))?;
-    let fast = opts.fast_paths;
-    let nested = if fast && p.has_milestone_form() {
-        p.milestone_form(opts)?
-    } else {
-        None
-    };
-    let sol = match nested {
+    let sol = match p.fast_form(opts)? {
         Some(sol) => sol,
-        None if fast && p.has_closed_form() => p.closed_form()?,
-        None => match fast.then(|| p.chain_form()).flatten() {
-            Some(sol) => sol,
-            None => {
-                log::debug!(
-                    "term component of {} VAs x {} licences, {} pairs: the MIP decides",
-                    p.shape.n_vas,
-                    p.shape.n_lics,
-                    p.shape.edges.len()
-                );
-                p.solve_mip(opts)?
-            }
-        },
+        None => {
+            log::debug!(
+                "term component of {} VAs x {} licences, {} pairs: the MIP decides",
+                p.shape.n_vas,
+                p.shape.n_lics,
+                p.shape.edges.len()
+            );
+            p.solve_mip(opts)?
+        }
     };
     p.check(&sol).map_err(|e| {
         SolveStatus::Error(format!(
@@ -248,6 +238,29 @@ pub fn solve_term(p: &TermProblem, opts: &SolveOptions) -> Result<TermSolution, 
 }
 
 impl TermProblem {
+    /// The exact shortcuts, in turn: the milestones' own optima (a VA's family), the
+    /// closed form (one licence), the pooled milestones' optima, the chain search;
+    /// `None` when none settles the component (the MIP decides).
+    fn fast_form(&self, opts: &SolveOptions) -> Result<Option<TermSolution>, SolveStatus> {
+        if !opts.fast_paths {
+            return Ok(None);
+        }
+        if self.has_milestone_form() {
+            if let Some(sol) = self.milestone_form(opts)? {
+                return Ok(Some(sol));
+            }
+        }
+        if self.has_closed_form() {
+            return self.closed_form().map(Some);
+        }
+        if self.has_pool_milestone_form() {
+            if let Some(sol) = self.pool_milestone_form(opts)? {
+                return Ok(Some(sol));
+            }
+        }
+        Ok(self.chain_form())
+    }
+
     /// The number of milestones, K.
     pub fn n_milestones(&self) -> usize {
         self.settings.milestones()

@@ -62,7 +62,7 @@
 //! price. Beyond [`MAX_CELLS`] cells, or [`MAX_PLANS`] tied pool plans, the MIP decides.
 
 use super::{TermProblem, TermSolution};
-use crate::model::chain::chain_order;
+use crate::model::chain::{chain_order, Optimal};
 use crate::model::family::FamilySolution;
 use num_integer::gcd;
 
@@ -277,6 +277,7 @@ impl TermProblem {
             );
             return None;
         }
+        log::debug!("term chain of {nv} VAs: {states} states per milestone searched");
         let n = order.len();
         let mut xs = vec![0u64; states * n];
         let mut base = vec![0i128; states];
@@ -483,7 +484,9 @@ impl TermProblem {
                 for (t, &l) in ch.order.iter().enumerate() {
                     fixed[l] = Some(ch.x(state)[t] + ch.shift[t]);
                 }
-                let (cost, sol) = self.milestone(k).stages_by_flow(&ch.order, &fixed)?;
+                let (cost, sol) =
+                    self.milestone(k)
+                        .stages_by_flow(&ch.order, &fixed, Optimal::CostThenUnits)?;
                 moves += cost[2];
                 covered += cost[3];
                 sols.push(sol);

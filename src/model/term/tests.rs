@@ -655,6 +655,35 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 1000,
+        max_global_rejects: 20_000,
+        .. ProptestConfig::default()
+    })]
+
+    #[test]
+    fn pooled_milestone_optima_equal_the_mip(s in chain_spec(), wide in any::<bool>()) {
+        // A pool's chain family, no discount: wherever the milestones' least moves at
+        // the least cost (the single-date optimum at the last) nest, the term plan made
+        // of them has the MIP's three figures.
+        let p = Spec { discount: 0, ..s }.needs_times(if wide { 9 } else { 1 }).problem();
+        prop_assume!(p.has_pool_milestone_form() && p.n_milestones() > 1);
+        let mip = solve_term(&p, &opts(false));
+        let fast = match p.pool_milestone_form(&opts(true)) {
+            Ok(Some(fast)) => fast,
+            Ok(None) => return Ok(()),
+            Err(e) => return {
+                prop_assert_eq!(Err(e), mip);
+                Ok(())
+            },
+        };
+        invariants(&p, &fast)?;
+        let (a, b) = (p.check(&fast).unwrap(), p.check(&mip.unwrap()).unwrap());
+        prop_assert_eq!((a.scaled_cost, a.units, a.moves), (b.scaled_cost, b.units, b.moves));
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig { cases: 500, .. ProptestConfig::default() })]
 
     #[test]
