@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 
 use crate::plan::Plan;
 use crate::plot::Charts;
-use crate::report::outline::{outline, Block, Format};
+use crate::report::outline::{outline, Block, Excerpt, Format};
 use crate::report::table::{Cell, Table};
-use crate::report::views::{self, MAX_ROWS};
+use crate::report::views;
 
 /// Escapes text for HTML.
 pub(crate) fn esc(s: &str) -> String {
@@ -36,31 +36,24 @@ th{background:#dce6f1}td.n{text-align:right;font-variant-numeric:tabular-nums}tr
 .chart svg{max-width:100%;height:auto}.note{color:#555;font-size:.9em}\
 @media print{body{margin:0;max-width:none}h2{page-break-after:avoid}.chart,table{page-break-inside:avoid}}";
 
-/// Writes `table` as an HTML table: at most [`MAX_ROWS`] rows, then its total row (`total`
-/// when given, else the sums of its rows when it has totals), then a note naming the file
-/// with every row when some are not shown.
-fn table_ending(out: &mut String, table: &Table, total: Option<&[Cell]>) {
+/// Writes `table` as an HTML table, as much of it as [`Excerpt`] shows, the note in small
+/// print; `total` is its total row when given.
+fn table(out: &mut String, table: &Table, total: Option<&[Cell]>) {
+    let shown = Excerpt::of(table, total);
     out.push_str("<table><thead><tr>");
     for h in table.headers() {
         let _ = write!(out, "<th>{}</th>", esc(h));
     }
     out.push_str("</tr></thead><tbody>");
-    for r in table.rows.iter().take(MAX_ROWS) {
+    for r in shown.rows {
         row(out, table, "<tr>", r);
     }
-    if let Some(total) = total {
+    if let Some(total) = &shown.total {
         row(out, table, "<tr class=\"total\">", total);
-    } else if table.totals {
-        row(out, table, "<tr class=\"total\">", &table.total_row());
     }
     out.push_str("</tbody></table>");
-    let n = table.len();
-    if n > MAX_ROWS {
-        let _ = write!(
-            out,
-            "<p class=\"note\">Showing {MAX_ROWS} of {n} rows; all of them are in {}.</p>",
-            table.source
-        );
+    if let Some(more) = &shown.more {
+        let _ = write!(out, "<p class=\"note\">{more}</p>");
     }
 }
 
@@ -107,10 +100,10 @@ pub(crate) fn page(plan: &Plan, charts: &Charts) -> String {
         esc(&plan.case),
         views::subtitle(plan, &name)
     );
-    for s in outline(plan, Some(charts)) {
+    for s in outline(plan) {
         let _ = write!(o, "<section id=\"{}\"><h2>{}</h2>", s.id, s.title);
         for b in s.blocks.iter().filter_map(|b| b.shown_in(Format::Html)) {
-            block(&mut o, b);
+            block(&mut o, b, charts);
         }
         o.push_str("</section>");
     }
@@ -118,8 +111,8 @@ pub(crate) fn page(plan: &Plan, charts: &Charts) -> String {
     o
 }
 
-/// One block of a section.
-fn block(o: &mut String, b: &Block) {
+/// One block of a section; charts inlined from `charts`.
+fn block(o: &mut String, b: &Block, charts: &Charts) {
     match b {
         Block::Cards(cards) => {
             o.push_str("<div class=\"cards\">");
@@ -131,20 +124,17 @@ fn block(o: &mut String, b: &Block) {
         Block::Para(text) => {
             let _ = write!(o, "<p>{}</p>", esc(text));
         }
-        Block::Note(text) => {
-            let _ = write!(o, "<p class=\"note\">{}</p>", esc(text));
-        }
-        Block::Absent(text) => {
+        Block::Note(text) | Block::Absent(text) => {
             let _ = write!(o, "<p class=\"note\">{}</p>", esc(text));
         }
         Block::Sub(title) => {
             let _ = write!(o, "<h3>{}</h3>", esc(title));
         }
-        Block::Table(t, total) => table_ending(o, t, total.as_deref()),
-        Block::Charts(charts) => {
+        Block::Table(t, total) => table(o, t, total.as_deref()),
+        Block::Charts(shown) => {
             // The SVG goes in as rendered (the files in `plots/` pass through
             // [`crate::plot::xml_safe`]; the page never did, and keeps its bytes).
-            for svg in charts.iter().filter_map(|c| c.svg) {
+            for svg in shown.iter().filter_map(|&c| charts.get(c)) {
                 let _ = write!(o, "<div class=\"chart\">{svg}</div>");
             }
         }

@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 
 use crate::plan::Plan;
-use crate::report::outline::{outline, Block, Format};
+use crate::report::outline::{outline, Block, Excerpt, Format};
 use crate::report::table::{Cell, Table};
-use crate::report::views::{self, MAX_ROWS};
+use crate::report::views;
 
 /// Text as Markdown shows it literally: HTML and Markdown syntax characters escaped, so a
 /// name like `<script>` or `*x*` is shown as written and never interpreted (README, "Safety").
@@ -34,27 +34,18 @@ pub(crate) fn text(s: &str) -> String {
     o
 }
 
-/// Writes `table` as a Markdown table: at most [`MAX_ROWS`] rows, then its total row in
-/// bold (`total` when given, else the sums of its rows when it has totals), then a note
-/// naming the file with every row when some are not shown. Headers are written as they
-/// are (they are ours, never customer data).
-fn table_ending(out: &mut String, table: &Table, total: Option<&[Cell]>) {
+/// Writes `table` as a Markdown table, as much of it as [`Excerpt`] shows: the total row
+/// in bold (`total` when given), the note in italics. Headers are written as they are
+/// (they are ours, never customer data).
+fn table(out: &mut String, table: &Table, total: Option<&[Cell]>) {
+    let shown = Excerpt::of(table, total);
     let headers: Vec<&str> = table.headers().collect();
     let _ = writeln!(out, "| {} |", headers.join(" | "));
     let _ = writeln!(out, "|{}|", vec!["---"; headers.len()].join("|"));
-    for r in table.rows.iter().take(MAX_ROWS) {
+    for r in shown.rows {
         row(out, table, r, text);
     }
-    let sums;
-    let total = match total {
-        Some(t) => Some(t),
-        None if table.totals => {
-            sums = table.total_row();
-            Some(sums.as_slice())
-        }
-        None => None,
-    };
-    if let Some(total) = total {
+    if let Some(total) = &shown.total {
         row(out, table, total, |c| {
             if c.is_empty() {
                 String::new()
@@ -63,13 +54,8 @@ fn table_ending(out: &mut String, table: &Table, total: Option<&[Cell]>) {
             }
         });
     }
-    let n = table.len();
-    if n > MAX_ROWS {
-        let _ = writeln!(
-            out,
-            "\n_Showing {MAX_ROWS} of {n} rows; all of them are in {}._",
-            table.source
-        );
+    if let Some(more) = &shown.more {
+        let _ = writeln!(out, "\n_{more}_");
     }
     out.push('\n');
 }
@@ -91,7 +77,7 @@ pub fn markdown(plan: &Plan) -> String {
     let _ = writeln!(o, "# {}\n", text(&plan.case));
     let name = format!("**{}**", text(&plan.scenario));
     let _ = writeln!(o, "{}\n", views::subtitle(plan, &name));
-    for s in outline(plan, None) {
+    for s in outline(plan) {
         // Quirk kept for byte identity: these two headings have always had an empty line
         // before them (after the headline's list, or twice after the Term section).
         if matches!(s.id, "term" | "waterfall") {
@@ -113,22 +99,19 @@ fn block(o: &mut String, b: &Block) {
                 let _ = writeln!(o, "- **{}**: {}", text(v), text(k));
             }
         }
-        Block::Para(s) => {
+        Block::Para(s) | Block::Absent(s) => {
             let _ = writeln!(o, "{}\n", text(s));
         }
         Block::Note(s) => {
             let _ = writeln!(o, "_{}_\n", text(s));
         }
-        Block::Absent(s) => {
-            let _ = writeln!(o, "{}\n", text(s));
-        }
         Block::Sub(title) => {
             let _ = writeln!(o, "### {title}\n");
         }
-        Block::Table(t, total) => table_ending(o, t, total.as_deref()),
+        Block::Table(t, total) => table(o, t, total.as_deref()),
         Block::Charts(charts) => {
             for c in charts {
-                let _ = writeln!(o, "![{}]({})", c.alt, c.file);
+                let _ = writeln!(o, "![{}](plots/{}.svg)", c.title(), c.name());
             }
             o.push('\n');
         }
