@@ -5,16 +5,30 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// Exit code for bad input data (BSD `EX_DATAERR`).
-pub const EXIT_DATA: i32 = 65;
-/// Exit code for a solve that did not reach a proven optimum.
-pub const EXIT_NOT_OPTIMAL: i32 = 3;
-/// Exit code for a usage error (bad flags, missing files named on the command line).
-pub const EXIT_USAGE: i32 = 2;
-/// Exit code for an internal failure (I/O, solver crash).
-pub const EXIT_INTERNAL: i32 = 1;
-/// Exit code of `verify` when the plan breaks at least one rule.
-pub const EXIT_VERIFY: i32 = 4;
+/// The exit codes of `reallot`, each with its meaning (README, "Exit codes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The run finished: every plan optimal, nothing wrong found.
+    Success = 0,
+    /// An internal failure (I/O, solver crash).
+    Internal = 1,
+    /// A usage error (bad flags, missing files named on the command line), or an output
+    /// path refused.
+    Usage = 2,
+    /// A solve that did not reach a proven optimum.
+    NotOptimal = 3,
+    /// `verify` (or `execute`'s check first): the plan breaks at least one rule.
+    Verify = 4,
+    /// Bad input data (BSD `EX_DATAERR`).
+    Data = 65,
+}
+
+impl Exit {
+    /// The process exit code.
+    pub const fn code(self) -> i32 {
+        self as i32
+    }
+}
 
 /// How many problems one validation pass reports before it stops listing them.
 pub const ERROR_CAP: usize = 50;
@@ -264,10 +278,11 @@ impl Error {
     /// The process exit code this error maps to.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_) => EXIT_DATA,
-            Error::Usage(_) => EXIT_USAGE,
-            Error::Io { .. } | Error::Solver(_) | Error::Render { .. } => EXIT_INTERNAL,
+            Error::Input(_) => Exit::Data,
+            Error::Usage(_) => Exit::Usage,
+            Error::Io { .. } | Error::Solver(_) | Error::Render { .. } => Exit::Internal,
         }
+        .code()
     }
 }
 

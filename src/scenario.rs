@@ -640,7 +640,7 @@ mod tests {
         for bad in ["../x", "/abs", ".hidden", "a/b", "a b", "", "a\\b", "é"] {
             let text = format!("name = {bad:?}");
             let e = Scenario::parse(&text, "s.toml", "s").unwrap_err();
-            assert_eq!(e.exit_code(), crate::error::EXIT_DATA, "{bad:?}");
+            assert_eq!(e.exit_code(), crate::error::Exit::Data.code(), "{bad:?}");
             assert!(e.to_string().contains("s.toml"), "{e}");
         }
         assert!(Scenario::parse("", "my plan.toml", "my plan").is_err());
@@ -656,7 +656,7 @@ mod tests {
         let s = Scenario::parse("evaluate_at = \"AS_OF\"", "x", "x").unwrap();
         assert_eq!(s.evaluate_at, EvaluateAt::AsOf);
         let e = Scenario::parse("evaluate_at = \"today\"", "s.toml", "s").unwrap_err();
-        assert_eq!(e.exit_code(), crate::error::EXIT_DATA);
+        assert_eq!(e.exit_code(), crate::error::Exit::Data.code());
         assert!(e.to_string().contains("evaluate_at"), "{e}");
         let r = Scenario::parse("evaluate_at = \"renewal\"", "x", "x").unwrap();
         assert_eq!(Scenario::parse(&r.to_toml(), "y", "y").unwrap(), r);
@@ -704,7 +704,7 @@ mod tests {
         let s = Scenario::from_arg(Path::new("renewal"), case).unwrap();
         assert_eq!((s.name.as_str(), s.policy.buffer_bp), ("renewal", 2500));
         let e = Scenario::from_arg(Path::new("nosuch"), case).unwrap_err();
-        assert_eq!(e.exit_code(), crate::error::EXIT_USAGE);
+        assert_eq!(e.exit_code(), crate::error::Exit::Usage.code());
         let text = e.to_string();
         assert!(
             text.contains("models") && text.contains("nosuch.toml"),
@@ -712,7 +712,7 @@ mod tests {
         );
         assert!(text.contains("vendor-view"), "{text}");
         let e = Scenario::from_arg(Path::new("nosuch.toml"), case).unwrap_err();
-        assert_eq!(e.exit_code(), crate::error::EXIT_USAGE);
+        assert_eq!(e.exit_code(), crate::error::Exit::Usage.code());
     }
 
     #[test]

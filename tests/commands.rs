@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::common::{conformance, pack_gap_case, reallot};
 use predicates::prelude::*;
-use reallot::error::{EXIT_DATA, EXIT_USAGE, EXIT_VERIFY};
+use reallot::error::Exit;
 
 #[test]
 fn help_for_every_command() {
@@ -25,14 +25,17 @@ fn help_for_every_command() {
 
 #[test]
 fn usage_errors_exit_2() {
-    reallot().arg("frobnicate").assert().code(EXIT_USAGE);
-    reallot().arg("plan").assert().code(EXIT_USAGE);
+    reallot()
+        .arg("frobnicate")
+        .assert()
+        .code(Exit::Usage.code());
+    reallot().arg("plan").assert().code(Exit::Usage.code());
     let out = tempfile::tempdir().unwrap();
     reallot()
         .args(["plan", "no/such/case", "--out"])
         .arg(out.path().join("p"))
         .assert()
-        .code(EXIT_USAGE)
+        .code(Exit::Usage.code())
         .stderr(predicate::str::contains("not a case folder"));
     reallot()
         .arg("plan")
@@ -40,13 +43,13 @@ fn usage_errors_exit_2() {
         .args(["--model", "no/such/scenario.toml", "--out"])
         .arg(out.path().join("p"))
         .assert()
-        .code(EXIT_USAGE);
+        .code(Exit::Usage.code());
     reallot()
         .arg("plan")
         .arg(conformance("story-wrong-token"))
         .args(["--as-of", "01/11/2026"])
         .assert()
-        .code(EXIT_USAGE);
+        .code(Exit::Usage.code());
     assert!(!out.path().join("p").exists());
 }
 
@@ -103,7 +106,7 @@ fn as_of_comes_from_the_case_or_the_flag() {
         .arg("--out")
         .arg(out.path().join("a"))
         .assert()
-        .code(EXIT_DATA)
+        .code(Exit::Data.code())
         .stderr(predicate::str::contains("as_of"));
     assert!(!out.path().join("a").exists());
     reallot()
@@ -171,7 +174,7 @@ fn verify_catches_a_short_move() {
     let moves = std::fs::read_to_string(dir.join("moves.csv")).unwrap();
     std::fs::write(dir.join("moves.csv"), moves.replace(",60\n", ",59\n")).unwrap();
     verify("story-wrong-token", &dir)
-        .code(EXIT_VERIFY)
+        .code(Exit::Verify.code())
         .stdout(predicate::str::contains("VIOLATION").and(predicate::str::contains("Campus-B")));
 }
 
@@ -181,9 +184,11 @@ fn verify_catches_a_missing_purchase_and_a_wrong_total() {
     let purchases = std::fs::read_to_string(dir.join("purchases.csv")).unwrap();
     let kept: Vec<&str> = purchases.lines().take(2).collect();
     std::fs::write(dir.join("purchases.csv"), kept.join("\n") + "\n").unwrap();
-    verify("story-acquisition", &dir).code(EXIT_VERIFY).stdout(
-        predicate::str::contains("covered").and(predicate::str::contains("purchase_units")),
-    );
+    verify("story-acquisition", &dir)
+        .code(Exit::Verify.code())
+        .stdout(
+            predicate::str::contains("covered").and(predicate::str::contains("purchase_units")),
+        );
     // A move out of a locked VA, or across pools, is caught too.
     let (_t2, dir) = planned("story-wrong-token");
     let accounts = "smart_account,virtual_account,pool,locked\nACME,Campus-A,,true\n";
@@ -201,7 +206,7 @@ fn verify_catches_a_missing_purchase_and_a_wrong_total() {
         .arg(case.path())
         .arg(&dir)
         .assert()
-        .code(EXIT_VERIFY)
+        .code(Exit::Verify.code())
         .stdout(predicate::str::contains("locked"));
 }
 
@@ -233,7 +238,7 @@ fn time_limited_solves_are_not_published() {
         .args(["--mip-only", "--time-limit", "1e-9", "--out"])
         .arg(&dir)
         .assert()
-        .code(reallot::error::EXIT_NOT_OPTIMAL)
+        .code(reallot::error::Exit::NotOptimal.code())
         .stdout(
             predicate::str::contains("time_limit").and(predicate::str::contains("no optimal plan")),
         );

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use reallot::error::{EXIT_DATA, EXIT_VERIFY};
+use reallot::error::Exit;
 
 const EA_HEADER: &str = "smart_account,virtual_account,suite,sku,purchased,growth_allowance,total_entitlements,license_generated,total_consumption,next_true_forward,term_end,unit_price,license\n";
 
@@ -190,7 +190,7 @@ fn findings_are_hand_computed() {
     )
     .unwrap();
     let (code, text) = verify(c.path(), &out);
-    assert_eq!(code, EXIT_VERIFY, "{text}");
+    assert_eq!(code, Exit::Verify.code(), "{text}");
     assert!(text.contains("findings.csv"), "{text}");
 }
 
@@ -297,7 +297,7 @@ fn rejects(rows: &str, fragments: &[&str]) {
         "--out".as_ref(),
         out.as_os_str(),
     ]);
-    assert_eq!(code, EXIT_DATA, "{err}");
+    assert_eq!(code, Exit::Data.code(), "{err}");
     assert!(!out.exists(), "a failed plan wrote {}", out.display());
     assert!(err.contains("fix:"), "{err}");
     for f in fragments {
@@ -305,7 +305,7 @@ fn rejects(rows: &str, fragments: &[&str]) {
     }
     // check refuses the same case.
     let (code, _, _) = reallot(&["check".as_ref(), c.path().as_os_str()]);
-    assert_eq!(code, EXIT_DATA);
+    assert_eq!(code, Exit::Data.code());
 }
 
 #[test]
@@ -398,7 +398,7 @@ fn header_rules() {
     )
     .unwrap();
     let (code, _, err) = reallot(&["check".as_ref(), c.path().as_os_str()]);
-    assert_eq!(code, EXIT_DATA);
+    assert_eq!(code, Exit::Data.code());
     assert!(
         err.contains("ea.csv line 1, column 7: \"licence_count\" is not a known column"),
         "{err}"

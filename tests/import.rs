@@ -103,7 +103,7 @@ fn missing_fields_name_their_json_path() {
     )
     .unwrap_err();
     let msg = err.to_string();
-    assert_eq!(err.exit_code(), reallot::error::EXIT_DATA);
+    assert_eq!(err.exit_code(), reallot::error::Exit::Data.code());
     assert!(
         msg.contains("missing-va.json, column licenses[0].virtualAccount"),
         "{msg}"
@@ -176,7 +176,7 @@ fn import_cli(file: &Path) -> (i32, String) {
 #[test]
 fn strict_values_name_their_json_path() {
     let (code, err) = import_cli(&cssm_fixture("strict-bad.json"));
-    assert_eq!(code, reallot::error::EXIT_DATA, "{err}");
+    assert_eq!(code, reallot::error::Exit::Data.code(), "{err}");
     for want in [
         "strict-bad.json, column licenses[0].licenseDetails[0].quantity: \"-10\" is negative",
         "column licenses[1].inUse: \"1.5\" is not a whole number",
@@ -229,7 +229,7 @@ fn unreadable_json_is_an_input_error() {
     )
     .unwrap();
     let (code, err) = import_cli(&latin1);
-    assert_eq!(code, reallot::error::EXIT_DATA, "{err}");
+    assert_eq!(code, reallot::error::Exit::Data.code(), "{err}");
     assert!(
         err.contains("latin1.json line 2, column 23: is not UTF-8: byte 0xE9 at line 2, column 23"),
         "{err}"
@@ -239,7 +239,7 @@ fn unreadable_json_is_an_input_error() {
     bytes.extend("{}".encode_utf16().flat_map(u16::to_le_bytes));
     std::fs::write(&utf16, bytes).unwrap();
     let (code, err) = import_cli(&utf16);
-    assert_eq!(code, reallot::error::EXIT_DATA, "{err}");
+    assert_eq!(code, reallot::error::Exit::Data.code(), "{err}");
     assert!(
         err.contains("utf16.json: is UTF-16 text, not UTF-8"),
         "{err}"
@@ -251,7 +251,7 @@ fn unreadable_json_is_an_input_error() {
     )
     .unwrap();
     let (code, err) = import_cli(&broken);
-    assert_eq!(code, reallot::error::EXIT_DATA, "{err}");
+    assert_eq!(code, reallot::error::Exit::Data.code(), "{err}");
     assert!(err.contains("broken.json line 3, column"), "{err}");
     assert!(err.contains("is not valid JSON"), "{err}");
     // A BOM is tolerated.
@@ -365,7 +365,7 @@ fn unnamed_usage_takes_its_smart_account_from_the_accounts_file() {
          Initech,Lab,ISE Essentials,1,0\n"
     );
     let (code, _, stderr, _) = import_many(&["usage-unnamed.json"], &[]);
-    assert_eq!(code, reallot::error::EXIT_DATA, "{stderr}");
+    assert_eq!(code, reallot::error::Exit::Data.code(), "{stderr}");
     assert!(
         stderr.contains("usage-unnamed.json, column licenses[0].accountName: is missing")
             && stderr.contains("pass --smart-account NAME"),
@@ -450,7 +450,7 @@ fn per_va_summary_va_list_and_ea_consumption() {
 #[test]
 fn newer_shapes_are_checked_strictly() {
     let (code, _, stderr, _) = import_many(&["shapes-bad.json"], &["--smart-account", "Globex"]);
-    assert_eq!(code, reallot::error::EXIT_DATA, "{stderr}");
+    assert_eq!(code, reallot::error::Exit::Data.code(), "{stderr}");
     for want in [
         "licenses[0].licenseSubstitutions[0].substitutedQuantity: \"-1\" is negative",
         "licenses[0].licenseSubstitutions[1].substitutedLicense: is missing",

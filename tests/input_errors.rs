@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::common::reallot;
-use reallot::error::EXIT_DATA;
+use reallot::error::Exit;
 
 const CASE: &str = "as_of = \"2026-11-01\"\n";
 const ENT: &str = "smart_account,virtual_account,license,quantity\nA,V1,L,10\nA,V2,L,0\n";
@@ -58,7 +58,7 @@ fn run(dir: &Path, extra: &[&str]) -> (i32, String) {
 fn rejects(overrides: &[(&str, &str)], fragments: &[&str]) {
     let dir = case(overrides);
     let (code, err) = run(dir.path(), &[]);
-    assert_eq!(code, EXIT_DATA, "stderr: {err}");
+    assert_eq!(code, Exit::Data.code(), "stderr: {err}");
     for f in fragments {
         assert!(err.contains(f), "missing {f:?} in:\n{err}");
     }
@@ -280,15 +280,15 @@ fn bad_scenario_file() {
     let model = dir.path().join("s.toml");
     std::fs::write(&model, "bufer_pct = 10\n").unwrap();
     let (code, err) = run(dir.path(), &["--model", model.to_str().unwrap()]);
-    assert_eq!(code, EXIT_DATA);
+    assert_eq!(code, Exit::Data.code());
     assert!(err.contains("bufer_pct"), "{err}");
     std::fs::write(&model, "buffer_pct = 1.234\nlock = [\"A/Nope\"]\n").unwrap();
     let (code, err) = run(dir.path(), &["--model", model.to_str().unwrap()]);
-    assert_eq!(code, EXIT_DATA);
+    assert_eq!(code, Exit::Data.code());
     assert!(err.contains("column buffer_pct: \"1.234\""), "{err}");
     std::fs::write(&model, "lock = [\"A/Nope\"]\n").unwrap();
     let (code, err) = run(dir.path(), &["--model", model.to_str().unwrap()]);
-    assert_eq!(code, EXIT_DATA);
+    assert_eq!(code, Exit::Data.code());
     assert!(err.contains("A/Nope"), "{err}");
 }
 
@@ -502,7 +502,7 @@ fn lot_sums_stay_representable() {
     ent.push_str("A,V1,L,1\n");
     std::fs::write(dir.path().join("entitlements.csv"), &ent).unwrap();
     let err = reallot::estate::load_case(dir.path()).unwrap_err();
-    assert_eq!(err.exit_code(), EXIT_DATA);
+    assert_eq!(err.exit_code(), Exit::Data.code());
     let msg = err.to_string();
     assert!(
         msg.contains("entitlements.csv line 1000002, column quantity: \"1\" brings the entitled units of L in A/V1 to more than 1000000000000000000 (10^18)"),
@@ -531,7 +531,7 @@ fn line_numbers_with_any_line_ending() {
         let text = body("\n").replace('\n', nl);
         let dir = case(&[("entitlements.csv", &text)]);
         let (code, err) = run(dir.path(), &[]);
-        assert_eq!(code, EXIT_DATA, "{name}: {err}");
+        assert_eq!(code, Exit::Data.code(), "{name}: {err}");
         for want in [
             "entitlements.csv line 5, column quantity: \"x\"",
             "entitlements.csv line 6, column quantity: \"y\"",
@@ -569,7 +569,7 @@ fn sheet_rows_with_line_breaks() {
         )],
     );
     let (code, err) = run(dir.path(), &[]);
-    assert_eq!(code, EXIT_DATA, "{err}");
+    assert_eq!(code, Exit::Data.code(), "{err}");
     assert!(
         err.contains("customer.xlsx[entitlements] line 3, column quantity: \"x\""),
         "{err}"
@@ -584,7 +584,7 @@ fn ambiguous_and_unreadable_sources() {
     let dir = case(&[]);
     workbook(&dir.path().join("customer.xlsx"), &[("Usage", USAGE)]);
     let (code, err) = run(dir.path(), &[]);
-    assert_eq!(code, EXIT_DATA, "{err}");
+    assert_eq!(code, Exit::Data.code(), "{err}");
     assert!(
         err.contains("usage.csv: is in the case folder 2 times: usage.csv, customer.xlsx[Usage]"),
         "{err}"
@@ -594,7 +594,7 @@ fn ambiguous_and_unreadable_sources() {
     workbook(&dir.path().join("usage.xlsx"), &[("Sheet1", USAGE)]);
     workbook(&dir.path().join("other.xlsx"), &[("usage", USAGE)]);
     let (code, err) = run(dir.path(), &[]);
-    assert_eq!(code, EXIT_DATA, "{err}");
+    assert_eq!(code, Exit::Data.code(), "{err}");
     assert!(
         err.contains("other.xlsx[usage], usage.xlsx[Sheet1]"),
         "{err}"
@@ -604,7 +604,7 @@ fn ambiguous_and_unreadable_sources() {
     workbook(&dir.path().join("a.xlsx"), &[("entitlements", ENT)]);
     workbook(&dir.path().join("b.xlsx"), &[("Entitlements", ENT)]);
     let (code, err) = run(dir.path(), &[]);
-    assert_eq!(code, EXIT_DATA, "{err}");
+    assert_eq!(code, Exit::Data.code(), "{err}");
     assert!(
         err.contains("entitlements.csv: is in the case folder 2 times: a.xlsx[entitlements], b.xlsx[Entitlements]"),
         "{err}"
@@ -613,7 +613,7 @@ fn ambiguous_and_unreadable_sources() {
     let dir = case(&[("usage.csv", "")]);
     std::fs::write(dir.path().join("usage.xlsx"), b"this is not a zip file").unwrap();
     let (code, err) = run(dir.path(), &[]);
-    assert_eq!(code, EXIT_DATA, "{err}");
+    assert_eq!(code, Exit::Data.code(), "{err}");
     assert!(
         err.contains("usage.xlsx: is a workbook that cannot be read"),
         "{err}"
@@ -657,7 +657,7 @@ fn header_and_cell_errors_are_reported_in_one_pass() {
         ),
     ]);
     let (code, err) = run(dir.path(), &[]);
-    assert_eq!(code, EXIT_DATA, "{err}");
+    assert_eq!(code, Exit::Data.code(), "{err}");
     for want in [
         "the case has 5 input errors:",
         "entitlements.csv line 1, column 5: \"colour\" is not a known column",
@@ -681,7 +681,7 @@ fn one_pass_is_still_capped() {
     }
     let dir = case(&[("entitlements.csv", &ent)]);
     let (code, err) = run(dir.path(), &[]);
-    assert_eq!(code, EXIT_DATA, "{err}");
+    assert_eq!(code, Exit::Data.code(), "{err}");
     assert!(err.contains("the case has 61 input errors:"), "{err}");
     assert!(err.contains("\"colour\" is not a known column"), "{err}");
     assert_eq!(err.matches("\n  - ").count(), 50, "{err}");

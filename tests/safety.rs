@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::common::{reallot, root};
 use predicates::prelude::*;
-use reallot::error::{EXIT_DATA, EXIT_USAGE};
+use reallot::error::Exit;
 use reallot::io::write::MARKER;
 
 /// Every file below `dir` with a hash of its bytes (folders included, as empty entries).
@@ -68,7 +68,7 @@ fn out_over_the_case_its_parent_or_a_foreign_folder_is_refused_untouched() {
         case.join(".."),
     ] {
         plan_into(&case, &target)
-            .code(EXIT_USAGE)
+            .code(Exit::Usage.code())
             .stderr(predicate::str::contains("refusing to write"));
         assert_eq!(snapshot(dir.path()), before, "target {}", target.display());
     }
@@ -136,7 +136,7 @@ fn import_out_over_its_own_exports_is_refused_untouched() {
             .arg("--out")
             .arg(&target)
             .assert()
-            .code(EXIT_USAGE);
+            .code(Exit::Usage.code());
         assert_eq!(snapshot(dir.path()), before);
     }
 }
@@ -156,7 +156,7 @@ fn compare_out_over_a_foreign_folder_is_refused_untouched() {
         .args(["--as-of", "2026-11-01", "--out"])
         .arg(&other)
         .assert()
-        .code(EXIT_USAGE);
+        .code(Exit::Usage.code());
     assert_eq!(snapshot(dir.path()), before);
 }
 
@@ -177,7 +177,7 @@ fn unsafe_scenario_names_are_input_errors_and_write_nothing() {
             .arg(&model)
             .args(["--as-of", "2026-11-01"])
             .assert()
-            .code(EXIT_DATA)
+            .code(Exit::Data.code())
             .stderr(predicate::str::contains("s.toml").and(predicate::str::contains("name")));
         assert_eq!(snapshot(dir.path()), before, "{name}");
     }
@@ -192,7 +192,7 @@ fn folders_missing_plans_and_bad_time_limits_are_usage_errors() {
         .arg("--model")
         .arg(dir.path())
         .assert()
-        .code(EXIT_USAGE)
+        .code(Exit::Usage.code())
         .stderr(predicate::str::contains("is a folder"));
     reallot()
         .arg("verify")
@@ -200,14 +200,14 @@ fn folders_missing_plans_and_bad_time_limits_are_usage_errors() {
         .arg(dir.path().join("no-plan"))
         .args(["--as-of", "2026-11-01"])
         .assert()
-        .code(EXIT_USAGE);
+        .code(Exit::Usage.code());
     for t in ["nan", "inf", "-1", "0", "1e9"] {
         reallot()
             .arg("plan")
             .arg(&case)
             .args(["--time-limit", t])
             .assert()
-            .code(EXIT_USAGE);
+            .code(Exit::Usage.code());
     }
 }
 
@@ -295,7 +295,7 @@ fn totals_beyond_exact_range_are_refused() {
     }
     let s = reallot::scenario::Scenario::default();
     let err = reallot::check_magnitudes(&e, &s).unwrap_err();
-    assert_eq!(err.exit_code(), EXIT_DATA);
+    assert_eq!(err.exit_code(), Exit::Data.code());
     assert!(err.to_string().contains("10^18"), "{err}");
     e.usage.remove(&(2, 0));
     assert!(reallot::check_magnitudes(&e, &s).is_ok());
@@ -355,7 +355,7 @@ fn non_utf8_case_and_scenario_files_are_located_input_errors() {
         .arg("check")
         .arg(&case)
         .assert()
-        .code(EXIT_DATA)
+        .code(Exit::Data.code())
         .stderr(
             predicate::str::contains("case.toml line 2").and(predicate::str::contains("UTF-8")),
         );
@@ -370,6 +370,6 @@ fn non_utf8_case_and_scenario_files_are_located_input_errors() {
         .arg("--out")
         .arg(dir.path().join("p"))
         .assert()
-        .code(EXIT_DATA)
+        .code(Exit::Data.code())
         .stderr(predicate::str::contains("UTF-8"));
 }

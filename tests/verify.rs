@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::common::{acme, reallot, root};
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use reallot::error::{EXIT_USAGE, EXIT_VERIFY};
+use reallot::error::Exit;
 use reallot::estate::load_case;
 use reallot::model::SolveOptions;
 use reallot::scenario::{Merge, Policy, RenewalPolicy, Scenario};
@@ -48,7 +48,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 /// output.
 fn caught(dir: &Path, names: &[&str]) {
     let (code, out) = verify(&acme(), dir, None);
-    assert_eq!(code, EXIT_VERIFY, "{out}");
+    assert_eq!(code, Exit::Verify.code(), "{out}");
     assert!(out.contains("VIOLATION"), "{out}");
     for n in names {
         assert!(out.contains(n), "{n:?} not named in:\n{out}");
@@ -83,7 +83,7 @@ fn the_demo_plan_verifies_with_its_own_scenario() {
         .success();
     // With another one, the difference is a violation.
     let (code, out) = verify(&acme(), &dir, Some(&root().join("models/reallocate.toml")));
-    assert_eq!(code, EXIT_VERIFY, "{out}");
+    assert_eq!(code, Exit::Verify.code(), "{out}");
     assert!(out.contains("scenario.toml"), "{out}");
 }
 
@@ -299,7 +299,7 @@ fn a_deleted_file_is_a_named_violation() {
         copy_dir(&dir, &keep);
         std::fs::remove_file(keep.join(f)).unwrap();
         let (code, out) = verify(&acme(), &keep, None);
-        assert_eq!(code, EXIT_VERIFY, "{f}: {out}");
+        assert_eq!(code, Exit::Verify.code(), "{f}: {out}");
         assert!(out.contains(&format!("VIOLATION {f}")), "{f}: {out}");
         // The same through the binary, with the scenario given.
         reallot()
@@ -309,7 +309,7 @@ fn a_deleted_file_is_a_named_violation() {
             .arg("--model")
             .arg(root().join("models/renewal.toml"))
             .assert()
-            .code(EXIT_VERIFY);
+            .code(Exit::Verify.code());
     }
     // A file replaced by a folder is unreadable, still a violation.
     let _ = std::fs::remove_dir_all(&keep);
@@ -317,7 +317,7 @@ fn a_deleted_file_is_a_named_violation() {
     std::fs::remove_file(keep.join("moves.csv")).unwrap();
     std::fs::create_dir(keep.join("moves.csv")).unwrap();
     let (code, out) = verify(&acme(), &keep, None);
-    assert_eq!(code, EXIT_VERIFY, "{out}");
+    assert_eq!(code, Exit::Verify.code(), "{out}");
     assert!(out.contains("VIOLATION moves.csv"), "{out}");
 }
 
@@ -337,10 +337,10 @@ fn copy_dir(from: &Path, to: &Path) {
 fn a_missing_plan_folder_is_a_usage_error() {
     let t = tempfile::tempdir().unwrap();
     let (code, _) = verify(&acme(), &t.path().join("nothing"), None);
-    assert_eq!(code, EXIT_USAGE);
+    assert_eq!(code, Exit::Usage.code());
     std::fs::write(t.path().join("file"), "x").unwrap();
     let (code, _) = verify(&acme(), &t.path().join("file"), None);
-    assert_eq!(code, EXIT_USAGE);
+    assert_eq!(code, Exit::Usage.code());
     reallot()
         .arg("verify")
         .arg(acme())
@@ -348,7 +348,7 @@ fn a_missing_plan_folder_is_a_usage_error() {
         .arg("--model")
         .arg(root().join("models/renewal.toml"))
         .assert()
-        .code(EXIT_USAGE);
+        .code(Exit::Usage.code());
 }
 
 #[test]

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::{date_arg, stdout_error, ApiArgs};
 use crate::api::transfer::{self, Executed, PlanTransfers, RECORD};
-use crate::error::{Error, Result, EXIT_VERIFY};
+use crate::error::{Error, Exit, Result};
 
 /// Arguments of `reallot execute`.
 #[derive(Debug, clap::Args)]
@@ -107,7 +107,7 @@ pub fn run(args: Args, w: &mut dyn Write) -> Result<i32> {
             args.plan_dir.display()
         )
         .map_err(stdout_error)?;
-        return Ok(EXIT_VERIFY);
+        return Ok(Exit::Verify.code());
     }
     for n in &plan.not_executable {
         writeln!(

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::error::{Error, Result, EXIT_NOT_OPTIMAL};
+use crate::error::{Error, Exit, Result};
 use crate::scenario::Scenario;
 
 /// The case folder and the date of its data: the arguments `plan`, `compare`, `check` and
@@ -138,12 +138,13 @@ fn stdout_error(e: std::io::Error) -> Error {
     Error::io("stdout", e)
 }
 
-/// The exit code of a finished run: 0 when every plan is optimal, else
-/// [`EXIT_NOT_OPTIMAL`].
+/// The exit code of a finished run: [`Exit::Success`] when every plan is optimal, else
+/// [`Exit::NotOptimal`].
 fn exit_code(optimal: bool) -> i32 {
     if optimal {
-        0
+        Exit::Success
     } else {
-        EXIT_NOT_OPTIMAL
+        Exit::NotOptimal
     }
+    .code()
 }

@@ -32,50 +32,91 @@ pub(crate) const POSITIONS_TOP: usize = 6;
 /// Licences the heat map shows (largest imbalance first).
 pub(crate) const HEATMAP_TOP: usize = 12;
 
+/// A chart of a plan's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Chart {
+    /// The savings waterfall in money.
+    WaterfallMoney,
+    /// The savings waterfall in units.
+    WaterfallUnits,
+    /// Positions before and after, for the [`POSITIONS_TOP`] licences.
+    Positions,
+    /// The balance heat map, for the [`HEATMAP_TOP`] licences.
+    Heatmap,
+    /// Demand against entitlement per milestone, for a term plan only.
+    Term,
+}
+
+impl Chart {
+    /// The name of its files in `plots/` (`<name>.svg`, `<name>.png`).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Chart::WaterfallMoney => "waterfall-money",
+            Chart::WaterfallUnits => "waterfall-units",
+            Chart::Positions => "positions",
+            Chart::Heatmap => "heatmap",
+            Chart::Term => "term",
+        }
+    }
+
+    /// What it shows, in words (the text of its image in `report.md`).
+    pub(crate) fn title(self) -> &'static str {
+        match self {
+            Chart::WaterfallMoney => "Savings waterfall",
+            Chart::WaterfallUnits => "Savings waterfall, units",
+            Chart::Positions => "Positions before and after",
+            Chart::Heatmap => "Balance heat map",
+            Chart::Term => "Term: demand against entitlement per milestone",
+        }
+    }
+}
+
 /// The charts of a plan's report, rendered once: written to `plots/` and inlined in
 /// `report.html`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Charts {
-    /// The savings waterfall in money.
-    pub(crate) waterfall_money: String,
-    /// The savings waterfall in units.
-    pub(crate) waterfall_units: String,
-    /// Positions before and after, for the [`POSITIONS_TOP`] licences.
-    pub(crate) positions: String,
-    /// The balance heat map, for the [`HEATMAP_TOP`] licences.
-    pub(crate) heatmap: String,
-    /// Demand against entitlement per milestone, for a term plan only.
-    pub(crate) term: Option<String>,
+    /// Each chart's SVG, in the order `plots/` is written; [`Chart::Term`] only for a
+    /// term plan.
+    rendered: Vec<(Chart, String)>,
 }
 
 impl Charts {
     /// Renders the charts of `plan`.
     pub(crate) fn of(plan: &Plan) -> Charts {
         let cur = &plan.currency;
-        Charts {
-            waterfall_money: waterfall_svg(&plan.waterfall, Measure::Money, cur),
-            waterfall_units: waterfall_svg(&plan.waterfall, Measure::Units, cur),
-            positions: positions_svg(plan, POSITIONS_TOP),
-            heatmap: heatmap_svg(plan, HEATMAP_TOP),
-            term: plan.term.as_ref().map(|t| {
-                let allowance = plan.settings.as_ref().map_or(0, |s| s.growth_allowance_bp);
-                term::term_svg(t, cur, allowance)
-            }),
+        let mut rendered = vec![
+            (
+                Chart::WaterfallMoney,
+                waterfall_svg(&plan.waterfall, Measure::Money, cur),
+            ),
+            (
+                Chart::WaterfallUnits,
+                waterfall_svg(&plan.waterfall, Measure::Units, cur),
+            ),
+            (Chart::Positions, positions_svg(plan, POSITIONS_TOP)),
+            (Chart::Heatmap, heatmap_svg(plan, HEATMAP_TOP)),
+        ];
+        if let Some(t) = &plan.term {
+            let allowance = plan.settings.as_ref().map_or(0, |s| s.growth_allowance_bp);
+            rendered.push((Chart::Term, term::term_svg(t, cur, allowance)));
         }
+        Charts { rendered }
+    }
+
+    /// The SVG of `chart`, if it was rendered.
+    pub(crate) fn get(&self, chart: Chart) -> Option<&str> {
+        self.rendered
+            .iter()
+            .find(|(c, _)| *c == chart)
+            .map(|(_, svg)| svg.as_str())
     }
 
     /// Each chart with the name of its files in `plots/` (`<name>.svg`, `<name>.png`).
     pub(crate) fn named(&self) -> Vec<(&'static str, &str)> {
-        let mut v: Vec<(&'static str, &str)> = vec![
-            ("waterfall-money", &self.waterfall_money),
-            ("waterfall-units", &self.waterfall_units),
-            ("positions", &self.positions),
-            ("heatmap", &self.heatmap),
-        ];
-        if let Some(t) = &self.term {
-            v.push(("term", t));
-        }
-        v
+        self.rendered
+            .iter()
+            .map(|(c, svg)| (c.name(), svg.as_str()))
+            .collect()
     }
 }
 

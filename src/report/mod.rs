@@ -4,6 +4,7 @@ pub(crate) mod csv_file;
 pub mod ea;
 pub mod html;
 pub mod markdown;
+pub(crate) mod outline;
 pub(crate) mod table;
 pub(crate) mod tables;
 pub mod term;

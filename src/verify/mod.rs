@@ -55,7 +55,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde_json::value::RawValue;
 
-use crate::error::{Error, Result, EXIT_VERIFY};
+use crate::error::{Error, Exit, Result};
 use crate::estate::Estate;
 use crate::model::SolveStatus;
 use crate::scenario::Scenario;
@@ -87,7 +87,7 @@ impl VerifyReport {
 
 /// `reallot verify CASE PLAN_DIR [--model FILE] [--as-of DATE]`, once the command line has
 /// read the scenario file (if any): prints each violation and a count; returns exit code 0,
-/// or [`EXIT_VERIFY`] when anything is wrong. A plan folder that does not exist is a usage
+/// or [`Exit::Verify`] when anything is wrong. A plan folder that does not exist is a usage
 /// error (exit 2); every problem inside it is a violation.
 pub fn command(
     case: &Path,
@@ -111,7 +111,7 @@ pub fn command(
         if n == 1 { "" } else { "s" }
     )
     .map_err(io)?;
-    Ok(if n == 0 { 0 } else { EXIT_VERIFY })
+    Ok(if n == 0 { Exit::Success } else { Exit::Verify }.code())
 }
 
 fn check_plan_dir(plan_dir: &Path) -> Result<()> {
