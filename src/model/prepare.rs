@@ -283,43 +283,113 @@ impl Prepared {
     }
 }
 
-/// Cells being accumulated, keyed by (VA, licence): a hash map while accumulating (a
-/// million instances hit it); sorted once at the end.
-type CellMap = rustc_hash::FxHashMap<(VaId, LicId), Cell>;
+/// Cells being accumulated: every cell the model needs, created up front from the keys
+/// (sorted by (VA, licence), see [`cell_keys`]), found by the index. A hash map of whole
+/// cells grown while accumulating held about twice the cells' own memory (issue 13).
+struct Acc {
+    /// Cells sorted by (VA, licence).
+    cells: Vec<Cell>,
+    /// (VA, licence) -> index into `cells`.
+    index: rustc_hash::FxHashMap<(VaId, LicId), usize>,
+}
 
-/// The cell of (VA, licence), created empty on first use.
-fn cell_at(acc: &mut CellMap, va: VaId, lic: LicId) -> &mut Cell {
-    acc.entry((va, lic)).or_insert(Cell {
-        va,
-        lic,
-        ..Cell::default()
-    })
+impl Acc {
+    /// Empty cells, one per key of `keys` (sorted and distinct).
+    fn new(keys: &[u64]) -> Self {
+        let mut index = rustc_hash::FxHashMap::default();
+        index.reserve(keys.len());
+        let cells = keys
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| {
+                let (va, lic) = unkey(k);
+                index.insert((va, lic), i);
+                Cell {
+                    va,
+                    lic,
+                    ..Cell::default()
+                }
+            })
+            .collect();
+        Acc { cells, index }
+    }
+
+    /// The cell of (VA, licence), which [`cell_keys`] created.
+    fn at(&mut self, va: VaId, lic: LicId) -> &mut Cell {
+        &mut self.cells[self.index[&(va, lic)]]
+    }
+}
+
+/// (VA, licence) as one integer that sorts as the pair does.
+fn key(va: VaId, lic: LicId) -> u64 {
+    (u64::from(va) << 32) | u64::from(lic)
+}
+
+/// The pair of a [`key`].
+fn unkey(k: u64) -> (VaId, LicId) {
+    ((k >> 32) as VaId, k as LicId)
+}
+
+/// Every cell the model has, sorted and distinct: each (VA, licence) of a lot, of an
+/// instance (or a row of the usage table when there are no instances), and the zero cells
+/// a family component needs (every family licence in each VA that touches the family).
+fn cell_keys(estate: &Estate, family: &[Option<usize>], families: &[Family]) -> Vec<u64> {
+    let lots = estate.lots.iter().map(|l| key(l.va, l.lic));
+    let mut keys: Vec<u64> = match &estate.instances {
+        Some(instances) => {
+            let mut k = Vec::with_capacity(estate.lots.len() + instances.len());
+            k.extend(lots.chain(instances.iter().map(|i| key(i.va, i.lic))));
+            k
+        }
+        None => {
+            let mut k = Vec::with_capacity(estate.lots.len() + estate.usage.len());
+            k.extend(lots.chain(estate.usage.keys().map(|&(va, lic)| key(va, lic))));
+            k
+        }
+    };
+    keys.sort_unstable();
+    keys.dedup();
+    let mut extra = Vec::new();
+    for &k in &keys {
+        let (va, lic) = unkey(k);
+        if let Some(f) = family[lic as usize] {
+            for &other in &families[f].0 {
+                if keys.binary_search(&key(va, other)).is_err() {
+                    extra.push(key(va, other));
+                }
+            }
+        }
+    }
+    if !extra.is_empty() {
+        keys.extend(extra);
+        keys.sort_unstable();
+        keys.dedup();
+    }
+    keys
 }
 
 /// S and PAK per (VA, licence): the units of the lots active at t (with the lots in force
 /// at as_of that end before t, when the view renews them like for like).
-fn entitlements(estate: &Estate, view: &ScenarioView) -> CellMap {
-    let mut acc = CellMap::default();
+fn entitlements(acc: &mut Acc, estate: &Estate, view: &ScenarioView) {
     let t = view.t;
     for lot in &estate.lots {
-        let c = cell_at(&mut acc, lot.va, lot.lic);
         let renewed =
             view.renew_expiring && lot.active_at(view.as_of) && lot.end.is_some_and(|e| e < t);
         if lot.active_at(t) || renewed {
+            let c = acc.at(lot.va, lot.lic);
             c.entitled += lot.quantity;
             if lot.source == Source::Pak {
                 c.pak += lot.quantity;
             }
         }
     }
-    acc
 }
 
 /// In use and reserved per (VA, licence) from the instances, before and after hygiene
 /// (stale and retired instances dropped when the scenario asks). Returns the hygiene
 /// counts and the dropped instance ids (with whether each was retired).
 fn usage_from_instances(
-    acc: &mut CellMap,
+    acc: &mut Acc,
     estate: &Estate,
     instances: &[Instance],
     view: &ScenarioView,
@@ -328,7 +398,7 @@ fn usage_from_instances(
     let mut dropped = BTreeMap::new();
     let cutoff = view.as_of - Duration::days(view.policy.stale_after_days as i64);
     for i in instances {
-        let c = cell_at(acc, i.va, i.lic);
+        let c = acc.at(i.va, i.lic);
         let reserved = i.reservation != Reservation::None;
         c.in_use_raw += i.quantity;
         if reserved {
@@ -364,9 +434,9 @@ fn usage_from_instances(
 }
 
 /// In use and reserved per (VA, licence) from the usage table (no hygiene applies).
-fn usage_from_table(acc: &mut CellMap, estate: &Estate) {
+fn usage_from_table(acc: &mut Acc, estate: &Estate) {
     for (&(va, lic), u) in &estate.usage {
-        let c = cell_at(acc, va, lic);
+        let c = acc.at(va, lic);
         c.in_use_raw = u.in_use;
         c.reserved_raw = u.reserved;
         c.in_use = u.in_use;
@@ -437,41 +507,23 @@ fn substitution_families(
     (family, families)
 }
 
-/// Adds the zero cells a family component needs: every family licence in each VA that
-/// touches the family.
-fn complete_families(acc: &mut CellMap, family: &[Option<usize>], families: &[Family]) {
-    let mut extra = Vec::new();
-    for &(va, lic) in acc.keys() {
-        if let Some(f) = family[lic as usize] {
-            for &other in &families[f].0 {
-                if !acc.contains_key(&(va, other)) {
-                    extra.push((va, other));
-                }
-            }
-        }
-    }
-    for (va, lic) in extra {
-        cell_at(acc, va, lic);
-    }
-}
-
-/// The cells sorted by (VA, licence), with D, Pinned, D' and M computed.
-fn finish_cells(acc: CellMap, view: &ScenarioView) -> Vec<Cell> {
-    let mut cells: Vec<Cell> = acc.into_values().collect();
-    cells.sort_unstable_by_key(|c| (c.va, c.lic));
-    for c in &mut cells {
+/// D, Pinned, D' and M of every cell.
+fn finish_cells(cells: &mut [Cell], view: &ScenarioView) {
+    for c in cells {
         c.demand = scaled_demand(c.in_use, view.policy.growth_bp, view.policy.buffer_bp);
         c.pinned = c.entitled.min(c.pak + c.reserved);
         c.residual = c.demand.saturating_sub(c.pinned);
         c.movable = c.entitled - c.pinned;
     }
-    cells
 }
 
-/// Computes the model parameters of `estate` under `view`: entitlements, usage (with
-/// hygiene), substitution families, pools, then the per-cell parameters.
+/// Computes the model parameters of `estate` under `view`: substitution families and
+/// the cells they need, entitlements, usage (with hygiene), pools, then the per-cell
+/// parameters.
 pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
-    let mut acc = entitlements(estate, view);
+    let (family, families) = substitution_families(estate, view);
+    let mut acc = Acc::new(&cell_keys(estate, &family, &families));
+    entitlements(&mut acc, estate, view);
     let (hygiene, dropped) = match &estate.instances {
         Some(instances) => usage_from_instances(&mut acc, estate, instances, view),
         None => {
@@ -479,15 +531,9 @@ pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
             (HygieneCounts::default(), BTreeMap::new())
         }
     };
-    let (family, families) = substitution_families(estate, view);
     let (pools, va_pool, pooled) = pools_for(estate, view);
-    complete_families(&mut acc, &family, &families);
-    let cells = finish_cells(acc, view);
-    let index = cells
-        .iter()
-        .enumerate()
-        .map(|(i, c)| ((c.va, c.lic), i))
-        .collect();
+    let Acc { mut cells, index } = acc;
+    finish_cells(&mut cells, view);
     Prepared {
         view: view.clone(),
         cells,
