@@ -196,7 +196,7 @@ impl FamilyProblem {
             for (k, &l) in order.iter().enumerate() {
                 fixed[l] = proj[k];
             }
-            self.stages_by_flow(order, &fixed, which)
+            self.stages_by_flow(order, &fixed, which, None)
         };
         let (obj, sol) = if convex && projections.len() > 2 {
             // The choices come sorted by the one pack tier's units (the walk's keys).
@@ -260,12 +260,14 @@ impl FamilyProblem {
     /// published count equals the optimum. Returns ((cents, units, Σout, covered),
     /// solution), fixed purchases included, or `None` if the demand cannot all be met.
     /// With [`Optimal::Cost`] units are no stage: a bought unit costs its price alone,
-    /// and the units figure returned is 0.
+    /// and the units figure returned is 0. With `below`, the flow buys at most
+    /// `below[l]` units of a licence sold by the unit.
     pub(crate) fn stages_by_flow(
         &self,
         order: &[usize],
         fixed: &[Option<u64>],
         which: Optimal,
+        below: Option<&[u64]>,
     ) -> Option<(Cost, FamilySolution)> {
         let (nv, nl, ne) = (self.shape.n_vas, self.shape.n_lics, self.shape.edges.len());
         let total_movable: i128 = self.movable.iter().map(|&x| i128::from(x)).sum();
@@ -321,7 +323,10 @@ impl FamilyProblem {
                         constant[1] += unit * i128::from(b);
                         g.edge(src, to, i128::from(b), FREE)
                     }
-                    None => g.edge(src, to, big, [cents, unit, 0, 0]),
+                    None => {
+                        let cap = below.map_or(big, |b| i128::from(b[l]));
+                        g.edge(src, to, cap, [cents, unit, 0, 0])
+                    }
                 }
             })
             .collect();
@@ -373,11 +378,11 @@ impl FamilyProblem {
 }
 
 impl FamilyProblem {
-    /// A pooled chain's least moves, then covered units, over every purchase vector at
+    /// A chain family's least moves, then covered units, over every purchase vector at
     /// the least cost, whatever its units ([`Optimal::Cost`]): what an intermediate
     /// milestone of a term needs (`model/term/jit.rs`). `None` when the exact flow
     /// cannot settle it.
-    pub fn pooled_chain_at_least_cost(
+    pub fn chain_at_least_cost(
         &self,
         order: &[usize],
     ) -> Option<Result<FamilySolution, SolveStatus>> {
@@ -386,5 +391,38 @@ impl FamilyProblem {
             Err(status) => return Some(Err(status)),
         };
         self.chain_exact(order, &opt, Search::Convex, Optimal::Cost)
+    }
+
+    /// The least (cents, moves, covered) flow over the purchase vectors that buy at most
+    /// `below[l]` units of every licence and make a pack choice of some vector at the
+    /// least cost: when its cents are the least cost, it is the least moves over the
+    /// vectors at the least cost below `below`. Every such choice is tried (a choice
+    /// whose flow cannot meet the demand under the bound is passed over); `None` when
+    /// they are too many or none meets the demand.
+    pub fn chain_at_least_cost_below(
+        &self,
+        order: &[usize],
+        below: &[u64],
+    ) -> Option<(Cost, FamilySolution)> {
+        let (supply, demand, price) = self.aggregate(order)?;
+        let projections =
+            pack_projections(&supply, &demand, &price, PROJECTIONS, Optimal::Cost).ok()??;
+        let mut best: Option<(Cost, FamilySolution)> = None;
+        for proj in &projections {
+            let mut fixed = vec![Some(0); self.shape.n_lics];
+            for (k, &l) in order.iter().enumerate() {
+                fixed[l] = proj[k];
+            }
+            if (0..self.shape.n_lics).any(|l| fixed[l].is_some_and(|x| x > below[l])) {
+                continue;
+            }
+            let Some(found) = self.stages_by_flow(order, &fixed, Optimal::Cost, Some(below)) else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|(b, _)| found.0 < *b) {
+                best = Some(found);
+            }
+        }
+        best
     }
 }

@@ -239,7 +239,7 @@ pub fn solve_term(p: &TermProblem, opts: &SolveOptions) -> Result<TermSolution, 
 
 impl TermProblem {
     /// The exact shortcuts, in turn: the milestones' own optima (a VA's family), the
-    /// closed form (one licence), the pooled milestones' optima, the chain search;
+    /// closed form (one licence), the chain's milestones' optima, the chain search;
     /// `None` when none settles the component (the MIP decides).
     fn fast_form(&self, opts: &SolveOptions) -> Result<Option<TermSolution>, SolveStatus> {
         if !opts.fast_paths {
@@ -253,8 +253,8 @@ impl TermProblem {
         if self.has_closed_form() {
             return self.closed_form().map(Some);
         }
-        if self.has_pool_milestone_form() {
-            if let Some(sol) = self.pool_milestone_form(opts)? {
+        if self.has_chain_milestone_form() {
+            if let Some(sol) = self.chain_milestone_form(opts)? {
                 return Ok(Some(sol));
             }
         }

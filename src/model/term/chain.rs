@@ -484,9 +484,12 @@ impl TermProblem {
                 for (t, &l) in ch.order.iter().enumerate() {
                     fixed[l] = Some(ch.x(state)[t] + ch.shift[t]);
                 }
-                let (cost, sol) =
-                    self.milestone(k)
-                        .stages_by_flow(&ch.order, &fixed, Optimal::CostThenUnits)?;
+                let (cost, sol) = self.milestone(k).stages_by_flow(
+                    &ch.order,
+                    &fixed,
+                    Optimal::CostThenUnits,
+                    None,
+                )?;
                 moves += cost[2];
                 covered += cost[3];
                 sols.push(sol);

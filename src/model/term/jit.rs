@@ -1,6 +1,6 @@
 //! Just in time, one milestone at a time: the exact term optimum of a component with
-//! neither a commitment discount nor a growth allowance, whenever the milestones' own
-//! optima nest (`models/README.md`, "Multi-year terms").
+//! neither a commitment discount nor a growth allowance, whenever purchases reaching
+//! each milestone's own bound nest (`models/README.md`, "Multi-year terms").
 //!
 //! **Cost.** Without a discount a unit bought at milestone t costs price·(K − t)/K of
 //! the term, that is price/K for every milestone at which it is in force. So the term
@@ -12,20 +12,28 @@
 //! least the least units at the least cost of milestone K − 1.
 //! **Moves.** Given P_k, the flows of milestone k are its own (moves and substitutions
 //! may differ per milestone), so a plan at the least cost and units moves at least
-//! Σ_{k<K−1} (the least moves of milestone k over every P at its least cost) + (the least
-//! moves of milestone K − 1 over every P at its least cost, then least units).
+//! Σ_{k<K−1} m_k + m_{K−1}, with m_k (k < K − 1) the least moves of milestone k over
+//! every P at its least cost, and m_{K−1} the least moves over every P at its least cost,
+//! then least units.
 //!
-//! Let P*_k be a purchase vector reaching milestone k's bound: the single-date
-//! lexicographic optimum at K − 1 (exact: the chain solver or the MIP), and at k < K − 1
-//! the least moves over every vector at the least cost, whatever its units
-//! ([`FamilyProblem::pooled_chain_at_least_cost`], a pool's chain) — for a VA outside
-//! transfers nothing moves, so its single-date optimum serves at every milestone. When
-//! P*_k is non-decreasing in k for every licence, commit P*_0 and add P*_k − P*_{k−1}
-//! (whole packs: a difference of multiples of the pack) is a term plan attaining all
-//! three bounds, so it is a lexicographic optimum of the three published figures of SPEC
-//! §4.2. (The covered-units tie-break is each milestone's own.) When the P*_k do not
-//! nest, or the exact flow cannot settle a milestone, this shortcut declines and the
-//! chain search or the MIP decides.
+//! So any P*_0 ≤ P*_1 ≤ … ≤ P*_{K−1} (per licence) with P*_k reaching milestone k's
+//! bounds — least cost and m_k moves, and least units too at K − 1 — makes a term plan
+//! (commit P*_0, add P*_k − P*_{k−1}: whole packs, a difference of multiples of the pack)
+//! that attains all three bounds: a lexicographic optimum of the three published figures
+//! of SPEC §4.2. (The covered-units tie-break is each milestone's own.) Two ways find such
+//! P*:
+//! - [`TermProblem::milestone_form`], a VA outside transfers (nothing moves): each
+//!   milestone's single-date optimum, if they nest;
+//! - [`TermProblem::chain_milestone_form`], a chain family, pooled or not, every price
+//!   positive: from the last milestone back, the single-date optimum at K − 1, then at
+//!   each earlier k the least moves over every vector at the least cost
+//!   ([`FamilyProblem::chain_at_least_cost`]); when that vector buys more of some
+//!   licence than P*_{k+1}, the least moves over the vectors at the least cost at most
+//!   P*_{k+1} ([`FamilyProblem::chain_at_least_cost_below`]), kept only if its cost and
+//!   moves are the unbounded ones (so it still reaches the bounds).
+//!
+//! When neither finds nesting purchases, the shortcut declines and the chain search or
+//! the MIP decides.
 
 use super::{TermProblem, TermSolution};
 use crate::model::chain::chain_order;
@@ -35,7 +43,15 @@ use crate::model::status::SolveStatus;
 
 /// A milestone's solve: its bound-reaching solution, `None` when it cannot say.
 type MilestoneSolve<'a> =
-    dyn Fn(usize, &FamilyProblem) -> Result<Option<FamilySolution>, SolveStatus> + 'a;
+    dyn FnMut(usize, &FamilyProblem) -> Result<Option<FamilySolution>, SolveStatus> + 'a;
+
+/// A single-date solution's purchase cost in cents and its licences moved.
+fn cents_and_moves(p: &FamilyProblem, s: &FamilySolution) -> (i128, u128) {
+    let cents = (0..p.shape.n_lics)
+        .map(|l| i128::from(s.buy[l]) * i128::from(p.shape.price[l].map_or(0, |x| x.cents)))
+        .sum();
+    (cents, s.out.iter().map(|&x| u128::from(x)).sum())
+}
 
 impl TermProblem {
     /// Whether the shortcut can apply: a VA outside transfers with substitution pairs
@@ -44,12 +60,11 @@ impl TermProblem {
         !self.shape.pooled && !self.shape.edges.is_empty() && self.no_discount_or_allowance()
     }
 
-    /// Whether the pooled shortcut can apply: a pool's chain family, no discount, no
-    /// allowance, every price positive (so every vector at the least cost is listed,
-    /// [`crate::model::Optimal::Cost`]).
-    pub(super) fn has_pool_milestone_form(&self) -> bool {
-        self.shape.pooled
-            && !self.shape.edges.is_empty()
+    /// Whether the chain shortcut can apply: a chain family (a pool's, or a VA's whose
+    /// single-date optima did not nest), no discount, no allowance, every price positive
+    /// (so every vector at the least cost is listed, [`crate::model::Optimal::Cost`]).
+    pub(super) fn has_chain_milestone_form(&self) -> bool {
+        !self.shape.edges.is_empty()
             && self.no_discount_or_allowance()
             && self.shape.price.iter().flatten().all(|p| p.cents > 0)
             && chain_order(self.shape.n_lics, &self.shape.edges).is_some()
@@ -65,32 +80,49 @@ impl TermProblem {
         &self,
         opts: &SolveOptions,
     ) -> Result<Option<TermSolution>, SolveStatus> {
-        self.nested(&|_, m| solve_family(m, opts).map(Some))
+        self.nested(&mut |_, m| solve_family(m, opts).map(Some))
     }
 
-    /// The pooled plan: the least moves at the least cost at every milestone but the
-    /// last, the single-date optimum at the last, if those nest; `None` if they do not
-    /// or the exact flow cannot settle a milestone.
-    pub(super) fn pool_milestone_form(
+    /// The chain plan, built from the last milestone back: the single-date optimum at
+    /// the last; at each earlier milestone the least moves over every vector at the least
+    /// cost, or, when that buys more than the next milestone's plan of some licence, a
+    /// vector at the least cost below it with as few moves. `None` when no such vector
+    /// is found or the exact flow cannot settle a milestone.
+    pub(super) fn chain_milestone_form(
         &self,
         opts: &SolveOptions,
     ) -> Result<Option<TermSolution>, SolveStatus> {
         let Some(order) = chain_order(self.shape.n_lics, &self.shape.edges) else {
             return Ok(None);
         };
-        let last = self.n_milestones() - 1;
-        self.nested(&|k, m| {
-            if k == last {
-                solve_family(m, opts).map(Some)
-            } else {
-                m.pooled_chain_at_least_cost(&order).transpose()
+        let kn = self.n_milestones();
+        let mut back = vec![solve_family(&self.milestone(kn - 1), opts)?];
+        for k in (0..kn - 1).rev() {
+            let m = self.milestone(k);
+            let Some(free) = m.chain_at_least_cost(&order).transpose()? else {
+                return Ok(None);
+            };
+            let above = &back.last().expect("the last milestone's").buy;
+            if free.buy.iter().zip(above).all(|(b, a)| b <= a) {
+                back.push(free);
+                continue;
             }
-        })
+            let Some((_, capped)) = m.chain_at_least_cost_below(&order, above) else {
+                return Ok(None);
+            };
+            if cents_and_moves(&m, &capped) != cents_and_moves(&m, &free) {
+                return Ok(None);
+            }
+            back.push(capped);
+        }
+        back.reverse();
+        let mut sols = back.into_iter().map(Some);
+        self.nested(&mut |_, _| Ok(sols.next().flatten()))
     }
 
     /// The term plan of the milestones' solutions (`solve`), if each has one and their
     /// purchases in force never decrease.
-    fn nested(&self, solve: &MilestoneSolve) -> Result<Option<TermSolution>, SolveStatus> {
+    fn nested(&self, solve: &mut MilestoneSolve) -> Result<Option<TermSolution>, SolveStatus> {
         let (kn, nl) = (self.n_milestones(), self.shape.n_lics);
         let mut s = TermSolution {
             commit: Vec::with_capacity(nl),

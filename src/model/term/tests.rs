@@ -662,14 +662,14 @@ proptest! {
     })]
 
     #[test]
-    fn pooled_milestone_optima_equal_the_mip(s in chain_spec(), wide in any::<bool>()) {
-        // A pool's chain family, no discount: wherever the milestones' least moves at
-        // the least cost (the single-date optimum at the last) nest, the term plan made
-        // of them has the MIP's three figures.
+    fn chain_milestone_optima_equal_the_mip(s in chain_spec(), wide in any::<bool>()) {
+        // A chain family (a pool's or a VA's), no discount: wherever the milestones'
+        // least moves at the least cost (the single-date optimum at the last) can be
+        // chosen to nest, the term plan made of them has the MIP's three figures.
         let p = Spec { discount: 0, ..s }.needs_times(if wide { 9 } else { 1 }).problem();
-        prop_assume!(p.has_pool_milestone_form() && p.n_milestones() > 1);
+        prop_assume!(p.has_chain_milestone_form() && p.n_milestones() > 1);
         let mip = solve_term(&p, &opts(false));
-        let fast = match p.pool_milestone_form(&opts(true)) {
+        let fast = match p.chain_milestone_form(&opts(true)) {
             Ok(Some(fast)) => fast,
             Ok(None) => return Ok(()),
             Err(e) => return {
