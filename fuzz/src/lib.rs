@@ -109,7 +109,7 @@ pub fn case_dir() -> tempfile::TempDir {
 pub fn no_internal<T>(r: reallot::error::Result<T>) -> Option<T> {
     match r {
         Ok(v) => Some(v),
-        Err(e) if e.exit_code() == reallot::error::EXIT_INTERNAL => {
+        Err(e) if e.exit_code() == reallot::error::Exit::Internal.code() => {
             panic!("internal failure (exit 1) on fuzz input: {e}")
         }
         Err(_) => None,
