@@ -191,13 +191,7 @@ impl FamilyProblem {
             Ok(None) | Err(ChainError::TooLarge(_)) => return None,
             Err(ChainError::Infeasible) => return Some(Err(SolveStatus::Infeasible)),
         };
-        let eval = |proj: &[Option<u64>]| {
-            let mut fixed = vec![Some(0); self.shape.n_lics];
-            for (k, &l) in order.iter().enumerate() {
-                fixed[l] = proj[k];
-            }
-            self.stages_by_flow(order, &fixed, which, None)
-        };
+        let eval = |proj: &[Option<u64>]| self.flow_at(order, proj, which, None);
         let (obj, sol) = if convex && projections.len() > 2 {
             // The choices come sorted by the one pack tier's units (the walk's keys).
             let mut seen: std::collections::BTreeMap<usize, (Cost, FamilySolution)> =
@@ -244,6 +238,63 @@ impl FamilyProblem {
             ))));
         }
         Some(Ok(sol))
+    }
+
+    /// A chain family's least moves, then covered units, over every purchase vector at
+    /// the least cost, whatever its units ([`Optimal::Cost`]): what an intermediate
+    /// milestone of a term needs (`model/term/jit.rs`). `None` when the exact flow
+    /// cannot settle it.
+    pub fn chain_at_least_cost(
+        &self,
+        order: &[usize],
+    ) -> Option<Result<FamilySolution, SolveStatus>> {
+        let (_, opt) = match self.chain_optimum(order, 0)? {
+            Ok(found) => found,
+            Err(status) => return Some(Err(status)),
+        };
+        self.chain_exact(order, &opt, Search::Convex, Optimal::Cost)
+    }
+
+    /// The least (cents, moves, covered) flow over the purchase vectors that buy at most
+    /// `below[l]` units of every licence and make a pack choice of some vector at the
+    /// least cost: when its cents are the least cost, it is the least moves over the
+    /// vectors at the least cost below `below`. Every such choice is tried (a choice
+    /// whose flow cannot meet the demand under the bound is passed over); `None` when
+    /// they are too many or none meets the demand.
+    pub fn chain_at_least_cost_below(
+        &self,
+        order: &[usize],
+        below: &[u64],
+    ) -> Option<FamilySolution> {
+        let (supply, demand, price) = self.aggregate(order)?;
+        let projections =
+            pack_projections(&supply, &demand, &price, PROJECTIONS, Optimal::Cost).ok()??;
+        projections
+            .iter()
+            .filter_map(|proj| self.flow_at(order, proj, Optimal::Cost, Some(below)))
+            .min_by_key(|found| found.0)
+            .map(|(_, sol)| sol)
+    }
+
+    /// [`FamilyProblem::stages_by_flow`] with the pack purchases of a choice fixed
+    /// (`proj`, per tier top first); `None` also when a fixed purchase exceeds `below`.
+    fn flow_at(
+        &self,
+        order: &[usize],
+        proj: &[Option<u64>],
+        which: Optimal,
+        below: Option<&[u64]>,
+    ) -> Option<(Cost, FamilySolution)> {
+        let mut fixed = vec![Some(0); self.shape.n_lics];
+        for (k, &l) in order.iter().enumerate() {
+            fixed[l] = proj[k];
+        }
+        if let Some(b) = below {
+            if (0..self.shape.n_lics).any(|l| fixed[l].is_some_and(|x| x > b[l])) {
+                return None;
+            }
+        }
+        self.stages_by_flow(order, &fixed, which, below)
     }
 
     /// The four stages as a min-cost flow, with the purchases of licence l fixed at
@@ -374,55 +425,5 @@ impl FamilyProblem {
             }
         }
         Some((add(constant, cost), sol))
-    }
-}
-
-impl FamilyProblem {
-    /// A chain family's least moves, then covered units, over every purchase vector at
-    /// the least cost, whatever its units ([`Optimal::Cost`]): what an intermediate
-    /// milestone of a term needs (`model/term/jit.rs`). `None` when the exact flow
-    /// cannot settle it.
-    pub fn chain_at_least_cost(
-        &self,
-        order: &[usize],
-    ) -> Option<Result<FamilySolution, SolveStatus>> {
-        let (_, opt) = match self.chain_optimum(order, 0)? {
-            Ok(found) => found,
-            Err(status) => return Some(Err(status)),
-        };
-        self.chain_exact(order, &opt, Search::Convex, Optimal::Cost)
-    }
-
-    /// The least (cents, moves, covered) flow over the purchase vectors that buy at most
-    /// `below[l]` units of every licence and make a pack choice of some vector at the
-    /// least cost: when its cents are the least cost, it is the least moves over the
-    /// vectors at the least cost below `below`. Every such choice is tried (a choice
-    /// whose flow cannot meet the demand under the bound is passed over); `None` when
-    /// they are too many or none meets the demand.
-    pub fn chain_at_least_cost_below(
-        &self,
-        order: &[usize],
-        below: &[u64],
-    ) -> Option<(Cost, FamilySolution)> {
-        let (supply, demand, price) = self.aggregate(order)?;
-        let projections =
-            pack_projections(&supply, &demand, &price, PROJECTIONS, Optimal::Cost).ok()??;
-        let mut best: Option<(Cost, FamilySolution)> = None;
-        for proj in &projections {
-            let mut fixed = vec![Some(0); self.shape.n_lics];
-            for (k, &l) in order.iter().enumerate() {
-                fixed[l] = proj[k];
-            }
-            if (0..self.shape.n_lics).any(|l| fixed[l].is_some_and(|x| x > below[l])) {
-                continue;
-            }
-            let Some(found) = self.stages_by_flow(order, &fixed, Optimal::Cost, Some(below)) else {
-                continue;
-            };
-            if best.as_ref().is_none_or(|(b, _)| found.0 < *b) {
-                best = Some(found);
-            }
-        }
-        best
     }
 }

@@ -334,19 +334,16 @@ fn unkey(k: u64) -> (VaId, LicId) {
 /// instance (or a row of the usage table when there are no instances), and the zero cells
 /// a family component needs (every family licence in each VA that touches the family).
 fn cell_keys(estate: &Estate, family: &[Option<usize>], families: &[Family]) -> Vec<u64> {
-    let lots = estate.lots.iter().map(|l| key(l.va, l.lic));
-    let mut keys: Vec<u64> = match &estate.instances {
-        Some(instances) => {
-            let mut k = Vec::with_capacity(estate.lots.len() + instances.len());
-            k.extend(lots.chain(instances.iter().map(|i| key(i.va, i.lic))));
-            k
-        }
-        None => {
-            let mut k = Vec::with_capacity(estate.lots.len() + estate.usage.len());
-            k.extend(lots.chain(estate.usage.keys().map(|&(va, lic)| key(va, lic))));
-            k
-        }
-    };
+    let consumers = estate
+        .instances
+        .as_ref()
+        .map_or(estate.usage.len(), Vec::len);
+    let mut keys: Vec<u64> = Vec::with_capacity(estate.lots.len() + consumers);
+    keys.extend(estate.lots.iter().map(|l| key(l.va, l.lic)));
+    match &estate.instances {
+        Some(instances) => keys.extend(instances.iter().map(|i| key(i.va, i.lic))),
+        None => keys.extend(estate.usage.keys().map(|&(va, lic)| key(va, lic))),
+    }
     keys.sort_unstable();
     keys.dedup();
     let mut extra = Vec::new();

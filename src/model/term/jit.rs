@@ -41,16 +41,17 @@ use crate::model::family::{FamilyProblem, FamilySolution, SolveOptions};
 use crate::model::solve_family;
 use crate::model::status::SolveStatus;
 
-/// A milestone's solve: its bound-reaching solution, `None` when it cannot say.
-type MilestoneSolve<'a> =
-    dyn FnMut(usize, &FamilyProblem) -> Result<Option<FamilySolution>, SolveStatus> + 'a;
-
 /// A single-date solution's purchase cost in cents and its licences moved.
 fn cents_and_moves(p: &FamilyProblem, s: &FamilySolution) -> (i128, u128) {
     let cents = (0..p.shape.n_lics)
         .map(|l| i128::from(s.buy[l]) * i128::from(p.shape.price[l].map_or(0, |x| x.cents)))
         .sum();
     (cents, s.out.iter().map(|&x| u128::from(x)).sum())
+}
+
+/// Whether purchases `a` are at most `b` for every licence.
+fn within(a: &[u64], b: &[u64]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x <= y)
 }
 
 impl TermProblem {
@@ -80,7 +81,15 @@ impl TermProblem {
         &self,
         opts: &SolveOptions,
     ) -> Result<Option<TermSolution>, SolveStatus> {
-        self.nested(&mut |_, m| solve_family(m, opts).map(Some))
+        let mut plans: Vec<FamilySolution> = Vec::with_capacity(self.n_milestones());
+        for k in 0..self.n_milestones() {
+            let m = solve_family(&self.milestone(k), opts)?;
+            if plans.last().is_some_and(|prev| !within(&prev.buy, &m.buy)) {
+                return Ok(None);
+            }
+            plans.push(m);
+        }
+        Ok(self.nest(plans))
     }
 
     /// The chain plan, built from the last milestone back: the single-date optimum at
@@ -96,55 +105,43 @@ impl TermProblem {
             return Ok(None);
         };
         let kn = self.n_milestones();
-        let mut back = vec![solve_family(&self.milestone(kn - 1), opts)?];
+        let mut plans = vec![solve_family(&self.milestone(kn - 1), opts)?];
         for k in (0..kn - 1).rev() {
             let m = self.milestone(k);
             let Some(free) = m.chain_at_least_cost(&order).transpose()? else {
                 return Ok(None);
             };
-            let above = &back.last().expect("the last milestone's").buy;
-            if free.buy.iter().zip(above).all(|(b, a)| b <= a) {
-                back.push(free);
-                continue;
-            }
-            let Some((_, capped)) = m.chain_at_least_cost_below(&order, above) else {
-                return Ok(None);
+            let above = &plans[plans.len() - 1].buy;
+            let plan = if within(&free.buy, above) {
+                free
+            } else {
+                match m.chain_at_least_cost_below(&order, above) {
+                    Some(capped) if cents_and_moves(&m, &capped) == cents_and_moves(&m, &free) => {
+                        capped
+                    }
+                    _ => return Ok(None),
+                }
             };
-            if cents_and_moves(&m, &capped) != cents_and_moves(&m, &free) {
-                return Ok(None);
-            }
-            back.push(capped);
+            plans.push(plan);
         }
-        back.reverse();
-        let mut sols = back.into_iter().map(Some);
-        self.nested(&mut |_, _| Ok(sols.next().flatten()))
+        plans.reverse();
+        Ok(self.nest(plans))
     }
 
-    /// The term plan of the milestones' solutions (`solve`), if each has one and their
-    /// purchases in force never decrease.
-    fn nested(&self, solve: &mut MilestoneSolve) -> Result<Option<TermSolution>, SolveStatus> {
-        let (kn, nl) = (self.n_milestones(), self.shape.n_lics);
-        let mut s = TermSolution {
-            commit: Vec::with_capacity(nl),
-            add: vec![0; kn * nl],
-            milestones: Vec::with_capacity(kn),
-        };
-        for k in 0..kn {
-            let Some(m) = solve(k, &self.milestone(k))? else {
-                return Ok(None);
-            };
-            if let Some(prev) = s.milestones.last() {
-                for l in 0..nl {
-                    match m.buy[l].checked_sub(prev.buy[l]) {
-                        Some(add) => s.add[k * nl + l] = add,
-                        None => return Ok(None),
-                    }
-                }
-            } else {
-                s.commit = m.buy.clone();
+    /// The term plan of milestone plans: commit the first, add each later one's
+    /// increase; `None` if the purchases in force decrease somewhere (they do not nest).
+    fn nest(&self, milestones: Vec<FamilySolution>) -> Option<TermSolution> {
+        let nl = self.shape.n_lics;
+        let mut add = vec![0; milestones.len() * nl];
+        for (k, pair) in milestones.windows(2).enumerate() {
+            for l in 0..nl {
+                add[(k + 1) * nl + l] = pair[1].buy[l].checked_sub(pair[0].buy[l])?;
             }
-            s.milestones.push(m);
         }
-        Ok(Some(s))
+        Some(TermSolution {
+            commit: milestones.first()?.buy.clone(),
+            add,
+            milestones,
+        })
     }
 }
