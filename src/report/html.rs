@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::plan::Plan;
 use crate::plot::Charts;
-use crate::report::outline::{outline, Block, Excerpt, Format};
+use crate::report::outline::{outline, Block, Excerpt, Format, Section};
 use crate::report::table::{Cell, Table};
 use crate::report::views;
 
@@ -82,11 +82,11 @@ fn card(out: &mut String, value: &str, label: &str) {
 
 /// Renders the report, charts included (rendered here; [`page`] takes them ready-made).
 pub fn html(plan: &Plan) -> String {
-    page(plan, &Charts::of(plan))
+    page(plan, &Charts::of(plan), &outline(plan))
 }
 
-/// Renders the report around charts already rendered for `plots/`.
-pub(crate) fn page(plan: &Plan, charts: &Charts) -> String {
+/// Renders the report's `sections` around charts already rendered for `plots/`.
+pub(crate) fn page(plan: &Plan, charts: &Charts, sections: &[Section]) -> String {
     let mut o = String::new();
     let _ = write!(
         o,
@@ -100,7 +100,7 @@ pub(crate) fn page(plan: &Plan, charts: &Charts) -> String {
         esc(&plan.case),
         views::subtitle(plan, &name)
     );
-    for s in outline(plan) {
+    for s in sections {
         let _ = write!(o, "<section id=\"{}\"><h2>{}</h2>", s.id, s.title);
         for b in s.blocks.iter().filter_map(|b| b.shown_in(Format::Html)) {
             block(&mut o, b, charts);

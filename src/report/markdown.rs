@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::plan::Plan;
-use crate::report::outline::{outline, Block, Excerpt, Format};
+use crate::report::outline::{outline, Block, Excerpt, Format, Section};
 use crate::report::table::{Cell, Table};
 use crate::report::views;
 
@@ -73,11 +73,16 @@ fn row(out: &mut String, table: &Table, cells: &[Cell], style: impl Fn(&str) -> 
 
 /// Renders the report as Markdown (charts referenced from the plots/ folder).
 pub fn markdown(plan: &Plan) -> String {
+    document(plan, &outline(plan))
+}
+
+/// Renders the report's `sections` as Markdown.
+pub(crate) fn document(plan: &Plan, sections: &[Section]) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", text(&plan.case));
     let name = format!("**{}**", text(&plan.scenario));
     let _ = writeln!(o, "{}\n", views::subtitle(plan, &name));
-    for s in outline(plan) {
+    for s in sections {
         // Quirk kept for byte identity: these two headings have always had an empty line
         // before them (after the headline's list, or twice after the Term section).
         if matches!(s.id, "term" | "waterfall") {

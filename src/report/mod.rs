@@ -313,8 +313,13 @@ fn write_report(plan: &Plan, out: &SubDir) -> Result<()> {
         )?;
         out.write(&format!("plots/{name}.png"), &png?)?;
     }
-    out.write("report.html", html::page(plan, &charts).as_bytes())?;
-    out.write("report.md", markdown::markdown(plan).as_bytes())?;
+    // One outline (every view built once) for both formats.
+    let sections = outline::outline(plan);
+    out.write(
+        "report.html",
+        html::page(plan, &charts, &sections).as_bytes(),
+    )?;
+    out.write("report.md", markdown::document(plan, &sections).as_bytes())?;
     Ok(())
 }
 
