@@ -590,3 +590,52 @@ proptest! {
         prop_assert_eq!(figures(&p, &search), figures(&p, &every));
     }
 }
+
+/// A pooled three-tier chain over two VAs whose two upper tiers are sold in packs at the
+/// bottom tier's price a unit, so that hundreds of purchase vectors tie at the least cost
+/// and units: more pack choices than the 64 the exact flow always tries.
+fn tied_two_pack_chain() -> impl Strategy<Value = FamilyProblem> {
+    (60u64..140, 0u64..20, 0u64..20, 3u64..6, 2u64..4).prop_map(|(d, s0, s1, pa, pb)| {
+        let price = vec![
+            Some(Price { cents: 1, pack: pa }),
+            Some(Price { cents: 1, pack: pb }),
+            Some(Price { cents: 1, pack: 1 }),
+        ];
+        FamilyProblem {
+            shape: ComponentShape {
+                n_vas: 2,
+                n_lics: 3,
+                pooled: true,
+                price,
+                edges: vec![(0, 1), (1, 2)],
+            },
+            residual: vec![0, 0, d / 2, 0, 0, d - d / 2],
+            movable: vec![s0, 0, 0, 0, s1, 0],
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    /// Where a small family's pack choices outnumber the 64 always tried, the exact flow
+    /// still tries them all (its work is bounded by choices × cells) and reaches the
+    /// MIP's four figures.
+    #[test]
+    fn many_tied_pack_choices_are_tried_exactly(p in tied_two_pack_chain()) {
+        let order: Vec<usize> = (0..p.shape.n_lics).collect();
+        let sum = |v: &[u64], l: usize| (0..p.shape.n_vas).map(|a| v[a * p.shape.n_lics + l]).sum::<u64>();
+        let supply: Vec<u64> = order.iter().map(|&l| sum(&p.movable, l)).collect();
+        let demand: Vec<u64> = order.iter().map(|&l| sum(&p.residual, l)).collect();
+        let choices = pack_projections(&supply, &demand, &p.shape.price, 1 << 16, Optimal::CostThenUnits)
+            .unwrap()
+            .unwrap();
+        prop_assert!(choices.len() > 64, "only {} choices: the test misses its case", choices.len());
+        let opt = chain_optima(&supply, &demand, &p.shape.price, 16).unwrap();
+        let exact = p.chain_exact(&order, &opt, Search::Convex, Optimal::CostThenUnits);
+        prop_assert!(matches!(exact, Some(Ok(_))), "the exact flow declined: {:?}", exact.map(|r| r.err()));
+        let fast = solve_family(&p, &SolveOptions::default()).unwrap();
+        let mip = solve_family(&p, &SolveOptions { fast_paths: false, ..SolveOptions::default() }).unwrap();
+        prop_assert_eq!(figures(&p, &fast), figures(&p, &mip));
+    }
+}

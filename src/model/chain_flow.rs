@@ -12,9 +12,15 @@ use crate::estate::Price;
 /// stage 4; beyond that the exact flow does ([`FamilyProblem::chain_exact`]).
 const CANDIDATES: usize = 16;
 
-/// How many distinct choices of pack purchases the exact flow tries one by one; beyond
-/// that the MIP decides.
+/// How many distinct choices of pack purchases the exact flow tries one by one, at the
+/// least; beyond [`FamilyProblem::exhaustive_cap`] the MIP decides.
 const PROJECTIONS: usize = 64;
+
+/// The work the exact flow may spend trying choices one by one, in choices × cells: a
+/// flow costs about its graph's size, so a family of few cells may try more choices than
+/// [`PROJECTIONS`] (a term's chain families with two tiers sold in packs often have a few
+/// hundred) before the MIP, which costs far more than a small flow, decides.
+const EXHAUSTIVE_WORK: usize = 1 << 15;
 
 /// How many choices the exact flow searches when one tier is sold in packs (a binary
 /// search: about 2·log2 of this many flows).
@@ -184,7 +190,7 @@ impl FamilyProblem {
         let cap = if convex {
             CONVEX_PROJECTIONS
         } else {
-            PROJECTIONS
+            self.exhaustive_cap()
         };
         let projections = match pack_projections(&supply, &demand, &price, cap, which) {
             Ok(Some(p)) => p,
@@ -267,13 +273,25 @@ impl FamilyProblem {
         below: &[u64],
     ) -> Option<FamilySolution> {
         let (supply, demand, price) = self.aggregate(order)?;
-        let projections =
-            pack_projections(&supply, &demand, &price, PROJECTIONS, Optimal::Cost).ok()??;
+        let projections = pack_projections(
+            &supply,
+            &demand,
+            &price,
+            self.exhaustive_cap(),
+            Optimal::Cost,
+        )
+        .ok()??;
         projections
             .iter()
             .filter_map(|proj| self.flow_at(order, proj, Optimal::Cost, Some(below)))
             .min_by_key(|found| found.0)
             .map(|(_, sol)| sol)
+    }
+
+    /// How many choices of pack purchases the exact flow tries one by one: [`PROJECTIONS`],
+    /// or more where the family is small enough that [`EXHAUSTIVE_WORK`] allows it.
+    fn exhaustive_cap(&self) -> usize {
+        (EXHAUSTIVE_WORK / self.shape.cells().max(1)).max(PROJECTIONS)
     }
 
     /// [`FamilyProblem::stages_by_flow`] with the pack purchases of a choice fixed

@@ -99,10 +99,11 @@ impl TermProblem {
     ) -> Result<Answer, SolveStatus> {
         let (kn, nl) = (self.n_milestones(), self.shape.n_lics);
         let mut pv = ProblemVariables::new();
+        let bounds = self.pack_bounds();
         let mut var = |l: usize| {
             self.shape.price[l]
                 .is_some()
-                .then(|| pv.add(variable().integer().min(0)))
+                .then(|| pv.add(variable().integer().min(0).max(bounds[l])))
         };
         let commit: Vec<Option<Variable>> = (0..nl).map(&mut var).collect();
         let add: Vec<Option<Variable>> = (0..kn * nl)

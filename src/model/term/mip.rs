@@ -117,22 +117,44 @@ impl TermProblem {
         }
     }
 
-    /// A bound on the units any stage may meet: the largest milestone's residual demand
-    /// plus a pack per licence and milestone.
-    fn units_bound(&self) -> u128 {
+    /// The largest milestone's residual demand, Σ D'_k over the component's cells.
+    fn max_residual(&self) -> u128 {
         let cells = self.cells();
-        let max_pack = (0..self.shape.n_lics)
-            .map(|l| self.pack(l))
-            .max()
-            .unwrap_or(1);
-        let max_residual = (0..self.n_milestones())
+        (0..self.n_milestones())
             .map(|k| {
                 let r = &self.residual[k * cells..(k + 1) * cells];
                 r.iter().map(|&x| u128::from(x)).sum::<u128>()
             })
             .max()
-            .unwrap_or(0);
-        max_residual + (self.n_milestones() * self.shape.n_lics) as u128 * u128::from(max_pack)
+            .unwrap_or(0)
+    }
+
+    /// A bound on the units any stage may meet: the largest milestone's residual demand
+    /// plus a pack per licence and milestone.
+    fn units_bound(&self) -> u128 {
+        let max_pack = (0..self.shape.n_lics)
+            .map(|l| self.pack(l))
+            .max()
+            .unwrap_or(1);
+        self.max_residual()
+            + (self.n_milestones() * self.shape.n_lics) as u128 * u128::from(max_pack)
+    }
+
+    /// An upper bound per licence on every pack variable (the commitment and each
+    /// add-on), ⌈D_max / pack⌉ + 1 with D_max the largest milestone's residual demand,
+    /// that no stage's optimum exceeds (`models/README.md`, "The MIPs' pack bounds"):
+    /// where the packs in force at the last milestone reach D_max + 2·pack units, one
+    /// pack of the last purchase can go (with its allowance at most another pack), and
+    /// every milestone it was in force at still holds a pack more than all its demand, so
+    /// the plan without it is feasible and strictly cheaper or, at a zero price, fewer
+    /// units. A finite bound also keeps HiGHS's reduced-cost fixing, which records
+    /// lurking bounds across an integer's whole domain (its first 1024 values when
+    /// unbounded), small.
+    pub(super) fn pack_bounds(&self) -> Vec<f64> {
+        let d_max = self.max_residual();
+        (0..self.shape.n_lics)
+            .map(|l| (d_max.div_ceil(u128::from(self.pack(l).max(1))) + 1) as f64)
+            .collect()
     }
 
     /// A bound on the covered units of all milestones (at most all units held, Σ M_k and
@@ -210,9 +232,13 @@ impl TermProblem {
     ) -> Vars {
         let var = || variable().integer().min(0);
         // The purchases of a known plan at the optimal (cost, units), as HiGHS's start.
-        let packs = |i: Option<u64>| match i {
-            Some(x) => var().initial(x as f64),
-            None => var(),
+        let bounds = self.pack_bounds();
+        let packs = |l: usize, i: Option<u64>| {
+            let v = var().max(bounds[l]);
+            match i {
+                Some(x) => v.initial(x as f64),
+                None => v,
+            }
         };
         let flow = || match flows {
             Flows::Integer | Flows::IntegerPresolved => variable().integer().min(0),
@@ -222,7 +248,7 @@ impl TermProblem {
         let buyable = |l: usize| self.shape.price[l].is_some();
         let mut v = Vars {
             commit: (0..nl)
-                .map(|l| buyable(l).then(|| pv.add(packs(start.map(|b| b.commit[l])))))
+                .map(|l| buyable(l).then(|| pv.add(packs(l, start.map(|b| b.commit[l])))))
                 .collect(),
             add: vec![None; kn * nl],
             bonus: vec![None; nl],
@@ -235,7 +261,7 @@ impl TermProblem {
         };
         for k in 1..kn {
             for l in (0..nl).filter(|&l| buyable(l)) {
-                v.add[k * nl + l] = Some(pv.add(packs(start.map(|b| b.add[k * nl + l]))));
+                v.add[k * nl + l] = Some(pv.add(packs(l, start.map(|b| b.add[k * nl + l]))));
             }
         }
         if self.settings.growth_allowance() > 0 {
