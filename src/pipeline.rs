@@ -5,6 +5,7 @@
 //!
 //! Timings of the steps are logged at debug level (`RUST_LOG=reallot=debug`).
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -99,26 +100,33 @@ pub fn milestone_dates(start: NaiveDate, months: u32) -> Vec<NaiveDate> {
 
 /// The models of a term, one per milestone: `view` moved to each date, with the demand
 /// of the year ahead of milestone k (k + 1 years of growth), cells aligned.
+/// The milestones are prepared in parallel (each is its own `prepare`), in order.
 fn term_models(estate: &Estate, view: &ScenarioView, dates: &[NaiveDate]) -> Result<Vec<Prepared>> {
-    let mut preps = Vec::with_capacity(dates.len());
-    for (k, &t) in dates.iter().enumerate() {
-        let mut v = view.clone();
-        v.t = t;
-        v.renewal = None;
-        let mut p = prepare(estate, &v);
-        for c in &mut p.cells {
-            c.demand =
-                term_demand(c.in_use, v.policy.growth_bp, v.policy.buffer_bp, k).map_err(|e| {
-                    Error::input(Diagnostic::new(
-                        "scenario",
-                        e.to_string(),
-                        "shorten term_months or round growth_pct",
-                    ))
-                })?;
-            c.residual = c.demand.saturating_sub(c.pinned);
-        }
-        preps.push(p);
-    }
+    let mut preps = dates
+        .par_iter()
+        .enumerate()
+        .map(|(k, &t)| {
+            let mut v = view.clone();
+            v.t = t;
+            v.renewal = None;
+            let mut p = prepare(estate, &v);
+            for c in &mut p.cells {
+                c.demand = term_demand(c.in_use, v.policy.growth_bp, v.policy.buffer_bp, k)
+                    .map_err(|e| {
+                        Error::input(Diagnostic::new(
+                            "scenario",
+                            e.to_string(),
+                            "shorten term_months or round growth_pct",
+                        ))
+                    })?;
+                c.residual = c.demand.saturating_sub(c.pinned);
+            }
+            Ok(p)
+        })
+        .collect::<Vec<Result<Prepared>>>()
+        .into_iter()
+        // The first milestone's error, whichever thread met one first.
+        .collect::<Result<Vec<Prepared>>>()?;
     align_cells(&mut preps);
     Ok(preps)
 }
@@ -150,17 +158,32 @@ fn plan_term(
     view.t = start;
     view.renewal = None;
     let dates = milestone_dates(start, months);
-    let preps = term_models(estate, &view, &dates)?;
-    let term = solve_case_term(&preps, estate, settings, opts);
+    let timer = Instant::now();
     let mut vendor_view_t = ScenarioView::vendor(view.as_of, !estate.substitutions.is_empty());
     (
         vendor_view_t.policy.growth_bp,
         vendor_view_t.policy.buffer_bp,
     ) = (view.policy.growth_bp, view.policy.buffer_bp);
-    let vendor_preps = term_models(estate, &vendor_view_t, &dates)?;
     let vendor_settings = TermSettings::new(months, 0, 0).expect("a valid term");
-    let vendor_term = solve_case_term(&vendor_preps, estate, vendor_settings, opts);
+    // The scenario's term and the vendor's reading of it are independent: solved side by
+    // side, so that one's last slow components overlap the other's.
+    let term_of = |v: &ScenarioView, settings: TermSettings| -> Result<_> {
+        let preps = term_models(estate, v, &dates)?;
+        let term = solve_case_term(&preps, estate, settings, opts);
+        Ok((preps, term))
+    };
+    let (ours, theirs) = rayon::join(
+        || term_of(&view, settings),
+        || term_of(&vendor_view_t, vendor_settings),
+    );
+    let ((preps, term), (_, vendor_term)) = (ours?, theirs?);
+    log::debug!(
+        "timings: term and vendor's term solved {:?}{}",
+        timer.elapsed(),
+        resident()
+    );
     let (vendor, vendor_status) = vendor_view(estate, view.as_of, opts);
+    log::debug!("timings: vendor view {:?}{}", timer.elapsed(), resident());
     let mut flows = term.milestones[0].clone();
     for status in [&term.status, &vendor_term.status, &vendor_status] {
         if flows.status == SolveStatus::Optimal && *status != SolveStatus::Optimal {
@@ -188,6 +211,7 @@ fn plan_term(
             &plan.vendor,
         )?);
     }
+    log::debug!("timings: term tables {:?}{}", timer.elapsed(), resident());
     Ok(plan)
 }
 

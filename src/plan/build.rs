@@ -44,9 +44,7 @@ impl Tables {
         vendor: &VendorView,
     ) -> Self {
         let names = Names { estate, prep };
-        let mut placed = place_flows(&names, flows);
-        let mut traced = trace_substitutions(&names, flows);
-        let mut positions = position_rows(&names, flows, &placed, &traced, vendor);
+        let (mut placed, mut traced, mut positions) = rows(&names, flows, vendor);
         let (renewal_rows, renewal) = match renewal {
             Some(lfl) => {
                 let (rows, sum) = size_renewal(&names, flows, lfl);
@@ -75,6 +73,30 @@ impl Tables {
             transfers: transfers::build(estate, prep, &placed.raw_moves),
         }
     }
+
+    /// The moves and positions of one solved model alone, sorted as [`Tables::build`]
+    /// sorts them: all a term's milestone shows of its own (the findings and transfer
+    /// requests are the plan's, not each milestone's).
+    pub fn moves_and_positions(
+        estate: &Estate,
+        prep: &Prepared,
+        flows: &Flows,
+        vendor: &VendorView,
+    ) -> (Vec<Move>, Vec<Position>) {
+        let (mut placed, _, mut positions) = rows(&Names { estate, prep }, flows, vendor);
+        placed.moves.sort();
+        positions.sort();
+        (placed.moves, positions)
+    }
+}
+
+/// The placed flows, the traced substitutions and the positions of one solved model,
+/// unsorted.
+fn rows(names: &Names, flows: &Flows, vendor: &VendorView) -> (Placed, Traced, Vec<Position>) {
+    let placed = place_flows(names, flows);
+    let traced = trace_substitutions(names, flows);
+    let positions = position_rows(names, flows, &placed, &traced, vendor);
+    (placed, traced, positions)
 }
 
 /// Names and prices of the ids a plan row shows.

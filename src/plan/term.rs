@@ -52,9 +52,9 @@ pub fn term_plan(
     }
     let (mut moves, mut positions) = (Vec::new(), Vec::new());
     for ((p, f), &d) in preps.iter().zip(&term.milestones).zip(dates) {
-        let t = Tables::build(estate, p, f, None, vendor);
-        moves.extend(t.moves.into_iter().map(|m| (d, m)));
-        positions.extend(t.positions.into_iter().map(|x| (d, x)));
+        let (m, x) = Tables::moves_and_positions(estate, p, f, vendor);
+        moves.extend(m.into_iter().map(|m| (d, m)));
+        positions.extend(x.into_iter().map(|x| (d, x)));
     }
     let purchases = term_purchases(estate, preps, term, dates);
     let p0 = &preps[0];
