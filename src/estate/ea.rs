@@ -57,6 +57,35 @@ impl EaUnits {
     }
 }
 
+/// What one `ea.csv` row states about its EA suite or SKU: the names, the unit counters
+/// and the two dates, as the row's cells give them (checked one by one) and as
+/// [`EaRow`] keeps them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EaItem {
+    /// EA suite name.
+    pub suite: String,
+    /// Commerce SKU (empty for a suite-level row).
+    pub sku: String,
+    /// The CSSM licence the row generates, when known (empty: unknown).
+    pub license: String,
+    /// The row's unit counters.
+    pub units: EaUnits,
+    /// Date of the next true-forward.
+    pub next_true_forward: Option<NaiveDate>,
+    /// Last day of the EA term.
+    pub term_end: Option<NaiveDate>,
+}
+
+impl EaItem {
+    /// Whole months from the next true-forward to the end of the term (`term_end` is the
+    /// last day in force, so the count runs to the day after it; a partial month at the
+    /// end is not counted). `None` when either date is missing.
+    pub fn months_charged(&self) -> Option<u32> {
+        let (from, end) = (self.next_true_forward?, self.term_end?);
+        Some(whole_months(from, end.succ_opt().unwrap_or(end)))
+    }
+}
+
 /// One row of `ea.csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EaRow {
@@ -66,30 +95,10 @@ pub struct EaRow {
     pub sa: SaId,
     /// Virtual Account; `None` for an SA-level row.
     pub va: Option<VaId>,
-    /// EA suite name.
-    pub suite: String,
-    /// Commerce SKU (empty for a suite-level row).
-    pub sku: String,
-    /// The row's unit counters.
-    pub units: EaUnits,
-    /// Date of the next true-forward.
-    pub next_true_forward: Option<NaiveDate>,
-    /// Last day of the EA term.
-    pub term_end: Option<NaiveDate>,
+    /// The suite or SKU, its counters and dates.
+    pub item: EaItem,
     /// Unit price in cents, when the row gives one.
     pub unit_price: Option<i64>,
-    /// The CSSM licence the row generates, when known (empty: unknown).
-    pub license: String,
-}
-
-impl EaRow {
-    /// Whole months from the next true-forward to the end of the term (`term_end` is the
-    /// last day in force, so the count runs to the day after it; a partial month at the
-    /// end is not counted). `None` when either date is missing.
-    pub fn months_charged(&self) -> Option<u32> {
-        let (from, end) = (self.next_true_forward?, self.term_end?);
-        Some(whole_months(from, end.succ_opt().unwrap_or(end)))
-    }
 }
 
 /// Whole calendar months from `from` to `to` (0 when `to` is not later): the largest m
@@ -158,12 +167,7 @@ fn opt_count(r: &Row<EaCol>, c: EaCol, diags: &mut Diagnostics) -> Option<Option
 struct Cells<'a> {
     sa: &'a str,
     va: &'a str,
-    suite: &'a str,
-    sku: &'a str,
-    license: &'a str,
-    units: EaUnits,
-    next_true_forward: Option<NaiveDate>,
-    term_end: Option<NaiveDate>,
+    item: EaItem,
     unit_price: Option<i64>,
 }
 
@@ -189,18 +193,20 @@ fn cells<'a>(r: &Row<'a, EaCol>, diags: &mut Diagnostics) -> Option<Cells<'a>> {
     Some(Cells {
         sa: sa?,
         va: va?,
-        suite: suite?,
-        sku: sku?,
-        license: license?,
-        units: EaUnits {
-            purchased: purchased?,
-            growth_allowance: growth?,
-            total_entitlements: total?,
-            license_generated: generated?,
-            total_consumption: consumption?,
+        item: EaItem {
+            suite: suite?.to_string(),
+            sku: sku?.to_string(),
+            license: license?.to_string(),
+            units: EaUnits {
+                purchased: purchased?,
+                growth_allowance: growth?,
+                total_entitlements: total?,
+                license_generated: generated?,
+                total_consumption: consumption?,
+            },
+            next_true_forward: next?,
+            term_end: end?,
         },
-        next_true_forward: next?,
-        term_end: end?,
         unit_price: price?,
     })
 }
@@ -208,8 +214,12 @@ fn cells<'a>(r: &Row<'a, EaCol>, diags: &mut Diagnostics) -> Option<Cells<'a>> {
 /// The checks between cells of a row: totals and dates consistent. Whether they pass.
 fn consistent(r: &Row<EaCol>, c: &Cells, diags: &mut Diagnostics) -> bool {
     let mut ok = true;
-    let purchased = c.units.purchased;
-    if c.units.total_entitlements.is_some_and(|t| t < purchased) {
+    let purchased = c.item.units.purchased;
+    if c.item
+        .units
+        .total_entitlements
+        .is_some_and(|t| t < purchased)
+    {
         r.problem(
             EaCol::TotalEntitlements,
             format!("is less than purchased ({purchased})"),
@@ -220,7 +230,7 @@ fn consistent(r: &Row<EaCol>, c: &Cells, diags: &mut Diagnostics) -> bool {
         );
         ok = false;
     }
-    if let (Some(next), Some(end)) = (c.next_true_forward, c.term_end) {
+    if let (Some(next), Some(end)) = (c.item.next_true_forward, c.item.term_end) {
         if end < next {
             r.problem(
                 EaCol::TermEnd,
@@ -291,8 +301,8 @@ pub(super) fn read(src: &TableSource, e: &mut Estate, diags: &mut Diagnostics) -
         let Some((sa, va)) = place(r, &c, &acc, diags) else {
             return;
         };
-        let key = (sa, va, c.suite.to_string(), c.sku.to_string());
-        let col = if c.sku.is_empty() {
+        let key = (sa, va, c.item.suite.clone(), c.item.sku.clone());
+        let col = if c.item.sku.is_empty() {
             EaCol::Suite
         } else {
             EaCol::Sku
@@ -304,13 +314,8 @@ pub(super) fn read(src: &TableSource, e: &mut Estate, diags: &mut Diagnostics) -
             line: r.line,
             sa,
             va,
-            suite: c.suite.to_string(),
-            sku: c.sku.to_string(),
-            units: c.units,
-            next_true_forward: c.next_true_forward,
-            term_end: c.term_end,
+            item: c.item,
             unit_price: c.unit_price,
-            license: c.license.to_string(),
         });
     })?;
     if read {
@@ -339,23 +344,25 @@ mod tests {
             line: 2,
             sa: 0,
             va: None,
-            suite: "S".into(),
-            sku: String::new(),
-            units: EaUnits {
-                purchased: 100,
-                growth_allowance: Some(20),
-                total_entitlements: None,
-                license_generated: 90,
-                total_consumption: 130,
+            item: EaItem {
+                suite: "S".into(),
+                sku: String::new(),
+                license: String::new(),
+                units: EaUnits {
+                    purchased: 100,
+                    growth_allowance: Some(20),
+                    total_entitlements: None,
+                    license_generated: 90,
+                    total_consumption: 130,
+                },
+                next_true_forward: Some(d("2027-03-01")),
+                term_end: Some(d("2028-08-31")),
             },
-            next_true_forward: Some(d("2027-03-01")),
-            term_end: Some(d("2028-08-31")),
             unit_price: None,
-            license: String::new(),
         };
-        assert_eq!(row.units.entitled(), 120);
-        assert_eq!(row.units.undeposited(), 30);
-        assert_eq!(row.units.overage(), 10);
-        assert_eq!(row.months_charged(), Some(18));
+        assert_eq!(row.item.units.entitled(), 120);
+        assert_eq!(row.item.units.undeposited(), 30);
+        assert_eq!(row.item.units.overage(), 10);
+        assert_eq!(row.item.months_charged(), Some(18));
     }
 }

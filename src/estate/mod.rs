@@ -5,7 +5,7 @@ mod load;
 mod names;
 mod rows;
 
-pub use ea::{EaRow, EaUnits};
+pub use ea::{EaItem, EaRow, EaUnits};
 pub use load::{load_case, CaseFiles};
 pub use names::NameArena;
 

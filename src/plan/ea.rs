@@ -82,7 +82,7 @@ fn price_of(estate: &Estate, row: &EaRow) -> Option<Cents> {
         return Some(Cents::from(c));
     }
     estate.prices.as_ref()?;
-    let lic = estate.find_licence(&row.license)?;
+    let lic = estate.find_licence(&row.item.license)?;
     estate.price(lic).map(|p| Cents::from(p.cents))
 }
 
@@ -136,8 +136,8 @@ pub fn lines(estate: &Estate, positions: &[Position]) -> Vec<EaLine> {
             r.va.is_none(),
             &estate.sas[r.sa as usize],
             va,
-            &r.suite,
-            &r.sku,
+            &r.item.suite,
+            &r.item.sku,
         )
     }
     rows.sort_by(|a, b| key(estate, a).cmp(&key(estate, b)));
@@ -146,16 +146,16 @@ pub fn lines(estate: &Estate, positions: &[Position]) -> Vec<EaLine> {
         .map(|r| {
             let sa = estate.sas[r.sa as usize].clone();
             let va = r.va.map(|v| estate.vas[v as usize].name.clone());
-            let undeposited = r.units.undeposited();
-            let (shortfall, covers) = if r.license.is_empty() {
+            let undeposited = r.item.units.undeposited();
+            let (shortfall, covers) = if r.item.license.is_empty() {
                 (None, 0)
             } else {
-                let vas = short.get_mut(&(sa.clone(), r.license.clone()));
+                let vas = short.get_mut(&(sa.clone(), r.item.license.clone()));
                 let (before, taken) = take(vas, va.as_deref(), undeposited);
                 (Some(before), taken)
             };
-            let overage = r.units.overage();
-            let months = r.months_charged();
+            let overage = r.item.units.overage();
+            let months = r.item.months_charged();
             let unit_price = price_of(estate, r);
             let charge = match (unit_price, months) {
                 (Some(p), Some(m)) => charge(p, overage, m),
@@ -164,14 +164,14 @@ pub fn lines(estate: &Estate, positions: &[Position]) -> Vec<EaLine> {
             EaLine {
                 smart_account: sa,
                 virtual_account: va.unwrap_or_default(),
-                suite: r.suite.clone(),
-                sku: r.sku.clone(),
-                license: r.license.clone(),
-                units: r.units,
+                suite: r.item.suite.clone(),
+                sku: r.item.sku.clone(),
+                license: r.item.license.clone(),
+                units: r.item.units,
                 shortfall,
                 covers,
-                next_true_forward: r.next_true_forward,
-                term_end: r.term_end,
+                next_true_forward: r.item.next_true_forward,
+                term_end: r.item.term_end,
                 months,
                 unit_price,
                 charge,
