@@ -210,7 +210,7 @@ fn print_ea(estate: &Estate, positions: &[Position], w: &mut dyn Write) -> std::
     let mut by_suite: BTreeMap<(&str, &str), Vec<&crate::plan::ea::EaLine>> = BTreeMap::new();
     for l in &lines {
         by_suite
-            .entry((&l.smart_account, &l.suite))
+            .entry((&l.smart_account, &l.item.suite))
             .or_default()
             .push(l);
     }
@@ -220,15 +220,21 @@ fn print_ea(estate: &Estate, positions: &[Position], w: &mut dyn Write) -> std::
         plural(lines.len() as u64, "row", "rows")
     )?;
     for ((sa, suite), rows) in &by_suite {
-        let undeposited: u128 = rows.iter().map(|l| u128::from(l.units.undeposited())).sum();
+        let undeposited: u128 = rows
+            .iter()
+            .map(|l| u128::from(l.item.units.undeposited()))
+            .sum();
         let covers: u128 = rows.iter().map(|l| u128::from(l.covers)).sum();
-        let over: u128 = rows.iter().map(|l| u128::from(l.units.overage())).sum();
+        let over: u128 = rows
+            .iter()
+            .map(|l| u128::from(l.item.units.overage()))
+            .sum();
         let priced: Vec<crate::money::Cents> = rows
             .iter()
-            .filter(|l| l.units.overage() > 0)
+            .filter(|l| l.item.units.overage() > 0)
             .filter_map(|l| l.charge)
             .collect();
-        let unpriced = rows.iter().filter(|l| l.units.overage() > 0).count() - priced.len();
+        let unpriced = rows.iter().filter(|l| l.item.units.overage() > 0).count() - priced.len();
         let charge = priced.iter().sum::<crate::money::Cents>();
         let mut exposure = format!("{} over the entitlement", plural(over, "unit", "units"));
         if !priced.is_empty() {
@@ -254,7 +260,7 @@ fn print_ea(estate: &Estate, positions: &[Position], w: &mut dyn Write) -> std::
 
 /// One `ea.csv` row as `check` shows it.
 fn ea_row(l: &crate::plan::ea::EaLine, cur: &str) -> String {
-    let place = match (l.virtual_account.as_str(), l.sku.as_str()) {
+    let place = match (l.virtual_account.as_str(), l.item.sku.as_str()) {
         ("", "") => "(Smart Account level)".to_string(),
         ("", sku) => format!("(Smart Account level) SKU {sku}"),
         (va, "") => va.to_string(),
@@ -262,18 +268,18 @@ fn ea_row(l: &crate::plan::ea::EaLine, cur: &str) -> String {
     };
     let cover = match l.shortfall {
         None => "no license named, so not matched to a shortfall".to_string(),
-        Some(s) => format!("covers {} of {s} {} short", l.covers, l.license),
+        Some(s) => format!("covers {} of {s} {} short", l.covers, l.item.license),
     };
     let mut out = format!(
         "{place}: entitled {}, generated {}, undeposited {} ({cover}); consumed {}, over {}",
-        l.units.entitled(),
-        l.units.license_generated,
-        l.units.undeposited(),
-        l.units.total_consumption,
-        l.units.overage()
+        l.item.units.entitled(),
+        l.item.units.license_generated,
+        l.item.units.undeposited(),
+        l.item.units.total_consumption,
+        l.item.units.overage()
     );
-    if l.units.overage() > 0 {
-        match (l.charge, l.next_true_forward, l.months) {
+    if l.item.units.overage() > 0 {
+        match (l.charge, l.item.next_true_forward, l.months) {
             (Some(c), Some(tf), Some(m)) => out.push_str(&format!(
                 ", charge {cur} {} at the true-forward on {tf} ({m} months)",
                 grouped(c)

@@ -58,9 +58,9 @@ impl EaUnits {
 }
 
 /// What one `ea.csv` row states about its EA suite or SKU: the names, the unit counters
-/// and the two dates, as the row's cells give them (checked one by one) and as
-/// [`EaRow`] keeps them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// and the two dates, as the row's cells give them (checked one by one), as [`EaRow`]
+/// keeps them and as the plan's reading of the row holds them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct EaItem {
     /// EA suite name.
     pub suite: String,

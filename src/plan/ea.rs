@@ -20,10 +20,8 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-
 use super::{Finding, FindingKind, Position};
-use crate::estate::{EaRow, EaUnits, Estate};
+use crate::estate::{EaItem, EaRow, Estate};
 use crate::money::{money, Cents, Exact};
 
 /// One `ea.csv` row as the plan reads it.
@@ -33,25 +31,17 @@ pub struct EaLine {
     pub smart_account: String,
     /// Virtual Account (empty for an SA-level row).
     pub virtual_account: String,
-    /// EA suite.
-    pub suite: String,
-    /// Commerce SKU (empty for a suite-level row).
-    pub sku: String,
-    /// The CSSM licence the row generates (empty: unknown).
-    pub license: String,
-    /// The row's unit counters as `ea.csv` gives them (generated, consumed); what it
-    /// entitles, leaves undeposited and consumes over are [`EaUnits`]'s methods.
-    pub units: EaUnits,
+    /// The suite or SKU, the licence it generates, its unit counters (what it entitles,
+    /// leaves undeposited and consumes over are
+    /// [`EaUnits`](crate::estate::EaUnits)'s methods) and its dates, as
+    /// `ea.csv` gives them.
+    pub item: EaItem,
     /// The shortfall of `license` this row could cover (its VA's, or its Smart Account's
     /// VAs' for an SA-level row), net of what earlier rows of the same licence cover;
     /// `None` without `license`.
     pub shortfall: Option<u64>,
     /// Undeposited units that would cover that shortfall (the `ea_not_deposited` quantity).
     pub covers: u64,
-    /// The next true-forward.
-    pub next_true_forward: Option<NaiveDate>,
-    /// The last day of the term.
-    pub term_end: Option<NaiveDate>,
     /// Whole months charged at the next true-forward.
     pub months: Option<u32>,
     /// Unit price (cents), from the row or `prices.csv`.
@@ -164,14 +154,9 @@ pub fn lines(estate: &Estate, positions: &[Position]) -> Vec<EaLine> {
             EaLine {
                 smart_account: sa,
                 virtual_account: va.unwrap_or_default(),
-                suite: r.item.suite.clone(),
-                sku: r.item.sku.clone(),
-                license: r.item.license.clone(),
-                units: r.item.units,
+                item: r.item.clone(),
                 shortfall,
                 covers,
-                next_true_forward: r.item.next_true_forward,
-                term_end: r.item.term_end,
                 months,
                 unit_price,
                 charge,
@@ -184,10 +169,10 @@ pub fn lines(estate: &Estate, positions: &[Position]) -> Vec<EaLine> {
 
 /// `suite` or `suite (SKU sku)`, as a detail names a row.
 fn what(l: &EaLine) -> String {
-    if l.sku.is_empty() {
-        format!("EA suite {}", l.suite)
+    if l.item.sku.is_empty() {
+        format!("EA suite {}", l.item.suite)
     } else {
-        format!("EA suite {} (SKU {})", l.suite, l.sku)
+        format!("EA suite {} (SKU {})", l.item.suite, l.item.sku)
     }
 }
 
@@ -203,16 +188,16 @@ fn not_deposited(l: &EaLine) -> Option<Finding> {
         kind: FindingKind::EaNotDeposited,
         smart_account: l.smart_account.clone(),
         virtual_account: l.virtual_account.clone(),
-        license: l.license.clone(),
+        license: l.item.license.clone(),
         instance: String::new(),
         quantity: l.covers,
         detail: format!(
             "{}: {} entitled, {} generated, {} never generated; {shortfall} of {} short {here}: generate {} in the EA workspace instead of buying them",
             what(l),
-            l.units.entitled(),
-            l.units.license_generated,
-            l.units.undeposited(),
-            l.license,
+            l.item.units.entitled(),
+            l.item.units.license_generated,
+            l.item.units.undeposited(),
+            l.item.license,
             l.covers
         ),
     })
@@ -220,21 +205,21 @@ fn not_deposited(l: &EaLine) -> Option<Finding> {
 
 /// The `ea_true_forward_exposure` finding of a line, when it consumes above its entitlement.
 fn exposure(l: &EaLine, currency: &str) -> Option<Finding> {
-    if l.units.overage() == 0 {
+    if l.item.units.overage() == 0 {
         return None;
     }
     let head = format!(
         "{}: {} consumed, {} entitled, {} over",
         what(l),
-        l.units.total_consumption,
-        l.units.entitled(),
-        l.units.overage()
+        l.item.units.total_consumption,
+        l.item.units.entitled(),
+        l.item.units.overage()
     );
-    let tail = match (l.next_true_forward, l.term_end, l.months, l.unit_price, l.charge) {
+    let tail = match (l.item.next_true_forward, l.item.term_end, l.months, l.unit_price, l.charge) {
         (Some(tf), Some(end), Some(m), Some(p), Some(c)) => format!(
             "the true-forward on {tf} charges {} x {} x {m}/12 months (to the term end {end}) = {currency} {}",
             money(p),
-            l.units.overage(),
+            l.item.units.overage(),
             money(c)
         ),
         (None, _, _, _, _) | (_, None, _, _, _) => {
@@ -246,9 +231,9 @@ fn exposure(l: &EaLine, currency: &str) -> Option<Finding> {
         kind: FindingKind::EaTrueForwardExposure,
         smart_account: l.smart_account.clone(),
         virtual_account: l.virtual_account.clone(),
-        license: l.license.clone(),
+        license: l.item.license.clone(),
         instance: String::new(),
-        quantity: l.units.overage(),
+        quantity: l.item.units.overage(),
         detail: format!("{head}; {tail}"),
     })
 }

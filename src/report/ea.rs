@@ -18,9 +18,9 @@ fn named(l: &EaLine, rest: impl IntoIterator<Item = Cell>) -> Vec<Cell> {
     let names = [
         &l.smart_account,
         &l.virtual_account,
-        &l.suite,
-        &l.sku,
-        &l.license,
+        &l.item.suite,
+        &l.item.sku,
+        &l.item.license,
     ];
     row(names.map(|n| n.as_str()), rest)
 }
@@ -49,19 +49,19 @@ fn opt_date(d: Option<chrono::NaiveDate>) -> Cell {
 /// The cells the report's tables and the workbook's sheet share: consumed, overage, the
 /// two dates and the unit price (blank where the row has none).
 fn consumed(l: &EaLine) -> Cell {
-    Cell::count(l.units.total_consumption)
+    Cell::count(l.item.units.total_consumption)
 }
 
 fn overage(l: &EaLine) -> Cell {
-    Cell::count(l.units.overage())
+    Cell::count(l.item.units.overage())
 }
 
 fn next_true_forward(l: &EaLine) -> Cell {
-    opt_date(l.next_true_forward)
+    opt_date(l.item.next_true_forward)
 }
 
 fn term_end(l: &EaLine) -> Cell {
-    opt_date(l.term_end)
+    opt_date(l.item.term_end)
 }
 
 fn unit_price(l: &EaLine) -> Cell {
@@ -92,13 +92,13 @@ fn table(plan: &Plan, keep: fn(&EaLine) -> bool, fields: Vec<Field>) -> Table {
 fn supply(rest: Vec<Field>) -> Vec<Field> {
     let mut fields: Vec<Field> = vec![
         (Column::new("entitled", Count), |l| {
-            Cell::count(l.units.entitled())
+            Cell::count(l.item.units.entitled())
         }),
         (Column::new("generated", Count), |l| {
-            Cell::count(l.units.license_generated)
+            Cell::count(l.item.units.license_generated)
         }),
         (Column::new("undeposited", Count), |l| {
-            Cell::count(l.units.undeposited())
+            Cell::count(l.item.units.undeposited())
         }),
     ];
     fields.extend(rest);
@@ -132,11 +132,11 @@ pub fn exposure(plan: &Plan) -> Table {
     let cur = &plan.currency;
     table(
         plan,
-        |l| l.units.overage() > 0,
+        |l| l.item.units.overage() > 0,
         vec![
             (Column::new("consumed", Count), consumed),
             (Column::new("entitled", Count), |l| {
-                Cell::count(l.units.entitled())
+                Cell::count(l.item.units.entitled())
             }),
             (Column::new("overage", Count), overage),
             (Column::new("next true-forward", Text), next_true_forward),
@@ -177,7 +177,7 @@ pub fn sheet(plan: &Plan) -> Table {
             (Column::new("unit_price", Price), unit_price),
             (Column::new("charge", Money), |l| {
                 l.charge
-                    .filter(|_| l.units.overage() > 0)
+                    .filter(|_| l.item.units.overage() > 0)
                     .map_or(Cell::Blank, Cell::Money)
             }),
         ]),
@@ -190,13 +190,13 @@ pub fn intro(plan: &Plan) -> String {
     let charge: crate::money::Cents = plan
         .ea
         .iter()
-        .filter(|l| l.units.overage() > 0)
+        .filter(|l| l.item.units.overage() > 0)
         .filter_map(|l| l.charge)
         .sum();
     let unpriced = plan
         .ea
         .iter()
-        .filter(|l| l.units.overage() > 0 && l.charge.is_none())
+        .filter(|l| l.item.units.overage() > 0 && l.charge.is_none())
         .count();
     let mut s = format!(
         "{} entitled by the Enterprise Agreement but never generated would cover a shortfall of this plan: generate them in the EA workspace instead of buying. The next true-forward charges {} for consumption above the entitlement",
