@@ -573,6 +573,20 @@ fn pooled_family_one_pack_tier() -> impl Strategy<Value = FamilyProblem> {
     })
 }
 
+/// A pooled chain family (tiers top first in licence order) as one chain: the order and
+/// the pool's movable supply and residual demand per tier.
+fn pooled_chain_totals(p: &FamilyProblem) -> (Vec<usize>, Vec<u64>, Vec<u64>) {
+    let order: Vec<usize> = (0..p.shape.n_lics).collect();
+    let sum = |v: &[u64], l: usize| {
+        (0..p.shape.n_vas)
+            .map(|a| v[a * p.shape.n_lics + l])
+            .sum::<u64>()
+    };
+    let supply = order.iter().map(|&l| sum(&p.movable, l)).collect();
+    let demand = order.iter().map(|&l| sum(&p.residual, l)).collect();
+    (order, supply, demand)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
 
@@ -580,10 +594,7 @@ proptest! {
     /// (cost, units, moves, covered units) as trying every choice.
     #[test]
     fn convex_search_matches_trying_every_choice(p in pooled_family_one_pack_tier()) {
-        let order: Vec<usize> = (0..p.shape.n_lics).collect();
-        let sum = |v: &[u64], l: usize| (0..p.shape.n_vas).map(|a| v[a * p.shape.n_lics + l]).sum::<u64>();
-        let supply: Vec<u64> = order.iter().map(|&l| sum(&p.movable, l)).collect();
-        let demand: Vec<u64> = order.iter().map(|&l| sum(&p.residual, l)).collect();
+        let (order, supply, demand) = pooled_chain_totals(&p);
         let opt = chain_optima(&supply, &demand, &p.shape.price, 16).unwrap();
         let search = p.chain_exact(&order, &opt, Search::Convex, Optimal::CostThenUnits).unwrap().unwrap();
         let every = p.chain_exact(&order, &opt, Search::Exhaustive, Optimal::CostThenUnits).unwrap().unwrap();
@@ -595,7 +606,7 @@ proptest! {
 /// bottom tier's price a unit, so that hundreds of purchase vectors tie at the least cost
 /// and units: more pack choices than the 64 the exact flow always tries.
 fn tied_two_pack_chain() -> impl Strategy<Value = FamilyProblem> {
-    (60u64..140, 0u64..20, 0u64..20, 3u64..6, 2u64..4).prop_map(|(d, s0, s1, pa, pb)| {
+    (120u64..200, 0u64..10, 0u64..10, 3u64..6, 2u64..4).prop_map(|(d, s0, s1, pa, pb)| {
         let price = vec![
             Some(Price { cents: 1, pack: pa }),
             Some(Price { cents: 1, pack: pb }),
@@ -623,10 +634,7 @@ proptest! {
     /// MIP's four figures.
     #[test]
     fn many_tied_pack_choices_are_tried_exactly(p in tied_two_pack_chain()) {
-        let order: Vec<usize> = (0..p.shape.n_lics).collect();
-        let sum = |v: &[u64], l: usize| (0..p.shape.n_vas).map(|a| v[a * p.shape.n_lics + l]).sum::<u64>();
-        let supply: Vec<u64> = order.iter().map(|&l| sum(&p.movable, l)).collect();
-        let demand: Vec<u64> = order.iter().map(|&l| sum(&p.residual, l)).collect();
+        let (order, supply, demand) = pooled_chain_totals(&p);
         let choices = pack_projections(&supply, &demand, &p.shape.price, 1 << 16, Optimal::CostThenUnits)
             .unwrap()
             .unwrap();
