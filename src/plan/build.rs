@@ -52,10 +52,22 @@ impl Tables {
             }
             None => (Vec::new(), None),
         };
-        placed.purchases.sort();
-        placed.moves.sort();
-        traced.substitutions.sort();
-        positions.sort();
+        // Every row type orders by all of its fields, so rows that compare equal are
+        // identical and the unstable sort (in place, no scratch copy of the table) gives
+        // the same bytes as a stable one.
+        placed.purchases.sort_unstable();
+        placed.moves.sort_unstable();
+        traced.substitutions.sort_unstable();
+        positions.sort_unstable();
+        // What the positions were tallied from is no longer needed.
+        let Placed {
+            moves,
+            purchases,
+            raw_moves,
+            ..
+        } = placed;
+        drop(traced.sub_in);
+        drop(traced.sub_out);
         let findings = findings::collect(
             estate,
             prep.view.as_of,
@@ -63,14 +75,14 @@ impl Tables {
             &positions,
         );
         Tables {
-            purchases: placed.purchases,
-            moves: placed.moves,
+            purchases,
+            moves,
             substitutions: traced.substitutions,
             positions,
             renewal_rows,
             renewal,
             findings,
-            transfers: transfers::build(estate, prep, &placed.raw_moves),
+            transfers: transfers::build(estate, prep, &raw_moves),
         }
     }
 
@@ -386,7 +398,7 @@ fn size_renewal(n: &Names, flows: &Flows, lfl: &LikeForLike) -> (Vec<RenewalRow>
             unit_price: p,
         });
     }
-    rows.sort();
+    rows.sort_unstable();
     sum.savings = sum.vendor_quote_cost - sum.recommended_cost;
     if sum.savings < 0 {
         sum.note = Some(negative_savings_note(n, &recommended));

@@ -4,7 +4,9 @@
 use chrono::{Duration, NaiveDate};
 use rustc_hash::FxHashMap;
 
-use crate::estate::{ids_by, CmdbState, Estate, LicenseType, LotStatus, Reservation, Usage, VaId};
+use crate::estate::{
+    ids_by, CmdbState, Estate, Instance, LicenseType, Lot, LotStatus, Reservation, Usage, VaId,
+};
 use crate::plan::Position;
 
 /// What a finding is about. Declared in name order, so findings sort as their names do.
@@ -272,12 +274,27 @@ pub fn collect(
     stale_after_days: u32,
     positions: &[Position],
 ) -> Vec<Finding> {
-    // Room for the findings up front (the positions' exactly, about one per lot and per
-    // instance), so a large table does not copy itself at each doubling (issue 13).
+    let cutoff = as_of - Duration::days(stale_after_days as i64);
+    let mismatches = usage_mismatches(estate);
+    let ea = super::ea::findings(estate, positions);
+    // Room for exactly the findings up front (each source counted as it will push), so a
+    // large table neither copies itself at each doubling nor reserves rows it never
+    // fills (issue 13).
     let expected = positions.iter().map(position_finding_count).sum::<usize>()
-        + estate.lots.len()
-        + estate.instances.as_ref().map_or(0, Vec::len)
-        + estate.warnings.len();
+        + estate
+            .lots
+            .iter()
+            .map(|l| lot_finding_count(l, as_of))
+            .sum::<usize>()
+        + estate
+            .instances
+            .iter()
+            .flatten()
+            .map(|i| InstanceState::of(estate, i, cutoff).kinds().count())
+            .sum::<usize>()
+        + mismatches.len()
+        + estate.warnings.len()
+        + ea.len();
     let mut cx = Ctx {
         estate,
         out: Vec::with_capacity(expected),
@@ -285,6 +302,19 @@ pub fn collect(
     };
     lots(&mut cx, as_of);
     instances(&mut cx, as_of, stale_after_days);
+    for (k, a, b) in mismatches {
+        cx.push(
+            FindingKind::UsageMismatch,
+            k.0,
+            k.1,
+            "",
+            a.in_use.abs_diff(b.in_use),
+            format!(
+                "usage.csv: in use {}, reserved {}; instances.csv: in use {}, reserved {}",
+                a.in_use, a.reserved, b.in_use, b.reserved
+            ),
+        );
+    }
     for w in &estate.warnings {
         cx.push_named(Finding {
             kind: FindingKind::LotDatesInverted,
@@ -300,9 +330,10 @@ pub fn collect(
     for p in positions {
         position_findings(&mut cx, &units_short, p);
     }
-    for f in super::ea::findings(estate, positions) {
+    for f in ea {
         cx.push_named(f);
     }
+    debug_assert_eq!(cx.out.len(), expected, "the findings were counted exactly");
     sorted(estate, cx.out, &cx.ids)
 }
 
@@ -499,162 +530,195 @@ fn position_findings(cx: &mut Ctx, units_short: &UnitsShort, p: &Position) {
     }
 }
 
-fn lots(cx: &mut Ctx, as_of: NaiveDate) {
-    let soon = as_of + Duration::days(EXPIRING_WITHIN_DAYS);
-    for lot in &cx.estate.lots {
-        if lot.quantity == 0 {
-            continue;
+/// What a lot's dates and status report, with the figures its detail shows.
+#[derive(Debug, Clone, Copy)]
+enum LotNote {
+    /// `lot_expired` by its status (EXPIRED or CANCELLED), with its end date if any.
+    Gone(LotStatus, Option<NaiveDate>),
+    /// `lot_expired`: ended before as_of.
+    Ended(NaiveDate),
+    /// `lot_not_started`: starts after as_of.
+    Starts(NaiveDate),
+    /// `lot_expiring`: ends within [`EXPIRING_WITHIN_DAYS`] of as_of.
+    Ends(NaiveDate),
+}
+
+impl LotNote {
+    fn kind(self) -> FindingKind {
+        match self {
+            LotNote::Gone(..) | LotNote::Ended(_) => FindingKind::LotExpired,
+            LotNote::Starts(_) => FindingKind::LotNotStarted,
+            LotNote::Ends(_) => FindingKind::LotExpiring,
         }
-        let inverted = matches!((lot.start, lot.end), (Some(s), Some(e)) if e < s);
-        if inverted {
-            continue; // reported as lot_dates_inverted
-        }
-        term_without_end(cx, lot);
-        let (kind, detail) = match (lot.status, lot.start, lot.end) {
-            (LotStatus::Expired | LotStatus::Cancelled, _, end) => (
-                FindingKind::LotExpired,
-                format!(
-                    "status {}{}",
-                    if lot.status == LotStatus::Expired {
-                        "EXPIRED"
-                    } else {
-                        "CANCELLED"
-                    },
-                    end.map_or(String::new(), |e| format!(", ended {e}"))
-                ),
-            ),
-            (_, _, Some(e)) if e < as_of => (FindingKind::LotExpired, format!("ended {e}")),
-            (_, Some(s), _) if s > as_of => (FindingKind::LotNotStarted, format!("starts {s}")),
-            (_, _, Some(e)) if e <= soon => (
-                FindingKind::LotExpiring,
-                format!("ends {e}, {} days after as_of", (e - as_of).num_days()),
-            ),
-            _ => continue,
-        };
-        cx.push(kind, lot.va, lot.lic, "", lot.quantity, detail);
     }
 }
 
-/// A TERM or SUBSCRIPTION lot that counts but has no end date: a warning, since a term
-/// ends; the lot still counts as in force (no figure depends on this finding).
-fn term_without_end(cx: &mut Ctx, lot: &crate::estate::Lot) {
-    let kind = match lot.license_type {
-        LicenseType::Term => "TERM",
-        LicenseType::Subscription => "SUBSCRIPTION",
-        LicenseType::Perpetual | LicenseType::Demo => return,
-    };
-    if lot.end.is_some() || matches!(lot.status, LotStatus::Expired | LotStatus::Cancelled) {
-        return;
+/// What a lot reports at as_of, in the order [`lots`] pushes it: the word of a TERM or
+/// SUBSCRIPTION lot that counts but has no end date (`term_lot_without_dates`), and the
+/// note of its dates. A lot without units, or with inverted dates (reported as
+/// `lot_dates_inverted` from the estate's warnings), reports nothing.
+fn lot_notes(lot: &Lot, as_of: NaiveDate) -> (Option<&'static str>, Option<LotNote>) {
+    let inverted = matches!((lot.start, lot.end), (Some(s), Some(e)) if e < s);
+    if lot.quantity == 0 || inverted {
+        return (None, None);
     }
-    let detail = format!(
-        "a {kind} lot with no end_date: counted as in force with no end (fill in its end_date)"
-    );
-    cx.push(
-        FindingKind::TermLotWithoutDates,
-        lot.va,
-        lot.lic,
-        "",
-        lot.quantity,
-        detail,
-    );
+    let gone = matches!(lot.status, LotStatus::Expired | LotStatus::Cancelled);
+    // A term ends: a term lot with no end date still counts as in force, with a warning
+    // (no figure depends on it).
+    let undated_term = match lot.license_type {
+        LicenseType::Term => Some("TERM"),
+        LicenseType::Subscription => Some("SUBSCRIPTION"),
+        LicenseType::Perpetual | LicenseType::Demo => None,
+    }
+    .filter(|_| lot.end.is_none() && !gone);
+    let soon = as_of + Duration::days(EXPIRING_WITHIN_DAYS);
+    let note = match (lot.status, lot.start, lot.end) {
+        (LotStatus::Expired | LotStatus::Cancelled, _, end) => Some(LotNote::Gone(lot.status, end)),
+        (_, _, Some(e)) if e < as_of => Some(LotNote::Ended(e)),
+        (_, Some(s), _) if s > as_of => Some(LotNote::Starts(s)),
+        (_, _, Some(e)) if e <= soon => Some(LotNote::Ends(e)),
+        _ => None,
+    };
+    (undated_term, note)
+}
+
+/// How many findings [`lots`] makes of `lot`.
+fn lot_finding_count(lot: &Lot, as_of: NaiveDate) -> usize {
+    let (undated_term, note) = lot_notes(lot, as_of);
+    usize::from(undated_term.is_some()) + usize::from(note.is_some())
+}
+
+fn lots(cx: &mut Ctx, as_of: NaiveDate) {
+    for lot in &cx.estate.lots {
+        let (undated_term, note) = lot_notes(lot, as_of);
+        if let Some(word) = undated_term {
+            let detail = format!(
+                "a {word} lot with no end_date: counted as in force with no end (fill in its end_date)"
+            );
+            cx.push(
+                FindingKind::TermLotWithoutDates,
+                lot.va,
+                lot.lic,
+                "",
+                lot.quantity,
+                detail,
+            );
+        }
+        let Some(note) = note else {
+            continue;
+        };
+        let detail = match note {
+            LotNote::Gone(status, end) => format!(
+                "status {}{}",
+                if status == LotStatus::Expired {
+                    "EXPIRED"
+                } else {
+                    "CANCELLED"
+                },
+                end.map_or(String::new(), |e| format!(", ended {e}"))
+            ),
+            LotNote::Ended(e) => format!("ended {e}"),
+            LotNote::Starts(s) => format!("starts {s}"),
+            LotNote::Ends(e) => format!("ends {e}, {} days after as_of", (e - as_of).num_days()),
+        };
+        cx.push(note.kind(), lot.va, lot.lic, "", lot.quantity, detail);
+    }
+}
+
+/// What an instance's CMDB state, last contact and reservation make of it.
+struct InstanceState {
+    /// Retired in the CMDB.
+    retired: bool,
+    /// Silent for more than stale_after_days.
+    stale: bool,
+    /// Holds an SLR or PLR reservation.
+    reserved: bool,
+    /// Not listed in the CMDB.
+    not_listed: bool,
+}
+
+impl InstanceState {
+    fn of(e: &Estate, i: &Instance, cutoff: NaiveDate) -> Self {
+        let cmdb = e.cmdb_state(i.name);
+        InstanceState {
+            retired: cmdb == Some(CmdbState::Retired),
+            stale: i.last_contact.is_some_and(|lc| lc < cutoff),
+            reserved: i.reservation != Reservation::None,
+            not_listed: cmdb == Some(CmdbState::NotListed),
+        }
+    }
+
+    /// The instance's findings, in the order [`instances`] pushes them: retired in the
+    /// CMDB or else stale, a reservation stranded by either, not listed in the CMDB.
+    fn kinds(&self) -> impl Iterator<Item = FindingKind> {
+        [
+            self.retired.then_some(FindingKind::RetiredInCmdb),
+            (self.stale && !self.retired).then_some(FindingKind::StaleInstance),
+            (self.reserved && (self.retired || self.stale))
+                .then_some(FindingKind::StrandedReservation),
+            self.not_listed.then_some(FindingKind::NotInCmdb),
+        ]
+        .into_iter()
+        .flatten()
+    }
 }
 
 fn instances(cx: &mut Ctx, as_of: NaiveDate, stale_after_days: u32) {
     let e = cx.estate;
-    let Some(list) = &e.instances else {
-        return;
-    };
     let cutoff = as_of - Duration::days(stale_after_days as i64);
-    // The instances' sums per (VA, licence), compared with usage.csv when the case has one.
-    let compare = !e.usage.is_empty();
-    let mut sums: FxHashMap<(VaId, u32), Usage> = FxHashMap::default();
-    for i in list {
-        let reserved = i.reservation != Reservation::None;
-        if compare {
-            let u = sums.entry((i.va, i.lic)).or_default();
-            u.in_use += i.quantity;
-            if reserved {
-                u.reserved += i.quantity;
-            }
-        }
+    for i in e.instances.iter().flatten() {
         let name = e.instance_names.get(i.name);
-        let cmdb = e.cmdb_state(i.name);
-        let retired = cmdb == Some(CmdbState::Retired);
-        let stale = i.last_contact.is_some_and(|lc| lc < cutoff);
-        if retired {
-            cx.push(
-                FindingKind::RetiredInCmdb,
-                i.va,
-                i.lic,
-                name,
-                i.quantity,
-                "retired in the CMDB but still registered".into(),
-            );
-        } else if stale {
-            let lc = i.last_contact.expect("stale instances have a last contact");
-            cx.push(
-                FindingKind::StaleInstance,
-                i.va,
-                i.lic,
-                name,
-                i.quantity,
-                format!(
-                    "no contact for {} days (last {lc}; threshold {stale_after_days})",
-                    (as_of - lc).num_days()
-                ),
-            );
-        }
-        if reserved && (retired || stale) {
-            cx.push(
-                FindingKind::StrandedReservation,
-                i.va,
-                i.lic,
-                name,
-                i.quantity,
-                format!(
+        let state = InstanceState::of(e, i, cutoff);
+        for kind in state.kinds() {
+            let detail = match kind {
+                FindingKind::RetiredInCmdb => "retired in the CMDB but still registered".into(),
+                FindingKind::StaleInstance => {
+                    let lc = i.last_contact.expect("stale instances have a last contact");
+                    format!(
+                        "no contact for {} days (last {lc}; threshold {stale_after_days})",
+                        (as_of - lc).num_days()
+                    )
+                }
+                FindingKind::StrandedReservation => format!(
                     "{} reservation held by a {} device",
                     if i.reservation == Reservation::Plr {
                         "PLR"
                     } else {
                         "SLR"
                     },
-                    if retired { "retired" } else { "stale" }
+                    if state.retired { "retired" } else { "stale" }
                 ),
-            );
-        }
-        if cmdb == Some(CmdbState::NotListed) {
-            cx.push(
-                FindingKind::NotInCmdb,
-                i.va,
-                i.lic,
-                name,
-                i.quantity,
-                "registered in CSSM but not listed in the CMDB".into(),
-            );
+                _ => "registered in CSSM but not listed in the CMDB".into(),
+            };
+            cx.push(kind, i.va, i.lic, name, i.quantity, detail);
         }
     }
-    if compare {
-        let mut keys: Vec<(VaId, u32)> = sums.keys().chain(e.usage.keys()).copied().collect();
-        keys.sort_unstable();
-        keys.dedup();
-        for k in keys {
+}
+
+/// The (VA, licence) cells where usage.csv disagrees with the sum of instances.csv, in id
+/// order, with usage.csv's figures and the instances' sums; none unless the case has both.
+fn usage_mismatches(e: &Estate) -> Vec<((VaId, u32), Usage, Usage)> {
+    let Some(list) = e.instances.as_ref().filter(|_| !e.usage.is_empty()) else {
+        return Vec::new();
+    };
+    let mut sums: FxHashMap<(VaId, u32), Usage> = FxHashMap::default();
+    for i in list {
+        let u = sums.entry((i.va, i.lic)).or_default();
+        u.in_use += i.quantity;
+        if i.reservation != Reservation::None {
+            u.reserved += i.quantity;
+        }
+    }
+    let mut keys: Vec<(VaId, u32)> = sums.keys().chain(e.usage.keys()).copied().collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into_iter()
+        .filter_map(|k| {
             let a = e.usage.get(&k).copied().unwrap_or_default();
             let b = sums.get(&k).copied().unwrap_or_default();
-            if a != b {
-                cx.push(
-                    FindingKind::UsageMismatch,
-                    k.0,
-                    k.1,
-                    "",
-                    a.in_use.abs_diff(b.in_use),
-                    format!(
-                        "usage.csv: in use {}, reserved {}; instances.csv: in use {}, reserved {}",
-                        a.in_use, a.reserved, b.in_use, b.reserved
-                    ),
-                );
-            }
-        }
-    }
+            (a != b).then_some((k, a, b))
+        })
+        .collect()
 }
 
 #[cfg(test)]

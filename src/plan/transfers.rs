@@ -112,15 +112,19 @@ pub fn build(estate: &Estate, prep: &Prepared, moves: &[(VaId, VaId, LicId, u64)
         }
     }
     // (sa, source) -> entries
-    let mut by_source: std::collections::BTreeMap<(String, String), Vec<TransferEntry>> =
+    let mut by_source: std::collections::BTreeMap<(&str, &str), Vec<TransferEntry>> =
         std::collections::BTreeMap::new();
     let mut sent: HashMap<(VaId, LicId), u64> = HashMap::new();
+    // The moves by source `SA/VA`, licence and target `SA/VA`, compared by the names'
+    // ranks (equal names, equal ranks: the same order as the names themselves).
+    let va_rank = ranks(estate.vas.len(), |v| estate.va_label(v as VaId));
+    let lic_rank = ranks(estate.licences.len(), |l| estate.licences[l].clone());
     let mut sorted = moves.to_vec();
     sorted.sort_by_key(|&(f, t, l, _)| {
         (
-            estate.va_label(f),
-            estate.licences[l as usize].clone(),
-            estate.va_label(t),
+            va_rank[f as usize],
+            lic_rank[l as usize],
+            va_rank[t as usize],
         )
     });
     for (from, to, lic, q) in sorted {
@@ -144,8 +148,8 @@ pub fn build(estate: &Estate, prep: &Prepared, moves: &[(VaId, VaId, LicId, u64)
         *done += q;
         let entries = by_source
             .entry((
-                estate.sa_name(from).to_string(),
-                estate.vas[from as usize].name.clone(),
+                estate.sa_name(from),
+                estate.vas[from as usize].name.as_str(),
             ))
             .or_default();
         for (kind, mut units) in [("PERPETUAL", p), ("TERM", q - p)] {
@@ -161,16 +165,36 @@ pub fn build(estate: &Estate, prep: &Prepared, moves: &[(VaId, VaId, LicId, u64)
             }
         }
     }
+    // Each source's entries move into its requests, ten at a time (no copy of them is
+    // made).
     for ((sa, source), entries) in by_source {
-        for chunk in entries.chunks(MAX_ENTRIES) {
+        let mut entries = entries.into_iter().peekable();
+        while entries.peek().is_some() {
             out.requests.push(TransferRequest {
-                smart_account: sa.clone(),
-                source_virtual_account: source.clone(),
+                smart_account: sa.to_string(),
+                source_virtual_account: source.to_string(),
                 body: TransferBody {
-                    licenses: chunk.to_vec(),
+                    licenses: entries.by_ref().take(MAX_ENTRIES).collect(),
                 },
             });
         }
     }
     out
+}
+
+/// The rank of each of `n` names among them (`name(i)` the i-th): equal names share a
+/// rank, and ranks order as the names do.
+fn ranks(n: usize, name: impl Fn(usize) -> String) -> Vec<u32> {
+    let names: Vec<String> = (0..n).map(&name).collect();
+    let mut sorted: Vec<&str> = names.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    names
+        .iter()
+        .map(|x| {
+            sorted
+                .binary_search(&x.as_str())
+                .expect("every name is ranked") as u32
+        })
+        .collect()
 }

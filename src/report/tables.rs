@@ -36,8 +36,8 @@ pub struct PlanTables {
     /// `substitutions.csv`.
     pub substitutions: Table,
     /// The findings as the workbook shows them: every finding counted, only the first
-    /// [`MAX_SHEET_ROWS`] filled with cells (see [`findings`]); `findings.csv` is written
-    /// row by row from the plan ([`finding_row`]).
+    /// [`MAX_SHEET_ROWS`] held as rows, the others omitted (see [`findings`]);
+    /// `findings.csv` is written row by row from the plan ([`finding_row`]).
     pub findings: Table,
     /// `renewal.csv` (written only when a renewal date applies).
     pub renewal: Table,
@@ -173,20 +173,17 @@ pub fn findings_columns() -> Table {
     Table::new(columns(headers::FINDINGS, FINDING_KINDS), "findings.csv")
 }
 
-/// `findings.csv` as the workbook shows it: a row per finding, but only the first
-/// [`MAX_SHEET_ROWS`] hold their cells; the others are empty (the sheet shows only their
-/// number, and the table has no total row). A plan may hold millions of findings: their
-/// text is never copied into a table; `findings.csv` is written from the plan, one
-/// [`finding_row`] at a time.
+/// `findings.csv` as the workbook shows it: the first [`MAX_SHEET_ROWS`] findings as
+/// rows, the others only counted (the sheet shows only their number, and the table has
+/// no total row). A plan may hold millions of findings: their text is never copied into
+/// a table, nor is a row held for each of them; `findings.csv` is written from the plan,
+/// one [`finding_row`] at a time.
 pub fn findings(plan: &Plan) -> Table {
-    let rows = plan.tables.findings.iter().enumerate().map(|(i, f)| {
-        if i < MAX_SHEET_ROWS {
-            finding_row(f)
-        } else {
-            Vec::new()
-        }
-    });
-    findings_columns().with_rows(rows.collect())
+    let all = &plan.tables.findings;
+    let shown = &all[..all.len().min(MAX_SHEET_ROWS)];
+    findings_columns()
+        .with_rows(shown.iter().map(finding_row).collect())
+        .with_omitted(all.len() - shown.len(), Vec::new())
 }
 
 /// A `findings.csv` row.
