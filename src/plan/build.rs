@@ -96,8 +96,8 @@ impl Tables {
         vendor: &VendorView,
     ) -> (Vec<Move>, Vec<Position>) {
         let (mut placed, _, mut positions) = rows(&Names { estate, prep }, flows, vendor);
-        placed.moves.sort();
-        positions.sort();
+        placed.moves.sort_unstable();
+        positions.sort_unstable();
         (placed.moves, positions)
     }
 }
