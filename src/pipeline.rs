@@ -5,11 +5,11 @@
 //!
 //! Timings of the steps are logged at debug level (`RUST_LOG=reallot=debug`).
 
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::estate::{load_case, Estate};
