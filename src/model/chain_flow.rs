@@ -197,7 +197,9 @@ impl FamilyProblem {
             Ok(None) | Err(ChainError::TooLarge(_)) => return None,
             Err(ChainError::Infeasible) => return Some(Err(SolveStatus::Infeasible)),
         };
-        let eval = |proj: &[Option<u64>]| self.flow_at(order, proj, which, None);
+        let eval = |proj: &[Option<u64>]| {
+            self.stages_by_flow(order, &self.fixed_at(order, proj, None)?, which, None)
+        };
         let (obj, sol) = if convex && projections.len() > 2 {
             // The choices come sorted by the one pack tier's units (the walk's keys).
             let mut seen: std::collections::BTreeMap<usize, (Cost, FamilySolution)> =
@@ -283,7 +285,10 @@ impl FamilyProblem {
         .ok()??;
         projections
             .iter()
-            .filter_map(|proj| self.flow_at(order, proj, Optimal::Cost, Some(below)))
+            .filter_map(|proj| {
+                let fixed = self.fixed_at(order, proj, Some(below))?;
+                self.stages_by_flow(order, &fixed, Optimal::Cost, Some(below))
+            })
             .min_by_key(|found| found.0)
             .map(|(_, sol)| sol)
     }
@@ -294,25 +299,24 @@ impl FamilyProblem {
         (EXHAUSTIVE_WORK / self.shape.cells().max(1)).max(PROJECTIONS)
     }
 
-    /// [`FamilyProblem::stages_by_flow`] with the pack purchases of a choice fixed
-    /// (`proj`, per tier top first); `None` also when a fixed purchase exceeds `below`.
-    fn flow_at(
+    /// The purchases [`FamilyProblem::stages_by_flow`] takes for a choice of pack
+    /// purchases (`proj`, per tier top first): those fixed, the others chosen by the
+    /// flow; `None` when a fixed purchase exceeds `below`.
+    fn fixed_at(
         &self,
         order: &[usize],
         proj: &[Option<u64>],
-        which: Optimal,
         below: Option<&[u64]>,
-    ) -> Option<(Cost, FamilySolution)> {
+    ) -> Option<Vec<Option<u64>>> {
         let mut fixed = vec![Some(0); self.shape.n_lics];
         for (k, &l) in order.iter().enumerate() {
             fixed[l] = proj[k];
         }
-        if let Some(b) = below {
-            if (0..self.shape.n_lics).any(|l| fixed[l].is_some_and(|x| x > b[l])) {
-                return None;
-            }
+        let over = |b: &[u64]| (0..self.shape.n_lics).any(|l| fixed[l].is_some_and(|x| x > b[l]));
+        if below.is_some_and(over) {
+            return None;
         }
-        self.stages_by_flow(order, &fixed, which, below)
+        Some(fixed)
     }
 
     /// The four stages as a min-cost flow, with the purchases of licence l fixed at
