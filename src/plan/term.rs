@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::{Purchase, ScheduleRow, Tables, TermPlan, VendorView};
 use crate::error::{Error, Result};
@@ -50,9 +51,14 @@ pub fn term_plan(
         m.0 = add_units(m.0, b.units, "vendor's units")?;
         m.1 = add_money(m.1, b.cents, "vendor's cost")?;
     }
+    // Each milestone's moves and positions are built in parallel, then joined in order.
+    let tables: Vec<_> = preps
+        .par_iter()
+        .zip(&term.milestones)
+        .map(|(p, f)| Tables::moves_and_positions(estate, p, f, vendor))
+        .collect();
     let (mut moves, mut positions) = (Vec::new(), Vec::new());
-    for ((p, f), &d) in preps.iter().zip(&term.milestones).zip(dates) {
-        let (m, x) = Tables::moves_and_positions(estate, p, f, vendor);
+    for ((m, x), &d) in tables.into_iter().zip(dates) {
         moves.extend(m.into_iter().map(|m| (d, m)));
         positions.extend(x.into_iter().map(|x| (d, x)));
     }

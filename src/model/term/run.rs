@@ -221,8 +221,12 @@ pub fn solve_case_term(
         status: SolveStatus::Optimal,
     };
     let comps = components(&preps[0]);
+    // One component a task: a few components (large chain families) take most of the
+    // time, and rayon's default splitting would leave them in one thread's sequential
+    // run while the other thread idles.
     let solved: Vec<_> = comps
         .par_iter()
+        .with_max_len(1)
         .map(|comp| {
             let mut buyer = Buyer::Pool(0);
             let mut lics = Vec::new();
