@@ -5,6 +5,7 @@
 //! the same plan (fixed document date).
 
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
 };
@@ -47,6 +48,103 @@ impl Formats {
     }
 }
 
+impl Formats {
+    /// Every format, in a fixed order (the positions [`FirstUse`] records).
+    fn all(&self) -> [&Format; 7] {
+        [
+            &self.header,
+            &self.money,
+            &self.count,
+            &self.date,
+            &self.total_label,
+            &self.total_money,
+            &self.total_count,
+        ]
+    }
+}
+
+/// Where a sheet's cells go: a worksheet, or a [`FirstUse`] that only notes which
+/// formats the cells use. Every sheet is written through this one path, so both see
+/// the same cells with the same formats.
+trait Sink {
+    /// A number with a format.
+    fn number(&mut self, at: (u32, u16), value: f64, fmt: &Format) -> Result<(), XlsxError>;
+    /// A date with a format.
+    fn date(&mut self, at: (u32, u16), d: &ExcelDateTime, fmt: &Format) -> Result<(), XlsxError>;
+    /// Text with a format, or without one (`None`).
+    fn text(&mut self, at: (u32, u16), s: &str, fmt: Option<&Format>) -> Result<(), XlsxError>;
+}
+
+impl Sink for Worksheet {
+    fn number(&mut self, (r, c): (u32, u16), value: f64, fmt: &Format) -> Result<(), XlsxError> {
+        self.write_number_with_format(r, c, value, fmt).map(|_| ())
+    }
+
+    fn date(
+        &mut self,
+        (r, c): (u32, u16),
+        d: &ExcelDateTime,
+        fmt: &Format,
+    ) -> Result<(), XlsxError> {
+        self.write_datetime_with_format(r, c, d, fmt).map(|_| ())
+    }
+
+    fn text(&mut self, (r, c): (u32, u16), s: &str, fmt: Option<&Format>) -> Result<(), XlsxError> {
+        match fmt {
+            Some(f) => self.write_string_with_format(r, c, s, f),
+            None => self.write_string(r, c, s),
+        }
+        .map(|_| ())
+    }
+}
+
+/// The formats of [`Formats::all`] in the order cells first use them.
+///
+/// A workbook numbers its cell formats (the styles of `styles.xml`) in the order cells
+/// first use them. The data sheets are filled in parallel, so their formats are
+/// registered first, in the order writing the sheets one by one would meet them: the
+/// bytes are those of a serial fill.
+struct FirstUse<'f> {
+    formats: [&'f Format; 7],
+    order: Vec<usize>,
+}
+
+impl<'f> FirstUse<'f> {
+    fn new(f: &'f Formats) -> Self {
+        FirstUse {
+            formats: f.all(),
+            order: Vec::new(),
+        }
+    }
+
+    fn note(&mut self, fmt: &Format) {
+        if let Some(i) = self.formats.iter().position(|&x| std::ptr::eq(x, fmt)) {
+            if !self.order.contains(&i) {
+                self.order.push(i);
+            }
+        }
+    }
+}
+
+impl Sink for FirstUse<'_> {
+    fn number(&mut self, _: (u32, u16), _: f64, fmt: &Format) -> Result<(), XlsxError> {
+        self.note(fmt);
+        Ok(())
+    }
+
+    fn date(&mut self, _: (u32, u16), _: &ExcelDateTime, fmt: &Format) -> Result<(), XlsxError> {
+        self.note(fmt);
+        Ok(())
+    }
+
+    fn text(&mut self, _: (u32, u16), _: &str, fmt: Option<&Format>) -> Result<(), XlsxError> {
+        if let Some(f) = fmt {
+            self.note(f);
+        }
+        Ok(())
+    }
+}
+
 /// Excel's limit on the characters of one cell.
 const MAX_CELL_CHARS: usize = 32_767;
 
@@ -71,27 +169,23 @@ const EXACT_LIMIT: i128 = 999_999_999_999_999;
 /// Writes a count or money figure (units or cents) as a number when Excel shows it
 /// exactly, else as text (so no printed figure is ever rounded).
 fn write_figure(
-    ws: &mut Worksheet,
-    (r, c): (u32, u16),
+    ws: &mut impl Sink,
+    at: (u32, u16),
     cell: &Cell,
     fmt: &Format,
 ) -> Result<(), XlsxError> {
     let (value, cents) = match cell {
         Cell::Money(x) => (*x, true),
         Cell::Count(x) => (*x, false),
-        other => {
-            ws.write_string(r, c, cell_text(&other.plain()))?;
-            return Ok(());
-        }
+        other => return ws.text(at, &cell_text(&other.plain()), None),
     };
     if value.abs() > EXACT_LIMIT {
-        ws.write_string(r, c, cell.plain())?;
+        ws.text(at, &cell.plain(), None)
     } else if cents {
-        ws.write_number_with_format(r, c, value as f64 / 100.0, fmt)?;
+        ws.number(at, value as f64 / 100.0, fmt)
     } else {
-        ws.write_number_with_format(r, c, value as f64, fmt)?;
+        ws.number(at, value as f64, fmt)
     }
-    Ok(())
 }
 
 /// The date as Excel holds it, when Excel can (years 1900 to 9999).
@@ -105,22 +199,21 @@ fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
 /// Writes a date as a real Excel date in `yyyy-mm-dd` format (as text outside Excel's
 /// years, so it is still shown exactly).
 fn write_date(
-    ws: &mut Worksheet,
-    (r, c): (u32, u16),
+    ws: &mut impl Sink,
+    at: (u32, u16),
     d: NaiveDate,
     fmt: &Format,
 ) -> Result<(), XlsxError> {
     match excel_date(d) {
-        Some(x) => ws.write_datetime_with_format(r, c, &x, fmt)?,
-        None => ws.write_string(r, c, d.to_string())?,
-    };
-    Ok(())
+        Some(x) => ws.date(at, &x, fmt),
+        None => ws.text(at, &d.to_string(), None),
+    }
 }
 
 /// Writes a body cell of a column of `kind`: figures (counts, money, prices) as numbers,
 /// dates as dates, the rest as text (never a formula).
 fn write_cell(
-    ws: &mut Worksheet,
+    ws: &mut impl Sink,
     f: &Formats,
     at: (u32, u16),
     kind: Kind,
@@ -130,10 +223,7 @@ fn write_cell(
         (_, Cell::Money(_)) => write_figure(ws, at, cell, &f.money),
         (Kind::Count | Kind::Change, Cell::Count(_)) => write_figure(ws, at, cell, &f.count),
         (_, Cell::Date(d)) => write_date(ws, at, *d, &f.date),
-        _ => {
-            ws.write_string(at.0, at.1, cell_text(&cell.plain()))?;
-            Ok(())
-        }
+        _ => ws.text(at, &cell_text(&cell.plain()), None),
     }
 }
 
@@ -232,9 +322,9 @@ fn sheet(ws: &mut Worksheet, f: &Formats, table: &Table) -> Result<(), XlsxError
 
 /// Writes a table from row `first` on: header, rows (at most [`MAX_SHEET_ROWS`], then a
 /// note), totals over every row. Returns the first row after it.
-fn table_at(ws: &mut Worksheet, f: &Formats, table: &Table, first: u32) -> Result<u32, XlsxError> {
+fn table_at(ws: &mut impl Sink, f: &Formats, table: &Table, first: u32) -> Result<u32, XlsxError> {
     for (c, name) in table.headers().enumerate() {
-        ws.write_string_with_format(first, c as u16, name, &f.header)?;
+        ws.text((first, c as u16), name, Some(&f.header))?;
     }
     let rows = &table.rows;
     let shown = &rows[..rows.len().min(MAX_SHEET_ROWS)];
@@ -246,7 +336,8 @@ fn table_at(ws: &mut Worksheet, f: &Formats, table: &Table, first: u32) -> Resul
     let mut r = first + shown.len() as u32 + 1;
     if table.len() > shown.len() {
         let more = table.len() - shown.len();
-        ws.write_string(r, 0, format!("... {more} more rows in {}", table.source))?;
+        let note = format!("... {more} more rows in {}", table.source);
+        ws.text((r, 0), &note, None)?;
         r += 1;
     }
     if table.totals && !table.is_empty() {
@@ -287,17 +378,15 @@ fn term_sheet(wb: &mut Workbook, f: &Formats, plan: &Plan) -> Result<(), XlsxErr
 }
 
 /// The total row: `Total`, then each summed column's sum, blank (but bordered) elsewhere.
-fn total_row(ws: &mut Worksheet, f: &Formats, table: &Table, r: u32) -> Result<(), XlsxError> {
-    ws.write_string_with_format(r, 0, "Total", &f.total_label)?;
+fn total_row(ws: &mut impl Sink, f: &Formats, table: &Table, r: u32) -> Result<(), XlsxError> {
+    ws.text((r, 0), "Total", Some(&f.total_label))?;
     let total = table.total_row();
     for (c, (col, cell)) in table.columns.iter().zip(&total).enumerate().skip(1) {
         let c16 = c as u16;
         match col.kind {
             Kind::Money => write_figure(ws, (r, c16), cell, &f.total_money)?,
             Kind::Count | Kind::Change => write_figure(ws, (r, c16), cell, &f.total_count)?,
-            Kind::Text | Kind::Price => {
-                ws.write_string_with_format(r, c16, "", &f.total_label)?;
-            }
+            Kind::Text | Kind::Price => ws.text((r, c16), "", Some(&f.total_label))?,
         }
     }
     Ok(())
@@ -317,32 +406,38 @@ pub(crate) fn book(plan: &Plan, tables: &PlanTables) -> Result<Vec<u8>, XlsxErro
     // one): the workbook is the slowest file to write, and saves faster (issue 13).
     wb.set_zip_compression_level(2);
     wb.set_properties(&properties(plan)?);
-    summary_sheet(wb.add_worksheet().set_name("Summary")?, &f, plan)?;
-    term_sheet(&mut wb, &f, plan)?;
-    for (name, table) in [
+    // The EA sheet (SPEC §4.3) only when the case has `ea.csv`.
+    let ea = (!plan.ea.is_empty()).then(|| super::ea::sheet(plan));
+    let mut data: Vec<(&str, &Table)> = vec![
         ("Moves", &tables.moves),
         ("Purchases", &tables.purchases),
         ("Renewal", &tables.renewal),
         ("Findings", &tables.findings),
         ("Positions", &tables.positions),
-    ] {
-        sheet(
-            wb.add_worksheet_with_constant_memory()?.set_name(name)?,
-            &f,
-            &named(table, &names),
-        )?;
+    ];
+    data.extend(ea.as_ref().map(|t| ("EA", t)));
+    // The data sheets' formats, registered in the order a serial fill would meet them
+    // (naming the VAs changes text cells only, never a format).
+    let mut first = FirstUse::new(&f);
+    for (_, table) in &data {
+        table_at(&mut first, &f, table, 0)?;
     }
-    ea_sheet(&mut wb, &f, plan, &names)?;
+    for &i in &first.order {
+        wb.register_format(f.all()[i]);
+    }
+    summary_sheet(wb.add_worksheet().set_name("Summary")?, &f, plan)?;
+    term_sheet(&mut wb, &f, plan)?;
+    let at = wb.worksheets().len();
+    for (name, _) in &data {
+        wb.add_worksheet_with_constant_memory()?.set_name(*name)?;
+    }
+    // Each data sheet is its own file until the workbook is saved: fill them in parallel.
+    wb.worksheets_mut()[at..]
+        .par_iter_mut()
+        .zip(&data)
+        .map(|(ws, (_, table))| sheet(ws, &f, &named(table, &names)))
+        .collect::<Result<Vec<()>, XlsxError>>()?;
     wb.save_to_buffer()
-}
-
-/// The `EA` sheet (SPEC §4.3), only when the case has `ea.csv`.
-fn ea_sheet(wb: &mut Workbook, f: &Formats, plan: &Plan, names: &VaNames) -> Result<(), XlsxError> {
-    if plan.ea.is_empty() {
-        return Ok(());
-    }
-    let ws = wb.add_worksheet_with_constant_memory()?.set_name("EA")?;
-    sheet(ws, f, &named(&super::ea::sheet(plan), names))
 }
 
 /// The document properties: a title, and the data's date as the creation date (Excel

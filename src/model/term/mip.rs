@@ -549,6 +549,7 @@ impl TermProblem {
         self.term_mip_can_certify(&coefs)?;
         // A chain component's cost and units come from its prefix rows alone
         // (`aggregate.rs`); `--mip-only` solves every stage on the full model.
+        let timer = std::time::Instant::now();
         let known = if opts.fast_paths {
             self.aggregate_optimum(&coefs, opts)?
         } else {
@@ -558,8 +559,15 @@ impl TermProblem {
             Some(optima) => optima,
             None => self.cost_and_units(&coefs, opts)?,
         };
+        let staged = timer.elapsed();
         let (obj, s3, f3) =
             self.term_stage(Stage::Moves { cost, units }, &coefs, start.as_ref(), opts)?;
+        log::debug!(
+            "term MIP of {} VAs x {} licences: cost and units {staged:?}, moves {:?}",
+            self.shape.n_vas,
+            self.shape.n_lics,
+            timer.elapsed() - staged
+        );
         let w = self.moves_weight(u128::from(units));
         let weighted = f3.moves * w + f3.covered;
         if f3.scaled_cost != i128::from(cost) * coefs.unit
