@@ -195,8 +195,11 @@ pub fn solve(prep: &Prepared, estate: &Estate, opts: &SolveOptions) -> Flows {
     }
     // Families: skip those where every cell already covers itself (the zero plan is
     // optimal in every stage), solve the rest in parallel; results are applied in order.
+    // One family a task, as in the term (`term/run.rs`): a few large families take most
+    // of the time, and must not share one thread's sequential run.
     let results: Vec<Option<Result<FamilySolution, SolveStatus>>> = families
         .par_iter()
+        .with_max_len(1)
         .map(|(_, vas, family, pooled)| {
             let p = family_problem(prep, estate, vas, *family, *pooled);
             if p.residual.iter().zip(&p.movable).all(|(d, m)| d <= m) {
