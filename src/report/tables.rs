@@ -24,17 +24,17 @@ const RENEWAL_KINDS: &[Kind] = &[
     Text, Count, Count, Count, Count, Change, Price, Money, Money, Money,
 ];
 
-/// Every table of a plan, built once for CSV and the workbook.
+/// Every table of a plan the workbook shows, built once for CSV and the workbook. A
+/// table too large for a sheet holds only the rows the sheet shows (see [`shown`]); its
+/// CSV file is then written from the plan, one row at a time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanTables {
-    /// `purchases.csv`.
+    /// `purchases.csv`, as the workbook shows it.
     pub purchases: Table,
-    /// `moves.csv`.
+    /// `moves.csv`, as the workbook shows it.
     pub moves: Table,
-    /// `positions.csv`.
+    /// `positions.csv`, as the workbook shows it.
     pub positions: Table,
-    /// `substitutions.csv`.
-    pub substitutions: Table,
     /// The findings as the workbook shows them: every finding counted, only the first
     /// [`MAX_SHEET_ROWS`] held as rows, the others omitted (see [`findings`]);
     /// `findings.csv` is written row by row from the plan ([`finding_row`]).
@@ -50,7 +50,6 @@ impl PlanTables {
             purchases: purchases(plan),
             moves: moves(plan),
             positions: positions(plan),
-            substitutions: substitutions(plan),
             findings: findings(plan),
             renewal: renewal(plan),
         }
@@ -70,58 +69,109 @@ fn totalled<T>(
         .with_rows(items.iter().map(row).collect())
 }
 
-/// `purchases.csv`.
+/// The table `file` with a total row as the workbook shows it: a [`row`](fn@row) per item
+/// of `items`, or, past [`MAX_SHEET_ROWS`] items, the first [`MAX_SHEET_ROWS`] as rows and
+/// the others only counted, the `K` figures that end each of their rows summed for the
+/// total row (a plan may hold millions of positions or moves: their CSV file is then
+/// written from the plan, one row at a time). With `every` (a term plan's tables, which
+/// its milestones' rows replace), every item is a row.
+fn shown<T, const K: usize>(
+    every: bool,
+    file: &'static str,
+    (headers, kinds): (&[&str], &[Kind]),
+    items: &[T],
+    (row, figures): (fn(&T) -> Vec<Cell>, fn(&T) -> [Cell; K]),
+) -> Table {
+    if every || items.len() <= MAX_SHEET_ROWS {
+        return totalled(file, (headers, kinds), items, row);
+    }
+    let (held, rest) = items.split_at(MAX_SHEET_ROWS);
+    let mut sums = vec![0i128; kinds.len()];
+    let last = kinds.len() - K;
+    for item in rest {
+        for (sum, cell) in sums[last..].iter_mut().zip(figures(item)) {
+            *sum += cell.figure().unwrap_or(0);
+        }
+    }
+    Table::new(columns(headers, kinds), file)
+        .with_totals()
+        .with_rows(held.iter().map(row).collect())
+        .with_omitted(rest.len(), sums)
+}
+
+/// `purchases.csv` as the workbook shows it (see [`shown`]).
 pub fn purchases(plan: &Plan) -> Table {
     let cols = (headers::PURCHASES, PURCHASE_KINDS);
-    totalled("purchases.csv", cols, &plan.tables.purchases, purchase_row)
+    let rows = &plan.tables.purchases;
+    shown(
+        plan.term.is_some(),
+        "purchases.csv",
+        cols,
+        rows,
+        (purchase_row, purchase_figures),
+    )
+}
+
+/// The figures of a purchase, in the order of [`headers::PURCHASES`].
+fn purchase_figures(p: &Purchase) -> [Cell; 3] {
+    [
+        Cell::count(p.quantity),
+        Cell::Money(p.unit_price),
+        Cell::Money(p.cost),
+    ]
 }
 
 /// A `purchases.csv` row.
 pub fn purchase_row(p: &Purchase) -> Vec<Cell> {
-    let figures = [
-        Cell::count(p.quantity),
-        Cell::Money(p.unit_price),
-        Cell::Money(p.cost),
-    ];
-    row([&p.smart_account, &p.virtual_account, &p.license], figures)
+    row(
+        [&p.smart_account, &p.virtual_account, &p.license],
+        purchase_figures(p),
+    )
 }
 
-/// `moves.csv`.
+/// `moves.csv` as the workbook shows it (see [`shown`]).
 pub fn moves(plan: &Plan) -> Table {
     let cols = (headers::MOVES, MOVE_KINDS);
-    totalled("moves.csv", cols, &plan.tables.moves, move_row)
+    let rows = &plan.tables.moves;
+    shown(
+        plan.term.is_some(),
+        "moves.csv",
+        cols,
+        rows,
+        (move_row, move_figures),
+    )
+}
+
+/// The figure of a move: its units.
+fn move_figures(m: &Move) -> [Cell; 1] {
+    [Cell::count(m.quantity)]
 }
 
 /// A `moves.csv` row.
 pub fn move_row(m: &Move) -> Vec<Cell> {
     row(
         [&m.smart_account, &m.license, &m.from, &m.to],
-        [Cell::count(m.quantity)],
+        move_figures(m),
     )
 }
 
-/// `positions.csv` as the workbook shows it: the first [`MAX_SHEET_ROWS`] positions as
-/// rows, the others only counted and summed (a position per (VA, licence): ten million
-/// on a large estate). `positions.csv` itself is written from the plan, one
-/// [`position_row`] at a time, when the table left rows out. A term plan's table is
-/// replaced by its milestones' rows, and holds every row.
+/// `positions.csv` as the workbook shows it (a position per (VA, licence): ten million
+/// on a large estate; see [`shown`]).
 pub fn positions(plan: &Plan) -> Table {
-    let table =
-        Table::new(columns(headers::POSITIONS, POSITION_KINDS), "positions.csv").with_totals();
-    let all = &plan.tables.positions;
-    if plan.term.is_some() || all.len() <= MAX_SHEET_ROWS {
-        return table.with_rows(all.iter().map(position_row).collect());
-    }
-    let (shown, rest) = all.split_at(MAX_SHEET_ROWS);
-    let mut sums = vec![0i128; POSITION_KINDS.len()];
-    for p in rest {
-        for (sum, n) in sums[3..].iter_mut().zip(position_figures(p)) {
-            *sum += i128::from(n);
-        }
-    }
-    table
-        .with_rows(shown.iter().map(position_row).collect())
-        .with_omitted(rest.len(), sums)
+    let cols = (headers::POSITIONS, POSITION_KINDS);
+    let rows = &plan.tables.positions;
+    shown(
+        plan.term.is_some(),
+        "positions.csv",
+        cols,
+        rows,
+        (position_row, position_cells),
+    )
+}
+
+/// The eleven unit counts of a position as cells.
+fn position_cells(p: &Position) -> [Cell; 11] {
+    position_figures(p).map(Cell::count)
 }
 
 /// The eleven unit counts of a position, in the order of [`headers::POSITIONS`].
@@ -143,20 +193,18 @@ fn position_figures(p: &Position) -> [u64; 11] {
 
 /// A `positions.csv` row.
 pub fn position_row(p: &Position) -> Vec<Cell> {
-    let figures = position_figures(p).into_iter().map(Cell::count);
-    row([&p.smart_account, &p.virtual_account, &p.license], figures)
+    row(
+        [&p.smart_account, &p.virtual_account, &p.license],
+        position_cells(p),
+    )
 }
 
-/// `substitutions.csv`.
-pub fn substitutions(plan: &Plan) -> Table {
+/// The columns of `substitutions.csv` (no total row), without rows: the workbook has no
+/// sheet of them, so the file is written from the plan, one [`substitution_row`] at a
+/// time.
+pub fn substitutions_columns() -> Table {
     let cols = columns(headers::SUBSTITUTIONS, SUBSTITUTION_KINDS);
-    Table::new(cols, "substitutions.csv").with_rows(
-        plan.tables
-            .substitutions
-            .iter()
-            .map(substitution_row)
-            .collect(),
-    )
+    Table::new(cols, "substitutions.csv")
 }
 
 /// A `substitutions.csv` row.
@@ -223,7 +271,70 @@ pub fn renewal_row(r: &RenewalRow) -> Vec<Cell> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Cents;
     use crate::report::TEXT_COLUMNS;
+
+    /// A table past [`MAX_SHEET_ROWS`] rows holds only the first ones, and counts and sums
+    /// the others: the same length, rows shown and total row as the table of every row.
+    #[test]
+    fn shown_tables_count_and_sum_the_rows_left_out() {
+        let purchases: Vec<Purchase> = (0..MAX_SHEET_ROWS as u64 + 7)
+            .map(|i| Purchase {
+                smart_account: "SA".into(),
+                virtual_account: format!("VA{}", i % 13),
+                license: format!("L{}", i % 5),
+                quantity: i % 11 + 1,
+                unit_price: Cents::from(i % 7) * 100,
+                cost: Cents::from(i % 11 + 1) * Cents::from(i % 7) * 100,
+            })
+            .collect();
+        let moves: Vec<Move> = (0..MAX_SHEET_ROWS as u64 + 3)
+            .map(|i| Move {
+                smart_account: "SA".into(),
+                license: format!("L{}", i % 5),
+                from: format!("VA{}", i % 13),
+                to: format!("VA{}", i % 17),
+                quantity: i % 19 + 1,
+            })
+            .collect();
+        let cols = (headers::PURCHASES, PURCHASE_KINDS);
+        let every = totalled("purchases.csv", cols, &purchases, purchase_row);
+        for held in [
+            shown(
+                false,
+                "purchases.csv",
+                cols,
+                &purchases,
+                (purchase_row, purchase_figures),
+            ),
+            shown(
+                true,
+                "purchases.csv",
+                cols,
+                &purchases,
+                (purchase_row, purchase_figures),
+            ),
+        ] {
+            assert_eq!(held.len(), every.len());
+            assert_eq!(held.total_row(), every.total_row());
+            assert_eq!(held.rows[..], every.rows[..held.rows.len()]);
+        }
+        let held = shown(
+            false,
+            "purchases.csv",
+            cols,
+            &purchases,
+            (purchase_row, purchase_figures),
+        );
+        assert_eq!((held.rows.len(), held.omitted), (MAX_SHEET_ROWS, 7));
+        let cols = (headers::MOVES, MOVE_KINDS);
+        let every = totalled("moves.csv", cols, &moves, move_row);
+        let held = shown(false, "moves.csv", cols, &moves, (move_row, move_figures));
+        assert_eq!((held.rows.len(), held.omitted), (MAX_SHEET_ROWS, 3));
+        assert_eq!(held.len(), every.len());
+        assert_eq!(held.total_row(), every.total_row());
+        assert_eq!(held.rows[..], every.rows[..MAX_SHEET_ROWS]);
+    }
 
     /// CSV guards the cells of text columns; the columns of kind Text are exactly the
     /// columns [`TEXT_COLUMNS`] names (which `verify` reads by).
