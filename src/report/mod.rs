@@ -328,11 +328,10 @@ fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()>
     let rows = &plan.tables;
     write_shown(out, &t.purchases, &rows.purchases, tables::purchase_row)?;
     write_shown(out, &t.moves, &rows.moves, tables::move_row)?;
-    let columns = tables::substitutions_columns();
-    write_every(out, &columns, &rows.substitutions, tables::substitution_row)?;
+    let subs = tables::substitutions(plan);
+    write_shown(out, &subs, &rows.substitutions, tables::substitution_row)?;
     write_shown(out, &t.positions, &rows.positions, tables::position_row)?;
-    let columns = tables::findings_columns();
-    write_every(out, &columns, &rows.findings, tables::finding_row)?;
+    write_shown(out, &t.findings, &rows.findings, tables::finding_row)?;
     out.write_with("transfers.json", |w| {
         serde_json::to_writer_pretty(&mut *w, &plan.tables.transfers)?;
         w.write_all(b"\n")
@@ -346,9 +345,9 @@ fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()>
     Ok(())
 }
 
-/// Writes the CSV file of `table`, a table as the workbook shows it: its rows when it
-/// holds every row (a term plan's milestone rows among them), else the plan's `items`,
-/// one [`row`](fn@row) at a time.
+/// Writes the CSV file of `table` (see [`tables`]): its rows when it holds every row of
+/// the file (a term plan's milestone rows among them), else the plan's `items`, one
+/// [`row`](fn@row) at a time.
 fn write_shown<T>(
     out: &SubDir,
     table: &table::Table,
@@ -358,21 +357,8 @@ fn write_shown<T>(
     if table.omitted == 0 {
         return out.write_with(table.source, |w| Ok(csv_file::write(table, w)?));
     }
-    write_every(out, table, items, row)
-}
-
-/// Writes the CSV file of `columns` (a table whose own rows are not written) with a
-/// [`row`](fn@row) per item of `items`, made one at a time.
-fn write_every<T>(
-    out: &SubDir,
-    columns: &table::Table,
-    items: &[T],
-    row: fn(&T) -> Vec<table::Cell>,
-) -> Result<()> {
     let rows = items.iter().map(row);
-    out.write_with(columns.source, |w| {
-        Ok(csv_file::write_rows(columns, rows, w)?)
-    })
+    out.write_with(table.source, |w| Ok(csv_file::write_rows(table, rows, w)?))
 }
 
 /// Table rows as the text their CSV file holds. Kept for `verify`, which reads findings

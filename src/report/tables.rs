@@ -37,7 +37,8 @@ pub struct PlanTables {
     pub positions: Table,
     /// The findings as the workbook shows them: every finding counted, only the first
     /// [`MAX_SHEET_ROWS`] held as rows, the others omitted (see [`findings`]);
-    /// `findings.csv` is written row by row from the plan ([`finding_row`]).
+    /// when it left some out, `findings.csv` is written row by row from the plan
+    /// ([`finding_row`]).
     pub findings: Table,
     /// `renewal.csv` (written only when a renewal date applies).
     pub renewal: Table,
@@ -69,18 +70,22 @@ fn totalled<T>(
         .with_rows(items.iter().map(row).collect())
 }
 
-/// The table `file` with a total row as the workbook shows it: a [`row`](fn@row) per item
-/// of `items`, or, past [`MAX_SHEET_ROWS`] items, the first [`MAX_SHEET_ROWS`] as rows and
-/// the others only counted, the `K` figures that end each of their rows summed for the
-/// total row (a plan may hold millions of positions or moves: their CSV file is then
-/// written from the plan, one row at a time). With `every` (a term plan's tables, which
-/// its milestones' rows replace), every item is a row.
+/// How a table's rows are made of its items: the whole row, and the `K` figures that end
+/// it.
+type Rows<T, const K: usize> = (fn(&T) -> Vec<Cell>, fn(&T) -> [Cell; K]);
+
+/// The table `file` (columns `headers` of the kinds `kinds`) with a total row as the
+/// workbook shows it: a [`row`](fn@row) per item of `items`, or, past [`MAX_SHEET_ROWS`]
+/// items, the first [`MAX_SHEET_ROWS`] as rows and the others only counted, the `K`
+/// figures that end each of their rows summed for the total row (a plan may hold millions
+/// of positions or moves: their CSV file is then written from the plan, one row at a
+/// time). With `every` (a term plan's tables, which its milestones' rows replace), every
+/// item is a row.
 fn shown<T, const K: usize>(
     every: bool,
-    file: &'static str,
-    (headers, kinds): (&[&str], &[Kind]),
+    (file, headers, kinds): (&'static str, &[&str], &[Kind]),
     items: &[T],
-    (row, figures): (fn(&T) -> Vec<Cell>, fn(&T) -> [Cell; K]),
+    (row, figures): Rows<T, K>,
 ) -> Table {
     if every || items.len() <= MAX_SHEET_ROWS {
         return totalled(file, (headers, kinds), items, row);
@@ -101,15 +106,9 @@ fn shown<T, const K: usize>(
 
 /// `purchases.csv` as the workbook shows it (see [`shown`]).
 pub fn purchases(plan: &Plan) -> Table {
-    let cols = (headers::PURCHASES, PURCHASE_KINDS);
-    let rows = &plan.tables.purchases;
-    shown(
-        plan.term.is_some(),
-        "purchases.csv",
-        cols,
-        rows,
-        (purchase_row, purchase_figures),
-    )
+    let cols = ("purchases.csv", headers::PURCHASES, PURCHASE_KINDS);
+    let rows: Rows<Purchase, 3> = (purchase_row, purchase_figures);
+    shown(plan.term.is_some(), cols, &plan.tables.purchases, rows)
 }
 
 /// The figures of a purchase, in the order of [`headers::PURCHASES`].
@@ -131,15 +130,9 @@ pub fn purchase_row(p: &Purchase) -> Vec<Cell> {
 
 /// `moves.csv` as the workbook shows it (see [`shown`]).
 pub fn moves(plan: &Plan) -> Table {
-    let cols = (headers::MOVES, MOVE_KINDS);
-    let rows = &plan.tables.moves;
-    shown(
-        plan.term.is_some(),
-        "moves.csv",
-        cols,
-        rows,
-        (move_row, move_figures),
-    )
+    let cols = ("moves.csv", headers::MOVES, MOVE_KINDS);
+    let rows: Rows<Move, 1> = (move_row, move_figures);
+    shown(plan.term.is_some(), cols, &plan.tables.moves, rows)
 }
 
 /// The figure of a move: its units.
@@ -158,15 +151,9 @@ pub fn move_row(m: &Move) -> Vec<Cell> {
 /// `positions.csv` as the workbook shows it (a position per (VA, licence): ten million
 /// on a large estate; see [`shown`]).
 pub fn positions(plan: &Plan) -> Table {
-    let cols = (headers::POSITIONS, POSITION_KINDS);
-    let rows = &plan.tables.positions;
-    shown(
-        plan.term.is_some(),
-        "positions.csv",
-        cols,
-        rows,
-        (position_row, position_cells),
-    )
+    let cols = ("positions.csv", headers::POSITIONS, POSITION_KINDS);
+    let rows: Rows<Position, 11> = (position_row, position_cells);
+    shown(plan.term.is_some(), cols, &plan.tables.positions, rows)
 }
 
 /// The eleven unit counts of a position as cells.
@@ -199,12 +186,13 @@ pub fn position_row(p: &Position) -> Vec<Cell> {
     )
 }
 
-/// The columns of `substitutions.csv` (no total row), without rows: the workbook has no
-/// sheet of them, so the file is written from the plan, one [`substitution_row`] at a
-/// time.
-pub fn substitutions_columns() -> Table {
+/// `substitutions.csv` as a table holding none of its rows, only their number (no total
+/// row): no sheet shows them, so the file is written from the plan, one
+/// [`substitution_row`] at a time.
+pub fn substitutions(plan: &Plan) -> Table {
     let cols = columns(headers::SUBSTITUTIONS, SUBSTITUTION_KINDS);
-    Table::new(cols, "substitutions.csv")
+    let rows = plan.tables.substitutions.len();
+    Table::new(cols, "substitutions.csv").with_omitted(rows, Vec::new())
 }
 
 /// A `substitutions.csv` row.
@@ -215,21 +203,16 @@ pub fn substitution_row(s: &Substitution) -> Vec<Cell> {
     )
 }
 
-/// The columns of `findings.csv` (no total row: the units of different kinds do not add
-/// up), without rows.
-pub fn findings_columns() -> Table {
-    Table::new(columns(headers::FINDINGS, FINDING_KINDS), "findings.csv")
-}
-
 /// `findings.csv` as the workbook shows it: the first [`MAX_SHEET_ROWS`] findings as
 /// rows, the others only counted (the sheet shows only their number, and the table has
 /// no total row). A plan may hold millions of findings: their text is never copied into
-/// a table, nor is a row held for each of them; `findings.csv` is written from the plan,
-/// one [`finding_row`] at a time.
+/// a table, nor is a row held for each of them; `findings.csv` is then written from the
+/// plan, one [`finding_row`] at a time.
 pub fn findings(plan: &Plan) -> Table {
     let all = &plan.tables.findings;
     let shown = &all[..all.len().min(MAX_SHEET_ROWS)];
-    findings_columns()
+    // No total row: the units of different kinds do not add up.
+    Table::new(columns(headers::FINDINGS, FINDING_KINDS), "findings.csv")
         .with_rows(shown.iter().map(finding_row).collect())
         .with_omitted(all.len() - shown.len(), Vec::new())
 }
@@ -297,40 +280,24 @@ mod tests {
                 quantity: i % 19 + 1,
             })
             .collect();
-        let cols = (headers::PURCHASES, PURCHASE_KINDS);
-        let every = totalled("purchases.csv", cols, &purchases, purchase_row);
-        for held in [
-            shown(
-                false,
-                "purchases.csv",
-                cols,
-                &purchases,
-                (purchase_row, purchase_figures),
-            ),
-            shown(
-                true,
-                "purchases.csv",
-                cols,
-                &purchases,
-                (purchase_row, purchase_figures),
-            ),
-        ] {
-            assert_eq!(held.len(), every.len());
-            assert_eq!(held.total_row(), every.total_row());
-            assert_eq!(held.rows[..], every.rows[..held.rows.len()]);
-        }
-        let held = shown(
-            false,
-            "purchases.csv",
-            cols,
-            &purchases,
-            (purchase_row, purchase_figures),
-        );
-        assert_eq!((held.rows.len(), held.omitted), (MAX_SHEET_ROWS, 7));
-        let cols = (headers::MOVES, MOVE_KINDS);
-        let every = totalled("moves.csv", cols, &moves, move_row);
-        let held = shown(false, "moves.csv", cols, &moves, (move_row, move_figures));
-        assert_eq!((held.rows.len(), held.omitted), (MAX_SHEET_ROWS, 3));
+        let cols = ("purchases.csv", headers::PURCHASES, PURCHASE_KINDS);
+        left_out(cols, &purchases, (purchase_row, purchase_figures));
+        let cols = ("moves.csv", headers::MOVES, MOVE_KINDS);
+        left_out(cols, &moves, (move_row, move_figures));
+    }
+
+    /// Checks [`shown`] of `items` (more than [`MAX_SHEET_ROWS`]) against the table of
+    /// every item.
+    fn left_out<T, const K: usize>(
+        cols: (&'static str, &[&str], &[Kind]),
+        items: &[T],
+        rows: Rows<T, K>,
+    ) {
+        let every = totalled(cols.0, (cols.1, cols.2), items, rows.0);
+        assert_eq!(shown(true, cols, items, rows), every);
+        let held = shown(false, cols, items, rows);
+        let rest = items.len() - MAX_SHEET_ROWS;
+        assert_eq!((held.rows.len(), held.omitted), (MAX_SHEET_ROWS, rest));
         assert_eq!(held.len(), every.len());
         assert_eq!(held.total_row(), every.total_row());
         assert_eq!(held.rows[..], every.rows[..MAX_SHEET_ROWS]);
