@@ -35,7 +35,7 @@ fn purchase_totals(estate: &Estate, prep: &Prepared, flows: &Flows) -> (Cents, u
 
 /// The savings waterfall of a plan, its bars solved before the plan's tables are built
 /// (so that their solves never add to the tables' memory), then completed from the tables
-/// by [`Waterfall::steps`]. At the renewal date: the vendor quote at it (every expiring lot
+/// by its `steps`. At the renewal date: the vendor quote at it (every expiring lot
 /// renewed like for like, plus the per-VA shortfall that leaves); the per-VA reading at
 /// that date buying only what each VA is short (no like-for-like renewal); then the
 /// scenario's levers switched on one at a time (hygiene, reallocation, consolidation); then

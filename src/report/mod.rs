@@ -346,8 +346,8 @@ fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()>
 }
 
 /// Writes the CSV file of `table` (see [`tables`]): its rows when it holds every row of
-/// the file (a term plan's milestone rows among them), else the plan's `items`, one
-/// [`row`](fn@row) at a time.
+/// the file (a term plan's milestone rows among them), else a `row` of each of the plan's
+/// `items`, made one at a time.
 fn write_shown<T>(
     out: &SubDir,
     table: &table::Table,
