@@ -332,9 +332,9 @@ pub fn solve_vendor(estate: &Estate, as_of: NaiveDate, opts: &SolveOptions) -> (
     (prep, flows)
 }
 
-/// Step 5: builds the plan of a solved scenario: its tables, the savings waterfall (when
-/// optimal; its bars solve `prep` under other transfer rules in place, and leave it as it
-/// was) and the assumptions it rests on.
+/// Step 5: builds the plan of a solved scenario: the savings waterfall (when optimal; its
+/// bars solve `prep` under other transfer rules in place, and leave it as it was, before
+/// the tables are built), its tables and the assumptions it rests on.
 pub fn make_plan(
     estate: &Estate,
     prep: &mut Prepared,
@@ -348,15 +348,16 @@ pub fn make_plan(
         like_for_like,
     } = solved;
     let timer = Instant::now();
+    // The waterfall's bars are solved before the tables are built, so that their solves
+    // never add to the tables' memory; the tables complete them (the recommended
+    // purchase, the vendor quote).
+    let bars = (flows.status == SolveStatus::Optimal)
+        .then(|| plan::waterfall(estate, prep, like_for_like.is_some(), opts));
+    log::debug!("timings: waterfall {:?}{}", timer.elapsed(), resident());
     let tables = Tables::build(estate, prep, &flows, like_for_like.as_ref(), &vendor);
-    log::debug!("timings: tables {:?}{}", timer.elapsed(), resident());
-    let waterfall = if flows.status == SolveStatus::Optimal {
-        plan::waterfall(estate, prep, &tables, &vendor, opts)
-    } else {
-        Vec::new()
-    };
+    let waterfall = bars.map_or_else(Vec::new, |bars| bars.steps(&tables, &vendor));
     log::debug!(
-        "timings: tables and waterfall {:?}{}",
+        "timings: waterfall and tables {:?}{}",
         timer.elapsed(),
         resident()
     );

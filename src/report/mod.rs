@@ -325,25 +325,13 @@ fn write_report(plan: &Plan, out: &SubDir) -> Result<()> {
 
 /// The CSV tables and `transfers.json`.
 fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()> {
-    for table in [&t.purchases, &t.moves, &t.substitutions] {
-        out.write_with(table.source, |w| Ok(csv_file::write(table, w)?))?;
-    }
-    // The positions table holds only the rows the workbook shows; when it left some out,
-    // `positions.csv` is written from the plan's positions, row by row.
-    let positions = &t.positions;
-    if positions.omitted == 0 {
-        out.write_with(positions.source, |w| Ok(csv_file::write(positions, w)?))?;
-    } else {
-        let rows = plan.tables.positions.iter().map(tables::position_row);
-        out.write_with(positions.source, |w| {
-            Ok(csv_file::write_rows(positions, rows, w)?)
-        })?;
-    }
-    let findings = plan.tables.findings.iter().map(tables::finding_row);
-    let columns = tables::findings_columns();
-    out.write_with(columns.source, |w| {
-        Ok(csv_file::write_rows(&columns, findings, w)?)
-    })?;
+    let rows = &plan.tables;
+    write_shown(out, &t.purchases, &rows.purchases, tables::purchase_row)?;
+    write_shown(out, &t.moves, &rows.moves, tables::move_row)?;
+    let subs = tables::substitutions(plan);
+    write_shown(out, &subs, &rows.substitutions, tables::substitution_row)?;
+    write_shown(out, &t.positions, &rows.positions, tables::position_row)?;
+    write_shown(out, &t.findings, &rows.findings, tables::finding_row)?;
     out.write_with("transfers.json", |w| {
         serde_json::to_writer_pretty(&mut *w, &plan.tables.transfers)?;
         w.write_all(b"\n")
@@ -355,6 +343,22 @@ fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()>
         out.write("schedule.csv", &term::schedule_csv(term))?;
     }
     Ok(())
+}
+
+/// Writes the CSV file of `table` (see [`tables`]): its rows when it holds every row of
+/// the file (a term plan's milestone rows among them), else a `row` of each of the plan's
+/// `items`, made one at a time.
+fn write_shown<T>(
+    out: &SubDir,
+    table: &table::Table,
+    items: &[T],
+    row: fn(&T) -> Vec<table::Cell>,
+) -> Result<()> {
+    if table.omitted == 0 {
+        return out.write_with(table.source, |w| Ok(csv_file::write(table, w)?));
+    }
+    let rows = items.iter().map(row);
+    out.write_with(table.source, |w| Ok(csv_file::write_rows(table, rows, w)?))
 }
 
 /// Table rows as the text their CSV file holds. Kept for `verify`, which reads findings

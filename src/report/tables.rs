@@ -24,20 +24,21 @@ const RENEWAL_KINDS: &[Kind] = &[
     Text, Count, Count, Count, Count, Change, Price, Money, Money, Money,
 ];
 
-/// Every table of a plan, built once for CSV and the workbook.
+/// Every table of a plan the workbook shows, built once for CSV and the workbook. A
+/// table too large for a sheet holds only the rows the sheet shows (see [`shown`]); its
+/// CSV file is then written from the plan, one row at a time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanTables {
-    /// `purchases.csv`.
+    /// `purchases.csv`, as the workbook shows it.
     pub purchases: Table,
-    /// `moves.csv`.
+    /// `moves.csv`, as the workbook shows it.
     pub moves: Table,
-    /// `positions.csv`.
+    /// `positions.csv`, as the workbook shows it.
     pub positions: Table,
-    /// `substitutions.csv`.
-    pub substitutions: Table,
     /// The findings as the workbook shows them: every finding counted, only the first
     /// [`MAX_SHEET_ROWS`] held as rows, the others omitted (see [`findings`]);
-    /// `findings.csv` is written row by row from the plan ([`finding_row`]).
+    /// when it left some out, `findings.csv` is written row by row from the plan
+    /// ([`finding_row`]).
     pub findings: Table,
     /// `renewal.csv` (written only when a renewal date applies).
     pub renewal: Table,
@@ -50,7 +51,6 @@ impl PlanTables {
             purchases: purchases(plan),
             moves: moves(plan),
             positions: positions(plan),
-            substitutions: substitutions(plan),
             findings: findings(plan),
             renewal: renewal(plan),
         }
@@ -70,58 +70,95 @@ fn totalled<T>(
         .with_rows(items.iter().map(row).collect())
 }
 
-/// `purchases.csv`.
+/// How a table's rows are made of its items: the whole row, and the `K` figures that end
+/// it.
+type Rows<T, const K: usize> = (fn(&T) -> Vec<Cell>, fn(&T) -> [Cell; K]);
+
+/// The table `file` (columns `headers` of the kinds `kinds`) with a total row as the
+/// workbook shows it: a [`row`](fn@row) per item of `items`, or, past [`MAX_SHEET_ROWS`]
+/// items, the first [`MAX_SHEET_ROWS`] as rows and the others only counted, the `K`
+/// figures that end each of their rows summed for the total row (a plan may hold millions
+/// of positions or moves: their CSV file is then written from the plan, one row at a
+/// time). With `every` (a term plan's tables, which its milestones' rows replace), every
+/// item is a row.
+fn shown<T, const K: usize>(
+    every: bool,
+    (file, headers, kinds): (&'static str, &[&str], &[Kind]),
+    items: &[T],
+    (row, figures): Rows<T, K>,
+) -> Table {
+    if every || items.len() <= MAX_SHEET_ROWS {
+        return totalled(file, (headers, kinds), items, row);
+    }
+    let (held, rest) = items.split_at(MAX_SHEET_ROWS);
+    let mut sums = vec![0i128; kinds.len()];
+    let last = kinds.len() - K;
+    for item in rest {
+        for (sum, cell) in sums[last..].iter_mut().zip(figures(item)) {
+            *sum += cell.figure().unwrap_or(0);
+        }
+    }
+    Table::new(columns(headers, kinds), file)
+        .with_totals()
+        .with_rows(held.iter().map(row).collect())
+        .with_omitted(rest.len(), sums)
+}
+
+/// `purchases.csv` as the workbook shows it (see [`shown`]).
 pub fn purchases(plan: &Plan) -> Table {
-    let cols = (headers::PURCHASES, PURCHASE_KINDS);
-    totalled("purchases.csv", cols, &plan.tables.purchases, purchase_row)
+    let cols = ("purchases.csv", headers::PURCHASES, PURCHASE_KINDS);
+    let rows: Rows<Purchase, 3> = (purchase_row, purchase_figures);
+    shown(plan.term.is_some(), cols, &plan.tables.purchases, rows)
+}
+
+/// The figures of a purchase, in the order of [`headers::PURCHASES`].
+fn purchase_figures(p: &Purchase) -> [Cell; 3] {
+    [
+        Cell::count(p.quantity),
+        Cell::Money(p.unit_price),
+        Cell::Money(p.cost),
+    ]
 }
 
 /// A `purchases.csv` row.
 pub fn purchase_row(p: &Purchase) -> Vec<Cell> {
-    let figures = [
-        Cell::count(p.quantity),
-        Cell::Money(p.unit_price),
-        Cell::Money(p.cost),
-    ];
-    row([&p.smart_account, &p.virtual_account, &p.license], figures)
+    row(
+        [&p.smart_account, &p.virtual_account, &p.license],
+        purchase_figures(p),
+    )
 }
 
-/// `moves.csv`.
+/// `moves.csv` as the workbook shows it (see [`shown`]).
 pub fn moves(plan: &Plan) -> Table {
-    let cols = (headers::MOVES, MOVE_KINDS);
-    totalled("moves.csv", cols, &plan.tables.moves, move_row)
+    let cols = ("moves.csv", headers::MOVES, MOVE_KINDS);
+    let rows: Rows<Move, 1> = (move_row, move_figures);
+    shown(plan.term.is_some(), cols, &plan.tables.moves, rows)
+}
+
+/// The figure of a move: its units.
+fn move_figures(m: &Move) -> [Cell; 1] {
+    [Cell::count(m.quantity)]
 }
 
 /// A `moves.csv` row.
 pub fn move_row(m: &Move) -> Vec<Cell> {
     row(
         [&m.smart_account, &m.license, &m.from, &m.to],
-        [Cell::count(m.quantity)],
+        move_figures(m),
     )
 }
 
-/// `positions.csv` as the workbook shows it: the first [`MAX_SHEET_ROWS`] positions as
-/// rows, the others only counted and summed (a position per (VA, licence): ten million
-/// on a large estate). `positions.csv` itself is written from the plan, one
-/// [`position_row`] at a time, when the table left rows out. A term plan's table is
-/// replaced by its milestones' rows, and holds every row.
+/// `positions.csv` as the workbook shows it (a position per (VA, licence): ten million
+/// on a large estate; see [`shown`]).
 pub fn positions(plan: &Plan) -> Table {
-    let table =
-        Table::new(columns(headers::POSITIONS, POSITION_KINDS), "positions.csv").with_totals();
-    let all = &plan.tables.positions;
-    if plan.term.is_some() || all.len() <= MAX_SHEET_ROWS {
-        return table.with_rows(all.iter().map(position_row).collect());
-    }
-    let (shown, rest) = all.split_at(MAX_SHEET_ROWS);
-    let mut sums = vec![0i128; POSITION_KINDS.len()];
-    for p in rest {
-        for (sum, n) in sums[3..].iter_mut().zip(position_figures(p)) {
-            *sum += i128::from(n);
-        }
-    }
-    table
-        .with_rows(shown.iter().map(position_row).collect())
-        .with_omitted(rest.len(), sums)
+    let cols = ("positions.csv", headers::POSITIONS, POSITION_KINDS);
+    let rows: Rows<Position, 11> = (position_row, position_cells);
+    shown(plan.term.is_some(), cols, &plan.tables.positions, rows)
+}
+
+/// The eleven unit counts of a position as cells.
+fn position_cells(p: &Position) -> [Cell; 11] {
+    position_figures(p).map(Cell::count)
 }
 
 /// The eleven unit counts of a position, in the order of [`headers::POSITIONS`].
@@ -143,20 +180,19 @@ fn position_figures(p: &Position) -> [u64; 11] {
 
 /// A `positions.csv` row.
 pub fn position_row(p: &Position) -> Vec<Cell> {
-    let figures = position_figures(p).into_iter().map(Cell::count);
-    row([&p.smart_account, &p.virtual_account, &p.license], figures)
+    row(
+        [&p.smart_account, &p.virtual_account, &p.license],
+        position_cells(p),
+    )
 }
 
-/// `substitutions.csv`.
+/// `substitutions.csv` as a table holding none of its rows, only their number (no total
+/// row): no sheet shows them, so the file is written from the plan, one
+/// [`substitution_row`] at a time.
 pub fn substitutions(plan: &Plan) -> Table {
     let cols = columns(headers::SUBSTITUTIONS, SUBSTITUTION_KINDS);
-    Table::new(cols, "substitutions.csv").with_rows(
-        plan.tables
-            .substitutions
-            .iter()
-            .map(substitution_row)
-            .collect(),
-    )
+    let rows = plan.tables.substitutions.len();
+    Table::new(cols, "substitutions.csv").with_omitted(rows, Vec::new())
 }
 
 /// A `substitutions.csv` row.
@@ -167,21 +203,16 @@ pub fn substitution_row(s: &Substitution) -> Vec<Cell> {
     )
 }
 
-/// The columns of `findings.csv` (no total row: the units of different kinds do not add
-/// up), without rows.
-pub fn findings_columns() -> Table {
-    Table::new(columns(headers::FINDINGS, FINDING_KINDS), "findings.csv")
-}
-
 /// `findings.csv` as the workbook shows it: the first [`MAX_SHEET_ROWS`] findings as
 /// rows, the others only counted (the sheet shows only their number, and the table has
 /// no total row). A plan may hold millions of findings: their text is never copied into
-/// a table, nor is a row held for each of them; `findings.csv` is written from the plan,
-/// one [`finding_row`] at a time.
+/// a table, nor is a row held for each of them; `findings.csv` is then written from the
+/// plan, one [`finding_row`] at a time.
 pub fn findings(plan: &Plan) -> Table {
     let all = &plan.tables.findings;
     let shown = &all[..all.len().min(MAX_SHEET_ROWS)];
-    findings_columns()
+    // No total row: the units of different kinds do not add up.
+    Table::new(columns(headers::FINDINGS, FINDING_KINDS), "findings.csv")
         .with_rows(shown.iter().map(finding_row).collect())
         .with_omitted(all.len() - shown.len(), Vec::new())
 }
@@ -223,7 +254,54 @@ pub fn renewal_row(r: &RenewalRow) -> Vec<Cell> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Cents;
     use crate::report::TEXT_COLUMNS;
+
+    /// A table past [`MAX_SHEET_ROWS`] rows holds only the first ones, and counts and sums
+    /// the others: the same length, rows shown and total row as the table of every row.
+    #[test]
+    fn shown_tables_count_and_sum_the_rows_left_out() {
+        let purchases: Vec<Purchase> = (0..MAX_SHEET_ROWS as u64 + 7)
+            .map(|i| Purchase {
+                smart_account: "SA".into(),
+                virtual_account: format!("VA{}", i % 13),
+                license: format!("L{}", i % 5),
+                quantity: i % 11 + 1,
+                unit_price: Cents::from(i % 7) * 100,
+                cost: Cents::from(i % 11 + 1) * Cents::from(i % 7) * 100,
+            })
+            .collect();
+        let moves: Vec<Move> = (0..MAX_SHEET_ROWS as u64 + 3)
+            .map(|i| Move {
+                smart_account: "SA".into(),
+                license: format!("L{}", i % 5),
+                from: format!("VA{}", i % 13),
+                to: format!("VA{}", i % 17),
+                quantity: i % 19 + 1,
+            })
+            .collect();
+        let cols = ("purchases.csv", headers::PURCHASES, PURCHASE_KINDS);
+        left_out(cols, &purchases, (purchase_row, purchase_figures));
+        let cols = ("moves.csv", headers::MOVES, MOVE_KINDS);
+        left_out(cols, &moves, (move_row, move_figures));
+    }
+
+    /// Checks [`shown`] of `items` (more than [`MAX_SHEET_ROWS`]) against the table of
+    /// every item.
+    fn left_out<T, const K: usize>(
+        cols: (&'static str, &[&str], &[Kind]),
+        items: &[T],
+        rows: Rows<T, K>,
+    ) {
+        let every = totalled(cols.0, (cols.1, cols.2), items, rows.0);
+        assert_eq!(shown(true, cols, items, rows), every);
+        let held = shown(false, cols, items, rows);
+        let rest = items.len() - MAX_SHEET_ROWS;
+        assert_eq!((held.rows.len(), held.omitted), (MAX_SHEET_ROWS, rest));
+        assert_eq!(held.len(), every.len());
+        assert_eq!(held.total_row(), every.total_row());
+        assert_eq!(held.rows[..], every.rows[..MAX_SHEET_ROWS]);
+    }
 
     /// CSV guards the cells of text columns; the columns of kind Text are exactly the
     /// columns [`TEXT_COLUMNS`] names (which `verify` reads by).
