@@ -12,7 +12,7 @@ mod waterfall;
 pub use build::Tables;
 pub use decompose::{decompose_pool, substitution_paths, PoolFlow};
 pub use findings::{Finding, FindingKind};
-pub use waterfall::{waterfall, WaterfallStep};
+pub use waterfall::{waterfall, Waterfall, WaterfallStep};
 
 use std::collections::BTreeMap;
 
