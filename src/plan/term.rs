@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use super::{Purchase, ScheduleRow, Tables, TermPlan, VendorView};
+use super::{Move, Position, Purchase, ScheduleRow, Tables, TermPlan, VendorView};
 use crate::error::{Error, Result};
 use crate::estate::{Estate, LicId};
 use crate::model::term::run::{Buyer, TermFlows};
@@ -33,6 +33,31 @@ fn add_money(a: Exact, b: Cents, what: &str) -> Result<Exact> {
     a.checked_add(Exact::new(b)).ok_or_else(|| too_large(what))
 }
 
+/// Every milestone's moves and positions, each row with its milestone's date, in
+/// milestone order; the milestones are built in parallel.
+fn milestone_rows(
+    estate: &Estate,
+    preps: &[Prepared],
+    term: &TermFlows,
+    dates: &[NaiveDate],
+    vendor: &VendorView,
+) -> MilestoneRows {
+    let tables: Vec<_> = preps
+        .par_iter()
+        .zip(&term.milestones)
+        .map(|(p, f)| Tables::moves_and_positions(estate, p, f, vendor))
+        .collect();
+    let (mut moves, mut positions) = (Vec::new(), Vec::new());
+    for ((m, x), &d) in tables.into_iter().zip(dates) {
+        moves.extend(m.into_iter().map(|m| (d, m)));
+        positions.extend(x.into_iter().map(|x| (d, x)));
+    }
+    (moves, positions)
+}
+
+/// Moves and positions, each with its milestone's date.
+type MilestoneRows = (Vec<(NaiveDate, Move)>, Vec<(NaiveDate, Position)>);
+
 /// The schedule and the term figures of a solved term; `vendor_term` is the vendor's
 /// reading of the same term (its total rounded once, its lines per milestone), `vendor`
 /// the single-date vendor reading the positions show.
@@ -51,17 +76,7 @@ pub fn term_plan(
         m.0 = add_units(m.0, b.units, "vendor's units")?;
         m.1 = add_money(m.1, b.cents, "vendor's cost")?;
     }
-    // Each milestone's moves and positions are built in parallel, then joined in order.
-    let tables: Vec<_> = preps
-        .par_iter()
-        .zip(&term.milestones)
-        .map(|(p, f)| Tables::moves_and_positions(estate, p, f, vendor))
-        .collect();
-    let (mut moves, mut positions) = (Vec::new(), Vec::new());
-    for ((m, x), &d) in tables.into_iter().zip(dates) {
-        moves.extend(m.into_iter().map(|m| (d, m)));
-        positions.extend(x.into_iter().map(|x| (d, x)));
-    }
+    let (moves, positions) = milestone_rows(estate, preps, term, dates, vendor);
     let purchases = term_purchases(estate, preps, term, dates);
     let p0 = &preps[0];
     let buyer_of = |va: crate::estate::VaId| {
