@@ -33,6 +33,9 @@ fn add_money(a: Exact, b: Cents, what: &str) -> Result<Exact> {
     a.checked_add(Exact::new(b)).ok_or_else(|| too_large(what))
 }
 
+/// Moves and positions, each with its milestone's date.
+type MilestoneRows = (Vec<(NaiveDate, Move)>, Vec<(NaiveDate, Position)>);
+
 /// Every milestone's moves and positions, each row with its milestone's date, in
 /// milestone order; the milestones are built in parallel.
 fn milestone_rows(
@@ -54,9 +57,6 @@ fn milestone_rows(
     }
     (moves, positions)
 }
-
-/// Moves and positions, each with its milestone's date.
-type MilestoneRows = (Vec<(NaiveDate, Move)>, Vec<(NaiveDate, Position)>);
 
 /// The schedule and the term figures of a solved term; `vendor_term` is the vendor's
 /// reading of the same term (its total rounded once, its lines per milestone), `vendor`

@@ -46,10 +46,8 @@ impl Formats {
             count,
         }
     }
-}
 
-impl Formats {
-    /// Every format, in a fixed order (the positions [`FirstUse`] records).
+    /// Every format (the ones [`FirstUse`] looks a cell's format up in).
     fn all(&self) -> [&Format; 7] {
         [
             &self.header,
@@ -106,7 +104,7 @@ impl Sink for Worksheet {
 /// bytes are those of a serial fill.
 struct FirstUse<'f> {
     formats: [&'f Format; 7],
-    order: Vec<usize>,
+    order: Vec<&'f Format>,
 }
 
 impl<'f> FirstUse<'f> {
@@ -117,10 +115,12 @@ impl<'f> FirstUse<'f> {
         }
     }
 
+    /// Notes `fmt` (one of the formats, by identity) unless it was met before.
     fn note(&mut self, fmt: &Format) {
-        if let Some(i) = self.formats.iter().position(|&x| std::ptr::eq(x, fmt)) {
-            if !self.order.contains(&i) {
-                self.order.push(i);
+        let known = self.formats.iter().find(|&&x| std::ptr::eq(x, fmt));
+        if let Some(&x) = known {
+            if !self.order.iter().any(|&y| std::ptr::eq(x, y)) {
+                self.order.push(x);
             }
         }
     }
@@ -422,8 +422,8 @@ pub(crate) fn book(plan: &Plan, tables: &PlanTables) -> Result<Vec<u8>, XlsxErro
     for (_, table) in &data {
         table_at(&mut first, &f, table, 0)?;
     }
-    for &i in &first.order {
-        wb.register_format(f.all()[i]);
+    for fmt in first.order {
+        wb.register_format(fmt);
     }
     summary_sheet(wb.add_worksheet().set_name("Summary")?, &f, plan)?;
     term_sheet(&mut wb, &f, plan)?;
