@@ -10,6 +10,12 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // mimalloc asks the kernel for transparent huge pages; where the kernel compacts memory
+    // to make them on a page fault (`defrag = madvise`, the usual default), a run stalls in
+    // the kernel at random: on M's 60-month term the kernel's time varied from 0.05 to
+    // 0.43 s a run, with 2 MB zeroed per fault. Without them each run spends the same
+    // small time there (README, "Performance"). A kernel without the setting is no error.
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     // Step timings and other diagnostics: `RUST_LOG=reallot=debug`.
     env_logger::Builder::from_env(env_logger::Env::default()).init();
     let args = reallot::cli::Args::parse();
