@@ -65,24 +65,62 @@ use super::{TermProblem, TermSolution};
 use crate::model::chain::{chain_order, Optimal};
 use crate::model::family::FamilySolution;
 use num_integer::gcd;
+use std::ops::{Add, Sub};
 
-/// The largest search: grid states × milestones (32 bytes each, 32 MiB).
+/// The largest search: grid states × milestones (16 bytes each in `i64`, 32 in `i128`).
 pub const MAX_CELLS: usize = 1 << 20;
 
 /// The most plans at the optimal (cost, units) a pool's flows are weighed over.
 pub const MAX_PLANS: usize = 64;
 
-/// A path's value: scaled cost and covered units; `cost == i128::MAX` is unreachable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Val {
-    cost: i128,
-    covered: u128,
+/// The integers a search runs in: `i64` when every value it can meet fits
+/// ([`Chain::fits_i64`]), half the memory and time of `i128`, which holds every input.
+pub(super) trait Word:
+    Copy + Ord + Add<Output = Self> + Sub<Output = Self> + Into<i128> + TryFrom<i128>
+{
+    /// The largest value: [`Val::UNREACHED`]'s.
+    const MAX: Self;
 }
 
-const UNREACHED: Val = Val {
-    cost: i128::MAX,
-    covered: u128::MAX,
-};
+impl Word for i64 {
+    const MAX: Self = i64::MAX;
+}
+
+impl Word for i128 {
+    const MAX: Self = i128::MAX;
+}
+
+/// A path's value: scaled cost and covered units; `cost == W::MAX` is unreachable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Val<W> {
+    cost: W,
+    covered: W,
+}
+
+impl<W: Word> Val<W> {
+    const UNREACHED: Self = Val {
+        cost: W::MAX,
+        covered: W::MAX,
+    };
+}
+
+/// The values of every grid state at every milestone, milestone-major.
+struct Values<W> {
+    states: usize,
+    vals: Vec<Val<W>>,
+}
+
+impl<W: Word> Values<W> {
+    /// The value of state `i` at milestone k.
+    fn at(&self, k: usize, i: usize) -> Val<W> {
+        self.vals[k * self.states + i]
+    }
+
+    /// The values of milestone k.
+    fn milestone(&self, k: usize) -> &[Val<W>] {
+        &self.vals[k * self.states..(k + 1) * self.states]
+    }
+}
 
 /// A component's needs in prefix form, before any grid or reduction.
 pub(super) struct Needs {
@@ -177,6 +215,98 @@ impl Chain {
             .zip(&self.net[k])
             .map(|(&b, &n)| (n - i128::from(b)).max(0).unsigned_abs())
             .sum()
+    }
+}
+
+impl Chain {
+    /// Whether every value the search can meet fits in `i64` with room to spare: each
+    /// state's cents, a path's cost and the differences the running minimum takes (at
+    /// most K + 1 times the largest milestone weight times the dearest state), and its
+    /// covered units (every milestone's positive need, summed).
+    pub(super) fn fits_i64(&self) -> bool {
+        let limit = i128::from(i64::MAX) / 4;
+        let dearest = self.base.iter().copied().max().unwrap_or(0);
+        let heaviest = self.weight.iter().copied().max().unwrap_or(0);
+        let cost = i128::try_from(self.weight.len() + 1)
+            .ok()
+            .and_then(|k| k.checked_mul(heaviest)?.checked_mul(dearest));
+        let covered = self
+            .net
+            .iter()
+            .flatten()
+            .try_fold(0i128, |acc, &n| acc.checked_add(n.max(0)));
+        (0..=limit).contains(&dearest)
+            && heaviest >= 0
+            && cost.is_some_and(|c| c <= limit)
+            && covered.is_some_and(|c| c <= limit)
+    }
+
+    /// V_k(x) for every grid state and milestone (module documentation), with the
+    /// covered units when `one_va`; `None` if a value does not fit `W` (never when
+    /// [`Chain::fits_i64`] chose it, or for `i128`).
+    fn values<W: Word>(&self, one_va: bool) -> Option<Values<W>> {
+        let (kn, n) = (self.weight.len(), self.states);
+        let word = |x: i128| W::try_from(x).ok();
+        let base: Vec<W> = self.base.iter().map(|&b| word(b)).collect::<Option<_>>()?;
+        let zero = word(0)?;
+        let mut vals = vec![Val::UNREACHED; kn * n];
+        // The running minimum over the lower orthant, one milestone at a time.
+        let mut best: Vec<Val<W>> = vec![Val::UNREACHED; n];
+        for k in 0..kn {
+            let w = word(self.weight[k])?;
+            let cost = |i: usize| -> Option<W> { word(w.into() * base[i].into()) };
+            if k > 0 {
+                // min over y ≤ x of V_{k−1}(y) − c_k·y, one running minimum per tier.
+                let prev = &vals[(k - 1) * n..k * n];
+                for (i, (b, &p)) in best.iter_mut().zip(prev).enumerate() {
+                    *b = if p == Val::UNREACHED {
+                        p
+                    } else {
+                        Val {
+                            cost: p.cost - cost(i)?,
+                            covered: p.covered,
+                        }
+                    };
+                }
+                let mut stride = 1;
+                for &(_, _, digits) in &self.dims {
+                    // Every state whose digit in this dimension is above 0 takes the
+                    // better of itself and its neighbour one digit lower: blocks of
+                    // `stride · digits` states, their first `stride` at digit 0.
+                    for block in (0..n).step_by(stride * digits) {
+                        for i in block + stride..block + stride * digits {
+                            if best[i - stride] < best[i] {
+                                best[i] = best[i - stride];
+                            }
+                        }
+                    }
+                    stride *= digits;
+                }
+            }
+            let v = &mut vals[k * n..(k + 1) * n];
+            for (i, val) in v.iter_mut().enumerate() {
+                let from = if k == 0 {
+                    Val {
+                        cost: zero,
+                        covered: zero,
+                    }
+                } else {
+                    best[i]
+                };
+                if from != Val::UNREACHED && self.covers(k, self.x(i)) {
+                    let covered = if one_va {
+                        word(i128::try_from(self.covered(k, self.x(i))).ok()?)?
+                    } else {
+                        zero
+                    };
+                    *val = Val {
+                        cost: from.cost + cost(i)?,
+                        covered: from.covered + covered,
+                    };
+                }
+            }
+        }
+        Some(Values { states: n, vals })
     }
 }
 
@@ -318,92 +448,50 @@ impl TermProblem {
             return None;
         }
         let ch = self.chain()?;
-        let kn = self.n_milestones();
-        let one_va = !self.shape.pooled;
-        let step = |k: usize, i: usize| Val {
-            cost: ch.cost(k, i),
-            covered: if one_va { ch.covered(k, ch.x(i)) } else { 0 },
-        };
-        let mut values: Vec<Vec<Val>> = Vec::with_capacity(kn);
-        for k in 0..kn {
-            let mut v = vec![UNREACHED; ch.states];
-            if k == 0 {
-                for (i, val) in v.iter_mut().enumerate() {
-                    if ch.covers(0, ch.x(i)) {
-                        *val = step(0, i);
-                    }
-                }
-            } else {
-                // min over y ≤ x of V_{k−1}(y) − c_k·y, one running minimum per tier.
-                let prev = &values[k - 1];
-                let mut best: Vec<Val> = (0..ch.states)
-                    .map(|i| match prev[i] {
-                        p if p == UNREACHED => UNREACHED,
-                        p => Val {
-                            cost: p.cost - ch.cost(k, i),
-                            covered: p.covered,
-                        },
-                    })
-                    .collect();
-                let mut stride = 1;
-                for &(_, _, n) in &ch.dims {
-                    // Every state whose digit in this dimension is above 0 takes the
-                    // better of itself and its neighbour one digit lower: blocks of
-                    // `stride · n` states, their first `stride` at digit 0.
-                    for block in (0..ch.states).step_by(stride * n) {
-                        for i in block + stride..block + stride * n {
-                            if best[i - stride] < best[i] {
-                                best[i] = best[i - stride];
-                            }
-                        }
-                    }
-                    stride *= n;
-                }
-                for (i, val) in v.iter_mut().enumerate() {
-                    if best[i] != UNREACHED && ch.covers(k, ch.x(i)) {
-                        let s = step(k, i);
-                        *val = Val {
-                            cost: best[i].cost + s.cost,
-                            covered: best[i].covered + s.covered,
-                        };
-                    }
-                }
-            }
-            values.push(v);
+        if ch.fits_i64() {
+            self.chain_search::<i64>(&ch)
+        } else {
+            self.chain_search::<i128>(&ch)
         }
-        let last = &values[kn - 1];
+    }
+
+    /// [`TermProblem::chain_form`]'s search on the grid of `ch`, in `W`'s integers.
+    pub(super) fn chain_search<W: Word>(&self, ch: &Chain) -> Option<TermSolution> {
+        let values = ch.values::<W>(!self.shape.pooled)?;
+        let kn = self.n_milestones();
+        let last = values.milestone(kn - 1);
         let key = |i: usize| (last[i].cost, ch.total(i), last[i].covered);
         let Some(end) = (0..ch.states)
-            .filter(|&i| last[i] != UNREACHED)
+            .filter(|&i| last[i] != Val::UNREACHED)
             .min_by_key(|&i| key(i))
         else {
             // No plan covers every milestone: the MIP says so with its own status.
             return None;
         };
-        let plans = if one_va {
-            vec![self.chain_path(&ch, &values, end, true)?]
-        } else {
+        let plans = if self.shape.pooled {
             let (cost, units_best, _) = key(end);
             let ends: Vec<usize> = (0..ch.states)
                 .filter(|&i| {
-                    last[i] != UNREACHED && (last[i].cost, ch.total(i)) == (cost, units_best)
+                    last[i] != Val::UNREACHED && (last[i].cost, ch.total(i)) == (cost, units_best)
                 })
                 .collect();
             let mut plans = Vec::new();
             for &e in &ends {
-                self.chain_paths(&ch, &values, kn - 1, vec![e], &mut plans)?;
+                self.chain_paths(ch, &values, kn - 1, vec![e], &mut plans)?;
             }
             plans
+        } else {
+            vec![self.chain_path(ch, &values, end, true)?]
         };
-        self.chain_pick(&ch, &plans)
+        self.chain_pick(ch, &plans)
     }
 
     /// The predecessors of state `x` at milestone k ≥ 1 on an optimal path (equal cost,
     /// and equal covered units when `exact_covered`), in grid order.
-    fn chain_preds(
+    fn chain_preds<W: Word>(
         &self,
         ch: &Chain,
-        values: &[Vec<Val>],
+        values: &Values<W>,
         k: usize,
         x: usize,
         exact_covered: bool,
@@ -414,27 +502,29 @@ impl TermProblem {
         } else {
             0
         };
-        let want = values[k][x];
+        let want = values.at(k, x);
+        let (want_cost, want_cov): (i128, i128) = (want.cost.into(), want.covered.into());
         ch.below(x)
             .filter(|&y| {
-                let p = values[k - 1][y];
-                p != UNREACHED
-                    && p.cost - ch.cost(k, y) + s_cost == want.cost
-                    && (!exact_covered || p.covered + s_cov == want.covered)
+                let p = values.at(k - 1, y);
+                let (p_cost, p_cov): (i128, i128) = (p.cost.into(), p.covered.into());
+                p != Val::UNREACHED
+                    && p_cost - ch.cost(k, y) + s_cost == want_cost
+                    && (!exact_covered || p_cov.unsigned_abs() + s_cov == want_cov.unsigned_abs())
             })
             .collect()
     }
 
     /// One optimal path ending at `end` (the first predecessor in grid order each time).
-    fn chain_path(
+    fn chain_path<W: Word>(
         &self,
         ch: &Chain,
-        values: &[Vec<Val>],
+        values: &Values<W>,
         end: usize,
         exact_covered: bool,
     ) -> Option<Vec<usize>> {
         let mut path = vec![end];
-        for k in (1..values.len()).rev() {
+        for k in (1..self.n_milestones()).rev() {
             let x = *path.last()?;
             let y = *self.chain_preds(ch, values, k, x, exact_covered).first()?;
             path.push(y);
@@ -445,10 +535,10 @@ impl TermProblem {
 
     /// Every optimal path (cost only) extending `tail` (states from milestone k on, last
     /// first) back to milestone 0, into `out`; `None` beyond [`MAX_PLANS`].
-    fn chain_paths(
+    fn chain_paths<W: Word>(
         &self,
         ch: &Chain,
-        values: &[Vec<Val>],
+        values: &Values<W>,
         k: usize,
         tail: Vec<usize>,
         out: &mut Vec<Vec<usize>>,

@@ -820,3 +820,62 @@ fn a_moves_stage_called_infeasible_is_solved_with_presolve() {
     // at milestone 1: 3·4·22,500 + 3·4·20,000 + 3·3·20,000 = 690,000 (scale 30,000).
     assert_eq!((f.scaled_cost, f.units, f.moves), (690_000, 9, 0));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    #[test]
+    fn the_chain_search_is_the_same_in_either_width(p in chain_problem()) {
+        // Where every value fits `i64`, the narrow search finds the very plan of the
+        // wide one; prices ×10^17 (which most often leave `i64`: the test below has
+        // one) find the same plan at exactly 10^17 times the (scaled, unrounded) cost.
+        let Some(ch) = p.chain() else {
+            return Ok(());
+        };
+        prop_assert!(ch.fits_i64());
+        let narrow = p.chain_search::<i64>(&ch);
+        prop_assert_eq!(&narrow, &p.chain_search::<i128>(&ch));
+        let scale = 100_000_000_000_000_000i64;
+        let mut q = p.clone();
+        for c in q.shape.price.iter_mut().flatten() {
+            c.cents *= scale;
+        }
+        let scaled = q.chain_form();
+        prop_assert_eq!(&scaled, &narrow);
+        if let Some(s) = narrow {
+            let (f, g) = (p.check(&s).unwrap(), q.check(&s).unwrap());
+            prop_assert_eq!(g.scaled_cost, f.scaled_cost * i128::from(scale));
+            prop_assert_eq!((g.units, g.moves, g.covered), (f.units, f.moves, f.covered));
+        }
+    }
+}
+
+#[test]
+fn prices_beyond_i64_search_in_i128() {
+    // The M estate's family of `chain_search_settles_a_family_of_the_m_estate`, its
+    // prices ×10^12 (near USD 3·10^15): its costs leave `i64`, and the plan is the same.
+    let milestones = [
+        ([433, 304, 459], [141, 340, 205]),
+        ([466, 326, 494], [136, 340, 190]),
+        ([506, 354, 534], [31, 340, 190]),
+        ([545, 380, 575], [31, 340, 190]),
+        ([587, 410, 622], [31, 340, 190]),
+    ];
+    let (mut residual, mut movable) = (Vec::new(), Vec::new());
+    for (d, m) in &milestones {
+        residual.extend(d.iter().chain(&[0, 0, 0]));
+        movable.extend([0, 0, 0].iter().chain(m));
+    }
+    let e = 1_000_000_000_000;
+    let prices = vec![
+        price(299_999 * e, 1),
+        price(9_900 * e, 1),
+        price(299_999 * e, 10),
+    ];
+    let p = pooled_chain_of_60_months(2, prices, vec![(1, 0), (0, 2)], residual, movable);
+    assert!(!p.chain().unwrap().fits_i64());
+    let s = solve_term(&p, &opts(true)).unwrap();
+    let f = p.check(&s).unwrap();
+    assert_eq!(s.commit, [0, 510, 0]);
+    assert_eq!((f.cost_cents(), f.units), (7_840_800 * i128::from(e), 1058));
+}
