@@ -228,12 +228,10 @@ fn magnitudes_cost_rows_not_time() {
     assert!(matches!(r, Err(SolveStatus::Error(_))), "{r:?}");
 }
 
-#[test]
-fn chain_search_settles_a_family_of_the_m_estate() {
-    // A pooled family of the M estate (60 months, prices near USD 3,000): its top tier
-    // is the cheapest, so it is bought alone, just in time on the pool's net need
-    // R_k = 510, 620, 833, 939, 1058.
-    // Per milestone: VA 0's residual demand and VA 1's movable supply, per licence.
+/// A pooled family of the M estate (60 months, two VAs, three licences), its prices
+/// (near USD 3,000) multiplied by `scale`. Per milestone: VA 0's residual demand and
+/// VA 1's movable supply, per licence.
+fn family_of_the_m_estate(scale: i64) -> TermProblem {
     let milestones = [
         ([433, 304, 459], [141, 340, 205]),
         ([466, 326, 494], [136, 340, 190]),
@@ -246,8 +244,19 @@ fn chain_search_settles_a_family_of_the_m_estate() {
         residual.extend(d.iter().chain(&[0, 0, 0]));
         movable.extend([0, 0, 0].iter().chain(m));
     }
-    let prices = vec![price(299_999, 1), price(9_900, 1), price(299_999, 10)];
-    let p = pooled_chain_of_60_months(2, prices, vec![(1, 0), (0, 2)], residual, movable);
+    let prices = [(299_999, 1), (9_900, 1), (299_999, 10)]
+        .into_iter()
+        .map(|(cents, pack)| price(cents * scale, pack))
+        .collect();
+    pooled_chain_of_60_months(2, prices, vec![(1, 0), (0, 2)], residual, movable)
+}
+
+#[test]
+fn chain_search_settles_a_family_of_the_m_estate() {
+    // A pooled family of the M estate (60 months, prices near USD 3,000): its top tier
+    // is the cheapest, so it is bought alone, just in time on the pool's net need
+    // R_k = 510, 620, 833, 939, 1058.
+    let p = family_of_the_m_estate(1);
     let s = solve_term(&p, &opts(true)).unwrap();
     let f = p.check(&s).unwrap();
     assert_eq!(s.commit, [0, 510, 0]);
@@ -854,25 +863,8 @@ proptest! {
 fn prices_beyond_i64_search_in_i128() {
     // The M estate's family of `chain_search_settles_a_family_of_the_m_estate`, its
     // prices ×10^12 (near USD 3·10^15): its costs leave `i64`, and the plan is the same.
-    let milestones = [
-        ([433, 304, 459], [141, 340, 205]),
-        ([466, 326, 494], [136, 340, 190]),
-        ([506, 354, 534], [31, 340, 190]),
-        ([545, 380, 575], [31, 340, 190]),
-        ([587, 410, 622], [31, 340, 190]),
-    ];
-    let (mut residual, mut movable) = (Vec::new(), Vec::new());
-    for (d, m) in &milestones {
-        residual.extend(d.iter().chain(&[0, 0, 0]));
-        movable.extend([0, 0, 0].iter().chain(m));
-    }
     let e = 1_000_000_000_000;
-    let prices = vec![
-        price(299_999 * e, 1),
-        price(9_900 * e, 1),
-        price(299_999 * e, 10),
-    ];
-    let p = pooled_chain_of_60_months(2, prices, vec![(1, 0), (0, 2)], residual, movable);
+    let p = family_of_the_m_estate(e);
     assert!(!p.chain().unwrap().fits_i64());
     let s = solve_term(&p, &opts(true)).unwrap();
     let f = p.check(&s).unwrap();
