@@ -74,7 +74,7 @@ pub const MAX_CELLS: usize = 1 << 20;
 pub const MAX_PLANS: usize = 64;
 
 /// The integers a search runs in: `i64` when every value it can meet fits
-/// ([`Chain::fits_i64`]), half the memory and time of `i128`, which holds every input.
+/// ([`Chain::fits_i64`]), half the memory of `i128` and faster; `i128` holds every input.
 pub(super) trait Word:
     Copy + Ord + Add<Output = Self> + Sub<Output = Self> + Into<i128> + TryFrom<i128>
 {
@@ -102,6 +102,11 @@ impl<W: Word> Val<W> {
         cost: W::MAX,
         covered: W::MAX,
     };
+
+    /// The cost and covered units in the widest integers (covered is never negative).
+    fn wide(self) -> (i128, u128) {
+        (self.cost.into(), self.covered.into().unsigned_abs())
+    }
 }
 
 /// The values of every grid state at every milestone, milestone-major.
@@ -216,9 +221,7 @@ impl Chain {
             .map(|(&b, &n)| (n - i128::from(b)).max(0).unsigned_abs())
             .sum()
     }
-}
 
-impl Chain {
     /// Whether every value the search can meet fits in `i64` with room to spare: each
     /// state's cents, a path's cost and the differences the running minimum takes (at
     /// most K + 1 times the largest milestone weight times the dearest state), and its
@@ -247,14 +250,12 @@ impl Chain {
     fn values<W: Word>(&self, one_va: bool) -> Option<Values<W>> {
         let (kn, n) = (self.weight.len(), self.states);
         let word = |x: i128| W::try_from(x).ok();
-        let base: Vec<W> = self.base.iter().map(|&b| word(b)).collect::<Option<_>>()?;
         let zero = word(0)?;
         let mut vals = vec![Val::UNREACHED; kn * n];
         // The running minimum over the lower orthant, one milestone at a time.
         let mut best: Vec<Val<W>> = vec![Val::UNREACHED; n];
         for k in 0..kn {
-            let w = word(self.weight[k])?;
-            let cost = |i: usize| -> Option<W> { word(w.into() * base[i].into()) };
+            let cost = |i: usize| word(self.cost(k, i));
             if k > 0 {
                 // min over y ≤ x of V_{k−1}(y) − c_k·y, one running minimum per tier.
                 let prev = &vals[(k - 1) * n..k * n];
@@ -502,15 +503,14 @@ impl TermProblem {
         } else {
             0
         };
-        let want = values.at(k, x);
-        let (want_cost, want_cov): (i128, i128) = (want.cost.into(), want.covered.into());
+        let (want_cost, want_cov) = values.at(k, x).wide();
         ch.below(x)
             .filter(|&y| {
                 let p = values.at(k - 1, y);
-                let (p_cost, p_cov): (i128, i128) = (p.cost.into(), p.covered.into());
+                let (p_cost, p_cov) = p.wide();
                 p != Val::UNREACHED
                     && p_cost - ch.cost(k, y) + s_cost == want_cost
-                    && (!exact_covered || p_cov.unsigned_abs() + s_cov == want_cov.unsigned_abs())
+                    && (!exact_covered || p_cov + s_cov == want_cov)
             })
             .collect()
     }

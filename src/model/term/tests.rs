@@ -847,7 +847,7 @@ proptest! {
         let scale = 100_000_000_000_000_000i64;
         let mut q = p.clone();
         for c in q.shape.price.iter_mut().flatten() {
-            c.cents *= scale;
+            c.cents = c.cents.checked_mul(scale).unwrap();
         }
         let scaled = q.chain_form();
         prop_assert_eq!(&scaled, &narrow);
