@@ -15,7 +15,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::estate::{load_case, Estate};
 use crate::io::write::{check_target, OutDir};
 use crate::model::term::run::{align_cells, solve_case_term};
-use crate::model::term::{term_demand, TermSettings};
+use crate::model::term::{DemandError, TermDemand, TermSettings};
 use crate::model::{prepare, solve, Flows, Prepared, ScenarioView, SolveOptions, SolveStatus};
 use crate::plan::{self, LikeForLike, Plan, Provenance, Tables, VendorView};
 use crate::report::write_plan;
@@ -110,15 +110,17 @@ fn term_models(estate: &Estate, view: &ScenarioView, dates: &[NaiveDate]) -> Res
             v.t = t;
             v.renewal = None;
             let mut p = prepare(estate, &v);
+            let refused = |e: DemandError| {
+                Error::input(Diagnostic::new(
+                    "scenario",
+                    e.to_string(),
+                    "shorten term_months or round growth_pct",
+                ))
+            };
+            let demand =
+                TermDemand::new(v.policy.growth_bp, v.policy.buffer_bp, k).map_err(refused)?;
             for c in &mut p.cells {
-                c.demand = term_demand(c.in_use, v.policy.growth_bp, v.policy.buffer_bp, k)
-                    .map_err(|e| {
-                        Error::input(Diagnostic::new(
-                            "scenario",
-                            e.to_string(),
-                            "shorten term_months or round growth_pct",
-                        ))
-                    })?;
+                c.demand = demand.of(c.in_use).map_err(refused)?;
                 c.residual = c.demand.saturating_sub(c.pinned);
             }
             Ok(p)

@@ -27,7 +27,7 @@ pub mod run;
 #[cfg(test)]
 mod tests;
 
-pub use demand::{term_demand, DemandError};
+pub use demand::{term_demand, DemandError, TermDemand};
 
 use super::family::{ComponentShape, FamilyProblem, FamilySolution, SolveOptions};
 use super::status::SolveStatus;

@@ -96,25 +96,86 @@ fn factor(rate: i64) -> (u128, u128) {
 /// D_k = ⌈ in_use · (1 + growth)^(k+1) · (1 + buffer) ⌉ with `growth` and `buffer` in
 /// hundredths of a percent, exact. Milestone 0 is the single-date demand of SPEC §4.
 pub fn term_demand(in_use: u64, growth: i64, buffer: i64, k: usize) -> Result<u64, DemandError> {
-    if growth <= GROWTH_MIN || growth > RATE_MAX {
-        return Err(DemandError::Growth(growth));
+    TermDemand::new(growth, buffer, k)?.of(in_use)
+}
+
+/// The demand of milestone k for any units in use ([`term_demand`]), with the factor
+/// (10000 + growth)^(k+1) · (10000 + buffer) / 10000^(k+2) reduced once: each demand is
+/// then one exact multiply and one division. Where the factor or a product does not fit
+/// 128 bits, the demand is the factor-by-factor product of [`Exact`], as before.
+#[derive(Debug, Clone, Copy)]
+pub struct TermDemand {
+    growth: i64,
+    buffer: i64,
+    k: usize,
+    /// The reduced factor n/m, when both fit.
+    factor: Option<(u128, u128)>,
+}
+
+impl TermDemand {
+    /// The demand of milestone k under `growth` and `buffer` (hundredths of a percent);
+    /// an error when a rate is out of its domain.
+    pub fn new(growth: i64, buffer: i64, k: usize) -> Result<Self, DemandError> {
+        if growth <= GROWTH_MIN || growth > RATE_MAX {
+            return Err(DemandError::Growth(growth));
+        }
+        if !(0..=RATE_MAX).contains(&buffer) {
+            return Err(DemandError::Buffer(buffer));
+        }
+        let times = |(n, m): (u128, u128), (fn_, fm): (u128, u128)| {
+            // n/m and fn/fm are reduced: cancelling across keeps the product reduced.
+            let (g1, g2) = (gcd(n, fm), gcd(fn_, m));
+            Some((
+                (n / g1).checked_mul(fn_ / g2)?,
+                (m / g2).checked_mul(fm / g1)?,
+            ))
+        };
+        let mut factor = times((1, 1), factor(buffer));
+        for _ in 0..=k {
+            factor = factor.and_then(|f| times(f, self::factor(growth)));
+        }
+        Ok(TermDemand {
+            growth,
+            buffer,
+            k,
+            factor,
+        })
     }
-    if !(0..=RATE_MAX).contains(&buffer) {
-        return Err(DemandError::Buffer(buffer));
+
+    /// ⌈ in_use · factor ⌉, exact; an error when it cannot be computed in 128 bits or
+    /// exceeds 64.
+    pub fn of(&self, in_use: u64) -> Result<u64, DemandError> {
+        let overflow = DemandError::Overflow {
+            in_use,
+            growth: self.growth,
+            buffer: self.buffer,
+            years: self.k + 1,
+        };
+        if let Some((n, m)) = self.factor {
+            if let Some(p) = u128::from(in_use).checked_mul(n) {
+                return u64::try_from(p.div_ceil(m)).map_err(|_| overflow);
+            }
+        }
+        let (bn, bm) = factor(self.buffer);
+        let (gn, gm) = factor(self.growth);
+        let mut v = Exact::int(in_use).times(bn, bm).ok_or(overflow.clone())?;
+        for _ in 0..=self.k {
+            v = v.times(gn, gm).ok_or(overflow.clone())?;
+        }
+        u64::try_from(v.ceil()).map_err(|_| overflow)
     }
-    let overflow = DemandError::Overflow {
-        in_use,
-        growth,
-        buffer,
-        years: k + 1,
-    };
-    let (bn, bm) = factor(buffer);
-    let (gn, gm) = factor(growth);
-    let mut v = Exact::int(in_use).times(bn, bm).ok_or(overflow.clone())?;
-    for _ in 0..=k {
-        v = v.times(gn, gm).ok_or(overflow.clone())?;
+
+    /// The factor-by-factor product alone (the tests compare both ways).
+    #[cfg(test)]
+    fn stepwise(&self, in_use: u64) -> Option<u64> {
+        let (bn, bm) = factor(self.buffer);
+        let (gn, gm) = factor(self.growth);
+        let mut v = Exact::int(in_use).times(bn, bm)?;
+        for _ in 0..=self.k {
+            v = v.times(gn, gm)?;
+        }
+        u64::try_from(v.ceil()).ok()
     }
-    u64::try_from(v.ceil()).map_err(|_| overflow)
 }
 
 #[cfg(test)]
@@ -152,6 +213,16 @@ mod tests {
             2_158_924_997_273
         );
         assert_eq!(term_demand(0, 1, 1, 9).unwrap(), 0);
+    }
+
+    #[test]
+    fn usual_rates_take_the_reduced_factor() {
+        // 8% growth for 10 years and a 10% buffer: (27/25)^10 · 11/10.
+        let t = TermDemand::new(800, 1000, 9).unwrap();
+        assert_eq!(t.factor, Some((27u128.pow(10) * 11, 25u128.pow(10) * 10)));
+        assert_eq!(t.of(1_000_000_000_000), Ok(2_374_817_497_001));
+        // 0.01% growth and buffer: 10001^11 does not fit, the stepwise product decides.
+        assert_eq!(TermDemand::new(1, 1, 9).unwrap().factor, None);
     }
 
     #[test]
@@ -197,6 +268,18 @@ mod tests {
                 den *= 10_000;
             }
             prop_assert_eq!(u128::from(term_demand(d, g, b, k).unwrap()), num.div_ceil(den));
+        }
+
+        #[test]
+        fn the_reduced_factor_gives_the_stepwise_demand(
+            d in prop_oneof![0u64..=1_000_000, Just(u64::MAX), any::<u64>()],
+            g in -9_999i64..=100_000, b in 0i64..=100_000, k in 0usize..10,
+        ) {
+            let t = TermDemand::new(g, b, k).unwrap();
+            // Wherever the old product answers, the new path answers the same.
+            if let Some(step) = t.stepwise(d) {
+                prop_assert_eq!(t.of(d), Ok(step));
+            }
         }
     }
 }

@@ -71,6 +71,15 @@ impl TermFlows {
 /// a cell absent at a milestone holds nothing and needs nothing there), so the
 /// components are the same at every milestone.
 pub fn align_cells(preps: &mut [Prepared]) {
+    let key = |c: &Cell| (c.va, c.lic);
+    // The usual case (`prepare` makes the same cells at every date, sorted and indexed):
+    // nothing to do.
+    let aligned = preps.iter().all(|p| {
+        p.index.len() == p.cells.len() && p.cells.iter().map(key).eq(preps[0].cells.iter().map(key))
+    }) && preps.first().is_none_or(|p| p.cells.is_sorted_by_key(key));
+    if aligned {
+        return;
+    }
     let mut keys: Vec<(VaId, LicId)> = preps
         .iter()
         .flat_map(|p| p.cells.iter().map(|c| (c.va, c.lic)))
@@ -326,5 +335,51 @@ fn gather(
             }
         }
         f.subs.extend(subs);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::prepare_scenario;
+    use crate::scenario::Scenario;
+    use std::path::Path;
+
+    fn keys(p: &Prepared) -> Vec<(VaId, LicId)> {
+        p.cells.iter().map(|c| (c.va, c.lic)).collect()
+    }
+
+    #[test]
+    fn milestones_missing_cells_get_them_empty_and_indexed() {
+        let estate = crate::estate::load_case(Path::new("data/acme-networks")).unwrap();
+        let full = prepare_scenario(&estate, &Scenario::default(), None).unwrap();
+        assert!(full.cells.len() > 2);
+        // The usual case: already aligned, left as it is.
+        let mut same = vec![full.clone(), full.clone()];
+        align_cells(&mut same);
+        assert_eq!(keys(&same[0]), keys(&full));
+        assert_eq!(keys(&same[1]), keys(&full));
+        // A milestone without its first and last cells, out of order: they come back
+        // empty, every milestone sorted alike and its index pointing at its cells.
+        let mut short = full.clone();
+        short.cells.remove(0);
+        short.cells.pop();
+        short.cells.reverse();
+        short.index = short
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ((c.va, c.lic), i))
+            .collect();
+        let mut preps = vec![full.clone(), short];
+        align_cells(&mut preps);
+        for p in &preps {
+            assert_eq!(keys(p), keys(&full));
+            assert_eq!(p.index.len(), p.cells.len());
+            assert!(p.index.iter().all(|(&k, &i)| keys(p)[i] == k));
+        }
+        let (first, last) = (&preps[1].cells[0], preps[1].cells.last().unwrap());
+        assert_eq!((first.in_use, first.residual, first.movable), (0, 0, 0));
+        assert_eq!((last.in_use, last.residual, last.movable), (0, 0, 0));
     }
 }
