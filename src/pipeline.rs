@@ -210,7 +210,7 @@ fn plan_term(
             &term,
             (months, &dates),
             &vendor_term,
-            &plan.vendor,
+            (&plan.vendor, &plan.tables),
         )?);
     }
     log::debug!("timings: term tables {:?}{}", timer.elapsed(), resident());

@@ -37,21 +37,30 @@ fn add_money(a: Exact, b: Cents, what: &str) -> Result<Exact> {
 type MilestoneRows = (Vec<(NaiveDate, Move)>, Vec<(NaiveDate, Position)>);
 
 /// Every milestone's moves and positions, each row with its milestone's date, in
-/// milestone order; the milestones are built in parallel.
+/// milestone order: the first milestone's are the plan's own tables (`first`, built from
+/// the same flows), the later ones are built in parallel.
 fn milestone_rows(
     estate: &Estate,
     preps: &[Prepared],
     term: &TermFlows,
     dates: &[NaiveDate],
-    vendor: &VendorView,
+    (vendor, first): (&VendorView, &Tables),
 ) -> MilestoneRows {
-    let tables: Vec<_> = preps
+    let later: Vec<_> = preps
         .par_iter()
         .zip(&term.milestones)
+        .skip(1)
         .map(|(p, f)| Tables::moves_and_positions(estate, p, f, vendor))
         .collect();
-    let (mut moves, mut positions) = (Vec::new(), Vec::new());
-    for ((m, x), &d) in tables.into_iter().zip(dates) {
+    let (mut moves, mut positions): MilestoneRows = (
+        first.moves.iter().map(|m| (dates[0], m.clone())).collect(),
+        first
+            .positions
+            .iter()
+            .map(|x| (dates[0], x.clone()))
+            .collect(),
+    );
+    for ((m, x), &d) in later.into_iter().zip(&dates[1..]) {
         moves.extend(m.into_iter().map(|m| (d, m)));
         positions.extend(x.into_iter().map(|x| (d, x)));
     }
@@ -60,14 +69,15 @@ fn milestone_rows(
 
 /// The schedule and the term figures of a solved term; `vendor_term` is the vendor's
 /// reading of the same term (its total rounded once, its lines per milestone), `vendor`
-/// the single-date vendor reading the positions show.
+/// the single-date vendor reading the positions show, `first` the plan's tables (the
+/// first milestone's).
 pub fn term_plan(
     estate: &Estate,
     preps: &[Prepared],
     term: &TermFlows,
     (months, dates): (u32, &[NaiveDate]),
     vendor_term: &TermFlows,
-    vendor: &VendorView,
+    (vendor, first): (&VendorView, &Tables),
 ) -> Result<TermPlan> {
     let vendor_total = vendor_term.cost_cents();
     let mut vendor_milestones = vec![(0u64, Exact::ZERO); preps.len()];
@@ -76,7 +86,7 @@ pub fn term_plan(
         m.0 = add_units(m.0, b.units, "vendor's units")?;
         m.1 = add_money(m.1, b.cents, "vendor's cost")?;
     }
-    let (moves, positions) = milestone_rows(estate, preps, term, dates, vendor);
+    let (moves, positions) = milestone_rows(estate, preps, term, dates, (vendor, first));
     let purchases = term_purchases(estate, preps, term, dates);
     let p0 = &preps[0];
     let buyer_of = |va: crate::estate::VaId| {
