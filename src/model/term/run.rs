@@ -97,13 +97,17 @@ pub fn align_cells(preps: &mut [Prepared]) {
             }
         }
         p.cells.sort_by_key(|c| (c.va, c.lic));
-        p.index = p
-            .cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| ((c.va, c.lic), i))
-            .collect();
+        p.index = cell_index(&p.cells);
     }
+}
+
+/// (VA, licence) → position of each cell.
+fn cell_index(cells: &[Cell]) -> rustc_hash::FxHashMap<(VaId, LicId), usize> {
+    cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.va, c.lic), i))
+        .collect()
 }
 
 /// The single-date problem of one component at one milestone, with its buyer and the
@@ -365,12 +369,7 @@ mod tests {
         short.cells.remove(0);
         short.cells.pop();
         short.cells.reverse();
-        short.index = short
-            .cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| ((c.va, c.lic), i))
-            .collect();
+        short.index = cell_index(&short.cells);
         let mut preps = vec![full.clone(), short];
         align_cells(&mut preps);
         for p in &preps {
