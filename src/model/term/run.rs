@@ -345,8 +345,8 @@ fn gather(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::prepare_scenario;
-    use crate::scenario::Scenario;
+    use crate::model::prepare::{prepare, ScenarioView};
+    use chrono::NaiveDate;
     use std::path::Path;
 
     fn keys(p: &Prepared) -> Vec<(VaId, LicId)> {
@@ -356,7 +356,8 @@ mod tests {
     #[test]
     fn milestones_missing_cells_get_them_empty_and_indexed() {
         let estate = crate::estate::load_case(Path::new("data/acme-networks")).unwrap();
-        let full = prepare_scenario(&estate, &Scenario::default(), None).unwrap();
+        let t = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let full = prepare(&estate, &ScenarioView::vendor(t, true));
         assert!(full.cells.len() > 2);
         // The usual case: already aligned, left as it is.
         let mut same = vec![full.clone(), full.clone()];
