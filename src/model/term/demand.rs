@@ -156,17 +156,11 @@ impl TermDemand {
                 return u64::try_from(p.div_ceil(m)).map_err(|_| overflow);
             }
         }
-        let (bn, bm) = factor(self.buffer);
-        let (gn, gm) = factor(self.growth);
-        let mut v = Exact::int(in_use).times(bn, bm).ok_or(overflow.clone())?;
-        for _ in 0..=self.k {
-            v = v.times(gn, gm).ok_or(overflow.clone())?;
-        }
-        u64::try_from(v.ceil()).map_err(|_| overflow)
+        self.stepwise(in_use).ok_or(overflow)
     }
 
-    /// The factor-by-factor product alone (the tests compare both ways).
-    #[cfg(test)]
+    /// The factor-by-factor product of [`Exact`]; `None` beyond 128 bits, or a result
+    /// beyond 64.
     fn stepwise(&self, in_use: u64) -> Option<u64> {
         let (bn, bm) = factor(self.buffer);
         let (gn, gm) = factor(self.growth);
