@@ -16,7 +16,9 @@ use crate::estate::{load_case, Estate};
 use crate::io::write::{check_target, OutDir};
 use crate::model::term::run::{align_cells, solve_case_term};
 use crate::model::term::{DemandError, TermDemand, TermSettings};
-use crate::model::{prepare, solve, Flows, Prepared, ScenarioView, SolveOptions, SolveStatus};
+use crate::model::{
+    prepare, prepare_at, solve, Flows, Prepared, ScenarioView, SolveOptions, SolveStatus,
+};
 use crate::plan::{self, LikeForLike, Plan, Provenance, Tables, VendorView};
 use crate::report::write_plan;
 use crate::scenario::{EvaluateAt, Merge, RenewalPolicy, Scenario};
@@ -100,16 +102,17 @@ pub fn milestone_dates(start: NaiveDate, months: u32) -> Vec<NaiveDate> {
 
 /// The models of a term, one per milestone: `view` moved to each date, with the demand
 /// of the year ahead of milestone k (k + 1 years of growth), cells aligned.
-/// The milestones are prepared in parallel (each is its own `prepare`), in order.
+/// The milestones are prepared by [`prepare_at`] (what does not depend on the date once,
+/// each date in parallel), in order.
 fn term_models(estate: &Estate, view: &ScenarioView, dates: &[NaiveDate]) -> Result<Vec<Prepared>> {
-    let mut preps = dates
-        .par_iter()
+    let view = ScenarioView {
+        renewal: None,
+        ..view.clone()
+    };
+    let mut preps = prepare_at(estate, &view, dates)
+        .into_par_iter()
         .enumerate()
-        .map(|(k, &t)| {
-            let mut v = view.clone();
-            v.t = t;
-            v.renewal = None;
-            let mut p = prepare(estate, &v);
+        .map(|(k, mut p)| {
             let refused = |e: DemandError| {
                 Error::input(Diagnostic::new(
                     "scenario",
@@ -117,8 +120,8 @@ fn term_models(estate: &Estate, view: &ScenarioView, dates: &[NaiveDate]) -> Res
                     "shorten term_months or round growth_pct",
                 ))
             };
-            let demand =
-                TermDemand::new(v.policy.growth_bp, v.policy.buffer_bp, k).map_err(refused)?;
+            let demand = TermDemand::new(view.policy.growth_bp, view.policy.buffer_bp, k)
+                .map_err(refused)?;
             for c in &mut p.cells {
                 c.demand = demand.of(c.in_use).map_err(refused)?;
                 c.residual = c.demand.saturating_sub(c.pinned);

@@ -25,6 +25,6 @@ pub mod term;
 pub use chain::{chain_optima, pack_projections, ChainError, ChainOptima, Optimal, Projection};
 pub use chain_flow::Search;
 pub use family::{ComponentShape, FamilyProblem, FamilySolution, SolveOptions};
-pub use prepare::{prepare, Cell, HygieneCounts, PoolInfo, Prepared, ScenarioView};
+pub use prepare::{prepare, prepare_at, Cell, HygieneCounts, PoolInfo, Prepared, ScenarioView};
 pub use solve::{solve, solve_family, Flows};
 pub use status::SolveStatus;

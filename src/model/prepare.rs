@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
+use rayon::prelude::*;
 
 use crate::estate::{Estate, Instance, LicId, Reservation, SaId, Source, VaId};
 use crate::scenario::{Merge, Policy, Scenario};
@@ -286,6 +287,7 @@ impl Prepared {
 /// Cells being accumulated: every cell the model needs, created up front from the keys
 /// (sorted by (VA, licence), see [`cell_keys`]), found by the index. A hash map of whole
 /// cells grown while accumulating held about twice the cells' own memory (issue 13).
+#[derive(Clone)]
 struct Acc {
     /// Cells sorted by (VA, licence).
     cells: Vec<Cell>,
@@ -521,13 +523,7 @@ pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
     let (family, families) = substitution_families(estate, view);
     let mut acc = Acc::new(&cell_keys(estate, &family, &families));
     entitlements(&mut acc, estate, view);
-    let (hygiene, dropped) = match &estate.instances {
-        Some(instances) => usage_from_instances(&mut acc, estate, instances, view),
-        None => {
-            usage_from_table(&mut acc, estate);
-            (HygieneCounts::default(), BTreeMap::new())
-        }
-    };
+    let (hygiene, dropped) = usage(&mut acc, estate, view);
     let (pools, va_pool, pooled) = pools_for(estate, view);
     let Acc { mut cells, index } = acc;
     finish_cells(&mut cells, view);
@@ -545,9 +541,105 @@ pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
     }
 }
 
+/// [`prepare`] with `view` moved to each of `dates`, in order: the same models, with what
+/// does not depend on the date (families, cells, usage and hygiene, pools) computed once
+/// and each date's entitlements and cell parameters in parallel.
+pub fn prepare_at(estate: &Estate, view: &ScenarioView, dates: &[NaiveDate]) -> Vec<Prepared> {
+    let (family, families) = substitution_families(estate, view);
+    let mut base = Acc::new(&cell_keys(estate, &family, &families));
+    let (hygiene, dropped) = usage(&mut base, estate, view);
+    let (pools, va_pool, pooled) = pools_for(estate, view);
+    dates
+        .par_iter()
+        .map(|&t| {
+            let v = ScenarioView { t, ..view.clone() };
+            let mut acc = base.clone();
+            entitlements(&mut acc, estate, &v);
+            let Acc { mut cells, index } = acc;
+            finish_cells(&mut cells, &v);
+            Prepared {
+                view: v,
+                cells,
+                index,
+                pools: pools.clone(),
+                va_pool: va_pool.clone(),
+                pooled: pooled.clone(),
+                family: family.clone(),
+                families: families.clone(),
+                hygiene,
+                dropped: dropped.clone(),
+            }
+        })
+        .collect()
+}
+
+/// In use and reserved per cell, from the instances (with hygiene) or the usage table.
+fn usage(
+    acc: &mut Acc,
+    estate: &Estate,
+    view: &ScenarioView,
+) -> (HygieneCounts, BTreeMap<u32, bool>) {
+    match &estate.instances {
+        Some(instances) => usage_from_instances(acc, estate, instances, view),
+        None => {
+            usage_from_table(acc, estate);
+            (HygieneCounts::default(), BTreeMap::new())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::scaled_demand;
+    use super::*;
+
+    #[test]
+    fn prepared_at_dates_is_prepared_at_each() {
+        let estate = crate::estate::load_case(std::path::Path::new("data/acme-networks")).unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let mut view = ScenarioView::vendor(as_of, true);
+        view.policy.hygiene = true;
+        view.policy.stale_after_days = 30;
+        // Dates on either side of the sample's lot ends, so the entitlements differ.
+        let dates: Vec<NaiveDate> = [2026, 2028, 2030, 2032]
+            .iter()
+            .map(|&y| NaiveDate::from_ymd_opt(y, 1, 1).unwrap())
+            .collect();
+        let at = prepare_at(&estate, &view, &dates);
+        assert_eq!(at.len(), dates.len());
+        let entitled: Vec<u64> = at
+            .iter()
+            .map(|p| p.cells.iter().map(|c| c.entitled).sum())
+            .collect();
+        assert!(entitled.windows(2).any(|w| w[0] != w[1]), "{entitled:?}");
+        for (p, &t) in at.iter().zip(&dates) {
+            let one = prepare(&estate, &ScenarioView { t, ..view.clone() });
+            assert_eq!(p.cells, one.cells);
+            let sorted = |q: &Prepared| {
+                let mut i: Vec<_> = q.index.iter().map(|(&k, &v)| (k, v)).collect();
+                i.sort_unstable();
+                i
+            };
+            assert_eq!(sorted(p), sorted(&one));
+            assert_eq!(format!("{:?}", p.view), format!("{:?}", one.view));
+            assert_eq!(
+                format!(
+                    "{:?}",
+                    (&p.pools, &p.va_pool, &p.pooled, &p.family, &p.families)
+                ),
+                format!(
+                    "{:?}",
+                    (
+                        &one.pools,
+                        &one.va_pool,
+                        &one.pooled,
+                        &one.family,
+                        &one.families
+                    )
+                )
+            );
+            assert_eq!((p.hygiene, &p.dropped), (one.hygiene, &one.dropped));
+        }
+    }
 
     #[test]
     fn demand_rounds_up_exactly() {
