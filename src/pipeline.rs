@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::error::{Diagnostic, Error, Result};
 use crate::estate::{load_case, Estate};
 use crate::io::write::{check_target, OutDir};
-use crate::model::term::run::{align_cells, solve_case_term};
+use crate::model::term::run::solve_case_term;
 use crate::model::term::{DemandError, TermDemand, TermSettings};
 use crate::model::{
     prepare, prepare_at, solve, Flows, Prepared, ScenarioView, SolveOptions, SolveStatus,
@@ -101,7 +101,7 @@ pub fn milestone_dates(start: NaiveDate, months: u32) -> Vec<NaiveDate> {
 }
 
 /// The models of a term, one per milestone: `view` moved to each date, with the demand
-/// of the year ahead of milestone k (k + 1 years of growth), cells aligned.
+/// of the year ahead of milestone k (k + 1 years of growth), the same cells in each.
 /// The milestones are prepared by [`prepare_at`] (what does not depend on the date once,
 /// each date in parallel), in order.
 fn term_models(estate: &Estate, view: &ScenarioView, dates: &[NaiveDate]) -> Result<Vec<Prepared>> {
@@ -109,17 +109,17 @@ fn term_models(estate: &Estate, view: &ScenarioView, dates: &[NaiveDate]) -> Res
         renewal: None,
         ..view.clone()
     };
-    let mut preps = prepare_at(estate, &view, dates)
+    let refused = |e: DemandError| {
+        Error::input(Diagnostic::new(
+            "scenario",
+            e.to_string(),
+            "shorten term_months or round growth_pct",
+        ))
+    };
+    prepare_at(estate, &view, dates)
         .into_par_iter()
         .enumerate()
         .map(|(k, mut p)| {
-            let refused = |e: DemandError| {
-                Error::input(Diagnostic::new(
-                    "scenario",
-                    e.to_string(),
-                    "shorten term_months or round growth_pct",
-                ))
-            };
             let demand = TermDemand::new(view.policy.growth_bp, view.policy.buffer_bp, k)
                 .map_err(refused)?;
             for c in &mut p.cells {
@@ -131,9 +131,7 @@ fn term_models(estate: &Estate, view: &ScenarioView, dates: &[NaiveDate]) -> Res
         .collect::<Vec<Result<Prepared>>>()
         .into_iter()
         // The first milestone's error, whichever thread met one first.
-        .collect::<Result<Vec<Prepared>>>()?;
-    align_cells(&mut preps);
-    Ok(preps)
+        .collect::<Result<Vec<Prepared>>>()
 }
 
 /// A term plan (SPEC §4.2): the scenario solved at every milestone of its term at once,

@@ -10,7 +10,7 @@ use crate::estate::{Estate, Instance, LicId, Reservation, SaId, Source, VaId};
 use crate::scenario::{Merge, Policy, Scenario};
 
 /// The parts of a scenario the model needs, already resolved against a case.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScenarioView {
     /// Evaluation date t: the renewal date when the scenario evaluates at it (and one is
     /// set), else as_of.
@@ -180,7 +180,7 @@ pub struct HygieneCounts {
 }
 
 /// Everything the solver needs for one scenario.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prepared {
     /// The resolved scenario.
     pub view: ScenarioView,
@@ -516,76 +516,94 @@ fn finish_cells(cells: &mut [Cell], view: &ScenarioView) {
     }
 }
 
+/// What a model takes from the estate whatever the date: the substitution families, the
+/// cells with their usage (and hygiene), the pools.
+#[derive(Clone)]
+struct Undated {
+    family: Vec<Option<usize>>,
+    families: Vec<Family>,
+    acc: Acc,
+    hygiene: HygieneCounts,
+    dropped: BTreeMap<u32, bool>,
+    pools: Vec<PoolInfo>,
+    va_pool: Vec<usize>,
+    pooled: Vec<bool>,
+}
+
+impl Undated {
+    fn new(estate: &Estate, view: &ScenarioView) -> Self {
+        let (family, families) = substitution_families(estate, view);
+        let mut acc = Acc::new(&cell_keys(estate, &family, &families));
+        let (hygiene, dropped) = match &estate.instances {
+            Some(instances) => usage_from_instances(&mut acc, estate, instances, view),
+            None => {
+                usage_from_table(&mut acc, estate);
+                (HygieneCounts::default(), BTreeMap::new())
+            }
+        };
+        let (pools, va_pool, pooled) = pools_for(estate, view);
+        Undated {
+            family,
+            families,
+            acc,
+            hygiene,
+            dropped,
+            pools,
+            va_pool,
+            pooled,
+        }
+    }
+
+    /// The model at `view.t`: the entitlements in force then, and each cell's parameters.
+    fn at(self, estate: &Estate, view: &ScenarioView) -> Prepared {
+        let Undated {
+            family,
+            families,
+            mut acc,
+            hygiene,
+            dropped,
+            pools,
+            va_pool,
+            pooled,
+        } = self;
+        entitlements(&mut acc, estate, view);
+        let Acc { mut cells, index } = acc;
+        finish_cells(&mut cells, view);
+        Prepared {
+            view: view.clone(),
+            cells,
+            index,
+            pools,
+            va_pool,
+            pooled,
+            family,
+            families,
+            hygiene,
+            dropped,
+        }
+    }
+}
+
 /// Computes the model parameters of `estate` under `view`: substitution families and
-/// the cells they need, entitlements, usage (with hygiene), pools, then the per-cell
+/// the cells they need, usage (with hygiene), pools, entitlements, then the per-cell
 /// parameters.
 pub fn prepare(estate: &Estate, view: &ScenarioView) -> Prepared {
-    let (family, families) = substitution_families(estate, view);
-    let mut acc = Acc::new(&cell_keys(estate, &family, &families));
-    entitlements(&mut acc, estate, view);
-    let (hygiene, dropped) = usage(&mut acc, estate, view);
-    let (pools, va_pool, pooled) = pools_for(estate, view);
-    let Acc { mut cells, index } = acc;
-    finish_cells(&mut cells, view);
-    Prepared {
-        view: view.clone(),
-        cells,
-        index,
-        pools,
-        va_pool,
-        pooled,
-        family,
-        families,
-        hygiene,
-        dropped,
-    }
+    Undated::new(estate, view).at(estate, view)
 }
 
 /// [`prepare`] with `view` moved to each of `dates`, in order: the same models, with what
-/// does not depend on the date (families, cells, usage and hygiene, pools) computed once
-/// and each date's entitlements and cell parameters in parallel.
+/// does not depend on the date computed once and each date's entitlements and cell
+/// parameters in parallel. Every model has the same cells in the same order.
 pub fn prepare_at(estate: &Estate, view: &ScenarioView, dates: &[NaiveDate]) -> Vec<Prepared> {
-    let (family, families) = substitution_families(estate, view);
-    let mut base = Acc::new(&cell_keys(estate, &family, &families));
-    let (hygiene, dropped) = usage(&mut base, estate, view);
-    let (pools, va_pool, pooled) = pools_for(estate, view);
+    let undated = Undated::new(estate, view);
     dates
         .par_iter()
         .map(|&t| {
-            let v = ScenarioView { t, ..view.clone() };
-            let mut acc = base.clone();
-            entitlements(&mut acc, estate, &v);
-            let Acc { mut cells, index } = acc;
-            finish_cells(&mut cells, &v);
-            Prepared {
-                view: v,
-                cells,
-                index,
-                pools: pools.clone(),
-                va_pool: va_pool.clone(),
-                pooled: pooled.clone(),
-                family: family.clone(),
-                families: families.clone(),
-                hygiene,
-                dropped: dropped.clone(),
-            }
+            undated
+                .clone()
+                .at(estate, &ScenarioView { t, ..view.clone() })
         })
         .collect()
-}
-
-/// In use and reserved per cell, from the instances (with hygiene) or the usage table.
-fn usage(
-    acc: &mut Acc,
-    estate: &Estate,
-    view: &ScenarioView,
-) -> (HygieneCounts, BTreeMap<u32, bool>) {
-    match &estate.instances {
-        Some(instances) => usage_from_instances(acc, estate, instances, view),
-        None => {
-            usage_from_table(acc, estate);
-            (HygieneCounts::default(), BTreeMap::new())
-        }
-    }
 }
 
 #[cfg(test)]
@@ -613,31 +631,7 @@ mod tests {
         assert!(entitled.windows(2).any(|w| w[0] != w[1]), "{entitled:?}");
         for (p, &t) in at.iter().zip(&dates) {
             let one = prepare(&estate, &ScenarioView { t, ..view.clone() });
-            assert_eq!(p.cells, one.cells);
-            let sorted = |q: &Prepared| {
-                let mut i: Vec<_> = q.index.iter().map(|(&k, &v)| (k, v)).collect();
-                i.sort_unstable();
-                i
-            };
-            assert_eq!(sorted(p), sorted(&one));
-            assert_eq!(format!("{:?}", p.view), format!("{:?}", one.view));
-            assert_eq!(
-                format!(
-                    "{:?}",
-                    (&p.pools, &p.va_pool, &p.pooled, &p.family, &p.families)
-                ),
-                format!(
-                    "{:?}",
-                    (
-                        &one.pools,
-                        &one.va_pool,
-                        &one.pooled,
-                        &one.family,
-                        &one.families
-                    )
-                )
-            );
-            assert_eq!((p.hygiene, &p.dropped), (one.hygiene, &one.dropped));
+            assert_eq!(p, &one);
         }
     }
 

@@ -67,47 +67,14 @@ impl TermFlows {
     }
 }
 
-/// Gives every milestone's model the same cells (the union over the milestones, sorted;
-/// a cell absent at a milestone holds nothing and needs nothing there), so the
-/// components are the same at every milestone.
-pub fn align_cells(preps: &mut [Prepared]) {
+/// Whether every milestone's model has the first one's cells, in its order (as
+/// [`crate::model::prepare_at`] makes them): the components are cut from the first and
+/// read at every milestone by cell position.
+fn same_cells(preps: &[Prepared]) -> bool {
     let key = |c: &Cell| (c.va, c.lic);
-    // The usual case (`prepare` makes the same cells at every date, sorted and indexed):
-    // nothing to do.
-    let aligned = preps.iter().all(|p| {
-        p.index.len() == p.cells.len() && p.cells.iter().map(key).eq(preps[0].cells.iter().map(key))
-    }) && preps.first().is_none_or(|p| p.cells.is_sorted_by_key(key));
-    if aligned {
-        return;
-    }
-    let mut keys: Vec<(VaId, LicId)> = preps
+    preps
         .iter()
-        .flat_map(|p| p.cells.iter().map(|c| (c.va, c.lic)))
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    for p in preps.iter_mut() {
-        for &(va, lic) in &keys {
-            if !p.index.contains_key(&(va, lic)) {
-                p.cells.push(Cell {
-                    va,
-                    lic,
-                    ..Cell::default()
-                });
-            }
-        }
-        p.cells.sort_by_key(|c| (c.va, c.lic));
-        p.index = cell_index(&p.cells);
-    }
-}
-
-/// (VA, licence) → position of each cell.
-fn cell_index(cells: &[Cell]) -> rustc_hash::FxHashMap<(VaId, LicId), usize> {
-    cells
-        .iter()
-        .enumerate()
-        .map(|(i, c)| ((c.va, c.lic), i))
-        .collect()
+        .all(|p| p.cells.iter().map(key).eq(preps[0].cells.iter().map(key)))
 }
 
 /// The single-date problem of one component at one milestone, with its buyer and the
@@ -208,7 +175,7 @@ fn zero_solution(p: &TermProblem) -> TermSolution {
 }
 
 /// Solves a case over a term. `preps` are the models prepared at the milestones, in
-/// order, with aligned cells ([`align_cells`]) and each milestone's demand.
+/// order, with the same cells ([`crate::model::prepare_at`]) and each milestone's demand.
 pub fn solve_case_term(
     preps: &[Prepared],
     estate: &Estate,
@@ -233,6 +200,12 @@ pub fn solve_case_term(
         moves: 0,
         status: SolveStatus::Optimal,
     };
+    if !same_cells(preps) {
+        out.status = SolveStatus::Error(
+            "the milestones' models do not have the same cells; no term figure is published".into(),
+        );
+        return out;
+    }
     let comps = components(&preps[0]);
     // One component a task: a few components (large chain families) take most of the
     // time, and rayon's default splitting would leave them in one thread's sequential
@@ -349,37 +322,21 @@ mod tests {
     use chrono::NaiveDate;
     use std::path::Path;
 
-    fn keys(p: &Prepared) -> Vec<(VaId, LicId)> {
-        p.cells.iter().map(|c| (c.va, c.lic)).collect()
-    }
-
     #[test]
-    fn milestones_missing_cells_get_them_empty_and_indexed() {
+    fn milestones_with_other_cells_are_refused() {
         let estate = crate::estate::load_case(Path::new("data/acme-networks")).unwrap();
         let t = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let full = prepare(&estate, &ScenarioView::vendor(t, true));
-        assert!(full.cells.len() > 2);
-        // The usual case: already aligned, left as it is.
-        let mut same = vec![full.clone(), full.clone()];
-        align_cells(&mut same);
-        assert_eq!(keys(&same[0]), keys(&full));
-        assert_eq!(keys(&same[1]), keys(&full));
-        // A milestone without its first and last cells, out of order: they come back
-        // empty, every milestone sorted alike and its index pointing at its cells.
+        assert!(same_cells(&[full.clone(), full.clone()]));
         let mut short = full.clone();
-        short.cells.remove(0);
         short.cells.pop();
-        short.cells.reverse();
-        short.index = cell_index(&short.cells);
-        let mut preps = vec![full.clone(), short];
-        align_cells(&mut preps);
-        for p in &preps {
-            assert_eq!(keys(p), keys(&full));
-            assert_eq!(p.index.len(), p.cells.len());
-            assert!(p.index.iter().all(|(&k, &i)| keys(p)[i] == k));
-        }
-        let (first, last) = (&preps[1].cells[0], preps[1].cells.last().unwrap());
-        assert_eq!((first.in_use, first.residual, first.movable), (0, 0, 0));
-        assert_eq!((last.in_use, last.residual, last.movable), (0, 0, 0));
+        assert!(!same_cells(&[full.clone(), short.clone()]));
+        let settings = TermSettings::new(24, 0, 0).unwrap();
+        let out = solve_case_term(&[full, short], &estate, settings, &SolveOptions::default());
+        assert!(
+            matches!(out.status, SolveStatus::Error(_)),
+            "{:?}",
+            out.status
+        );
     }
 }
