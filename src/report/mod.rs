@@ -267,10 +267,7 @@ pub fn write_plan(plan: &Plan, out: &SubDir) -> Result<()> {
         // Only an optimum is published as a plan.
         return Ok(());
     }
-    let mut tables = tables::PlanTables::of(plan);
-    if let Some(t) = &plan.term {
-        term::milestone_tables(t, &mut tables);
-    }
+    let tables = tables::PlanTables::of(plan);
     // The workbook is the slowest file to render: build it beside the others (the tables,
     // then the report and its charts).
     let (book, written) = rayon::join(
@@ -326,11 +323,32 @@ fn write_report(plan: &Plan, out: &SubDir) -> Result<()> {
 /// The CSV tables and `transfers.json`.
 fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()> {
     let rows = &plan.tables;
-    write_shown(out, &t.purchases, &rows.purchases, tables::purchase_row)?;
-    write_shown(out, &t.moves, &rows.moves, tables::move_row)?;
+    match &plan.term {
+        // A term plan's tables hold every milestone's rows (SPEC §4.2).
+        Some(term) => {
+            use tables::dated_row;
+            write_shown(
+                out,
+                &t.purchases,
+                &term.purchases,
+                dated_row(tables::purchase_row),
+            )?;
+            write_shown(out, &t.moves, &term.moves, dated_row(tables::move_row))?;
+            write_shown(
+                out,
+                &t.positions,
+                &term.positions,
+                dated_row(tables::position_row),
+            )?;
+        }
+        None => {
+            write_shown(out, &t.purchases, &rows.purchases, tables::purchase_row)?;
+            write_shown(out, &t.moves, &rows.moves, tables::move_row)?;
+            write_shown(out, &t.positions, &rows.positions, tables::position_row)?;
+        }
+    }
     let subs = tables::substitutions(plan);
     write_shown(out, &subs, &rows.substitutions, tables::substitution_row)?;
-    write_shown(out, &t.positions, &rows.positions, tables::position_row)?;
     write_shown(out, &t.findings, &rows.findings, tables::finding_row)?;
     out.write_with("transfers.json", |w| {
         serde_json::to_writer_pretty(&mut *w, &plan.tables.transfers)?;
@@ -346,13 +364,13 @@ fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()>
 }
 
 /// Writes the CSV file of `table` (see [`tables`]): its rows when it holds every row of
-/// the file (a term plan's milestone rows among them), else a `row` of each of the plan's
-/// `items`, made one at a time.
+/// the file, else a `row` of each of the plan's `items` (a term plan's: each milestone's),
+/// made one at a time.
 fn write_shown<T>(
     out: &SubDir,
     table: &table::Table,
     items: &[T],
-    row: fn(&T) -> Vec<table::Cell>,
+    row: impl Fn(&T) -> Vec<table::Cell>,
 ) -> Result<()> {
     if table.omitted == 0 {
         return out.write_with(table.source, |w| Ok(csv_file::write(table, w)?));

@@ -3,7 +3,8 @@
 
 use crate::plan::{Finding, Move, Plan, Position, Purchase, RenewalRow, Substitution};
 use crate::report::headers;
-use crate::report::table::{columns, row, Cell, Kind, Table, MAX_SHEET_ROWS};
+use crate::report::table::{columns, row, Cell, Column, Kind, Table, MAX_SHEET_ROWS};
+use chrono::NaiveDate;
 
 use Kind::{Change, Count, Money, Price, Text};
 
@@ -74,41 +75,68 @@ fn totalled<T>(
 /// it.
 type Rows<T, const K: usize> = (fn(&T) -> Vec<Cell>, fn(&T) -> [Cell; K]);
 
-/// The table `file` (columns `headers` of the kinds `kinds`) with a total row as the
-/// workbook shows it: a [`row`](fn@row) per item of `items`, or, past [`MAX_SHEET_ROWS`]
-/// items, the first [`MAX_SHEET_ROWS`] as rows and the others only counted, the `K`
-/// figures that end each of their rows summed for the total row (a plan may hold millions
-/// of positions or moves: their CSV file is then written from the plan, one row at a
-/// time). With `every` (a term plan's tables, which its milestones' rows replace), every
-/// item is a row.
+/// The table `file` of `columns` with a total row as the workbook shows it: a `row` per
+/// item of `items`, or, past [`MAX_SHEET_ROWS`] items, the first [`MAX_SHEET_ROWS`] as rows
+/// and the others only counted, the `K` `figures` that end each of their rows summed for
+/// the total row (a plan may hold millions of positions or moves: their CSV file is then
+/// written from the plan, one row at a time).
 fn shown<T, const K: usize>(
-    every: bool,
-    (file, headers, kinds): (&'static str, &[&str], &[Kind]),
+    (file, columns): (&'static str, Vec<Column>),
     items: &[T],
-    (row, figures): Rows<T, K>,
+    row: impl Fn(&T) -> Vec<Cell>,
+    figures: impl Fn(&T) -> [Cell; K],
 ) -> Table {
-    if every || items.len() <= MAX_SHEET_ROWS {
-        return totalled(file, (headers, kinds), items, row);
+    let table = Table::new(columns, file).with_totals();
+    if items.len() <= MAX_SHEET_ROWS {
+        return table.with_rows(items.iter().map(row).collect());
     }
     let (held, rest) = items.split_at(MAX_SHEET_ROWS);
-    let mut sums = vec![0i128; kinds.len()];
-    let last = kinds.len() - K;
+    let mut sums = vec![0i128; table.columns.len()];
+    let last = sums.len() - K;
     for item in rest {
         for (sum, cell) in sums[last..].iter_mut().zip(figures(item)) {
             *sum += cell.figure().unwrap_or(0);
         }
     }
-    Table::new(columns(headers, kinds), file)
-        .with_totals()
+    table
         .with_rows(held.iter().map(row).collect())
         .with_omitted(rest.len(), sums)
+}
+
+/// A plan's table `file` (columns `headers` of the kinds `kinds`) as the workbook shows
+/// it (see [`shown`]): of a single-date plan's `items`, or of a term plan's `dated` items,
+/// every milestone's rows with a first column `milestone` (SPEC §4.2).
+fn plan_table<T, const K: usize>(
+    (file, headers, kinds): (&'static str, &[&str], &[Kind]),
+    items: &[T],
+    dated: Option<&[(NaiveDate, T)]>,
+    (row, figures): Rows<T, K>,
+) -> Table {
+    let mut cols = columns(headers, kinds);
+    match dated {
+        None => shown((file, cols), items, row, figures),
+        Some(items) => {
+            cols.insert(0, Column::new("milestone", Kind::Text));
+            shown((file, cols), items, dated_row(row), |(_, r)| figures(r))
+        }
+    }
+}
+
+/// A term table's row of a milestone's item: its date, then the item's `row`.
+pub(crate) fn dated_row<T>(row: fn(&T) -> Vec<Cell>) -> impl Fn(&(NaiveDate, T)) -> Vec<Cell> {
+    move |(date, item)| {
+        let mut cells = vec![Cell::Date(*date)];
+        cells.extend(row(item));
+        cells
+    }
 }
 
 /// `purchases.csv` as the workbook shows it (see [`shown`]).
 pub fn purchases(plan: &Plan) -> Table {
     let cols = ("purchases.csv", headers::PURCHASES, PURCHASE_KINDS);
     let rows: Rows<Purchase, 3> = (purchase_row, purchase_figures);
-    shown(plan.term.is_some(), cols, &plan.tables.purchases, rows)
+    let dated = plan.term.as_ref().map(|t| &t.purchases[..]);
+    plan_table(cols, &plan.tables.purchases, dated, rows)
 }
 
 /// The figures of a purchase, in the order of [`headers::PURCHASES`].
@@ -132,7 +160,8 @@ pub fn purchase_row(p: &Purchase) -> Vec<Cell> {
 pub fn moves(plan: &Plan) -> Table {
     let cols = ("moves.csv", headers::MOVES, MOVE_KINDS);
     let rows: Rows<Move, 1> = (move_row, move_figures);
-    shown(plan.term.is_some(), cols, &plan.tables.moves, rows)
+    let dated = plan.term.as_ref().map(|t| &t.moves[..]);
+    plan_table(cols, &plan.tables.moves, dated, rows)
 }
 
 /// The figure of a move: its units.
@@ -153,7 +182,8 @@ pub fn move_row(m: &Move) -> Vec<Cell> {
 pub fn positions(plan: &Plan) -> Table {
     let cols = ("positions.csv", headers::POSITIONS, POSITION_KINDS);
     let rows: Rows<Position, 11> = (position_row, position_cells);
-    shown(plan.term.is_some(), cols, &plan.tables.positions, rows)
+    let dated = plan.term.as_ref().map(|t| &t.positions[..]);
+    plan_table(cols, &plan.tables.positions, dated, rows)
 }
 
 /// The eleven unit counts of a position as cells.
@@ -286,21 +316,38 @@ mod tests {
         left_out(cols, &moves, (move_row, move_figures));
     }
 
-    /// Checks [`shown`] of `items` (more than [`MAX_SHEET_ROWS`]) against the table of
-    /// every item.
-    fn left_out<T, const K: usize>(
+    /// Checks [`plan_table`] of `items` (more than [`MAX_SHEET_ROWS`]) against the table of
+    /// every item, for a single date and as a term's milestone rows.
+    fn left_out<T: Clone, const K: usize>(
         cols: (&'static str, &[&str], &[Kind]),
         items: &[T],
         rows: Rows<T, K>,
     ) {
         let every = totalled(cols.0, (cols.1, cols.2), items, rows.0);
-        assert_eq!(shown(true, cols, items, rows), every);
-        let held = shown(false, cols, items, rows);
+        let held = plan_table(cols, items, None, rows);
         let rest = items.len() - MAX_SHEET_ROWS;
         assert_eq!((held.rows.len(), held.omitted), (MAX_SHEET_ROWS, rest));
         assert_eq!(held.len(), every.len());
         assert_eq!(held.total_row(), every.total_row());
         assert_eq!(held.rows[..], every.rows[..MAX_SHEET_ROWS]);
+        // As a term's rows: each held row is the item's row after its date, the total row
+        // the same sums one column further on.
+        let day = |i: usize| NaiveDate::from_ymd_opt(2027, 1, 1 + (i % 28) as u32).unwrap();
+        let dated: Vec<(NaiveDate, T)> = items
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, x)| (day(i), x))
+            .collect();
+        let term = plan_table(cols, &[], Some(&dated), rows);
+        assert_eq!(term.columns[0].header, "milestone");
+        assert_eq!(term.columns[1..], every.columns[..]);
+        assert_eq!((term.rows.len(), term.omitted), (MAX_SHEET_ROWS, rest));
+        for (i, r) in term.rows.iter().enumerate() {
+            assert_eq!(r[0], Cell::Date(day(i)));
+            assert_eq!(r[1..], every.rows[i][..]);
+        }
+        assert_eq!(term.total_row()[2..], every.total_row()[1..]);
     }
 
     /// CSV guards the cells of text columns; the columns of kind Text are exactly the

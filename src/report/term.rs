@@ -42,33 +42,6 @@ pub fn schedule_csv(t: &TermPlan) -> Vec<u8> {
     w.into_inner().expect("in memory")
 }
 
-/// A term plan's `purchases.csv`, `moves.csv` and `positions.csv`: a first column
-/// `milestone` (date), and the rows of every milestone (SPEC §4.2).
-pub(crate) fn milestone_tables(t: &TermPlan, tables: &mut super::tables::PlanTables) {
-    use super::table::{Cell, Column, Kind};
-    use super::tables::{move_row, position_row, purchase_row};
-    fn dated<R>(
-        table: &mut super::table::Table,
-        rows: &[(chrono::NaiveDate, R)],
-        row: impl Fn(&R) -> Vec<Cell>,
-    ) {
-        table
-            .columns
-            .insert(0, Column::new("milestone", Kind::Text));
-        table.rows = rows
-            .iter()
-            .map(|(d, r)| {
-                let mut cells = vec![Cell::Date(*d)];
-                cells.extend(row(r));
-                cells
-            })
-            .collect();
-    }
-    dated(&mut tables.purchases, &t.purchases, purchase_row);
-    dated(&mut tables.moves, &t.moves, move_row);
-    dated(&mut tables.positions, &t.positions, position_row);
-}
-
 /// Why the rows of a term table may not add up to its total to the cent: the lines are
 /// rounded on their own, the total once (SPEC §4.2). `None` when they do add up.
 pub(crate) fn rounding_note(t: &TermPlan) -> Option<String> {
