@@ -38,6 +38,14 @@ floor=$root/target/release/examples/parse_floor
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (GNU time)" >&2; exit 1; }
 
 mkdir -p "$estates"
+# The generator (../shared/bench/gen_estate.py) needs numpy and pandas; say so rather than
+# fail inside it with a traceback.
+for c in "${cases[@]}"; do
+    if [ ! -f "$estates/$c/scenario.toml" ] && ! python3 -c 'import numpy, pandas' 2>/dev/null; then
+        echo "bench.sh: generating $c needs python3 with numpy and pandas (pip install numpy pandas)" >&2
+        exit 1
+    fi
+done
 for c in "${cases[@]}"; do
     if [ ! -f "$estates/$c/scenario.toml" ]; then
         echo "generating $c ..." >&2
