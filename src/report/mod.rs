@@ -322,33 +322,30 @@ fn write_report(plan: &Plan, out: &SubDir) -> Result<()> {
 
 /// The CSV tables and `transfers.json`.
 fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()> {
-    let rows = &plan.tables;
-    match &plan.term {
-        // A term plan's tables hold every milestone's rows (SPEC §4.2).
-        Some(term) => {
-            use tables::dated_row;
-            write_shown(
-                out,
-                &t.purchases,
-                &term.purchases,
-                dated_row(tables::purchase_row),
-            )?;
-            write_shown(out, &t.moves, &term.moves, dated_row(tables::move_row))?;
-            write_shown(
-                out,
-                &t.positions,
-                &term.positions,
-                dated_row(tables::position_row),
-            )?;
-        }
-        None => {
-            write_shown(out, &t.purchases, &rows.purchases, tables::purchase_row)?;
-            write_shown(out, &t.moves, &rows.moves, tables::move_row)?;
-            write_shown(out, &t.positions, &rows.positions, tables::position_row)?;
-        }
-    }
+    let (rows, term) = (&plan.tables, plan.term.as_ref());
+    write_plan_rows(
+        out,
+        &t.purchases,
+        &rows.purchases,
+        term.map(|tp| &tp.purchases[..]),
+        tables::purchase_row,
+    )?;
+    write_plan_rows(
+        out,
+        &t.moves,
+        &rows.moves,
+        term.map(|tp| &tp.moves[..]),
+        tables::move_row,
+    )?;
     let subs = tables::substitutions(plan);
     write_shown(out, &subs, &rows.substitutions, tables::substitution_row)?;
+    write_plan_rows(
+        out,
+        &t.positions,
+        &rows.positions,
+        term.map(|tp| &tp.positions[..]),
+        tables::position_row,
+    )?;
     write_shown(out, &t.findings, &rows.findings, tables::finding_row)?;
     out.write_with("transfers.json", |w| {
         serde_json::to_writer_pretty(&mut *w, &plan.tables.transfers)?;
@@ -363,9 +360,24 @@ fn write_tables(plan: &Plan, t: &tables::PlanTables, out: &SubDir) -> Result<()>
     Ok(())
 }
 
+/// Writes the CSV file of a plan table (see [`tables`]) from its rows when it holds every
+/// row of the file, else from a single-date plan's `items` or a term plan's `dated` ones
+/// (every milestone's, each row after its date), as the table was built.
+fn write_plan_rows<T>(
+    out: &SubDir,
+    table: &table::Table,
+    items: &[T],
+    dated: Option<&[(chrono::NaiveDate, T)]>,
+    row: fn(&T) -> Vec<table::Cell>,
+) -> Result<()> {
+    match dated {
+        None => write_shown(out, table, items, row),
+        Some(items) => write_shown(out, table, items, tables::dated_row(row)),
+    }
+}
+
 /// Writes the CSV file of `table` (see [`tables`]): its rows when it holds every row of
-/// the file, else a `row` of each of the plan's `items` (a term plan's: each milestone's),
-/// made one at a time.
+/// the file, else a `row` of each of the plan's `items`, made one at a time.
 fn write_shown<T>(
     out: &SubDir,
     table: &table::Table,
