@@ -29,6 +29,34 @@ pub(crate) fn vendor_positions(
 /// How many rows of each finding kind `check` prints.
 const SHOWN_PER_KIND: usize = 5;
 
+/// How many licences a VA's "short" or "surplus" line names; the others are counted.
+const SHOWN_PER_LINE: usize = 20;
+
+/// A VA's licences and units as one line, `sign` before each count: the first
+/// [`SHOWN_PER_LINE`], then how many more and their units (every position is in
+/// `positions.csv` of `reallot plan`).
+fn listed(items: &[(&str, u64)], sign: char) -> String {
+    let mut line: Vec<String> = items
+        .iter()
+        .take(SHOWN_PER_LINE)
+        .map(|(lic, n)| format!("{lic} {sign}{n}"))
+        .collect();
+    if let Some(rest) = items.get(SHOWN_PER_LINE..).filter(|r| !r.is_empty()) {
+        let units: u128 = rest.iter().map(|&(_, n)| u128::from(n)).sum();
+        let what = if rest.len() == 1 {
+            "licence"
+        } else {
+            "licences"
+        };
+        line.push(format!(
+            "and {} more {what} ({}; positions.csv of `reallot plan` lists every one)",
+            rest.len(),
+            plural(units, "unit", "units")
+        ));
+    }
+    line.join(", ")
+}
+
 /// Prints the validation result, the findings, and the vendor view per VA.
 pub fn check(
     estate: &Estate,
@@ -163,23 +191,23 @@ fn print_vendor_view(
     }
     let names = crate::names::VaNames::new(by_va.keys().map(|(sa, _)| *sa));
     for ((sa, va), rows) in by_va {
-        let short: Vec<String> = rows
+        let short: Vec<(&str, u64)> = rows
             .iter()
             .filter(|p| p.purchased > 0)
             .map(|p| {
                 let key = (sa, va, p.license.as_str());
                 let short = short_units.get(&key).copied().unwrap_or(p.purchased);
-                format!("{} -{short}", p.license)
+                (p.license.as_str(), short)
             })
             .collect();
-        let surplus: Vec<String> = rows
+        let surplus: Vec<(&str, u64)> = rows
             .iter()
             .filter_map(|p| {
                 let key = (sa, va, p.license.as_str());
                 let spare = p
                     .surplus_after
                     .saturating_sub(remainder.get(&key).copied().unwrap_or(0));
-                (spare > 0).then(|| format!("{} +{spare}", p.license))
+                (spare > 0).then_some((p.license.as_str(), spare))
             })
             .collect();
         let state = if short.is_empty() {
@@ -189,10 +217,10 @@ fn print_vendor_view(
         };
         writeln!(w, "  {}: {state}", names.va(sa, va))?;
         if !short.is_empty() {
-            writeln!(w, "      short:   {}", short.join(", "))?;
+            writeln!(w, "      short:   {}", listed(&short, '-'))?;
         }
         if !surplus.is_empty() {
-            writeln!(w, "      surplus: {}", surplus.join(", "))?;
+            writeln!(w, "      surplus: {}", listed(&surplus, '+'))?;
         }
     }
     Ok(())
@@ -288,4 +316,34 @@ fn ea_row(l: &crate::plan::ea::EaLine, cur: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A VA's line names its first 20 licences and counts the rest with their units.
+    #[test]
+    fn a_long_line_names_twenty_and_counts_the_rest() {
+        let names: Vec<String> = (0..23).map(|i| format!("L{i:02}")).collect();
+        let items: Vec<(&str, u64)> = names.iter().map(|n| n.as_str()).zip(1..).collect();
+        let shown: Vec<String> = (0..20).map(|i| format!("L{i:02} -{}", i + 1)).collect();
+        assert_eq!(listed(&items[..20], '-'), shown.join(", "));
+        assert_eq!(
+            listed(&items, '-'),
+            format!(
+                "{}, and 3 more licences (66 units; positions.csv of `reallot plan` lists \
+                 every one)",
+                shown.join(", ")
+            )
+        );
+        assert_eq!(
+            listed(&items[..21], '+'),
+            format!(
+                "{}, and 1 more licence (21 units; positions.csv of `reallot plan` lists every \
+                 one)",
+                shown.join(", ").replace('-', "+")
+            )
+        );
+    }
 }
