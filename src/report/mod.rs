@@ -268,13 +268,15 @@ pub fn write_plan(plan: &Plan, out: &SubDir) -> Result<()> {
         return Ok(());
     }
     let tables = tables::PlanTables::of(plan);
-    // The workbook is the slowest file to render: build it beside the others (the tables,
-    // then the report and its charts).
-    let (book, written) = rayon::join(
-        || xlsx::book(plan, &tables),
-        || write_tables(plan, &tables, out).and_then(|()| write_report(plan, out)),
+    // Three independent parts, built side by side: the CSV files and `transfers.json`
+    // (the longest on a large estate), and beside them the workbook and the report with
+    // its charts.
+    let (written, (book, report)) = rayon::join(
+        || write_tables(plan, &tables, out),
+        || rayon::join(|| xlsx::book(plan, &tables), || write_report(plan, out)),
     );
     written?;
+    report?;
     let book = book.map_err(|e| Error::Render {
         file: "plan.xlsx".into(),
         message: e.to_string(),
