@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+
 use super::decompose::{decompose_pool, substitution_paths};
 use super::{
     findings, transfers, Cents, Finding, LikeForLike, Move, Position, Purchase, RenewalRow,
@@ -44,7 +46,7 @@ impl Tables {
         vendor: &VendorView,
     ) -> Self {
         let names = Names { estate, prep };
-        let (mut placed, mut traced, mut positions) = rows(&names, flows, vendor);
+        let (placed, mut traced, mut positions) = rows(&names, flows, vendor);
         let (renewal_rows, renewal) = match renewal {
             Some(lfl) => {
                 let (rows, sum) = size_renewal(&names, flows, lfl);
@@ -52,27 +54,33 @@ impl Tables {
             }
             None => (Vec::new(), None),
         };
-        // Every row type orders by all of its fields, so rows that compare equal are
-        // identical and the unstable sort (in place, no scratch copy of the table) gives
-        // the same bytes as a stable one.
-        placed.purchases.sort_unstable();
-        placed.moves.sort_unstable();
-        traced.substitutions.sort_unstable();
-        positions.sort_unstable();
         // What the positions were tallied from is no longer needed.
+        drop(traced.sub_in);
+        drop(traced.sub_out);
         let Placed {
-            moves,
-            purchases,
+            mut moves,
+            mut purchases,
             raw_moves,
             ..
         } = placed;
-        drop(traced.sub_in);
-        drop(traced.sub_out);
-        let findings = findings::collect(
-            estate,
-            prep.view.as_of,
-            prep.view.policy.stale_after_days,
-            &positions,
+        // The transfer requests need only the moves: built beside the sorts and the
+        // findings. Every row type orders by all of its fields, so rows that compare equal
+        // are identical and the unstable sorts (in place, no scratch copy of the table;
+        // the positions', the largest, in parallel) give the same bytes as a stable one.
+        let (transfers, findings) = rayon::join(
+            || transfers::build(estate, prep, &raw_moves),
+            || {
+                purchases.sort_unstable();
+                moves.sort_unstable();
+                traced.substitutions.sort_unstable();
+                positions.par_sort_unstable();
+                findings::collect(
+                    estate,
+                    prep.view.as_of,
+                    prep.view.policy.stale_after_days,
+                    &positions,
+                )
+            },
         );
         Tables {
             purchases,
@@ -82,7 +90,7 @@ impl Tables {
             renewal_rows,
             renewal,
             findings,
-            transfers: transfers::build(estate, prep, &raw_moves),
+            transfers,
         }
     }
 
@@ -105,8 +113,10 @@ impl Tables {
 /// The placed flows, the traced substitutions and the positions of one solved model,
 /// unsorted.
 fn rows(names: &Names, flows: &Flows, vendor: &VendorView) -> (Placed, Traced, Vec<Position>) {
-    let placed = place_flows(names, flows);
-    let traced = trace_substitutions(names, flows);
+    let (placed, traced) = rayon::join(
+        || place_flows(names, flows),
+        || trace_substitutions(names, flows),
+    );
     let positions = position_rows(names, flows, &placed, &traced, vendor);
     (placed, traced, positions)
 }
