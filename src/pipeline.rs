@@ -258,9 +258,13 @@ pub struct Solved {
 /// optimal only when all are.
 pub fn solve_scenario(estate: &Estate, prep: &Prepared, opts: &SolveOptions) -> Solved {
     let timer = Instant::now();
-    let mut flows = solve(prep, estate, opts);
+    // The scenario and the vendor's reading are independent: solved side by side, so
+    // that one's last slow components overlap the other's.
+    let (mut flows, (vendor, mut vendor_status)) = rayon::join(
+        || solve(prep, estate, opts),
+        || vendor_view(estate, prep.view.as_of, opts),
+    );
     let solved = timer.elapsed();
-    let (vendor, mut vendor_status) = vendor_view(estate, prep.view.as_of, opts);
     let like_for_like = prep.view.renewal.map(|date| {
         let (lfl, status) = like_for_like(estate, prep, date, opts);
         if vendor_status == SolveStatus::Optimal {
@@ -269,7 +273,7 @@ pub fn solve_scenario(estate: &Estate, prep: &Prepared, opts: &SolveOptions) -> 
         lfl
     });
     log::debug!(
-        "timings: solve {solved:?} ({} components, {} by MIP or chain), vendor view {:?}{}",
+        "timings: solve and vendor view {solved:?} ({} components, {} by MIP or chain), like for like {:?}{}",
         flows.components.0,
         flows.components.1,
         timer.elapsed() - solved,
