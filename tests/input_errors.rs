@@ -510,6 +510,32 @@ fn lot_sums_stay_representable() {
     );
 }
 
+/// usage.csv keeps one row per (VA, licence), so only a licence's sum across the case can
+/// pass 10^18: a million VAs at 10^12 each load, one more unit is an error at its row.
+#[test]
+fn usage_sums_across_the_case_stay_representable() {
+    let dir = case(&[]);
+    let mut usage = String::from("smart_account,virtual_account,license,in_use\n");
+    for i in 0..1_000_000 {
+        usage.push_str(&format!("A,V{i},L,1000000000000\n"));
+    }
+    std::fs::write(dir.path().join("usage.csv"), &usage).unwrap();
+    let e = reallot::estate::load_case(dir.path()).unwrap();
+    assert_eq!(
+        e.usage.values().map(|u| u128::from(u.in_use)).sum::<u128>(),
+        10u128.pow(18)
+    );
+    usage.push_str("A,W,L,1\n");
+    std::fs::write(dir.path().join("usage.csv"), &usage).unwrap();
+    let err = reallot::estate::load_case(dir.path()).unwrap_err();
+    assert_eq!(err.exit_code(), Exit::Data.code());
+    let msg = err.to_string();
+    assert!(
+        msg.contains("usage.csv line 1000002, column in_use: \"1\" brings the units in use of L across the case to more than 1000000000000000000 (10^18)"),
+        "{msg}"
+    );
+}
+
 /// Line numbers are the line where a row starts, whatever the line endings, a BOM, blank
 /// lines or quoted values spanning lines.
 #[test]

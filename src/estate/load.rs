@@ -13,7 +13,7 @@ use super::*;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::io::source::{Sources, TableSource};
 use crate::io::table::{columns, Columns, Row};
-use crate::io::text::{check_date, check_name, limit_text, shown, MAX_PACK, MAX_TOTAL};
+use crate::io::text::{check_date, check_name, limit_text, shown, MAX_COUNT, MAX_PACK, MAX_TOTAL};
 
 mod parts;
 
@@ -261,7 +261,7 @@ impl Loader {
     /// Reads `entitlements.csv`: the lots, their names interned.
     fn entitlements(&mut self, src: &TableSource) -> Result<()> {
         let Loader { e, names, diags } = self;
-        let mut totals = Totals::default();
+        let mut totals = Totals::new();
         read_rows(src, CaseFiles::ENTITLEMENTS, e, diags, |r, e, diags| {
             // subscription_id and sku are not used, but are checked as names.
             let _ = (r.opt_text(Ent::SubscriptionId), r.opt_text(Ent::Sku));
@@ -337,7 +337,7 @@ impl Loader {
             "keep one row per Smart Account, VA and licence (add the two rows up)",
         );
         let mut first = FirstLines::new();
-        let mut totals = Totals::default();
+        let mut totals = Totals::per_licence();
         read_rows(src, CaseFiles::USAGE, e, diags, |r, e, diags| {
             use UsageCol as U;
             let (sa, va) = (
@@ -387,7 +387,7 @@ impl Loader {
         // Consecutive rows often share SA, VA and licence: remember the last lookup (by id,
         // compared with the names already interned: no allocation per row).
         let mut last: Option<(VaId, LicId)> = None;
-        let mut totals = Totals::default();
+        let mut totals = Totals::new();
         let read = read_rows(src, CaseFiles::INSTANCES, e, diags, |r, e, diags| {
             let Some((name, [sa, va, lic], qty, lc, res)) = instance_row(r, diags) else {
                 return;
@@ -555,13 +555,35 @@ impl Loader {
 
 /// Running sums of units while loading (lots, or instance quantities): per (VA,
 /// licence) and per licence, each kept at or under [`MAX_TOTAL`].
-#[derive(Default)]
 struct Totals {
-    per_va: FxHashMap<(VaId, LicId), u64>,
+    /// `None` for a table with one row per (VA, licence) ([`Totals::per_licence`]).
+    per_va: Option<FxHashMap<(VaId, LicId), u64>>,
     per_lic: Vec<u64>,
 }
 
+// A single count can never pass the largest total by itself.
+const _: () = assert!(MAX_COUNT <= MAX_TOTAL);
+
 impl Totals {
+    /// Sums per (VA, licence) and per licence.
+    fn new() -> Self {
+        Totals {
+            per_va: Some(FxHashMap::default()),
+            per_lic: Vec::new(),
+        }
+    }
+
+    /// Sums per licence only, for a table that keeps one row per (VA, licence)
+    /// (`usage.csv`, whose repeats are refused before they are summed): a VA's sum is then
+    /// its one count, at most [`MAX_COUNT`], never past [`MAX_TOTAL`], so no map of a
+    /// million (VA, licence) keys is kept to check it.
+    fn per_licence() -> Self {
+        Totals {
+            per_va: None,
+            per_lic: Vec::new(),
+        }
+    }
+
     /// Adds `units` of `lic` in `va`, or reports at column `col` of `row` that it would
     /// push a sum past [`MAX_TOTAL`] (then nothing is added). `what` names the units.
     fn add<C: Columns>(
@@ -577,17 +599,22 @@ impl Totals {
             self.per_lic.resize(lic as usize + 1, 0);
         }
         // One hash lookup per row: a key left at 0 after a refusal adds nothing.
-        let in_va = self.per_va.entry((va, lic)).or_insert(0);
+        let mut in_va = self
+            .per_va
+            .as_mut()
+            .map(|m| m.entry((va, lic)).or_insert(0));
         let in_lic = &mut self.per_lic[lic as usize];
         let over = |sum: u64| sum.checked_add(units).is_none_or(|s| s > MAX_TOTAL);
         let licence = &e.licences[lic as usize];
-        let scope = if over(*in_va) {
+        let scope = if in_va.as_deref().is_some_and(|&s| over(s)) {
             let v = &e.vas[va as usize];
             format!("{what} of {licence} in {}/{}", e.sas[v.sa as usize], v.name)
         } else if over(*in_lic) {
             format!("{what} of {licence} across the case")
         } else {
-            *in_va += units;
+            if let Some(s) = in_va.as_deref_mut() {
+                *s += units;
+            }
             *in_lic += units;
             return true;
         };
