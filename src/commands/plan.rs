@@ -69,7 +69,11 @@ pub(crate) fn plan_and_print(
         }
     }
     print_summary(&plan, &written, w).map_err(stdout_error)?;
-    Ok(exit_code(plan.status == SolveStatus::Optimal))
+    let code = exit_code(plan.status == SolveStatus::Optimal);
+    // Everything is written and printed: the plan's millions of rows are freed on a
+    // thread of their own (U1M: 0.15 s), which the process does not wait for at exit.
+    std::thread::spawn(move || drop(plan));
+    Ok(code)
 }
 
 /// Prints the summary of a written plan.
