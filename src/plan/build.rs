@@ -2,9 +2,10 @@
 //! moves and purchases, trace substitutions, tally positions, size the renewal, then
 //! collect findings and transfer requests.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::decompose::{decompose_pool, substitution_paths};
 use super::{
@@ -254,15 +255,15 @@ fn place_flows(n: &Names, flows: &Flows) -> Placed {
 /// (VA, licence) received and gave.
 struct Traced {
     substitutions: Vec<Substitution>,
-    sub_in: HashMap<(VaId, LicId), u64>,
-    sub_out: HashMap<(VaId, LicId), u64>,
+    sub_in: FxHashMap<(VaId, LicId), u64>,
+    sub_out: FxHashMap<(VaId, LicId), u64>,
 }
 
 fn trace_substitutions(n: &Names, flows: &Flows) -> Traced {
     let mut traced = Traced {
         substitutions: Vec::new(),
-        sub_in: HashMap::new(),
-        sub_out: HashMap::new(),
+        sub_in: FxHashMap::default(),
+        sub_out: FxHashMap::default(),
     };
     let mut per_va: BTreeMap<VaId, Vec<(LicId, LicId, u64)>> = BTreeMap::new();
     for (&(va, h, l), &q) in &flows.subs {
@@ -295,8 +296,29 @@ fn position_rows(
 ) -> Vec<Position> {
     let prep = n.prep;
     let mut positions = Vec::new();
+    // The vendor's cells are walked beside the model's, both in (VA, licence) order: a
+    // cell the vendor flags and the model does not hold (e.g. a lot that expires before
+    // the renewal date) is shown on its own.
+    let mut flagged = vendor.per_cell.iter().peekable();
+    let vendor_only = |(va, lic): (VaId, LicId), q: u64| Position {
+        smart_account: n.sa(va),
+        virtual_account: n.va(va),
+        license: n.licence(lic),
+        vendor_shortfall: q,
+        ..Position::default()
+    };
+    let mut last = None;
     for (i, c) in prep.cells.iter().enumerate() {
         let key = (c.va, c.lic);
+        assert!(
+            last < Some(key),
+            "the model's cells are in (VA, licence) order"
+        );
+        last = Some(key);
+        while let Some((&k, &q)) = flagged.next_if(|&(&k, _)| k < key) {
+            positions.push(vendor_only(k, q));
+        }
+        let vendor_shortfall = flagged.next_if(|&(&k, _)| k == key).map_or(0, |(_, &q)| q);
         let moved_out = flows.out[i];
         let si = traced.sub_in.get(&key).copied().unwrap_or(0);
         let so = traced.sub_out.get(&key).copied().unwrap_or(0);
@@ -309,7 +331,7 @@ fn position_rows(
             in_use: c.in_use_raw,
             reserved: c.reserved_raw,
             demand: c.demand,
-            vendor_shortfall: vendor.per_cell.get(&key).copied().unwrap_or(0),
+            vendor_shortfall,
             moved_in: placed.moved_in[i],
             moved_out,
             substituted_in: si,
@@ -330,17 +352,7 @@ fn position_rows(
             positions.push(p);
         }
     }
-    for (&(va, lic), &q) in &vendor.per_cell {
-        if !prep.index.contains_key(&(va, lic)) {
-            positions.push(Position {
-                smart_account: n.sa(va),
-                virtual_account: n.va(va),
-                license: n.licence(lic),
-                vendor_shortfall: q,
-                ..Position::default()
-            });
-        }
-    }
+    positions.extend(flagged.map(|(&k, &q)| vendor_only(k, q)));
     positions
 }
 
