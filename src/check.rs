@@ -22,8 +22,10 @@ pub(crate) fn vendor_positions(
 ) -> (Vec<Position>, crate::plan::VendorView) {
     let (prep, flows) = crate::pipeline::solve_vendor(estate, as_of, &SolveOptions::default());
     let vendor = vendor_view(estate, &prep, &flows);
-    let tables = Tables::build(estate, &prep, &flows, None, &vendor);
-    (tables.positions, vendor)
+    // The positions alone: the findings are collected from them once, by `check`, and
+    // the vendor's reading moves nothing (no transfer requests to build).
+    let (_, positions) = Tables::moves_and_positions(estate, &prep, &flows, &vendor);
+    (positions, vendor)
 }
 
 /// How many rows of each finding kind `check` prints.
