@@ -510,6 +510,37 @@ fn lot_sums_stay_representable() {
     );
 }
 
+/// Lots of one licence spread over many VAs: the licence's sum across the case is the one
+/// that passes 10^18, and the message says so, also for a VA holding several of them.
+#[test]
+fn lot_sums_across_the_case_stay_representable() {
+    let dir = case(&[("usage.csv", "")]);
+    let mut ent = String::from("smart_account,virtual_account,license,quantity\n");
+    for i in 0..999_999 {
+        ent.push_str(&format!("A,V{i},L,1000000000000\n"));
+    }
+    ent.push_str("A,V0,L,1000000000000\n");
+    std::fs::write(dir.path().join("entitlements.csv"), &ent).unwrap();
+    std::fs::write(
+        dir.path().join("usage.csv"),
+        "smart_account,virtual_account,license,in_use\nA,V0,L,1\n",
+    )
+    .unwrap();
+    let e = reallot::estate::load_case(dir.path()).unwrap();
+    assert_eq!(e.lots.len(), 1_000_000);
+    ent.push_str("A,V0,L,1\nA,V1,L,2\n");
+    std::fs::write(dir.path().join("entitlements.csv"), &ent).unwrap();
+    let msg = reallot::estate::load_case(dir.path())
+        .unwrap_err()
+        .to_string();
+    for (line, units) in [(1000002, 1), (1000003, 2)] {
+        assert!(
+            msg.contains(&format!("entitlements.csv line {line}, column quantity: \"{units}\" brings the entitled units of L across the case to more than 1000000000000000000 (10^18)")),
+            "{msg}"
+        );
+    }
+}
+
 /// usage.csv keeps one row per (VA, licence), so only a licence's sum across the case can
 /// pass 10^18: a million VAs at 10^12 each load, one more unit is an error at its row.
 #[test]

@@ -261,7 +261,7 @@ impl Loader {
     /// Reads `entitlements.csv`: the lots, their names interned.
     fn entitlements(&mut self, src: &TableSource) -> Result<()> {
         let Loader { e, names, diags } = self;
-        let mut totals = Totals::new();
+        let mut totals = Totals::new(PerVa::FromLots);
         read_rows(src, CaseFiles::ENTITLEMENTS, e, diags, |r, e, diags| {
             // subscription_id and sku are not used, but are checked as names.
             let _ = (r.opt_text(Ent::SubscriptionId), r.opt_text(Ent::Sku));
@@ -337,7 +337,7 @@ impl Loader {
             "keep one row per Smart Account, VA and licence (add the two rows up)",
         );
         let mut first = FirstLines::new();
-        let mut totals = Totals::per_licence();
+        let mut totals = Totals::new(PerVa::Never);
         read_rows(src, CaseFiles::USAGE, e, diags, |r, e, diags| {
             use UsageCol as U;
             let (sa, va) = (
@@ -387,7 +387,7 @@ impl Loader {
         // Consecutive rows often share SA, VA and licence: remember the last lookup (by id,
         // compared with the names already interned: no allocation per row).
         let mut last: Option<(VaId, LicId)> = None;
-        let mut totals = Totals::new();
+        let mut totals = Totals::new(PerVa::Kept(FxHashMap::default()));
         let read = read_rows(src, CaseFiles::INSTANCES, e, diags, |r, e, diags| {
             let Some((name, [sa, va, lic], qty, lc, res)) = instance_row(r, diags) else {
                 return;
@@ -556,30 +556,32 @@ impl Loader {
 /// Running sums of units while loading (lots, or instance quantities): per (VA,
 /// licence) and per licence, each kept at or under [`MAX_TOTAL`].
 struct Totals {
-    /// `None` for a table with one row per (VA, licence) ([`Totals::per_licence`]).
-    per_va: Option<FxHashMap<(VaId, LicId), u64>>,
+    per_va: PerVa,
     per_lic: Vec<u64>,
+}
+
+/// How a [`Totals`] keeps its sums per (VA, licence). A VA's sum of a licence is part of
+/// the licence's sum across the case, so it cannot pass [`MAX_TOTAL`] before that one
+/// would: until a row would, the per-licence sums decide alone.
+enum PerVa {
+    /// Kept at every row (`instances.csv`).
+    Kept(FxHashMap<(VaId, LicId), u64>),
+    /// Summed from the lots read so far at the first row that would pass a licence's sum,
+    /// then kept (`entitlements.csv`, whose accepted rows are the estate's lots): the
+    /// clean read of a large file keeps no map of a million (VA, licence) keys.
+    FromLots,
+    /// Never needed (`usage.csv`: one row per (VA, licence), repeats refused before they
+    /// are summed, so a VA's sum is its one count, at most [`MAX_COUNT`]).
+    Never,
 }
 
 // A single count can never pass the largest total by itself.
 const _: () = assert!(MAX_COUNT <= MAX_TOTAL);
 
 impl Totals {
-    /// Sums per (VA, licence) and per licence.
-    fn new() -> Self {
+    fn new(per_va: PerVa) -> Self {
         Totals {
-            per_va: Some(FxHashMap::default()),
-            per_lic: Vec::new(),
-        }
-    }
-
-    /// Sums per licence only, for a table that keeps one row per (VA, licence)
-    /// (`usage.csv`, whose repeats are refused before they are summed): a VA's sum is then
-    /// its one count, at most [`MAX_COUNT`], never past [`MAX_TOTAL`], so no map of a
-    /// million (VA, licence) keys is kept to check it.
-    fn per_licence() -> Self {
-        Totals {
-            per_va: None,
+            per_va,
             per_lic: Vec::new(),
         }
     }
@@ -598,13 +600,20 @@ impl Totals {
         if self.per_lic.len() <= lic as usize {
             self.per_lic.resize(lic as usize + 1, 0);
         }
-        // One hash lookup per row: a key left at 0 after a refusal adds nothing.
-        let mut in_va = self
-            .per_va
-            .as_mut()
-            .map(|m| m.entry((va, lic)).or_insert(0));
-        let in_lic = &mut self.per_lic[lic as usize];
         let over = |sum: u64| sum.checked_add(units).is_none_or(|s| s > MAX_TOTAL);
+        if matches!(self.per_va, PerVa::FromLots) && over(self.per_lic[lic as usize]) {
+            let mut sums: FxHashMap<(VaId, LicId), u64> = FxHashMap::default();
+            for l in &e.lots {
+                *sums.entry((l.va, l.lic)).or_insert(0) += l.quantity;
+            }
+            self.per_va = PerVa::Kept(sums);
+        }
+        // One hash lookup per row: a key left at 0 after a refusal adds nothing.
+        let in_va = match &mut self.per_va {
+            PerVa::Kept(m) => Some(m.entry((va, lic)).or_insert(0)),
+            PerVa::FromLots | PerVa::Never => None,
+        };
+        let in_lic = &mut self.per_lic[lic as usize];
         let licence = &e.licences[lic as usize];
         let scope = if in_va.as_deref().is_some_and(|&s| over(s)) {
             let v = &e.vas[va as usize];
@@ -612,7 +621,7 @@ impl Totals {
         } else if over(*in_lic) {
             format!("{what} of {licence} across the case")
         } else {
-            if let Some(s) = in_va.as_deref_mut() {
+            if let Some(s) = in_va {
                 *s += units;
             }
             *in_lic += units;
