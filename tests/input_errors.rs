@@ -484,29 +484,50 @@ fn case_toml_limits() {
     );
 }
 
+/// Writes `file` as `header` and a million rows of 10^12 units of licence L, row `i` in
+/// VA `va(i)` of Smart Account A: exactly 10^18 in all, which loads. Then `more` rows
+/// after them: the load is refused (exit 65), naming every text of `refused`.
+fn refused_past_the_total(
+    file: &str,
+    header: &str,
+    va: impl Fn(usize) -> String,
+    more: &str,
+    refused: &[&str],
+) {
+    let dir = case(&[]);
+    let mut text = format!("{header}\n");
+    for i in 0..1_000_000 {
+        text.push_str(&format!("A,{},L,1000000000000\n", va(i)));
+    }
+    std::fs::write(dir.path().join(file), &text).unwrap();
+    let e = reallot::estate::load_case(dir.path()).unwrap();
+    assert!(
+        e.files.contains(&(file.to_string(), 1_000_000)),
+        "{:?}",
+        e.files
+    );
+    text.push_str(more);
+    std::fs::write(dir.path().join(file), &text).unwrap();
+    let err = reallot::estate::load_case(dir.path()).unwrap_err();
+    assert_eq!(err.exit_code(), Exit::Data.code());
+    let msg = err.to_string();
+    for want in refused {
+        assert!(msg.contains(want), "missing {want:?} in {msg}");
+    }
+}
+
+const ENT_HEADER: &str = "smart_account,virtual_account,license,quantity";
+
 /// A row that brings the units of one licence in one VA past 10^18 is an error at that
 /// row; exactly 10^18 loads.
 #[test]
 fn lot_sums_stay_representable() {
-    let dir = case(&[]);
-    let mut ent = String::from("smart_account,virtual_account,license,quantity\n");
-    for _ in 0..1_000_000 {
-        ent.push_str("A,V1,L,1000000000000\n");
-    }
-    std::fs::write(dir.path().join("entitlements.csv"), &ent).unwrap();
-    let e = reallot::estate::load_case(dir.path()).unwrap();
-    assert_eq!(
-        e.lots.iter().map(|l| u128::from(l.quantity)).sum::<u128>(),
-        10u128.pow(18)
-    );
-    ent.push_str("A,V1,L,1\n");
-    std::fs::write(dir.path().join("entitlements.csv"), &ent).unwrap();
-    let err = reallot::estate::load_case(dir.path()).unwrap_err();
-    assert_eq!(err.exit_code(), Exit::Data.code());
-    let msg = err.to_string();
-    assert!(
-        msg.contains("entitlements.csv line 1000002, column quantity: \"1\" brings the entitled units of L in A/V1 to more than 1000000000000000000 (10^18)"),
-        "{msg}"
+    refused_past_the_total(
+        "entitlements.csv",
+        ENT_HEADER,
+        |_| "V1".into(),
+        "A,V1,L,1\n",
+        &["entitlements.csv line 1000002, column quantity: \"1\" brings the entitled units of L in A/V1 to more than 1000000000000000000 (10^18)"],
     );
 }
 
@@ -514,56 +535,28 @@ fn lot_sums_stay_representable() {
 /// that passes 10^18, and the message says so, also for a VA holding several of them.
 #[test]
 fn lot_sums_across_the_case_stay_representable() {
-    let dir = case(&[("usage.csv", "")]);
-    let mut ent = String::from("smart_account,virtual_account,license,quantity\n");
-    for i in 0..999_999 {
-        ent.push_str(&format!("A,V{i},L,1000000000000\n"));
-    }
-    ent.push_str("A,V0,L,1000000000000\n");
-    std::fs::write(dir.path().join("entitlements.csv"), &ent).unwrap();
-    std::fs::write(
-        dir.path().join("usage.csv"),
-        "smart_account,virtual_account,license,in_use\nA,V0,L,1\n",
-    )
-    .unwrap();
-    let e = reallot::estate::load_case(dir.path()).unwrap();
-    assert_eq!(e.lots.len(), 1_000_000);
-    ent.push_str("A,V0,L,1\nA,V1,L,2\n");
-    std::fs::write(dir.path().join("entitlements.csv"), &ent).unwrap();
-    let msg = reallot::estate::load_case(dir.path())
-        .unwrap_err()
-        .to_string();
-    for (line, units) in [(1000002, 1), (1000003, 2)] {
-        assert!(
-            msg.contains(&format!("entitlements.csv line {line}, column quantity: \"{units}\" brings the entitled units of L across the case to more than 1000000000000000000 (10^18)")),
-            "{msg}"
-        );
-    }
+    refused_past_the_total(
+        "entitlements.csv",
+        ENT_HEADER,
+        |i| format!("V{}", i % 999_999),
+        "A,V0,L,1\nA,V1,L,2\n",
+        &[
+            "entitlements.csv line 1000002, column quantity: \"1\" brings the entitled units of L across the case to more than 1000000000000000000 (10^18)",
+            "entitlements.csv line 1000003, column quantity: \"2\" brings the entitled units of L across the case to more than 1000000000000000000 (10^18)",
+        ],
+    );
 }
 
 /// usage.csv keeps one row per (VA, licence), so only a licence's sum across the case can
 /// pass 10^18: a million VAs at 10^12 each load, one more unit is an error at its row.
 #[test]
 fn usage_sums_across_the_case_stay_representable() {
-    let dir = case(&[]);
-    let mut usage = String::from("smart_account,virtual_account,license,in_use\n");
-    for i in 0..1_000_000 {
-        usage.push_str(&format!("A,V{i},L,1000000000000\n"));
-    }
-    std::fs::write(dir.path().join("usage.csv"), &usage).unwrap();
-    let e = reallot::estate::load_case(dir.path()).unwrap();
-    assert_eq!(
-        e.usage.values().map(|u| u128::from(u.in_use)).sum::<u128>(),
-        10u128.pow(18)
-    );
-    usage.push_str("A,W,L,1\n");
-    std::fs::write(dir.path().join("usage.csv"), &usage).unwrap();
-    let err = reallot::estate::load_case(dir.path()).unwrap_err();
-    assert_eq!(err.exit_code(), Exit::Data.code());
-    let msg = err.to_string();
-    assert!(
-        msg.contains("usage.csv line 1000002, column in_use: \"1\" brings the units in use of L across the case to more than 1000000000000000000 (10^18)"),
-        "{msg}"
+    refused_past_the_total(
+        "usage.csv",
+        "smart_account,virtual_account,license,in_use",
+        |i| format!("V{i}"),
+        "A,W,L,1\n",
+        &["usage.csv line 1000002, column in_use: \"1\" brings the units in use of L across the case to more than 1000000000000000000 (10^18)"],
     );
 }
 
