@@ -549,14 +549,23 @@ fn lot_sums_across_the_case_stay_representable() {
 
 /// usage.csv keeps one row per (VA, licence), so only a licence's sum across the case can
 /// pass 10^18: a million VAs at 10^12 each load, one more unit is an error at its row.
+/// Each later row of a key is a repeat of its first row's line, whether that row was
+/// refused (line 1000002), read long before (line 2) or met after the first repeat.
 #[test]
 fn usage_sums_across_the_case_stay_representable() {
+    let repeat = "repeats the (smart_account, virtual_account, license) of line";
     refused_past_the_total(
         "usage.csv",
         "smart_account,virtual_account,license,in_use",
         |i| format!("V{i}"),
-        "A,W,L,1\n",
-        &["usage.csv line 1000002, column in_use: \"1\" brings the units in use of L across the case to more than 1000000000000000000 (10^18)"],
+        "A,W,L,1\nA,W,L,1\nA,V0,L,5\nA,Z,M,1\nA,Z,M,1\n",
+        &[
+            "usage.csv line 1000002, column in_use: \"1\" brings the units in use of L across the case to more than 1000000000000000000 (10^18)",
+            &format!("usage.csv line 1000003, column license: \"L\" {repeat} 1000002"),
+            &format!("usage.csv line 1000004, column license: \"L\" {repeat} 2"),
+            &format!("usage.csv line 1000006, column license: \"M\" {repeat} 1000005"),
+            "4 input errors",
+        ],
     );
 }
 

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -336,7 +336,7 @@ impl Loader {
             "(smart_account, virtual_account, license)",
             "keep one row per Smart Account, VA and licence (add the two rows up)",
         );
-        let mut first = FirstLines::new();
+        let mut keys = UsageKeys::default();
         let mut totals = Totals::new(PerVa::Never);
         read_rows(src, CaseFiles::USAGE, e, diags, |r, e, diags| {
             use UsageCol as U;
@@ -362,9 +362,11 @@ impl Loader {
                 return;
             }
             let key = (names.va(e, sa, va), names.lic(e, lic));
-            if !first.is_first(key, r, U::License, REPEAT, diags)
-                || !totals.add(e, key, in_use, "units in use", (r, U::InUse), diags)
-            {
+            if !keys.is_first(&e.usage, key, r, (U::License, REPEAT), diags) {
+                return;
+            }
+            if !totals.add(e, key, in_use, "units in use", (r, U::InUse), diags) {
+                keys.refuse(key);
                 return;
             }
             e.usage.insert(key, Usage { in_use, reserved });
@@ -550,6 +552,56 @@ impl Loader {
         report_unpriced(e, &table, diags);
         e.prices = Some(table);
         Ok(())
+    }
+}
+
+/// The repeat guard of `usage.csv` without a second map of a million keys beside
+/// `e.usage`: a key has been seen when `e.usage` holds it or its first row was refused
+/// after the guard. The line of each key's first row is listed in file order and put in
+/// a map only when a key first repeats (the error path), so a repeat is reported at the
+/// line [`FirstLines`] would name.
+#[derive(Default)]
+struct UsageKeys {
+    /// (key, line) of each key's first row, in file order.
+    lines: Vec<((VaId, LicId), u64)>,
+    /// Keys whose first row was refused after the guard.
+    refused: FxHashSet<(VaId, LicId)>,
+    /// `lines` as a map, once a key has repeated.
+    first: Option<FxHashMap<(VaId, LicId), u64>>,
+}
+
+impl UsageKeys {
+    /// Whether `row` is the first with `key`, the accepted keys being those of `cells`; a
+    /// repeat is reported at column `col` (see [`first_of_key`]).
+    fn is_first<C: Columns>(
+        &mut self,
+        cells: &FxHashMap<(VaId, LicId), Usage>,
+        key: (VaId, LicId),
+        row: &Row<C>,
+        (col, what_and_fix): (C, (&str, &str)),
+        diags: &mut Diagnostics,
+    ) -> bool {
+        let seen =
+            cells.contains_key(&key) || (!self.refused.is_empty() && self.refused.contains(&key));
+        if !seen {
+            self.lines.push((key, row.line));
+            if let Some(first) = &mut self.first {
+                first.insert(key, row.line);
+            }
+            return true;
+        }
+        let lines = &self.lines;
+        let first = self
+            .first
+            .get_or_insert_with(|| lines.iter().copied().collect());
+        let mut line = first.get(&key).copied().unwrap_or(0);
+        first_of_key(&mut line, row, col, what_and_fix, diags)
+    }
+
+    /// Notes that the first row of `key` was refused after the guard: a later row of it is
+    /// still a repeat.
+    fn refuse(&mut self, key: (VaId, LicId)) {
+        self.refused.insert(key);
     }
 }
 
