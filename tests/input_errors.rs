@@ -485,11 +485,12 @@ fn case_toml_limits() {
 }
 
 /// Writes `file` as `header` and a million rows of 10^12 units of licence L, row `i` in
-/// VA `va(i)` of Smart Account A: exactly 10^18 in all, which loads. Then `more` rows
-/// after them: the load is refused (exit 65), naming every text of `refused`.
+/// VA `va(i)` of Smart Account A: exactly 10^18 in all, which loads (`units` of the
+/// estate read is 10^18). Then `more` rows after them: the load is refused (exit 65),
+/// naming every text of `refused`.
 fn refused_past_the_total(
-    file: &str,
-    header: &str,
+    (file, header): (&str, &str),
+    units: fn(&reallot::estate::Estate) -> u128,
     va: impl Fn(usize) -> String,
     more: &str,
     refused: &[&str],
@@ -506,6 +507,7 @@ fn refused_past_the_total(
         "{:?}",
         e.files
     );
+    assert_eq!(units(&e), 10u128.pow(18));
     text.push_str(more);
     std::fs::write(dir.path().join(file), &text).unwrap();
     let err = reallot::estate::load_case(dir.path()).unwrap_err();
@@ -516,15 +518,23 @@ fn refused_past_the_total(
     }
 }
 
-const ENT_HEADER: &str = "smart_account,virtual_account,license,quantity";
+const ENT_FILE: (&str, &str) = (
+    "entitlements.csv",
+    "smart_account,virtual_account,license,quantity",
+);
+
+/// The units of every lot read.
+fn lot_units(e: &reallot::estate::Estate) -> u128 {
+    e.lots.iter().map(|l| u128::from(l.quantity)).sum()
+}
 
 /// A row that brings the units of one licence in one VA past 10^18 is an error at that
 /// row; exactly 10^18 loads.
 #[test]
 fn lot_sums_stay_representable() {
     refused_past_the_total(
-        "entitlements.csv",
-        ENT_HEADER,
+        ENT_FILE,
+        lot_units,
         |_| "V1".into(),
         "A,V1,L,1\n",
         &["entitlements.csv line 1000002, column quantity: \"1\" brings the entitled units of L in A/V1 to more than 1000000000000000000 (10^18)"],
@@ -536,8 +546,8 @@ fn lot_sums_stay_representable() {
 #[test]
 fn lot_sums_across_the_case_stay_representable() {
     refused_past_the_total(
-        "entitlements.csv",
-        ENT_HEADER,
+        ENT_FILE,
+        lot_units,
         |i| format!("V{}", i % 999_999),
         "A,V0,L,1\nA,V1,L,2\n",
         &[
@@ -555,8 +565,8 @@ fn lot_sums_across_the_case_stay_representable() {
 fn usage_sums_across_the_case_stay_representable() {
     let repeat = "repeats the (smart_account, virtual_account, license) of line";
     refused_past_the_total(
-        "usage.csv",
-        "smart_account,virtual_account,license,in_use",
+        ("usage.csv", "smart_account,virtual_account,license,in_use"),
+        |e| e.usage.values().map(|u| u128::from(u.in_use)).sum(),
         |i| format!("V{i}"),
         "A,W,L,1\nA,W,L,1\nA,V0,L,5\nA,Z,M,1\nA,Z,M,1\n",
         &[
