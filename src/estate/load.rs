@@ -557,17 +557,17 @@ impl Loader {
 
 /// The repeat guard of `usage.csv` without a second map of a million keys beside
 /// `e.usage`: a key has been seen when `e.usage` holds it or its first row was refused
-/// after the guard. The line of each key's first row is listed in file order and put in
-/// a map only when a key first repeats (the error path), so a repeat is reported at the
+/// after the guard. The line of each key's first row is listed in file order, and the list
+/// becomes a map when a key first repeats (the error path), so a repeat is reported at the
 /// line [`FirstLines`] would name.
 #[derive(Default)]
 struct UsageKeys {
-    /// (key, line) of each key's first row, in file order.
+    /// (key, line) of each key's first row, in file order, until a key repeats.
     lines: Vec<((VaId, LicId), u64)>,
+    /// The first rows' lines by key, from the first repeat on.
+    first: Option<FxHashMap<(VaId, LicId), u64>>,
     /// Keys whose first row was refused after the guard.
     refused: FxHashSet<(VaId, LicId)>,
-    /// `lines` as a map, once a key has repeated.
-    first: Option<FxHashMap<(VaId, LicId), u64>>,
 }
 
 impl UsageKeys {
@@ -584,16 +584,18 @@ impl UsageKeys {
         let seen =
             cells.contains_key(&key) || (!self.refused.is_empty() && self.refused.contains(&key));
         if !seen {
-            self.lines.push((key, row.line));
-            if let Some(first) = &mut self.first {
-                first.insert(key, row.line);
+            match &mut self.first {
+                Some(first) => {
+                    first.insert(key, row.line);
+                }
+                None => self.lines.push((key, row.line)),
             }
             return true;
         }
-        let lines = &self.lines;
+        let lines = &mut self.lines;
         let first = self
             .first
-            .get_or_insert_with(|| lines.iter().copied().collect());
+            .get_or_insert_with(|| std::mem::take(lines).into_iter().collect());
         let mut line = first.get(&key).copied().unwrap_or(0);
         first_of_key(&mut line, row, col, what_and_fix, diags)
     }

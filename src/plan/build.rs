@@ -97,7 +97,8 @@ impl Tables {
 
     /// The moves and positions of one solved model alone, sorted as [`Tables::build`]
     /// sorts them: all a term's milestone shows of its own (the findings and transfer
-    /// requests are the plan's, not each milestone's).
+    /// requests are the plan's, not each milestone's), and the positions `check` reads
+    /// the vendor's view from.
     pub fn moves_and_positions(
         estate: &Estate,
         prep: &Prepared,
