@@ -425,6 +425,11 @@ impl Loader {
     /// Reads `cmdb.csv`: the CMDB status of the instances already read.
     fn cmdb(&mut self, src: &TableSource) -> Result<()> {
         let Loader { e, diags, .. } = self;
+        // A large clean file is read in parts side by side; any problem (a repeated
+        // device among them), and it is read again here, as for instances.csv.
+        if parts::read_cmdb(src, e)? {
+            return Ok(());
+        }
         const REPEAT: (&str, &str) = ("instance", "keep one CMDB row per instance");
         let known = e.instance_names.len();
         let mut cmdb = vec![CmdbState::NotListed; known];

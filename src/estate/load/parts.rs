@@ -1,8 +1,9 @@
-//! A large `instances.csv` read in parts side by side (issue 13): each part is parsed and
-//! checked on its own thread into compact rows, then the parts are joined in file order,
-//! interning names exactly as one pass would. Only a file that reads without a single
-//! problem takes this path; otherwise [`super::read_instances`] reads it again in one
-//! pass, so the messages (and their order and line numbers) are those of one pass.
+//! A large `instances.csv` or `cmdb.csv` read in parts side by side (issue 13): each part
+//! is parsed and checked on its own thread into compact rows, then the parts are joined
+//! in file order, interning names (instances) or keeping the first row of each device
+//! (CMDB) exactly as one pass would. Only a file that reads without a single problem
+//! takes this path; otherwise the loader reads it again in one pass, so the messages
+//! (and their order and line numbers) are those of one pass.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -175,6 +176,101 @@ pub(super) fn read_instances(src: &TableSource, e: &mut Estate, names: &mut Name
     Ok(true)
 }
 
+/// The rows of one part of `cmdb.csv`: each device's instance id (`None`: a device
+/// CSSM does not list, named in `unknown`) and state, in file order.
+struct CmdbPart {
+    rows: Vec<(Option<u32>, CmdbState)>,
+    unknown: Vec<String>,
+}
+
+/// Reads part `k` of `cmdb.csv`, matching names against the instances read; `None` as
+/// for [`read_part`].
+fn read_cmdb_part(
+    parts: &Parts,
+    k: usize,
+    names: &NameArena,
+    abort: &AtomicBool,
+) -> Option<CmdbPart> {
+    let mut table = parts.reader::<Cmdb>(k).ok()?;
+    let mut diags = Diagnostics::default();
+    let range = &parts.ranges[k];
+    let rows = usize::try_from((range.end - range.start) / MIN_ROW_BYTES).unwrap_or(0);
+    let mut p = CmdbPart {
+        rows: Vec::with_capacity(rows),
+        unknown: Vec::new(),
+    };
+    // As in the one-pass read: try the name after the last one matched before hashing.
+    let mut next: u32 = 0;
+    while let Some(r) = table.next_row(&mut diags) {
+        let name = r.text(Cmdb::Instance, &mut diags);
+        let status = r.text(Cmdb::Status, &mut diags);
+        let stop = p.rows.len().is_multiple_of(4096) && abort.load(Ordering::Relaxed);
+        let (Some(name), Some(status)) = (name, status) else {
+            return None;
+        };
+        if !diags.is_empty() || stop {
+            return None;
+        }
+        let guess = ((next as usize) < names.len() && names.get(next) == name).then_some(next);
+        let id = guess.or_else(|| names.find(name));
+        match id {
+            Some(id) => next = id.saturating_add(1),
+            None => p.unknown.push(name.to_string()),
+        }
+        p.rows.push((id, CmdbState::of_status(status)));
+    }
+    (diags.is_empty() && table.clean_part()).then_some(p)
+}
+
+/// Reads `cmdb.csv` from `src` in parts when it is large, reads without a problem and
+/// lists every device once, filling `e` as the one-pass read would; `false` (and `e`
+/// untouched) when it must be read in one pass instead (which reports what is wrong).
+pub(super) fn read_cmdb(src: &TableSource, e: &mut Estate) -> Result<bool> {
+    let threads = rayon::current_num_threads();
+    let Some(parts) = Parts::plan::<Cmdb>(src, MIN_PART_BYTES, threads) else {
+        return Ok(false);
+    };
+    let abort = AtomicBool::new(false);
+    let names = &e.instance_names;
+    let read: Vec<Option<CmdbPart>> = (0..parts.ranges.len())
+        .into_par_iter()
+        .map(|k| {
+            let p = read_cmdb_part(&parts, k, names, &abort);
+            if p.is_none() {
+                abort.store(true, Ordering::Relaxed);
+            }
+            p
+        })
+        .collect();
+    let Some(read): Option<Vec<CmdbPart>> = read.into_iter().collect() else {
+        return Ok(false);
+    };
+    // A device listed twice is a problem the one pass reports (with both lines).
+    let mut cmdb = vec![CmdbState::NotListed; names.len()];
+    let mut seen = vec![false; names.len()];
+    for &(id, state) in read.iter().flat_map(|p| &p.rows) {
+        if let Some(id) = id {
+            if std::mem::replace(&mut seen[id as usize], true) {
+                return Ok(false);
+            }
+            cmdb[id as usize] = state;
+        }
+    }
+    let mut unknown = rustc_hash::FxHashSet::default();
+    if !read
+        .iter()
+        .flat_map(|p| &p.unknown)
+        .all(|n| unknown.insert(n.as_str()))
+    {
+        return Ok(false);
+    }
+    let count = read.iter().map(|p| p.rows.len()).sum();
+    e.files.push((CaseFiles::CMDB.into(), count));
+    e.sources.push(src.clone());
+    e.cmdb = Some(cmdb);
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use std::fmt::Write as _;
@@ -226,8 +322,8 @@ mod tests {
             .map(|i| e.instance_names.get(i))
             .collect();
         format!(
-            "{:?} {:?} {:?} {:?} {:?}",
-            e.instances, names, e.vas, e.licences, e.files
+            "{:?} {:?} {:?} {:?} {:?} {:?}",
+            e.instances, names, e.vas, e.licences, e.files, e.cmdb
         )
     }
 
@@ -278,6 +374,75 @@ mod tests {
                 (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
                 (a, b) => panic!("one pass {:?}, parts {:?}", a.is_ok(), b.is_ok()),
             }
+        }
+    }
+
+    /// Adds a cmdb.csv of `rows` rows to the case of [`case`], row `i` as `row(i)` gives
+    /// it (or device i's own row, every seventh retired, when `None`).
+    fn cmdb(dir: &Path, rows: usize, row: impl Fn(usize) -> Option<String>) {
+        let mut text = String::from("instance,status\n");
+        for i in 0..rows {
+            match row(i) {
+                Some(r) => text.push_str(&r),
+                None => {
+                    let status = if i % 7 == 3 { "retired" } else { "in service" };
+                    writeln!(text, "device-{i:08},{status}").unwrap();
+                }
+            }
+        }
+        std::fs::write(dir.join("cmdb.csv"), text).unwrap();
+    }
+
+    #[test]
+    fn a_cmdb_in_parts_reads_as_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        case(dir.path(), 400_000, |_| None);
+        // Devices CSSM does not list too, and devices of instances.csv the CMDB lacks.
+        cmdb(dir.path(), 400_000, |i| {
+            (i % 1000 == 10).then(|| format!("spare-{i},in service\n"))
+        });
+        let src = crate::io::source::TableSource::Csv(dir.path().join("cmdb.csv"));
+        let cut = crate::io::table::Parts::plan::<super::Cmdb>(&src, super::MIN_PART_BYTES, 4);
+        assert_eq!(cut.map(|p| p.ranges.len()), Some(4), "read in parts");
+        let (one, four) = (load(dir.path(), 1).unwrap(), load(dir.path(), 4).unwrap());
+        let states = one.cmdb.as_ref().unwrap();
+        assert_eq!(states.len(), 400_000);
+        assert_eq!(states[3], crate::estate::CmdbState::Retired);
+        assert_eq!(states[10], crate::estate::CmdbState::NotListed);
+        assert_eq!(states[11], crate::estate::CmdbState::InService);
+        assert_eq!(shown(&one), shown(&four));
+    }
+
+    #[test]
+    fn a_device_repeated_across_cmdb_parts_is_reported_as_one_pass_reports_it() {
+        // A listed device repeated far from its first row (another part), a device CSSM
+        // does not list repeated likewise, and a problem in a late part.
+        type Row = fn(usize) -> Option<String>;
+        let cases: [(Row, &str); 3] = [
+            (
+                |i| (i == 380_000).then(|| "device-00000005,retired\n".into()),
+                "line 380002, column instance: \"device-00000005\" repeats the instance of line 7",
+            ),
+            (
+                |i| match i {
+                    5 => Some("spare,in service\n".into()),
+                    390_000 => Some("spare,retired\n".into()),
+                    _ => None,
+                },
+                "line 390002, column instance: \"spare\" repeats the instance of line 7",
+            ),
+            (
+                |i| (i == 370_000).then(|| "device-1,\n".into()),
+                "line 370002, column status",
+            ),
+        ];
+        for (row, said) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            case(dir.path(), 400_000, |_| None);
+            cmdb(dir.path(), 400_000, row);
+            let one = load(dir.path(), 1).unwrap_err().to_string();
+            assert!(one.contains(said), "{one}");
+            assert_eq!(one, load(dir.path(), 4).unwrap_err().to_string());
         }
     }
 }
