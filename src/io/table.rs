@@ -779,7 +779,6 @@ impl<'a, C: Columns> Row<'a, C> {
     ) -> Option<u64> {
         let v = self.usable(c)?;
         let name = C::COLS[c.index()].name;
-        let what = name.replace('_', " ");
         if v.is_empty() {
             if default.is_none() {
                 let fix = format!("write a whole number >= {min} in {name}");
@@ -787,16 +786,20 @@ impl<'a, C: Columns> Row<'a, C> {
             }
             return default;
         }
+        // Only a problem needs the column's words: no allocation for a good cell.
+        let what = || name.replace('_', " ");
         let problem = match parse_count(v) {
-            Ok(n) if n < min => format!("is less than {min}, the smallest {what} accepted"),
+            Ok(n) if n < min => format!("is less than {min}, the smallest {} accepted", what()),
             Ok(n) if n > max => format!(
-                "is more than {}, the largest {what} accepted",
-                limit_text(max.into())
+                "is more than {}, the largest {} accepted",
+                limit_text(max.into()),
+                what()
             ),
             Ok(n) => return Some(n),
             Err("too large") => format!(
-                "is more than {}, the largest {what} accepted",
-                limit_text(max.into())
+                "is more than {}, the largest {} accepted",
+                limit_text(max.into()),
+                what()
             ),
             Err(why) => format!("is not a whole number >= {min} ({why})"),
         };
