@@ -332,6 +332,11 @@ impl Loader {
     /// Reads `usage.csv`: consumption per Smart Account, VA and licence.
     fn usage(&mut self, src: &TableSource) -> Result<()> {
         let Loader { e, names, diags } = self;
+        // A large clean file is read in parts side by side; any problem (a repeated key
+        // among them), and it is read again here, as for instances.csv.
+        if parts::read_usage(src, e, names)? {
+            return Ok(());
+        }
         const REPEAT: (&str, &str) = (
             "(smart_account, virtual_account, license)",
             "keep one row per Smart Account, VA and licence (add the two rows up)",

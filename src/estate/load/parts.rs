@@ -1,7 +1,7 @@
-//! A large `instances.csv` or `cmdb.csv` read in parts side by side (issue 13): each part
-//! is parsed and checked on its own thread into compact rows, then the parts are joined
-//! in file order, interning names (instances) or keeping the first row of each device
-//! (CMDB) exactly as one pass would. Only a file that reads without a single problem
+//! A large `instances.csv`, `usage.csv` or `cmdb.csv` read in parts side by side (issue
+//! 13): each part is parsed and checked on its own thread into compact rows, then the
+//! parts are joined in file order, interning names and keeping the first row of each key
+//! exactly as one pass would. Only a file that reads without a single problem
 //! takes this path; otherwise the loader reads it again in one pass, so the messages
 //! (and their order and line numbers) are those of one pass.
 
@@ -173,6 +173,139 @@ pub(super) fn read_instances(src: &TableSource, e: &mut Estate, names: &mut Name
     e.files.push((CaseFiles::INSTANCES.into(), count));
     e.sources.push(src.clone());
     e.instances = Some(list);
+    Ok(true)
+}
+
+/// The rows of one part of `usage.csv`, with part-local name ids.
+struct UsagePart {
+    /// The part's distinct `SA SEP VA`, in order of first appearance.
+    vas: Vec<String>,
+    /// Its distinct licences, likewise.
+    lics: Vec<String>,
+    /// Its rows: (VA, licence) as indices into `vas` and `lics`, and the units.
+    rows: Vec<((u32, u32), Usage)>,
+    /// Units in use of all rows.
+    units: u128,
+}
+
+/// The part-local id of `name` in `ids`, listing it in `names` when new.
+fn local_id(ids: &mut FxHashMap<String, u32>, names: &mut Vec<String>, name: &str) -> u32 {
+    if let Some(&id) = ids.get(name) {
+        return id;
+    }
+    let id = names.len() as u32;
+    ids.insert(name.to_string(), id);
+    names.push(name.to_string());
+    id
+}
+
+/// Reads part `k` of `usage.csv`; `None` as for [`read_part`].
+fn read_usage_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<UsagePart> {
+    use UsageCol as U;
+    let mut table = parts.reader::<UsageCol>(k).ok()?;
+    let mut diags = Diagnostics::default();
+    let range = &parts.ranges[k];
+    let rows = usize::try_from((range.end - range.start) / MIN_ROW_BYTES).unwrap_or(0);
+    let mut p = UsagePart {
+        vas: Vec::new(),
+        lics: Vec::new(),
+        rows: Vec::with_capacity(rows),
+        units: 0,
+    };
+    let (mut va_ids, mut lic_ids) = (FxHashMap::default(), FxHashMap::default());
+    let mut key = String::new();
+    while let Some(r) = table.next_row(&mut diags) {
+        let (sa, va) = (
+            r.text(U::SmartAccount, &mut diags),
+            r.text(U::VirtualAccount, &mut diags),
+        );
+        let lic = r.text(U::License, &mut diags);
+        let in_use = r.count(U::InUse, None, &mut diags);
+        let reserved = r.count(U::Reserved, Some(0), &mut diags);
+        let stop = p.rows.len().is_multiple_of(4096) && abort.load(Ordering::Relaxed);
+        let (Some(sa), Some(va), Some(lic), Some(in_use), Some(reserved)) =
+            (sa, va, lic, in_use, reserved)
+        else {
+            return None;
+        };
+        // reserved > in_use is a problem the one pass reports.
+        if !diags.is_empty() || stop || reserved > in_use {
+            return None;
+        }
+        key.clear();
+        key.push_str(sa);
+        key.push(SEP);
+        key.push_str(va);
+        let at = (
+            local_id(&mut va_ids, &mut p.vas, &key),
+            local_id(&mut lic_ids, &mut p.lics, lic),
+        );
+        p.units += u128::from(in_use);
+        p.rows.push((at, Usage { in_use, reserved }));
+    }
+    (diags.is_empty() && table.clean_part()).then_some(p)
+}
+
+/// Reads `usage.csv` from `src` in parts when it is large, reads without a problem and
+/// lists every (SA, VA, licence) once, filling `e` as the one-pass read would; `false`
+/// when it must be read in one pass instead (which reports what is wrong). A `false`
+/// after the names were interned leaves them as the one pass interns them: every row of
+/// the file was clean, and the one pass interns every clean row's names in file order
+/// (a repeat's before refusing it), giving each the id it has here.
+pub(super) fn read_usage(src: &TableSource, e: &mut Estate, names: &mut Names) -> Result<bool> {
+    let threads = rayon::current_num_threads();
+    // The usage cells are filled by this file alone: a map already holding some (none
+    // does) would change what a repeat means.
+    if !e.usage.is_empty() {
+        return Ok(false);
+    }
+    let Some(parts) = Parts::plan::<UsageCol>(src, MIN_PART_BYTES, threads) else {
+        return Ok(false);
+    };
+    let abort = AtomicBool::new(false);
+    let read: Vec<Option<UsagePart>> = (0..parts.ranges.len())
+        .into_par_iter()
+        .map(|k| {
+            let p = read_usage_part(&parts, k, &abort);
+            if p.is_none() {
+                abort.store(true, Ordering::Relaxed);
+            }
+            p
+        })
+        .collect();
+    let Some(read): Option<Vec<UsagePart>> = read.into_iter().collect() else {
+        return Ok(false);
+    };
+    // Below the cap in all, no licence's sum can pass it: nothing to report.
+    if read.iter().map(|p| p.units).sum::<u128>() > u128::from(MAX_TOTAL) {
+        return Ok(false);
+    }
+    // Interned in file order (VAs and licences are separate id spaces, each in order of
+    // first appearance), then the cells inserted in file order, as one pass inserts them.
+    let mut usage = FxHashMap::default();
+    for p in &read {
+        let vas: Vec<VaId> = p
+            .vas
+            .iter()
+            .map(|k| {
+                let (sa, va) = k.split_once(SEP).unwrap_or_default();
+                names.va(e, sa, va)
+            })
+            .collect();
+        let lics: Vec<LicId> = p.lics.iter().map(|l| names.lic(e, l)).collect();
+        for &((va, lic), u) in &p.rows {
+            if usage
+                .insert((vas[va as usize], lics[lic as usize]), u)
+                .is_some()
+            {
+                return Ok(false);
+            }
+        }
+    }
+    let count = read.iter().map(|p| p.rows.len()).sum();
+    e.files.push((CaseFiles::USAGE.into(), count));
+    e.sources.push(src.clone());
+    e.usage = usage;
     Ok(true)
 }
 
@@ -443,6 +576,82 @@ mod tests {
             let one = load(dir.path(), 1).unwrap_err().to_string();
             assert!(one.contains(said), "{one}");
             assert_eq!(one, load(dir.path(), 4).unwrap_err().to_string());
+        }
+    }
+
+    /// A case whose usage.csv has `rows` rows over 40 VAs of two Smart Accounts, row i of
+    /// VA i mod 40 and licence i / 40 (every pair once), or as `row(i)` gives it.
+    fn usage_case(dir: &Path, rows: usize, row: impl Fn(usize) -> Option<String>) {
+        std::fs::write(
+            dir.join("entitlements.csv"),
+            "smart_account,virtual_account,license,quantity\nSB,VA-7,L-3,5\n",
+        )
+        .unwrap();
+        let mut text = String::from("smart_account,virtual_account,license,in_use,reserved\n");
+        for i in 0..rows {
+            match row(i) {
+                Some(r) => text.push_str(&r),
+                None => {
+                    let (va, lic) = (i % 40, i / 40);
+                    let sa = ["SA", "SB"][va % 2];
+                    writeln!(
+                        text,
+                        "{sa},VA-{va},L-{lic},{},{}",
+                        i % 97,
+                        i % 5 % (i % 97 + 1)
+                    )
+                    .unwrap();
+                }
+            }
+        }
+        std::fs::write(dir.join("usage.csv"), text).unwrap();
+        std::fs::write(dir.join("case.toml"), "as_of = \"2026-11-01\"\n").unwrap();
+    }
+
+    /// Everything the read keeps of the usage, as text (the cells in the map's order).
+    fn usage_shown(e: &Estate) -> String {
+        let cells: Vec<_> = e.usage.iter().collect();
+        format!(
+            "{cells:?} {:?} {:?} {:?} {:?}",
+            e.sas, e.vas, e.licences, e.files
+        )
+    }
+
+    #[test]
+    fn a_usage_in_parts_reads_as_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        usage_case(dir.path(), 300_000, |_| None);
+        let src = crate::io::source::TableSource::Csv(dir.path().join("usage.csv"));
+        let cut = crate::io::table::Parts::plan::<super::UsageCol>(&src, super::MIN_PART_BYTES, 2);
+        assert_eq!(cut.map(|p| p.ranges.len()), Some(2), "read in parts");
+        let (one, two) = (load(dir.path(), 1).unwrap(), load(dir.path(), 2).unwrap());
+        assert_eq!(one.usage.len(), 300_000);
+        assert_eq!(usage_shown(&one), usage_shown(&two));
+    }
+
+    #[test]
+    fn a_usage_key_repeated_across_parts_is_reported_as_one_pass_reports_it() {
+        type Row = fn(usize) -> Option<String>;
+        let cases: [(Row, &str); 3] = [
+            (
+                |i| (i == 190_000).then(|| "SB,VA-1,L-0,4,0\n".into()),
+                "line 190002, column license: \"L-0\" repeats the (smart_account, virtual_account, license) of line 3",
+            ),
+            (
+                |i| (i == 180_000).then(|| "SA,VA-0,L-0,4,5\n".into()),
+                "line 180002, column reserved: \"5\" is more than in_use (4)",
+            ),
+            (
+                |i| (i == 170_000).then(|| "SA,VA-0,L-0,-4,0\n".into()),
+                "line 170002, column in_use",
+            ),
+        ];
+        for (row, said) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            usage_case(dir.path(), 300_000, row);
+            let one = load(dir.path(), 1).unwrap_err().to_string();
+            assert!(one.contains(said), "{one}");
+            assert_eq!(one, load(dir.path(), 2).unwrap_err().to_string());
         }
     }
 }
