@@ -261,70 +261,26 @@ impl Loader {
     /// Reads `entitlements.csv`: the lots, their names interned.
     fn entitlements(&mut self, src: &TableSource) -> Result<()> {
         let Loader { e, names, diags } = self;
+        // A large clean file is read in parts side by side; any problem, and it is read
+        // again here, as for instances.csv.
+        if parts::read_entitlements(src, e, names)? {
+            return Ok(());
+        }
         let mut totals = Totals::new(PerVa::FromLots);
         read_rows(src, CaseFiles::ENTITLEMENTS, e, diags, |r, e, diags| {
-            // subscription_id and sku are not used, but are checked as names.
-            let _ = (r.opt_text(Ent::SubscriptionId), r.opt_text(Ent::Sku));
-            let sa = r.text(Ent::SmartAccount, diags);
-            let va = r.text(Ent::VirtualAccount, diags);
-            let lic = r.text(Ent::License, diags);
-            let qty = r.count(Ent::Quantity, None, diags);
-            let lt = r.choice(
-                Ent::LicenseType,
-                LICENSE_TYPES,
-                LicenseType::Perpetual,
-                diags,
-            );
-            let start = r.date(Ent::StartDate, diags);
-            let end = r.date(Ent::EndDate, diags);
-            let status = r.choice(Ent::Status, STATUSES, LotStatus::Active, diags);
-            let source = r.choice(Ent::Source, SOURCES, Source::Smart, diags);
-            if let (Some(Some(s)), Some(Some(en))) = (start, end) {
-                if en < s {
-                    // The input rules call this an error, but such a lot can never be in force, so it
-                    // cannot change any figure; the standard benchmark estates hold such rows.
-                    // It is kept (never active) and reported as a warning instead.
-                    e.warnings.push(
-                        Diagnostic::new(
-                            CaseFiles::ENTITLEMENTS,
-                            format!("is before start_date {s}: the lot is never in force"),
-                            "swap the dates or correct the end date",
-                        )
-                        .at_line(r.line)
-                        .at_column("end_date")
-                        .with_value(en.to_string()),
-                    );
-                }
+            let row = lot_row(r, diags);
+            if let Some((s, en)) = row.inverted() {
+                e.warnings.push(dates_inverted(r.line, s, en));
             }
-            let (
-                Some(sa),
-                Some(va),
-                Some(lic),
-                Some(q),
-                Some(lt),
-                Some(s),
-                Some(en),
-                Some(st),
-                Some(src),
-            ) = (sa, va, lic, qty, lt, start, end, status, source)
-            else {
+            let Some(([sa, va, lic], lot)) = row.lot else {
                 return;
             };
-            let va = names.va(e, sa, va);
-            let lic = names.lic(e, lic);
-            if !totals.add(e, (va, lic), q, "entitled units", (r, Ent::Quantity), diags) {
+            let (va, lic) = (names.va(e, sa, va), names.lic(e, lic));
+            let units = (r, Ent::Quantity);
+            if !totals.add(e, (va, lic), lot.quantity, "entitled units", units, diags) {
                 return;
             }
-            e.lots.push(Lot {
-                va,
-                lic,
-                quantity: q,
-                license_type: lt,
-                start: s,
-                end: en,
-                status: st,
-                source: src,
-            });
+            e.lots.push(Lot { va, lic, ..lot });
         })?;
         Ok(())
     }
@@ -896,6 +852,77 @@ fn instance_row<'a>(r: &Row<'a, Inst>, diags: &mut Diagnostics) -> Option<Instan
     let lc = r.date(Inst::LastContact, diags);
     let res = r.choice(Inst::Reservation, RESERVATIONS, Reservation::None, diags);
     Some((name?, [sa?, va?, lic?], qty?, lc?, res?))
+}
+
+/// One row of `entitlements.csv` as read: its dates (each `None` when not a valid date)
+/// and, when every cell is valid, its SA, VA and licence names and its lot (ids unset).
+struct LotRow<'a> {
+    dates: (Option<Option<NaiveDate>>, Option<Option<NaiveDate>>),
+    lot: Option<([&'a str; 3], Lot)>,
+}
+
+impl LotRow<'_> {
+    /// The start and end of a lot that ends before it starts (see [`dates_inverted`]).
+    fn inverted(&self) -> Option<(NaiveDate, NaiveDate)> {
+        match self.dates {
+            (Some(Some(s)), Some(Some(en))) if en < s => Some((s, en)),
+            _ => None,
+        }
+    }
+}
+
+/// Reads one row of `entitlements.csv`, reporting each cell's problem.
+fn lot_row<'a>(r: &Row<'a, Ent>, diags: &mut Diagnostics) -> LotRow<'a> {
+    // subscription_id and sku are not used, but are checked as names.
+    let _ = (r.opt_text(Ent::SubscriptionId), r.opt_text(Ent::Sku));
+    let sa = r.text(Ent::SmartAccount, diags);
+    let va = r.text(Ent::VirtualAccount, diags);
+    let lic = r.text(Ent::License, diags);
+    let qty = r.count(Ent::Quantity, None, diags);
+    let lt = r.choice(
+        Ent::LicenseType,
+        LICENSE_TYPES,
+        LicenseType::Perpetual,
+        diags,
+    );
+    let start = r.date(Ent::StartDate, diags);
+    let end = r.date(Ent::EndDate, diags);
+    let status = r.choice(Ent::Status, STATUSES, LotStatus::Active, diags);
+    let source = r.choice(Ent::Source, SOURCES, Source::Smart, diags);
+    let lot = (|| {
+        Some((
+            [sa?, va?, lic?],
+            Lot {
+                va: 0,
+                lic: 0,
+                quantity: qty?,
+                license_type: lt?,
+                start: start?,
+                end: end?,
+                status: status?,
+                source: source?,
+            },
+        ))
+    })();
+    LotRow {
+        dates: (start, end),
+        lot,
+    }
+}
+
+/// The warning for a lot of `entitlements.csv` line `line` that ends before it starts.
+/// The input rules call this an error, but such a lot can never be in force, so it cannot
+/// change any figure; the standard benchmark estates hold such rows. It is kept (never
+/// active) and reported as a warning instead.
+fn dates_inverted(line: u64, start: NaiveDate, end: NaiveDate) -> Diagnostic {
+    Diagnostic::new(
+        CaseFiles::ENTITLEMENTS,
+        format!("is before start_date {start}: the lot is never in force"),
+        "swap the dates or correct the end date",
+    )
+    .at_line(line)
+    .at_column("end_date")
+    .with_value(end.to_string())
 }
 
 /// The Smart Account, VA and licence names of a (VA, licence) pair.

@@ -585,6 +585,17 @@ impl Parts {
 }
 
 impl<C> TableReader<C> {
+    /// The line breaks a part's reader has read beyond the header's (every one of its
+    /// part, once it is read): the next part's lines count on from them.
+    pub fn part_breaks(&self) -> u64 {
+        match &self.lines {
+            Lines::Physical { breaks, passed } => {
+                passed.saturating_sub(1) + breaks.borrow().pending.len() as u64
+            }
+            Lines::Rows { records, .. } => *records,
+        }
+    }
+
     /// Whether the reader is a part of a table (see [`Parts`]) that read no `"`, so that
     /// its cut at a line break was a record boundary. Meaningful once it is read.
     pub fn clean_part(&self) -> bool {

@@ -1,4 +1,4 @@
-//! A large `instances.csv`, `usage.csv` or `cmdb.csv` read in parts side by side (issue
+//! A large `entitlements.csv`, `instances.csv`, `usage.csv` or `cmdb.csv` read in parts side by side (issue
 //! 13): each part is parsed and checked on its own thread into compact rows, then the
 //! parts are joined in file order, interning names and keeping the first row of each key
 //! exactly as one pass would. Only a file that reads without a single problem
@@ -173,6 +173,124 @@ pub(super) fn read_instances(src: &TableSource, e: &mut Estate, names: &mut Name
     e.files.push((CaseFiles::INSTANCES.into(), count));
     e.sources.push(src.clone());
     e.instances = Some(list);
+    Ok(true)
+}
+
+/// The rows of one part of `entitlements.csv`, with part-local name ids.
+struct LotPart {
+    /// The part's distinct `SA SEP VA` and licences, in order of first appearance.
+    vas: Vec<String>,
+    lics: Vec<String>,
+    /// Its lots, `va` and `lic` indices into `vas` and `lics`.
+    lots: Vec<Lot>,
+    /// Lots that end before they start: (line within the part, start, end).
+    inverted: Vec<(u64, NaiveDate, NaiveDate)>,
+    /// Units of all lots.
+    units: u128,
+    /// Rows read, and line breaks read (the next part's lines follow them).
+    read: usize,
+    breaks: u64,
+}
+
+/// Reads part `k` of `entitlements.csv`; `None` as for [`read_part`].
+fn read_lot_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<LotPart> {
+    let mut table = parts.reader::<Ent>(k).ok()?;
+    let mut diags = Diagnostics::default();
+    let range = &parts.ranges[k];
+    let rows = usize::try_from((range.end - range.start) / MIN_ROW_BYTES).unwrap_or(0);
+    let mut p = LotPart {
+        vas: Vec::new(),
+        lics: Vec::new(),
+        lots: Vec::with_capacity(rows),
+        inverted: Vec::new(),
+        units: 0,
+        read: 0,
+        breaks: 0,
+    };
+    let (mut va_ids, mut lic_ids) = (FxHashMap::default(), FxHashMap::default());
+    let mut key = String::new();
+    while let Some(r) = table.next_row(&mut diags) {
+        p.read += 1;
+        let stop = p.read.is_multiple_of(4096) && abort.load(Ordering::Relaxed);
+        let row = lot_row(&r, &mut diags);
+        if !diags.is_empty() || stop {
+            return None;
+        }
+        if let Some((s, en)) = row.inverted() {
+            p.inverted.push((r.line, s, en));
+        }
+        let ([sa, va, lic], mut lot) = row.lot?;
+        key.clear();
+        key.push_str(sa);
+        key.push(SEP);
+        key.push_str(va);
+        lot.va = local_id(&mut va_ids, &mut p.vas, &key);
+        lot.lic = local_id(&mut lic_ids, &mut p.lics, lic);
+        p.units += u128::from(lot.quantity);
+        p.lots.push(lot);
+    }
+    p.breaks = table.part_breaks();
+    (diags.is_empty() && table.clean_part()).then_some(p)
+}
+
+/// Reads `entitlements.csv` from `src` in parts when it is large and reads without a
+/// problem, filling `e` as the one-pass read would (its lots, names and warnings, each
+/// warning at its line in the file); `false` (and `e` untouched) when it must be read in
+/// one pass instead.
+pub(super) fn read_entitlements(
+    src: &TableSource,
+    e: &mut Estate,
+    names: &mut Names,
+) -> Result<bool> {
+    let threads = rayon::current_num_threads();
+    let Some(parts) = Parts::plan::<Ent>(src, MIN_PART_BYTES, threads) else {
+        return Ok(false);
+    };
+    let abort = AtomicBool::new(false);
+    let read: Vec<Option<LotPart>> = (0..parts.ranges.len())
+        .into_par_iter()
+        .map(|k| {
+            let p = read_lot_part(&parts, k, &abort);
+            if p.is_none() {
+                abort.store(true, Ordering::Relaxed);
+            }
+            p
+        })
+        .collect();
+    let Some(mut read): Option<Vec<LotPart>> = read.into_iter().collect() else {
+        return Ok(false);
+    };
+    // Below the cap in all, no licence's sum can pass it: nothing to report.
+    if read.iter().map(|p| p.units).sum::<u128>() > u128::from(MAX_TOTAL) {
+        return Ok(false);
+    }
+    let lots: usize = read.iter().map(|p| p.lots.len()).sum();
+    e.lots.reserve(lots);
+    // Part k's lines follow the breaks of the parts before it.
+    let mut before = 0u64;
+    for p in &mut read {
+        let vas: Vec<VaId> = p
+            .vas
+            .iter()
+            .map(|k| {
+                let (sa, va) = k.split_once(SEP).unwrap_or_default();
+                names.va(e, sa, va)
+            })
+            .collect();
+        let lics: Vec<LicId> = p.lics.iter().map(|l| names.lic(e, l)).collect();
+        e.lots.extend(p.lots.drain(..).map(|lot| Lot {
+            va: vas[lot.va as usize],
+            lic: lics[lot.lic as usize],
+            ..lot
+        }));
+        for &(line, s, en) in &p.inverted {
+            e.warnings.push(dates_inverted(before + line, s, en));
+        }
+        before += p.breaks;
+    }
+    let count = read.iter().map(|p| p.read).sum();
+    e.files.push((CaseFiles::ENTITLEMENTS.into(), count));
+    e.sources.push(src.clone());
     Ok(true)
 }
 
@@ -653,5 +771,75 @@ mod tests {
             assert!(one.contains(said), "{one}");
             assert_eq!(one, load(dir.path(), 2).unwrap_err().to_string());
         }
+    }
+
+    /// A case whose entitlements.csv has `rows` lots, lot i of VA i mod 30 and licence
+    /// i mod 700, every 1000th ending before it starts, or as `row(i)` gives it; blank
+    /// lines and CRLF line ends too, which the line numbers must count.
+    fn lots_case(dir: &Path, rows: usize, row: impl Fn(usize) -> Option<String>) {
+        let mut text = String::from(
+            "smart_account,virtual_account,license,quantity,license_type,start_date,end_date\n",
+        );
+        for i in 0..rows {
+            match row(i) {
+                Some(r) => text.push_str(&r),
+                None => {
+                    let (va, lic) = (i % 30, i % 700);
+                    let end = if i % 1000 == 999 {
+                        "2025-01-01"
+                    } else {
+                        "2027-12-31"
+                    };
+                    let eol = if i % 5000 == 7 { "\r\n\n" } else { "\n" };
+                    write!(
+                        text,
+                        "SA,VA-{va},L-{lic},{},TERM,2026-01-01,{end}{eol}",
+                        i % 50
+                    )
+                    .unwrap();
+                }
+            }
+        }
+        std::fs::write(dir.join("entitlements.csv"), text).unwrap();
+        std::fs::write(
+            dir.join("usage.csv"),
+            "smart_account,virtual_account,license,in_use\nSA,VA-1,L-1,3\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("case.toml"), "as_of = \"2026-11-01\"\n").unwrap();
+    }
+
+    #[test]
+    fn entitlements_in_parts_read_as_one_pass_warnings_at_their_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        lots_case(dir.path(), 150_000, |_| None);
+        let src = crate::io::source::TableSource::Csv(dir.path().join("entitlements.csv"));
+        let cut = crate::io::table::Parts::plan::<super::Ent>(&src, super::MIN_PART_BYTES, 3);
+        assert_eq!(cut.map(|p| p.ranges.len()), Some(3), "read in parts");
+        let (one, three) = (load(dir.path(), 1).unwrap(), load(dir.path(), 3).unwrap());
+        assert_eq!(one.lots.len(), 150_000);
+        assert_eq!(one.warnings.len(), 150);
+        // Lot 149999 is the last row: 150000 rows and 30 blank lines after the header.
+        let last = one.warnings.last().unwrap().to_string();
+        assert!(last.contains("entitlements.csv line 150031"), "{last}");
+        let shown = |e: &Estate| {
+            let warnings: Vec<String> = e.warnings.iter().map(ToString::to_string).collect();
+            format!(
+                "{:?} {warnings:?} {:?} {:?} {:?}",
+                e.lots, e.vas, e.licences, e.files
+            )
+        };
+        assert_eq!(shown(&one), shown(&three));
+    }
+
+    #[test]
+    fn a_problem_in_a_late_part_of_the_entitlements_is_reported_as_one_pass_reports_it() {
+        let dir = tempfile::tempdir().unwrap();
+        lots_case(dir.path(), 150_000, |i| {
+            (i == 140_000).then(|| "SA,VA-1,L-1,-5,TERM,2026-01-01,2027-01-01\n".into())
+        });
+        let one = load(dir.path(), 1).unwrap_err().to_string();
+        assert!(one.contains("line 140030, column quantity"), "{one}");
+        assert_eq!(one, load(dir.path(), 3).unwrap_err().to_string());
     }
 }
