@@ -112,26 +112,52 @@ fn read_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<Part> {
     (diags.is_empty() && table.clean_part()).then_some(p)
 }
 
-/// Reads `instances.csv` from `src` in parts when it is large and reads without a
-/// problem, filling `e` as [`super::read_instances`] would; `false` (and `e` untouched)
-/// when it must be read in one pass instead.
-pub(super) fn read_instances(src: &TableSource, e: &mut Estate, names: &mut Names) -> Result<bool> {
-    let threads = rayon::current_num_threads();
-    let Some(parts) = Parts::plan::<Inst>(src, MIN_PART_BYTES, threads) else {
-        return Ok(false);
-    };
+/// Cuts table `src` (columns `C`) into a part per thread when it is large and reads the
+/// parts side by side with `read` (given the parts, the part's index and a flag a failed
+/// part raises, so the others stop early); `None` when the table is not cut or any part
+/// fails.
+fn read_parts<C: Columns, P: Send>(
+    src: &TableSource,
+    read: impl Fn(&Parts, usize, &AtomicBool) -> Option<P> + Sync,
+) -> Option<Vec<P>> {
+    let parts = Parts::plan::<C>(src, MIN_PART_BYTES, rayon::current_num_threads())?;
     let abort = AtomicBool::new(false);
-    let read: Vec<Option<Part>> = (0..parts.ranges.len())
+    let read: Vec<Option<P>> = (0..parts.ranges.len())
         .into_par_iter()
         .map(|k| {
-            let p = read_part(&parts, k, &abort);
+            let p = read(&parts, k, &abort);
             if p.is_none() {
                 abort.store(true, Ordering::Relaxed);
             }
             p
         })
         .collect();
-    let Some(mut read): Option<Vec<Part>> = read.into_iter().collect() else {
+    read.into_iter().collect()
+}
+
+/// The estate's ids of a part's `SA SEP VA` keys and licences, interned in the part's
+/// order (VAs and licences are separate id spaces, each in order of first appearance).
+fn estate_ids(
+    e: &mut Estate,
+    names: &mut Names,
+    vas: &[String],
+    lics: &[String],
+) -> (Vec<VaId>, Vec<LicId>) {
+    let vas = vas
+        .iter()
+        .map(|k| {
+            let (sa, va) = k.split_once(SEP).unwrap_or_default();
+            names.va(e, sa, va)
+        })
+        .collect();
+    (vas, lics.iter().map(|l| names.lic(e, l)).collect())
+}
+
+/// Reads `instances.csv` from `src` in parts when it is large and reads without a
+/// problem, filling `e` as [`super::read_instances`] would; `false` (and `e` untouched)
+/// when it must be read in one pass instead.
+pub(super) fn read_instances(src: &TableSource, e: &mut Estate, names: &mut Names) -> Result<bool> {
+    let Some(mut read) = read_parts::<Inst, _>(src, read_part) else {
         return Ok(false);
     };
     // Below the cap in all, no sum per VA or licence can pass it: nothing to report.
@@ -196,8 +222,7 @@ struct LotPart {
 fn read_lot_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<LotPart> {
     let mut table = parts.reader::<Ent>(k).ok()?;
     let mut diags = Diagnostics::default();
-    let range = &parts.ranges[k];
-    let rows = usize::try_from((range.end - range.start) / MIN_ROW_BYTES).unwrap_or(0);
+    let rows = room(parts, k);
     let mut p = LotPart {
         vas: Vec::new(),
         lics: Vec::new(),
@@ -242,22 +267,7 @@ pub(super) fn read_entitlements(
     e: &mut Estate,
     names: &mut Names,
 ) -> Result<bool> {
-    let threads = rayon::current_num_threads();
-    let Some(parts) = Parts::plan::<Ent>(src, MIN_PART_BYTES, threads) else {
-        return Ok(false);
-    };
-    let abort = AtomicBool::new(false);
-    let read: Vec<Option<LotPart>> = (0..parts.ranges.len())
-        .into_par_iter()
-        .map(|k| {
-            let p = read_lot_part(&parts, k, &abort);
-            if p.is_none() {
-                abort.store(true, Ordering::Relaxed);
-            }
-            p
-        })
-        .collect();
-    let Some(mut read): Option<Vec<LotPart>> = read.into_iter().collect() else {
+    let Some(mut read) = read_parts::<Ent, _>(src, read_lot_part) else {
         return Ok(false);
     };
     // Below the cap in all, no licence's sum can pass it: nothing to report.
@@ -269,15 +279,7 @@ pub(super) fn read_entitlements(
     // Part k's lines follow the breaks of the parts before it.
     let mut before = 0u64;
     for p in &mut read {
-        let vas: Vec<VaId> = p
-            .vas
-            .iter()
-            .map(|k| {
-                let (sa, va) = k.split_once(SEP).unwrap_or_default();
-                names.va(e, sa, va)
-            })
-            .collect();
-        let lics: Vec<LicId> = p.lics.iter().map(|l| names.lic(e, l)).collect();
+        let (vas, lics) = estate_ids(e, names, &p.vas, &p.lics);
         e.lots.extend(p.lots.drain(..).map(|lot| Lot {
             va: vas[lot.va as usize],
             lic: lics[lot.lic as usize],
@@ -322,8 +324,7 @@ fn read_usage_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<UsageP
     use UsageCol as U;
     let mut table = parts.reader::<UsageCol>(k).ok()?;
     let mut diags = Diagnostics::default();
-    let range = &parts.ranges[k];
-    let rows = usize::try_from((range.end - range.start) / MIN_ROW_BYTES).unwrap_or(0);
+    let rows = room(parts, k);
     let mut p = UsagePart {
         vas: Vec::new(),
         lics: Vec::new(),
@@ -371,27 +372,12 @@ fn read_usage_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<UsageP
 /// the file was clean, and the one pass interns every clean row's names in file order
 /// (a repeat's before refusing it), giving each the id it has here.
 pub(super) fn read_usage(src: &TableSource, e: &mut Estate, names: &mut Names) -> Result<bool> {
-    let threads = rayon::current_num_threads();
     // The usage cells are filled by this file alone: a map already holding some (none
     // does) would change what a repeat means.
     if !e.usage.is_empty() {
         return Ok(false);
     }
-    let Some(parts) = Parts::plan::<UsageCol>(src, MIN_PART_BYTES, threads) else {
-        return Ok(false);
-    };
-    let abort = AtomicBool::new(false);
-    let read: Vec<Option<UsagePart>> = (0..parts.ranges.len())
-        .into_par_iter()
-        .map(|k| {
-            let p = read_usage_part(&parts, k, &abort);
-            if p.is_none() {
-                abort.store(true, Ordering::Relaxed);
-            }
-            p
-        })
-        .collect();
-    let Some(read): Option<Vec<UsagePart>> = read.into_iter().collect() else {
+    let Some(read) = read_parts::<UsageCol, _>(src, read_usage_part) else {
         return Ok(false);
     };
     // Below the cap in all, no licence's sum can pass it: nothing to report.
@@ -402,15 +388,7 @@ pub(super) fn read_usage(src: &TableSource, e: &mut Estate, names: &mut Names) -
     // first appearance), then the cells inserted in file order, as one pass inserts them.
     let mut usage = FxHashMap::default();
     for p in &read {
-        let vas: Vec<VaId> = p
-            .vas
-            .iter()
-            .map(|k| {
-                let (sa, va) = k.split_once(SEP).unwrap_or_default();
-                names.va(e, sa, va)
-            })
-            .collect();
-        let lics: Vec<LicId> = p.lics.iter().map(|l| names.lic(e, l)).collect();
+        let (vas, lics) = estate_ids(e, names, &p.vas, &p.lics);
         for &((va, lic), u) in &p.rows {
             if usage
                 .insert((vas[va as usize], lics[lic as usize]), u)
@@ -425,6 +403,12 @@ pub(super) fn read_usage(src: &TableSource, e: &mut Estate, names: &mut Names) -
     e.sources.push(src.clone());
     e.usage = usage;
     Ok(true)
+}
+
+/// Room for more rows than part `k` can hold (see [`MIN_ROW_BYTES`]).
+fn room(parts: &Parts, k: usize) -> usize {
+    let range = &parts.ranges[k];
+    usize::try_from((range.end - range.start) / MIN_ROW_BYTES).unwrap_or(0)
 }
 
 /// The rows of one part of `cmdb.csv`: each device's instance id (`None`: a device
@@ -444,8 +428,7 @@ fn read_cmdb_part(
 ) -> Option<CmdbPart> {
     let mut table = parts.reader::<Cmdb>(k).ok()?;
     let mut diags = Diagnostics::default();
-    let range = &parts.ranges[k];
-    let rows = usize::try_from((range.end - range.start) / MIN_ROW_BYTES).unwrap_or(0);
+    let rows = room(parts, k);
     let mut p = CmdbPart {
         rows: Vec::with_capacity(rows),
         unknown: Vec::new(),
@@ -477,23 +460,11 @@ fn read_cmdb_part(
 /// lists every device once, filling `e` as the one-pass read would; `false` (and `e`
 /// untouched) when it must be read in one pass instead (which reports what is wrong).
 pub(super) fn read_cmdb(src: &TableSource, e: &mut Estate) -> Result<bool> {
-    let threads = rayon::current_num_threads();
-    let Some(parts) = Parts::plan::<Cmdb>(src, MIN_PART_BYTES, threads) else {
-        return Ok(false);
-    };
-    let abort = AtomicBool::new(false);
     let names = &e.instance_names;
-    let read: Vec<Option<CmdbPart>> = (0..parts.ranges.len())
-        .into_par_iter()
-        .map(|k| {
-            let p = read_cmdb_part(&parts, k, names, &abort);
-            if p.is_none() {
-                abort.store(true, Ordering::Relaxed);
-            }
-            p
-        })
-        .collect();
-    let Some(read): Option<Vec<CmdbPart>> = read.into_iter().collect() else {
+    let read = read_parts::<Cmdb, _>(src, |parts, k, abort| {
+        read_cmdb_part(parts, k, names, abort)
+    });
+    let Some(read) = read else {
         return Ok(false);
     };
     // A device listed twice is a problem the one pass reports (with both lines).
@@ -567,6 +538,23 @@ mod tests {
         pool.install(|| load_case(dir))
     }
 
+    /// The case read on one thread and on `threads`, once `file` (columns `C`) is known
+    /// to be cut into a part per thread.
+    fn read_both<C: crate::io::table::Columns>(
+        dir: &Path,
+        file: &str,
+        threads: usize,
+    ) -> (Estate, Estate) {
+        let src = crate::io::source::TableSource::Csv(dir.join(file));
+        let cut = crate::io::table::Parts::plan::<C>(&src, super::MIN_PART_BYTES, threads);
+        assert_eq!(
+            cut.map(|p| p.ranges.len()),
+            Some(threads),
+            "{file} is read in parts"
+        );
+        (load(dir, 1).unwrap(), load(dir, threads).unwrap())
+    }
+
     /// Everything the read keeps of the instances, as text.
     fn shown(e: &Estate) -> String {
         let names: Vec<&str> = (0..e.instance_names.len() as u32)
@@ -585,14 +573,7 @@ mod tests {
         case(dir.path(), 300_000, |i| {
             (i % 1000 == 999).then(|| format!("device-{:08},SA,B,L2,\n", i - 1))
         });
-        let src = crate::io::source::TableSource::Csv(dir.path().join("instances.csv"));
-        let cut = crate::io::table::Parts::plan::<super::Inst>(&src, super::MIN_PART_BYTES, 4);
-        assert_eq!(
-            cut.map(|p| p.ranges.len()),
-            Some(4),
-            "the file is read in parts"
-        );
-        let (one, four) = (load(dir.path(), 1).unwrap(), load(dir.path(), 4).unwrap());
+        let (one, four) = read_both::<super::Inst>(dir.path(), "instances.csv", 4);
         assert_eq!(one.instances.as_ref().map(Vec::len), Some(300_000));
         assert_eq!(shown(&one), shown(&four));
     }
@@ -652,10 +633,7 @@ mod tests {
         cmdb(dir.path(), 400_000, |i| {
             (i % 1000 == 10).then(|| format!("spare-{i},in service\n"))
         });
-        let src = crate::io::source::TableSource::Csv(dir.path().join("cmdb.csv"));
-        let cut = crate::io::table::Parts::plan::<super::Cmdb>(&src, super::MIN_PART_BYTES, 4);
-        assert_eq!(cut.map(|p| p.ranges.len()), Some(4), "read in parts");
-        let (one, four) = (load(dir.path(), 1).unwrap(), load(dir.path(), 4).unwrap());
+        let (one, four) = read_both::<super::Cmdb>(dir.path(), "cmdb.csv", 4);
         let states = one.cmdb.as_ref().unwrap();
         assert_eq!(states.len(), 400_000);
         assert_eq!(states[3], crate::estate::CmdbState::Retired);
@@ -664,11 +642,25 @@ mod tests {
         assert_eq!(shown(&one), shown(&four));
     }
 
+    /// A row as a case's file gives it, or the file's standard row when `None`.
+    type Row = fn(usize) -> Option<String>;
+
+    /// For each (row, said): the case `make` writes with that row is refused with a
+    /// message holding `said`, the same read on one thread and on `threads`.
+    fn refused_alike(threads: usize, cases: &[(Row, &str)], make: impl Fn(&Path, Row)) {
+        for &(row, said) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            make(dir.path(), row);
+            let one = load(dir.path(), 1).unwrap_err().to_string();
+            assert!(one.contains(said), "{one}");
+            assert_eq!(one, load(dir.path(), threads).unwrap_err().to_string());
+        }
+    }
+
     #[test]
     fn a_device_repeated_across_cmdb_parts_is_reported_as_one_pass_reports_it() {
         // A listed device repeated far from its first row (another part), a device CSSM
         // does not list repeated likewise, and a problem in a late part.
-        type Row = fn(usize) -> Option<String>;
         let cases: [(Row, &str); 3] = [
             (
                 |i| (i == 380_000).then(|| "device-00000005,retired\n".into()),
@@ -687,14 +679,10 @@ mod tests {
                 "line 370002, column status",
             ),
         ];
-        for (row, said) in cases {
-            let dir = tempfile::tempdir().unwrap();
-            case(dir.path(), 400_000, |_| None);
-            cmdb(dir.path(), 400_000, row);
-            let one = load(dir.path(), 1).unwrap_err().to_string();
-            assert!(one.contains(said), "{one}");
-            assert_eq!(one, load(dir.path(), 4).unwrap_err().to_string());
-        }
+        refused_alike(4, &cases, |dir, row| {
+            case(dir, 400_000, |_| None);
+            cmdb(dir, 400_000, row);
+        });
     }
 
     /// A case whose usage.csv has `rows` rows over 40 VAs of two Smart Accounts, row i of
@@ -739,17 +727,13 @@ mod tests {
     fn a_usage_in_parts_reads_as_one_pass() {
         let dir = tempfile::tempdir().unwrap();
         usage_case(dir.path(), 300_000, |_| None);
-        let src = crate::io::source::TableSource::Csv(dir.path().join("usage.csv"));
-        let cut = crate::io::table::Parts::plan::<super::UsageCol>(&src, super::MIN_PART_BYTES, 2);
-        assert_eq!(cut.map(|p| p.ranges.len()), Some(2), "read in parts");
-        let (one, two) = (load(dir.path(), 1).unwrap(), load(dir.path(), 2).unwrap());
+        let (one, two) = read_both::<super::UsageCol>(dir.path(), "usage.csv", 2);
         assert_eq!(one.usage.len(), 300_000);
         assert_eq!(usage_shown(&one), usage_shown(&two));
     }
 
     #[test]
     fn a_usage_key_repeated_across_parts_is_reported_as_one_pass_reports_it() {
-        type Row = fn(usize) -> Option<String>;
         let cases: [(Row, &str); 3] = [
             (
                 |i| (i == 190_000).then(|| "SB,VA-1,L-0,4,0\n".into()),
@@ -764,13 +748,7 @@ mod tests {
                 "line 170002, column in_use",
             ),
         ];
-        for (row, said) in cases {
-            let dir = tempfile::tempdir().unwrap();
-            usage_case(dir.path(), 300_000, row);
-            let one = load(dir.path(), 1).unwrap_err().to_string();
-            assert!(one.contains(said), "{one}");
-            assert_eq!(one, load(dir.path(), 2).unwrap_err().to_string());
-        }
+        refused_alike(2, &cases, |dir, row| usage_case(dir, 300_000, row));
     }
 
     /// A case whose entitlements.csv has `rows` lots, lot i of VA i mod 30 and licence
@@ -813,10 +791,7 @@ mod tests {
     fn entitlements_in_parts_read_as_one_pass_warnings_at_their_lines() {
         let dir = tempfile::tempdir().unwrap();
         lots_case(dir.path(), 150_000, |_| None);
-        let src = crate::io::source::TableSource::Csv(dir.path().join("entitlements.csv"));
-        let cut = crate::io::table::Parts::plan::<super::Ent>(&src, super::MIN_PART_BYTES, 3);
-        assert_eq!(cut.map(|p| p.ranges.len()), Some(3), "read in parts");
-        let (one, three) = (load(dir.path(), 1).unwrap(), load(dir.path(), 3).unwrap());
+        let (one, three) = read_both::<super::Ent>(dir.path(), "entitlements.csv", 3);
         assert_eq!(one.lots.len(), 150_000);
         assert_eq!(one.warnings.len(), 150);
         // Lot 149999 is the last row: 150000 rows and 30 blank lines after the header.
