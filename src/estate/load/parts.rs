@@ -222,7 +222,13 @@ struct LotPart {
 fn read_lot_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<LotPart> {
     let mut table = parts.reader::<Ent>(k).ok()?;
     let mut diags = Diagnostics::default();
-    let rows = room(parts, k);
+    // The first part's lots become the estate's: it has room for the whole file's (as
+    // for instances), so the parts join without a copy of the first.
+    let rows = if k == 0 {
+        (0..parts.ranges.len()).map(|j| room(parts, j)).sum()
+    } else {
+        room(parts, k)
+    };
     let mut p = LotPart {
         vas: Vec::new(),
         lics: Vec::new(),
@@ -274,17 +280,27 @@ pub(super) fn read_entitlements(
     if read.iter().map(|p| p.units).sum::<u128>() > u128::from(MAX_TOTAL) {
         return Ok(false);
     }
-    let lots: usize = read.iter().map(|p| p.lots.len()).sum();
-    e.lots.reserve(lots);
+    // The first part's lots become the estate's (their ids set in place below) when it
+    // has none yet.
+    let swapped = e.lots.is_empty();
+    if swapped {
+        std::mem::swap(&mut e.lots, &mut read[0].lots);
+    }
+    e.lots.reserve(read.iter().map(|p| p.lots.len()).sum());
     // Part k's lines follow the breaks of the parts before it.
     let mut before = 0u64;
-    for p in &mut read {
+    for (k, p) in read.iter_mut().enumerate() {
         let (vas, lics) = estate_ids(e, names, &p.vas, &p.lics);
-        e.lots.extend(p.lots.drain(..).map(|lot| Lot {
-            va: vas[lot.va as usize],
-            lic: lics[lot.lic as usize],
-            ..lot
-        }));
+        let from = if k == 0 && swapped {
+            0
+        } else {
+            let from = e.lots.len();
+            e.lots.append(&mut p.lots);
+            from
+        };
+        for lot in &mut e.lots[from..] {
+            (lot.va, lot.lic) = (vas[lot.va as usize], lics[lot.lic as usize]);
+        }
         for &(line, s, en) in &p.inverted {
             e.warnings.push(dates_inverted(before + line, s, en));
         }
