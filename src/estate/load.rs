@@ -301,27 +301,9 @@ impl Loader {
         let mut totals = Totals::new(PerVa::Never);
         read_rows(src, CaseFiles::USAGE, e, diags, |r, e, diags| {
             use UsageCol as U;
-            let (sa, va) = (
-                r.text(U::SmartAccount, diags),
-                r.text(U::VirtualAccount, diags),
-            );
-            let lic = r.text(U::License, diags);
-            let in_use = r.count(U::InUse, None, diags);
-            let reserved = r.count(U::Reserved, Some(0), diags);
-            let (Some(sa), Some(va), Some(lic), Some(in_use), Some(reserved)) =
-                (sa, va, lic, in_use, reserved)
-            else {
+            let Some(([sa, va, lic], Usage { in_use, reserved })) = usage_row(r, diags) else {
                 return;
             };
-            if reserved > in_use {
-                r.problem(
-                    U::Reserved,
-                    format!("is more than in_use ({in_use})"),
-                    "reserved units are part of in_use: make reserved <= in_use",
-                    diags,
-                );
-                return;
-            }
             let key = (names.va(e, sa, va), names.lic(e, lic));
             if !keys.is_first(&e.usage, key, r, (U::License, REPEAT), diags) {
                 return;
@@ -852,6 +834,30 @@ fn instance_row<'a>(r: &Row<'a, Inst>, diags: &mut Diagnostics) -> Option<Instan
     let lc = r.date(Inst::LastContact, diags);
     let res = r.choice(Inst::Reservation, RESERVATIONS, Reservation::None, diags);
     Some((name?, [sa?, va?, lic?], qty?, lc?, res?))
+}
+
+/// One row of `usage.csv` as read, each cell's problem reported: its SA, VA and licence
+/// names and its units, when every cell is valid and reserved ≤ in use.
+fn usage_row<'a>(r: &Row<'a, UsageCol>, diags: &mut Diagnostics) -> Option<([&'a str; 3], Usage)> {
+    use UsageCol as U;
+    let (sa, va) = (
+        r.text(U::SmartAccount, diags),
+        r.text(U::VirtualAccount, diags),
+    );
+    let lic = r.text(U::License, diags);
+    let in_use = r.count(U::InUse, None, diags);
+    let reserved = r.count(U::Reserved, Some(0), diags);
+    let (sa, va, lic, in_use, reserved) = (sa?, va?, lic?, in_use?, reserved?);
+    if reserved > in_use {
+        r.problem(
+            U::Reserved,
+            format!("is more than in_use ({in_use})"),
+            "reserved units are part of in_use: make reserved <= in_use",
+            diags,
+        );
+        return None;
+    }
+    Some(([sa, va, lic], Usage { in_use, reserved }))
 }
 
 /// One row of `entitlements.csv` as read: its dates (each `None` when not a valid date)

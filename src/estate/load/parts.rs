@@ -337,7 +337,6 @@ fn local_id(ids: &mut FxHashMap<String, u32>, names: &mut Vec<String>, name: &st
 
 /// Reads part `k` of `usage.csv`; `None` as for [`read_part`].
 fn read_usage_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<UsagePart> {
-    use UsageCol as U;
     let mut table = parts.reader::<UsageCol>(k).ok()?;
     let mut diags = Diagnostics::default();
     let rows = room(parts, k);
@@ -350,23 +349,12 @@ fn read_usage_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<UsageP
     let (mut va_ids, mut lic_ids) = (FxHashMap::default(), FxHashMap::default());
     let mut key = String::new();
     while let Some(r) = table.next_row(&mut diags) {
-        let (sa, va) = (
-            r.text(U::SmartAccount, &mut diags),
-            r.text(U::VirtualAccount, &mut diags),
-        );
-        let lic = r.text(U::License, &mut diags);
-        let in_use = r.count(U::InUse, None, &mut diags);
-        let reserved = r.count(U::Reserved, Some(0), &mut diags);
+        let row = usage_row(&r, &mut diags);
         let stop = p.rows.len().is_multiple_of(4096) && abort.load(Ordering::Relaxed);
-        let (Some(sa), Some(va), Some(lic), Some(in_use), Some(reserved)) =
-            (sa, va, lic, in_use, reserved)
-        else {
-            return None;
-        };
-        // reserved > in_use is a problem the one pass reports.
-        if !diags.is_empty() || stop || reserved > in_use {
+        if !diags.is_empty() || stop {
             return None;
         }
+        let ([sa, va, lic], units) = row?;
         key.clear();
         key.push_str(sa);
         key.push(SEP);
@@ -375,8 +363,8 @@ fn read_usage_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<UsageP
             local_id(&mut va_ids, &mut p.vas, &key),
             local_id(&mut lic_ids, &mut p.lics, lic),
         );
-        p.units += u128::from(in_use);
-        p.rows.push((at, Usage { in_use, reserved }));
+        p.units += u128::from(units.in_use);
+        p.rows.push((at, units));
     }
     (diags.is_empty() && table.clean_part()).then_some(p)
 }
