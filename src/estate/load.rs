@@ -379,20 +379,14 @@ impl Loader {
         let mut first_line: Vec<u64> = vec![0; known];
         // Devices the CMDB knows but CSSM does not: only checked for duplicates.
         let mut unknown = FirstLines::new();
-        // A CMDB export often lists the devices in the order instances.csv does: try the
-        // name after the last one matched before hashing (names are unique in the arena, so
-        // a match there is the match).
         let mut next: u32 = 0;
         let read = read_rows(src, CaseFiles::CMDB, e, diags, |r, e, diags| {
             let name = r.text(Cmdb::Instance, diags);
             let (Some(name), Some(status)) = (name, r.text(Cmdb::Status, diags)) else {
                 return;
             };
-            let names = &e.instance_names;
-            let guess = ((next as usize) < names.len() && names.get(next) == name).then_some(next);
-            match guess.or_else(|| names.find(name)) {
+            match device_id(&e.instance_names, &mut next, name) {
                 Some(id) => {
-                    next = id.saturating_add(1);
                     let first = &mut first_line[id as usize];
                     if first_of_key(first, r, Cmdb::Instance, REPEAT, diags) {
                         cmdb[id as usize] = CmdbState::of_status(status);
@@ -834,6 +828,17 @@ fn instance_row<'a>(r: &Row<'a, Inst>, diags: &mut Diagnostics) -> Option<Instan
     let lc = r.date(Inst::LastContact, diags);
     let res = r.choice(Inst::Reservation, RESERVATIONS, Reservation::None, diags);
     Some((name?, [sa?, va?, lic?], qty?, lc?, res?))
+}
+
+/// The instance id of CMDB device `name`, if instances.csv lists it. A CMDB export often
+/// lists the devices in the order instances.csv does: the name after the last one
+/// matched (`next`, moved on past each match) is tried before hashing (names are unique
+/// in the arena, so a match there is the match).
+fn device_id(names: &NameArena, next: &mut u32, name: &str) -> Option<u32> {
+    let guess = ((*next as usize) < names.len() && names.get(*next) == name).then_some(*next);
+    let id = guess.or_else(|| names.find(name))?;
+    *next = id.saturating_add(1);
+    Some(id)
 }
 
 /// One row of `usage.csv` as read, each cell's problem reported: its SA, VA and licence

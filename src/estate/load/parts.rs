@@ -1,9 +1,9 @@
-//! A large `entitlements.csv`, `instances.csv`, `usage.csv` or `cmdb.csv` read in parts side by side (issue
-//! 13): each part is parsed and checked on its own thread into compact rows, then the
-//! parts are joined in file order, interning names and keeping the first row of each key
-//! exactly as one pass would. Only a file that reads without a single problem
-//! takes this path; otherwise the loader reads it again in one pass, so the messages
-//! (and their order and line numbers) are those of one pass.
+//! A large `entitlements.csv`, `instances.csv`, `usage.csv` or `cmdb.csv` read in parts
+//! side by side (issue 13): each part is parsed and checked on its own thread into compact
+//! rows, then the parts are joined in file order, interning names and keeping the first
+//! row of each key exactly as one pass would. Only a file that reads without a single
+//! problem takes this path; otherwise the loader reads it again in one pass, so the
+//! messages (and their order and line numbers) are those of one pass.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -135,22 +135,45 @@ fn read_parts<C: Columns, P: Send>(
     read.into_iter().collect()
 }
 
-/// The estate's ids of a part's `SA SEP VA` keys and licences, interned in the part's
-/// order (VAs and licences are separate id spaces, each in order of first appearance).
-fn estate_ids(
-    e: &mut Estate,
-    names: &mut Names,
-    vas: &[String],
-    lics: &[String],
-) -> (Vec<VaId>, Vec<LicId>) {
-    let vas = vas
-        .iter()
-        .map(|k| {
-            let (sa, va) = k.split_once(SEP).unwrap_or_default();
-            names.va(e, sa, va)
-        })
-        .collect();
-    (vas, lics.iter().map(|l| names.lic(e, l)).collect())
+/// A part's SAs, VAs and licences with part-local ids, in order of first appearance.
+#[derive(Default)]
+struct LocalNames {
+    /// The distinct `SA SEP VA`, and their ids.
+    vas: Vec<String>,
+    va_ids: FxHashMap<String, u32>,
+    /// The distinct licences, and their ids.
+    lics: Vec<String>,
+    lic_ids: FxHashMap<String, u32>,
+    /// The `SA SEP VA` key being looked up (no allocation per row).
+    key: String,
+}
+
+impl LocalNames {
+    /// The part-local ids of a row's VA and licence.
+    fn ids(&mut self, sa: &str, va: &str, lic: &str) -> (u32, u32) {
+        self.key.clear();
+        self.key.push_str(sa);
+        self.key.push(SEP);
+        self.key.push_str(va);
+        (
+            intern(&mut self.va_ids, &mut self.vas, &self.key),
+            intern(&mut self.lic_ids, &mut self.lics, lic),
+        )
+    }
+
+    /// The estate's ids of the part's VAs and licences, interned in the part's order (VAs
+    /// and licences are separate id spaces, each in order of first appearance).
+    fn estate_ids(&self, e: &mut Estate, names: &mut Names) -> (Vec<VaId>, Vec<LicId>) {
+        let vas = self
+            .vas
+            .iter()
+            .map(|k| {
+                let (sa, va) = k.split_once(SEP).unwrap_or_default();
+                names.va(e, sa, va)
+            })
+            .collect();
+        (vas, self.lics.iter().map(|l| names.lic(e, l)).collect())
+    }
 }
 
 /// Reads `instances.csv` from `src` in parts when it is large and reads without a
@@ -204,10 +227,9 @@ pub(super) fn read_instances(src: &TableSource, e: &mut Estate, names: &mut Name
 
 /// The rows of one part of `entitlements.csv`, with part-local name ids.
 struct LotPart {
-    /// The part's distinct `SA SEP VA` and licences, in order of first appearance.
-    vas: Vec<String>,
-    lics: Vec<String>,
-    /// Its lots, `va` and `lic` indices into `vas` and `lics`.
+    /// The part's names.
+    names: LocalNames,
+    /// Its lots, `va` and `lic` part-local ids.
     lots: Vec<Lot>,
     /// Lots that end before they start: (line within the part, start, end).
     inverted: Vec<(u64, NaiveDate, NaiveDate)>,
@@ -230,16 +252,13 @@ fn read_lot_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<LotPart>
         room(parts, k)
     };
     let mut p = LotPart {
-        vas: Vec::new(),
-        lics: Vec::new(),
+        names: LocalNames::default(),
         lots: Vec::with_capacity(rows),
         inverted: Vec::new(),
         units: 0,
         read: 0,
         breaks: 0,
     };
-    let (mut va_ids, mut lic_ids) = (FxHashMap::default(), FxHashMap::default());
-    let mut key = String::new();
     while let Some(r) = table.next_row(&mut diags) {
         p.read += 1;
         let stop = p.read.is_multiple_of(4096) && abort.load(Ordering::Relaxed);
@@ -251,12 +270,7 @@ fn read_lot_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<LotPart>
             p.inverted.push((r.line, s, en));
         }
         let ([sa, va, lic], mut lot) = row.lot?;
-        key.clear();
-        key.push_str(sa);
-        key.push(SEP);
-        key.push_str(va);
-        lot.va = local_id(&mut va_ids, &mut p.vas, &key);
-        lot.lic = local_id(&mut lic_ids, &mut p.lics, lic);
+        (lot.va, lot.lic) = p.names.ids(sa, va, lic);
         p.units += u128::from(lot.quantity);
         p.lots.push(lot);
     }
@@ -280,31 +294,26 @@ pub(super) fn read_entitlements(
     if read.iter().map(|p| p.units).sum::<u128>() > u128::from(MAX_TOTAL) {
         return Ok(false);
     }
-    // The first part's lots become the estate's (their ids set in place below) when it
-    // has none yet.
-    let swapped = e.lots.is_empty();
-    if swapped {
-        std::mem::swap(&mut e.lots, &mut read[0].lots);
-    }
-    e.lots.reserve(read.iter().map(|p| p.lots.len()).sum());
     // Part k's lines follow the breaks of the parts before it.
     let mut before = 0u64;
-    for (k, p) in read.iter_mut().enumerate() {
-        let (vas, lics) = estate_ids(e, names, &p.vas, &p.lics);
-        let from = if k == 0 && swapped {
-            0
-        } else {
-            let from = e.lots.len();
-            e.lots.append(&mut p.lots);
-            from
-        };
-        for lot in &mut e.lots[from..] {
+    for p in &mut read {
+        let (vas, lics) = p.names.estate_ids(e, names);
+        for lot in &mut p.lots {
             (lot.va, lot.lic) = (vas[lot.va as usize], lics[lot.lic as usize]);
         }
         for &(line, s, en) in &p.inverted {
             e.warnings.push(dates_inverted(before + line, s, en));
         }
         before += p.breaks;
+    }
+    // The first part's lots become the estate's (it has room for them all), the others
+    // follow: no copy of the first.
+    let mut lots = read.iter_mut().map(|p| std::mem::take(&mut p.lots));
+    if e.lots.is_empty() {
+        e.lots = lots.next().unwrap_or_default();
+    }
+    for mut more in lots {
+        e.lots.append(&mut more);
     }
     let count = read.iter().map(|p| p.read).sum();
     e.files.push((CaseFiles::ENTITLEMENTS.into(), count));
@@ -314,25 +323,12 @@ pub(super) fn read_entitlements(
 
 /// The rows of one part of `usage.csv`, with part-local name ids.
 struct UsagePart {
-    /// The part's distinct `SA SEP VA`, in order of first appearance.
-    vas: Vec<String>,
-    /// Its distinct licences, likewise.
-    lics: Vec<String>,
-    /// Its rows: (VA, licence) as indices into `vas` and `lics`, and the units.
+    /// The part's names.
+    names: LocalNames,
+    /// Its rows: (VA, licence) as part-local ids, and the units.
     rows: Vec<((u32, u32), Usage)>,
     /// Units in use of all rows.
     units: u128,
-}
-
-/// The part-local id of `name` in `ids`, listing it in `names` when new.
-fn local_id(ids: &mut FxHashMap<String, u32>, names: &mut Vec<String>, name: &str) -> u32 {
-    if let Some(&id) = ids.get(name) {
-        return id;
-    }
-    let id = names.len() as u32;
-    ids.insert(name.to_string(), id);
-    names.push(name.to_string());
-    id
 }
 
 /// Reads part `k` of `usage.csv`; `None` as for [`read_part`].
@@ -341,13 +337,10 @@ fn read_usage_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<UsageP
     let mut diags = Diagnostics::default();
     let rows = room(parts, k);
     let mut p = UsagePart {
-        vas: Vec::new(),
-        lics: Vec::new(),
+        names: LocalNames::default(),
         rows: Vec::with_capacity(rows),
         units: 0,
     };
-    let (mut va_ids, mut lic_ids) = (FxHashMap::default(), FxHashMap::default());
-    let mut key = String::new();
     while let Some(r) = table.next_row(&mut diags) {
         let row = usage_row(&r, &mut diags);
         let stop = p.rows.len().is_multiple_of(4096) && abort.load(Ordering::Relaxed);
@@ -355,16 +348,8 @@ fn read_usage_part(parts: &Parts, k: usize, abort: &AtomicBool) -> Option<UsageP
             return None;
         }
         let ([sa, va, lic], units) = row?;
-        key.clear();
-        key.push_str(sa);
-        key.push(SEP);
-        key.push_str(va);
-        let at = (
-            local_id(&mut va_ids, &mut p.vas, &key),
-            local_id(&mut lic_ids, &mut p.lics, lic),
-        );
         p.units += u128::from(units.in_use);
-        p.rows.push((at, units));
+        p.rows.push((p.names.ids(sa, va, lic), units));
     }
     (diags.is_empty() && table.clean_part()).then_some(p)
 }
@@ -392,7 +377,7 @@ pub(super) fn read_usage(src: &TableSource, e: &mut Estate, names: &mut Names) -
     // first appearance), then the cells inserted in file order, as one pass inserts them.
     let mut usage = FxHashMap::default();
     for p in &read {
-        let (vas, lics) = estate_ids(e, names, &p.vas, &p.lics);
+        let (vas, lics) = p.names.estate_ids(e, names);
         for &((va, lic), u) in &p.rows {
             if usage
                 .insert((vas[va as usize], lics[lic as usize]), u)
@@ -437,7 +422,6 @@ fn read_cmdb_part(
         rows: Vec::with_capacity(rows),
         unknown: Vec::new(),
     };
-    // As in the one-pass read: try the name after the last one matched before hashing.
     let mut next: u32 = 0;
     while let Some(r) = table.next_row(&mut diags) {
         let name = r.text(Cmdb::Instance, &mut diags);
@@ -449,11 +433,9 @@ fn read_cmdb_part(
         if !diags.is_empty() || stop {
             return None;
         }
-        let guess = ((next as usize) < names.len() && names.get(next) == name).then_some(next);
-        let id = guess.or_else(|| names.find(name));
-        match id {
-            Some(id) => next = id.saturating_add(1),
-            None => p.unknown.push(name.to_string()),
+        let id = device_id(names, &mut next, name);
+        if id.is_none() {
+            p.unknown.push(name.to_string());
         }
         p.rows.push((id, CmdbState::of_status(status)));
     }
