@@ -484,8 +484,28 @@ mod tests {
     use std::fmt::Write as _;
     use std::path::Path;
 
+    use super::Names;
     use crate::error::Error;
     use crate::estate::{load_case, Estate};
+    use crate::io::source::TableSource;
+
+    /// A table's text: `header`, then `rows` rows, row `i` as `row(i)` gives it or, when
+    /// `None`, as `standard` writes it.
+    fn table(
+        header: &str,
+        rows: usize,
+        row: impl Fn(usize) -> Option<String>,
+        standard: impl Fn(&mut String, usize) -> std::fmt::Result,
+    ) -> String {
+        let mut text = format!("{header}\n");
+        for i in 0..rows {
+            match row(i) {
+                Some(r) => text.push_str(&r),
+                None => standard(&mut text, i).unwrap(),
+            }
+        }
+        text
+    }
 
     /// A case whose instances.csv is `rows` rows (about 45 bytes each), row `i` as
     /// `row(i)` gives it (or the standard row when `None`).
@@ -495,33 +515,36 @@ mod tests {
             "smart_account,virtual_account,license,quantity\nSA,A,L1,5\nSA,B,L2,5\n",
         )
         .unwrap();
-        let mut text =
-            String::from("instance,smart_account,virtual_account,license,last_contact\n");
-        for i in 0..rows {
-            match row(i) {
-                Some(r) => text.push_str(&r),
-                None => {
-                    let (va, lic) = [("A", "L1"), ("B", "L2"), ("C", "L3")][i % 3];
-                    writeln!(
-                        text,
-                        "device-{i:08},SA,{va},{lic},2026-10-{:02}",
-                        1 + i % 28
-                    )
-                    .unwrap();
-                }
-            }
-        }
+        let header = "instance,smart_account,virtual_account,license,last_contact";
+        let text = table(header, rows, row, |text, i| {
+            let (va, lic) = [("A", "L1"), ("B", "L2"), ("C", "L3")][i % 3];
+            writeln!(
+                text,
+                "device-{i:08},SA,{va},{lic},2026-10-{:02}",
+                1 + i % 28
+            )
+        });
         std::fs::write(dir.join("instances.csv"), text).unwrap();
         std::fs::write(dir.join("case.toml"), "as_of = \"2026-11-01\"\n").unwrap();
     }
 
-    /// The case read on `threads` threads.
-    fn load(dir: &Path, threads: usize) -> Result<Estate, Error> {
+    /// `f` run on `threads` threads.
+    fn on<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .unwrap();
-        pool.install(|| load_case(dir))
+        pool.install(f)
+    }
+
+    /// The case read on `threads` threads.
+    fn load(dir: &Path, threads: usize) -> Result<Estate, Error> {
+        on(threads, || load_case(dir))
+    }
+
+    /// Table `file` of the case in `dir`.
+    fn source(dir: &Path, file: &str) -> TableSource {
+        TableSource::Csv(dir.join(file))
     }
 
     /// The case read on one thread and on `threads`, once `file` (columns `C`) is known
@@ -531,8 +554,8 @@ mod tests {
         file: &str,
         threads: usize,
     ) -> (Estate, Estate) {
-        let src = crate::io::source::TableSource::Csv(dir.join(file));
-        let cut = crate::io::table::Parts::plan::<C>(&src, super::MIN_PART_BYTES, threads);
+        let cut =
+            crate::io::table::Parts::plan::<C>(&source(dir, file), super::MIN_PART_BYTES, threads);
         assert_eq!(
             cut.map(|p| p.ranges.len()),
             Some(threads),
@@ -560,6 +583,12 @@ mod tests {
             (i % 1000 == 999).then(|| format!("device-{:08},SA,B,L2,\n", i - 1))
         });
         let (one, four) = read_both::<super::Inst>(dir.path(), "instances.csv", 4);
+        let src = source(dir.path(), "instances.csv");
+        let mut e = Estate::default();
+        let taken = on(4, || {
+            super::read_instances(&src, &mut e, &mut Names::default())
+        });
+        assert!(taken.unwrap(), "the parts path reads the file");
         assert_eq!(one.instances.as_ref().map(Vec::len), Some(300_000));
         assert_eq!(shown(&one), shown(&four));
     }
@@ -598,16 +627,10 @@ mod tests {
     /// Adds a cmdb.csv of `rows` rows to the case of [`case`], row `i` as `row(i)` gives
     /// it (or device i's own row, every seventh retired, when `None`).
     fn cmdb(dir: &Path, rows: usize, row: impl Fn(usize) -> Option<String>) {
-        let mut text = String::from("instance,status\n");
-        for i in 0..rows {
-            match row(i) {
-                Some(r) => text.push_str(&r),
-                None => {
-                    let status = if i % 7 == 3 { "retired" } else { "in service" };
-                    writeln!(text, "device-{i:08},{status}").unwrap();
-                }
-            }
-        }
+        let text = table("instance,status", rows, row, |text, i| {
+            let status = if i % 7 == 3 { "retired" } else { "in service" };
+            writeln!(text, "device-{i:08},{status}")
+        });
         std::fs::write(dir.join("cmdb.csv"), text).unwrap();
     }
 
@@ -620,6 +643,15 @@ mod tests {
             (i % 1000 == 10).then(|| format!("spare-{i},in service\n"))
         });
         let (one, four) = read_both::<super::Cmdb>(dir.path(), "cmdb.csv", 4);
+        let mut e = Estate {
+            cmdb: None,
+            ..one.clone()
+        };
+        let taken = on(4, || {
+            super::read_cmdb(&source(dir.path(), "cmdb.csv"), &mut e)
+        });
+        assert!(taken.unwrap(), "the parts path reads the file");
+        assert_eq!(e.cmdb, one.cmdb);
         let states = one.cmdb.as_ref().unwrap();
         assert_eq!(states.len(), 400_000);
         assert_eq!(states[3], crate::estate::CmdbState::Retired);
@@ -679,23 +711,13 @@ mod tests {
             "smart_account,virtual_account,license,quantity\nSB,VA-7,L-3,5\n",
         )
         .unwrap();
-        let mut text = String::from("smart_account,virtual_account,license,in_use,reserved\n");
-        for i in 0..rows {
-            match row(i) {
-                Some(r) => text.push_str(&r),
-                None => {
-                    let (va, lic) = (i % 40, i / 40);
-                    let sa = ["SA", "SB"][va % 2];
-                    writeln!(
-                        text,
-                        "{sa},VA-{va},L-{lic},{},{}",
-                        i % 97,
-                        i % 5 % (i % 97 + 1)
-                    )
-                    .unwrap();
-                }
-            }
-        }
+        let header = "smart_account,virtual_account,license,in_use,reserved";
+        let text = table(header, rows, row, |text, i| {
+            let (va, lic) = (i % 40, i / 40);
+            let sa = ["SA", "SB"][va % 2];
+            let (in_use, reserved) = (i % 97, i % 5 % (i % 97 + 1));
+            writeln!(text, "{sa},VA-{va},L-{lic},{in_use},{reserved}")
+        });
         std::fs::write(dir.join("usage.csv"), text).unwrap();
         std::fs::write(dir.join("case.toml"), "as_of = \"2026-11-01\"\n").unwrap();
     }
@@ -714,6 +736,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         usage_case(dir.path(), 300_000, |_| None);
         let (one, two) = read_both::<super::UsageCol>(dir.path(), "usage.csv", 2);
+        let src = source(dir.path(), "usage.csv");
+        let mut e = Estate::default();
+        let taken = on(2, || super::read_usage(&src, &mut e, &mut Names::default()));
+        assert!(taken.unwrap(), "the parts path reads the file");
         assert_eq!(one.usage.len(), 300_000);
         assert_eq!(usage_shown(&one), usage_shown(&two));
     }
@@ -741,29 +767,21 @@ mod tests {
     /// i mod 700, every 1000th ending before it starts, or as `row(i)` gives it; blank
     /// lines and CRLF line ends too, which the line numbers must count.
     fn lots_case(dir: &Path, rows: usize, row: impl Fn(usize) -> Option<String>) {
-        let mut text = String::from(
-            "smart_account,virtual_account,license,quantity,license_type,start_date,end_date\n",
-        );
-        for i in 0..rows {
-            match row(i) {
-                Some(r) => text.push_str(&r),
-                None => {
-                    let (va, lic) = (i % 30, i % 700);
-                    let end = if i % 1000 == 999 {
-                        "2025-01-01"
-                    } else {
-                        "2027-12-31"
-                    };
-                    let eol = if i % 5000 == 7 { "\r\n\n" } else { "\n" };
-                    write!(
-                        text,
-                        "SA,VA-{va},L-{lic},{},TERM,2026-01-01,{end}{eol}",
-                        i % 50
-                    )
-                    .unwrap();
-                }
-            }
-        }
+        let header =
+            "smart_account,virtual_account,license,quantity,license_type,start_date,end_date";
+        let text = table(header, rows, row, |text, i| {
+            let (va, lic, units) = (i % 30, i % 700, i % 50);
+            let end = if i % 1000 == 999 {
+                "2025-01-01"
+            } else {
+                "2027-12-31"
+            };
+            let eol = if i % 5000 == 7 { "\r\n\n" } else { "\n" };
+            write!(
+                text,
+                "SA,VA-{va},L-{lic},{units},TERM,2026-01-01,{end}{eol}"
+            )
+        });
         std::fs::write(dir.join("entitlements.csv"), text).unwrap();
         std::fs::write(
             dir.join("usage.csv"),
@@ -778,6 +796,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         lots_case(dir.path(), 150_000, |_| None);
         let (one, three) = read_both::<super::Ent>(dir.path(), "entitlements.csv", 3);
+        let src = source(dir.path(), "entitlements.csv");
+        let mut e = Estate::default();
+        let taken = on(3, || {
+            super::read_entitlements(&src, &mut e, &mut Names::default())
+        });
+        assert!(taken.unwrap(), "the parts path reads the file");
         assert_eq!(one.lots.len(), 150_000);
         assert_eq!(one.warnings.len(), 150);
         // Lot 149999 is the last row: 150000 rows and 30 blank lines after the header.
@@ -795,12 +819,10 @@ mod tests {
 
     #[test]
     fn a_problem_in_a_late_part_of_the_entitlements_is_reported_as_one_pass_reports_it() {
-        let dir = tempfile::tempdir().unwrap();
-        lots_case(dir.path(), 150_000, |i| {
-            (i == 140_000).then(|| "SA,VA-1,L-1,-5,TERM,2026-01-01,2027-01-01\n".into())
-        });
-        let one = load(dir.path(), 1).unwrap_err().to_string();
-        assert!(one.contains("line 140030, column quantity"), "{one}");
-        assert_eq!(one, load(dir.path(), 3).unwrap_err().to_string());
+        let cases: [(Row, &str); 1] = [(
+            |i| (i == 140_000).then(|| "SA,VA-1,L-1,-5,TERM,2026-01-01,2027-01-01\n".into()),
+            "line 140030, column quantity",
+        )];
+        refused_alike(3, &cases, |dir, row| lots_case(dir, 150_000, row));
     }
 }
